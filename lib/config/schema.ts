@@ -1,0 +1,151 @@
+// The per-account configuration of an rds-dr deployment, validated at `cdk synth`.
+// Every rule here exists so that a mistake fails the synth with a message that names the field,
+// instead of surfacing at 2 a.m. as a workflow that silently protects nothing.
+import { z } from 'zod';
+import { AWS_REGIONS } from './regions.js';
+import { isValidSchedulerCron, isValidTimeZone } from './cron.js';
+
+/** Hard limit from RDS: cross-region snapshot copies in flight per destination region. */
+export const MAX_COPIES_IN_FLIGHT = 20;
+
+const regionSchema = z.string().refine((r) => (AWS_REGIONS as readonly string[]).includes(r), {
+  error: (issue) => `unknown AWS region "${String(issue.input)}"; allowed: ${AWS_REGIONS.join(', ')}`,
+});
+
+// RDS DB instance / cluster identifiers: 1-63 chars, letters/digits/hyphens, start with a letter,
+// no double hyphen, no trailing hyphen.
+const dbIdentifierSchema = z
+  .string()
+  .regex(/^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}$/, {
+    error: 'must be an RDS identifier: 1-63 letters, digits or hyphens, starting with a letter, no "--"',
+  })
+  .refine((s) => !s.endsWith('-'), { error: 'must not end with a hyphen' });
+
+// Tag keys/values as RDS accepts them (letters, digits, spaces and _ . : / = + - @).
+const tagText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, { error: 'may contain only letters, digits, spaces and _ . : / = + - @' });
+
+const scheduleSchema = z
+  .strictObject({
+    cron: z
+      .string()
+      .refine(isValidSchedulerCron, {
+        error: (issue) =>
+          `invalid EventBridge Scheduler cron "${String(issue.input)}"; expected cron(minutes hours day-of-month month day-of-week year) with "?" in day-of-month or day-of-week, e.g. cron(0 2 * * ? *)`,
+      })
+      .default('cron(0 2 * * ? *)'),
+    timeZone: z
+      .string()
+      .refine(isValidTimeZone, { error: (issue) => `unknown IANA time zone "${String(issue.input)}", e.g. UTC or Europe/Berlin` })
+      .default('UTC'),
+    enabled: z.boolean().default(true),
+  })
+  .prefault({});
+
+const selectionSchema = z
+  .strictObject({
+    /** Protect every instance/cluster carrying all of these tags. */
+    tags: z.record(tagText(128), tagText(256)).default({}),
+    /** Protect these DB instance identifiers (primary region). */
+    instances: z.array(dbIdentifierSchema).default([]),
+    /** Protect these Aurora DB cluster identifiers (primary region). */
+    clusters: z.array(dbIdentifierSchema).default([]),
+  })
+  .refine((s) => Object.keys(s.tags).length + s.instances.length + s.clusters.length > 0, {
+    error: 'empty selection: set at least one of tags, instances or clusters',
+  });
+
+const policySchema = z.strictObject({
+  schedule: scheduleSchema,
+  selection: selectionSchema,
+  /** Databases processed at once by the backup Map (bounded to respect the RDS API budget). */
+  maxConcurrency: z.number().int().min(1).max(40).default(5),
+  /** Cross-region copies in flight at once (RDS allows 20 per destination region, fewer for Aurora). */
+  maxCopiesInFlight: z.number().int().min(1).max(MAX_COPIES_IN_FLIGHT).default(5),
+  /** Give up waiting for a snapshot to become available after this long. */
+  snapshotTimeoutMinutes: z.number().int().min(5).max(24 * 60).default(6 * 60),
+  /** Give up waiting for a cross-region copy after this long (copies of one source queue up). */
+  copyTimeoutMinutes: z.number().int().min(5).max(48 * 60).default(12 * 60),
+});
+
+const alertsSchema = z
+  .strictObject({
+    emails: z.array(z.email({ error: (issue) => `invalid email address "${String(issue.input)}"` })).default([]),
+    pagerDutyUrl: z
+      .url({ protocol: /^https$/, error: 'must be an https:// URL (the PagerDuty Events API v2 / CloudWatch integration URL)' })
+      .optional(),
+  })
+  .refine((a) => a.emails.length > 0 || a.pagerDutyUrl !== undefined, {
+    error: 'no alert destination: set at least one email or pagerDutyUrl',
+  });
+
+export const configSchema = z
+  .strictObject({
+    /** Short name used in resource names, so two deployments in one account do not collide. */
+    appName: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,20}$/, { error: 'must be 2-21 lowercase letters, digits or hyphens, starting with a letter' })
+      .default('rds-dr'),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' })
+      .optional(),
+    primaryRegion: regionSchema,
+    drRegion: regionSchema,
+    /** Existing customer-managed key in the DR region for copies; omit to let the DR stack create one. */
+    drKmsKeyArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/, {
+        error: 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+      })
+      .optional(),
+    alerts: alertsSchema,
+    policies: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: 'policy names are 1-31 lowercase letters, digits or hyphens' }),
+        policySchema,
+      )
+      .refine((p) => Object.keys(p).length > 0, { error: 'define at least one policy' }),
+  })
+  .superRefine((c, ctx) => {
+    if (c.drRegion === c.primaryRegion) {
+      ctx.addIssue({ code: 'custom', path: ['drRegion'], message: `must differ from primaryRegion (${c.primaryRegion})` });
+    }
+    if (c.drKmsKeyArn && c.drKmsKeyArn.split(':')[3] !== c.drRegion) {
+      ctx.addIssue({ code: 'custom', path: ['drKmsKeyArn'], message: `must be a key in drRegion ${c.drRegion}` });
+    }
+    if (c.account && c.drKmsKeyArn && c.drKmsKeyArn.split(':')[4] !== c.account) {
+      ctx.addIssue({ code: 'custom', path: ['drKmsKeyArn'], message: `must be a key in account ${c.account}` });
+    }
+  });
+
+export type RdsDrConfig = z.output<typeof configSchema>;
+export type PolicyConfig = RdsDrConfig['policies'][string];
+
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`Invalid rds-dr config ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates raw JSON, returning the typed config or throwing a ConfigError naming every bad field. */
+export function parseConfig(raw: unknown, source = '(inline)'): RdsDrConfig {
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const field = issue.path.length ? issue.path.map(String).join('.') : '(root)';
+    if (issue.code === 'unrecognized_keys') {
+      return `${field}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    }
+    return `${field}: ${issue.message}`;
+  });
+  throw new ConfigError(source, problems);
+}
