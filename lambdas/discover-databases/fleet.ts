@@ -1,0 +1,34 @@
+// What discovery needs to know about the RDS fleet, independent of the SDK.
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface DbInstanceInfo {
+  id: string;
+  arn: string;
+  engine: string;
+  status: string;
+  tags: Tag[];
+  /** Set when the instance is a read replica (of an instance or a cluster). */
+  replicaSource?: string;
+  /** Set when the instance is a member of an Aurora / Multi-AZ DB cluster. */
+  clusterId?: string;
+}
+
+export interface DbClusterInfo {
+  id: string;
+  arn: string;
+  engine: string;
+  status: string;
+  tags: Tag[];
+  /** Set when the cluster is a cross-region read replica cluster. */
+  replicaSource?: string;
+}
+
+/** Reads the primary region's fleet (paginated by the adapter). */
+export interface FleetReader {
+  listInstances(): Promise<DbInstanceInfo[]>;
+  listClusters(): Promise<DbClusterInfo[]>;
+}

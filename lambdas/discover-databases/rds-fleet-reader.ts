@@ -1,0 +1,45 @@
+import { paginateDescribeDBClusters, paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds';
+import type { DbClusterInfo, DbInstanceInfo, FleetReader, Tag } from './fleet.js';
+
+const tagsOf = (list: { Key?: string; Value?: string }[] | undefined): Tag[] =>
+  (list ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
+
+/** FleetReader over the RDS API (DescribeDBInstances / DescribeDBClusters, paginated). */
+export class RdsFleetReader implements FleetReader {
+  constructor(private readonly rds: RDSClient) {}
+
+  async listInstances(): Promise<DbInstanceInfo[]> {
+    const out: DbInstanceInfo[] = [];
+    for await (const page of paginateDescribeDBInstances({ client: this.rds, pageSize: 100 }, {})) {
+      for (const db of page.DBInstances ?? []) {
+        out.push({
+          id: db.DBInstanceIdentifier ?? '',
+          arn: db.DBInstanceArn ?? '',
+          engine: db.Engine ?? '',
+          status: db.DBInstanceStatus ?? '',
+          tags: tagsOf(db.TagList),
+          replicaSource: db.ReadReplicaSourceDBInstanceIdentifier ?? db.ReadReplicaSourceDBClusterIdentifier,
+          clusterId: db.DBClusterIdentifier,
+        });
+      }
+    }
+    return out;
+  }
+
+  async listClusters(): Promise<DbClusterInfo[]> {
+    const out: DbClusterInfo[] = [];
+    for await (const page of paginateDescribeDBClusters({ client: this.rds, pageSize: 100 }, {})) {
+      for (const c of page.DBClusters ?? []) {
+        out.push({
+          id: c.DBClusterIdentifier ?? '',
+          arn: c.DBClusterArn ?? '',
+          engine: c.Engine ?? '',
+          status: c.Status ?? '',
+          tags: tagsOf(c.TagList),
+          replicaSource: c.ReplicationSourceIdentifier,
+        });
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,24 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { Alert } from './format-alert.js';
+
+export interface AlertPublisher {
+  publish(alert: Alert): Promise<string>;
+}
+
+/** Publishes to the alert topic; email and PagerDuty subscriptions fan it out. */
+export class SnsAlertPublisher implements AlertPublisher {
+  private readonly sns = new SNSClient({ maxAttempts: 8 });
+  constructor(private readonly topicArn: string) {}
+
+  async publish(alert: Alert): Promise<string> {
+    const out = await this.sns.send(
+      new PublishCommand({
+        TopicArn: this.topicArn,
+        Subject: alert.subject,
+        Message: alert.message,
+        MessageAttributes: { severity: { DataType: 'String', StringValue: alert.severity } },
+      }),
+    );
+    return out.MessageId ?? '';
+  }
+}

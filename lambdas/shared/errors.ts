@@ -1,0 +1,37 @@
+// Errors a workflow can match by name in Retry/Catch and that an alert can quote verbatim.
+// Step Functions uses a Lambda error's `name` as the state's Error.
+
+abstract class NamedError extends Error {
+  abstract readonly errorName: string;
+  constructor(message: string) {
+    super(message);
+  }
+  override get name(): string {
+    return this.errorName;
+  }
+}
+
+/** The execution input is malformed; nothing was changed. */
+export class InvalidInputError extends NamedError {
+  readonly errorName = 'rds-dr.InvalidInput';
+}
+
+/** A snapshot or copy reached a terminal state other than `available`. */
+export class SnapshotFailedError extends NamedError {
+  readonly errorName = 'rds-dr.SnapshotFailed';
+}
+
+/** A snapshot or copy did not become available within its wait budget. */
+export class SnapshotTimeoutError extends NamedError {
+  readonly errorName = 'rds-dr.SnapshotTimeout';
+}
+
+/** A snapshot that should exist does not. */
+export class SnapshotNotFoundError extends NamedError {
+  readonly errorName = 'rds-dr.SnapshotNotFound';
+}
+
+/** A snapshot with our deterministic identifier exists but was not made from the expected source. */
+export class SnapshotConflictError extends NamedError {
+  readonly errorName = 'rds-dr.SnapshotConflict';
+}
