@@ -1,0 +1,43 @@
+import { Duration } from 'aws-cdk-lib';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import type { RdsDrConfig } from '../config/schema.js';
+import { createRdsDrFunction } from '../lambda/rds-dr-function.js';
+
+/** The four Lambdas the backup state machine calls (see state-machines/backup.asl.json). */
+export class BackupFunctions extends Construct {
+  readonly discoverDatabases: NodejsFunction;
+  readonly snapshotStatus: NodejsFunction;
+  readonly copySnapshot: NodejsFunction;
+  readonly backupReport: NodejsFunction;
+
+  constructor(scope: Construct, id: string, config: RdsDrConfig) {
+    super(scope, id);
+    this.discoverDatabases = createRdsDrFunction(this, 'DiscoverDatabases', {
+      name: 'discover-databases',
+      config,
+      description: 'rds-dr: validates the backup input and lists the databases a policy protects',
+      // Paginates DescribeDBInstances/DescribeDBClusters over the whole region.
+      timeout: Duration.seconds(120),
+    });
+    this.snapshotStatus = createRdsDrFunction(this, 'SnapshotStatus', {
+      name: 'snapshot-status',
+      config,
+      description: 'rds-dr: reports whether a snapshot or its DR copy is available, and the next poll interval',
+    });
+    this.copySnapshot = createRdsDrFunction(this, 'CopySnapshot', {
+      name: 'copy-snapshot',
+      config,
+      description: 'rds-dr: starts the encrypted cross-region copy of a snapshot to the DR region',
+    });
+    this.backupReport = createRdsDrFunction(this, 'BackupReport', {
+      name: 'backup-report',
+      config,
+      description: 'rds-dr: summarises a backup run and decides whether it failed',
+    });
+  }
+
+  get all(): NodejsFunction[] {
+    return [this.discoverDatabases, this.snapshotStatus, this.copySnapshot, this.backupReport];
+  }
+}

@@ -1,0 +1,93 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { RdsDrConfig } from '../config/schema.js';
+import { toRuntimeSettings } from '../config/runtime-settings.js';
+import { SETTINGS_ENV } from '../../lambdas/shared/settings.js';
+import { acknowledgeRule } from '../nag/acknowledge.js';
+import { repoPath } from '../paths.js';
+
+/** The Lambdas of the app; each lives in lambdas/<name>/handler.ts and exports `handler`. */
+export type RdsDrFunctionName =
+  | 'discover-databases'
+  | 'snapshot-status'
+  | 'copy-snapshot'
+  | 'backup-report'
+  | 'failure-notifier';
+
+export interface RdsDrFunctionProps {
+  readonly name: RdsDrFunctionName;
+  readonly config: RdsDrConfig;
+  readonly description: string;
+  /** @default 60 seconds */
+  readonly timeout?: Duration;
+  /** Extra environment on top of the shared settings. */
+  readonly environment?: Record<string, string>;
+}
+
+/**
+ * A bundled Node.js Lambda with the app's conventions: ARM, explicit log group with retention,
+ * X-Ray tracing, Powertools env and the RDSDR_SETTINGS contract from lambdas/shared/settings.ts.
+ */
+export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFunctionProps): NodejsFunction {
+  const stack = Stack.of(scope);
+
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH });
+
+  // An explicit role with write access to its own log group only, instead of the
+  // AWSLambdaBasicExecutionRole managed policy (which allows writing to every log group).
+  const role = new iam.Role(scope, `${id}Role`, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: `rds-dr ${props.name} Lambda`,
+  });
+  logGroup.grantWrite(role);
+
+  const fn = new NodejsFunction(scope, id, {
+    entry: repoPath('lambdas', props.name, 'handler.ts'),
+    handler: 'handler',
+    projectRoot: repoPath(),
+    depsLockFilePath: repoPath('package-lock.json'),
+    description: props.description,
+    runtime: lambda.Runtime.NODEJS_22_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: 256,
+    timeout: props.timeout ?? Duration.seconds(60),
+    role,
+    logGroup,
+    tracing: lambda.Tracing.ACTIVE,
+    environment: {
+      POWERTOOLS_SERVICE_NAME: 'rds-dr',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+      // toJsonString keeps the account token (Ref AWS::AccountId) resolvable inside the JSON.
+      [SETTINGS_ENV]: stack.toJsonString(toRuntimeSettings(props.config, stack.account)),
+      ...props.environment,
+    },
+    bundling: {
+      // esbuild from node_modules, no Docker: synth must work offline on a laptop or CI runner.
+      forceDockerBundling: false,
+      minify: true,
+      sourceMap: true,
+      target: 'node22',
+      format: OutputFormat.CJS,
+    },
+  });
+
+  acknowledgeRule(
+    role,
+    'AwsSolutions-IAM5[Resource::*]',
+    'X-Ray PutTraceSegments/PutTelemetryRecords (tracing: ACTIVE) do not support resource-level permissions; "*" is the only valid resource.',
+  );
+
+  acknowledgeRule(
+    fn,
+    'AwsSolutions-L1',
+    'Pinned to nodejs22.x (supported LTS) to match the esbuild target node22 the handlers are built and tested ' +
+      'for; moving to a newer runtime is a deliberate upgrade, not something a synth should do implicitly.',
+  );
+
+  return fn;
+}

@@ -1,0 +1,95 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { RdsDrConfig } from '../config/schema.js';
+import { createRdsDrFunction } from '../lambda/rds-dr-function.js';
+import { acknowledgeRule } from '../nag/acknowledge.js';
+import { createDeadLetterQueue } from '../shared/dead-letter-queue.js';
+
+/** Execution outcomes that page someone. */
+export const ALERTING_EXECUTION_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'];
+
+/**
+ * Turns failed, timed-out or aborted executions of the watched state machines into a message on
+ * the alert topic (email + PagerDuty), via the failure-notifier Lambda which formats it.
+ */
+export class Alerting extends Construct {
+  readonly topic: sns.Topic;
+  readonly notifier: NodejsFunction;
+  readonly rule: events.Rule;
+  private readonly watched: string[] = [];
+
+  constructor(scope: Construct, id: string, config: RdsDrConfig) {
+    super(scope, id);
+
+    const topicKey = new kms.Key(this, 'TopicKey', {
+      description: `${config.appName}: encrypts the rds-dr alert topic`,
+      enableKeyRotation: true,
+    });
+    this.topic = new sns.Topic(this, 'Topic', {
+      topicName: `${config.appName}-alerts`,
+      displayName: `${config.appName} backup alerts`,
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+    for (const email of config.alerts.emails) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+    if (config.alerts.pagerDutyUrl) {
+      this.topic.addSubscription(
+        new subscriptions.UrlSubscription(config.alerts.pagerDutyUrl, {
+          protocol: sns.SubscriptionProtocol.HTTPS,
+          // PagerDuty's CloudWatch/SNS integration expects the SNS envelope.
+          rawMessageDelivery: false,
+        }),
+      );
+    }
+
+    this.notifier = createRdsDrFunction(this, 'FailureNotifier', {
+      name: 'failure-notifier',
+      config,
+      description: 'rds-dr: publishes a readable alert for a failed, timed-out or aborted backup execution',
+      environment: { ALERT_TOPIC_ARN: this.topic.topicArn, APP_NAME: config.appName },
+    });
+    this.topic.grantPublish(this.notifier);
+    acknowledgeRule(
+      this.notifier.role!,
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      'Added by topic.grantPublish for the KMS-encrypted topic; limited to the topic key (resource is that key ARN). ' +
+        'SNS needs a data key of the algorithm it chooses, so the GenerateDataKey* family is required.',
+    );
+
+    this.rule = new events.Rule(this, 'ExecutionFailedRule', {
+      description: `${config.appName}: backup executions that failed, timed out or were aborted`,
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { status: ALERTING_EXECUTION_STATUSES },
+      },
+      targets: [
+        new targets.LambdaFunction(this.notifier, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+          deadLetterQueue: createDeadLetterQueue(this, 'DeadLetterQueue', 'failure alerts that could not be delivered'),
+        }),
+      ],
+    });
+
+    // Without a state machine filter the rule would alert on every state machine in the account.
+    this.node.addValidation({
+      validate: () => (this.watched.length === 0 ? ['Alerting watches no state machine: call watch()'] : []),
+    });
+  }
+
+  /** Alert on failures of this state machine (the rule's stateMachineArn filter grows with each call). */
+  watch(stateMachine: sfn.IStateMachine): void {
+    this.watched.push(stateMachine.stateMachineArn);
+    this.rule.addEventPattern({ detail: { stateMachineArn: [stateMachine.stateMachineArn] } });
+  }
+}

@@ -1,0 +1,44 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { BackupFunctions } from '../backup/backup-functions.js';
+import { BackupStateMachine } from '../backup/backup-state-machine.js';
+import { PolicySchedules } from '../backup/policy-schedules.js';
+import type { RdsDrConfig } from '../config/schema.js';
+import { BackupPermissions } from '../iam/backup-permissions.js';
+import { Alerting } from '../observability/alerting.js';
+
+export interface PrimaryStackProps extends StackProps {
+  readonly config: RdsDrConfig;
+}
+
+/** Resources in the primary region: the scheduled backup workflow and its alerting. */
+export class PrimaryStack extends Stack {
+  readonly alerting: Alerting;
+  readonly backupFunctions: BackupFunctions;
+  readonly backupStateMachine: BackupStateMachine;
+  readonly schedules: PolicySchedules;
+
+  constructor(scope: Construct, id: string, props: PrimaryStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.alerting = new Alerting(this, 'Alerting', config);
+
+    this.backupFunctions = new BackupFunctions(this, 'BackupFunctions', config);
+    this.backupStateMachine = new BackupStateMachine(this, 'BackupStateMachine', {
+      config,
+      functions: this.backupFunctions,
+    });
+    new BackupPermissions(this, 'BackupPermissions', {
+      config,
+      stateMachine: this.backupStateMachine.stateMachine,
+      functions: this.backupFunctions,
+    });
+    this.schedules = new PolicySchedules(this, 'Schedules', {
+      config,
+      stateMachine: this.backupStateMachine.stateMachine,
+    });
+
+    this.alerting.watch(this.backupStateMachine.stateMachine);
+  }
+}
