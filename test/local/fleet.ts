@@ -1,0 +1,56 @@
+// Builds RDS fleets in moto for tests and the local demo.
+import {
+  CreateDBClusterCommand,
+  CreateDBInstanceCommand,
+  CreateDBInstanceReadReplicaCommand,
+  type RDSClient,
+} from '@aws-sdk/client-rds';
+
+type Tags = Record<string, string>;
+const tagList = (tags: Tags = {}) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
+export async function createPostgresInstance(rds: RDSClient, id: string, tags?: Tags): Promise<string> {
+  const out = await rds.send(
+    new CreateDBInstanceCommand({
+      DBInstanceIdentifier: id,
+      Engine: 'postgres',
+      EngineVersion: '16.3',
+      DBInstanceClass: 'db.t4g.micro',
+      AllocatedStorage: 20,
+      MasterUsername: 'app',
+      MasterUserPassword: 'local-only-password',
+      StorageEncrypted: true,
+      Tags: tagList(tags),
+    }),
+  );
+  return out.DBInstance?.DBInstanceArn ?? '';
+}
+
+export async function createReadReplica(rds: RDSClient, id: string, sourceId: string, tags?: Tags): Promise<void> {
+  await rds.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: id, SourceDBInstanceIdentifier: sourceId, Tags: tagList(tags) }));
+}
+
+/** An Aurora PostgreSQL cluster with one writer instance (the member carries the same tags). */
+export async function createAuroraPostgresCluster(rds: RDSClient, id: string, tags?: Tags): Promise<string> {
+  const out = await rds.send(
+    new CreateDBClusterCommand({
+      DBClusterIdentifier: id,
+      Engine: 'aurora-postgresql',
+      EngineVersion: '16.4',
+      MasterUsername: 'app',
+      MasterUserPassword: 'local-only-password',
+      StorageEncrypted: true,
+      Tags: tagList(tags),
+    }),
+  );
+  await rds.send(
+    new CreateDBInstanceCommand({
+      DBInstanceIdentifier: `${id}-writer`,
+      DBClusterIdentifier: id,
+      Engine: 'aurora-postgresql',
+      DBInstanceClass: 'db.r6g.large',
+      Tags: tagList(tags),
+    }),
+  );
+  return out.DBCluster?.DBClusterArn ?? '';
+}

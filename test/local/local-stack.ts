@@ -1,0 +1,158 @@
+// The whole local AWS for one test file or one `npm start`: moto (+ PostgreSQL and the data
+// plane when asked), the DR key, the alert topic with an SQS queue subscribed to read alerts,
+// the real Lambda handlers, and the backup workflow ASL run by the local runner.
+import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { resolve } from 'node:path';
+import { parseConfig, type RdsDrConfig } from '../../lib/config/schema.js';
+import { drKeyAliasName, toRuntimeSettings } from '../../lib/config/runtime-settings.js';
+import { SETTINGS_ENV } from '../../lambdas/shared/settings.js';
+import { LocalDataPlane } from './data-plane.js';
+import { LOCAL_ACCOUNT_ID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
+import { startPostgres, type Postgres } from './postgres.js';
+import { SdkBridge } from './sdk-bridge.js';
+import { executionStatusChangeEvent, runWorkflow, type LambdaHandler, type WorkflowRun } from './workflow-runner.js';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+const BACKUP_ASL = resolve(REPO_ROOT, 'state-machines/backup.asl.json');
+/** The execution statuses the alerting rule matches (lib/observability/alerting.ts uses the same list). */
+export const ALERTED_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'];
+
+export interface LocalStackOptions {
+  /** Raw config (as in config/*.json); primary/DR regions and policies come from it. */
+  config: Record<string, unknown>;
+  motoEnv?: Record<string, string>;
+  withPostgres?: boolean;
+}
+
+export interface Alert {
+  subject: string;
+  message: string;
+}
+
+export class LocalStack {
+  readonly rds: RDSClient;
+  readonly rdsDr: RDSClient;
+  private lambdas: Record<string, LambdaHandler> = {};
+  private sdk!: SdkBridge;
+  alertTopicArn = '';
+  private alertQueueUrl = '';
+  drKeyArn = '';
+  readonly dataPlane?: LocalDataPlane;
+
+  private constructor(
+    readonly moto: Moto,
+    readonly config: RdsDrConfig,
+    readonly pg?: Postgres,
+  ) {
+    this.rds = new RDSClient(motoClientConfig(moto, config.primaryRegion));
+    this.rdsDr = new RDSClient(motoClientConfig(moto, config.drRegion));
+    if (pg) this.dataPlane = new LocalDataPlane(pg);
+  }
+
+  static async start(options: LocalStackOptions): Promise<LocalStack> {
+    const moto = await startMoto({ env: options.motoEnv });
+    let pg: Postgres | undefined;
+    try {
+      pg = options.withPostgres ? await startPostgres() : undefined;
+      const draft = parseConfig(options.config, 'local config');
+      const stack = new LocalStack(moto, draft, pg);
+      await stack.provision();
+      return stack;
+    } catch (err) {
+      await pg?.stop();
+      await moto.stop();
+      throw err;
+    }
+  }
+
+  private async provision(): Promise<void> {
+    const { primaryRegion, drRegion } = this.config;
+    useMotoForSdk(this.moto, primaryRegion);
+    // What the DR stack deploys: a customer-managed key with the app's alias.
+    const kms = new KMSClient(motoClientConfig(this.moto, drRegion));
+    const key = await kms.send(new CreateKeyCommand({ Description: 'rds-dr DR snapshot copies (local)' }));
+    this.drKeyArn = key.KeyMetadata?.Arn ?? '';
+    await kms.send(new CreateAliasCommand({ AliasName: drKeyAliasName(this.config), TargetKeyId: this.drKeyArn }));
+    // What the primary stack deploys for alerting, plus a queue standing in for email/PagerDuty.
+    const sns = new SNSClient(motoClientConfig(this.moto, primaryRegion));
+    const sqs = new SQSClient(motoClientConfig(this.moto, primaryRegion));
+    this.alertTopicArn = (await sns.send(new CreateTopicCommand({ Name: `${this.config.appName}-alerts` }))).TopicArn ?? '';
+    this.alertQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'alert-inbox' }))).QueueUrl ?? '';
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.alertQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+    await sns.send(new SubscribeCommand({ TopicArn: this.alertTopicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'false' } }));
+
+    // Lambda environment, as CDK sets it; the key is named by ARN so tests can check it was used.
+    const settings = { ...toRuntimeSettings(this.config, LOCAL_ACCOUNT_ID), drKmsKeyId: this.drKeyArn };
+    process.env[SETTINGS_ENV] = JSON.stringify(settings);
+    process.env.ALERT_TOPIC_ARN = this.alertTopicArn;
+    process.env.APP_NAME = this.config.appName;
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+    this.lambdas = {
+      'discover-databases': (await import('../../lambdas/discover-databases/handler.js')).handler as LambdaHandler,
+      'snapshot-status': (await import('../../lambdas/snapshot-status/handler.js')).handler as LambdaHandler,
+      'copy-snapshot': (await import('../../lambdas/copy-snapshot/handler.js')).handler as LambdaHandler,
+      'backup-report': (await import('../../lambdas/backup-report/handler.js')).handler as LambdaHandler,
+      'failure-notifier': (await import('../../lambdas/failure-notifier/handler.js')).handler as LambdaHandler,
+    };
+    this.sdk = new SdkBridge(primaryRegion);
+    if (this.dataPlane) this.sdk.onCall(this.dataPlane.onSdkCall);
+  }
+
+  private functionArn(name: string): string {
+    return `arn:aws:lambda:${this.config.primaryRegion}:${LOCAL_ACCOUNT_ID}:function:${name}`;
+  }
+
+  /** Runs the backup workflow once; a failed run goes through the alerting path like in AWS. */
+  async runBackup(input: unknown, executionName?: string): Promise<WorkflowRun> {
+    const run = await runWorkflow({
+      aslPath: BACKUP_ASL,
+      stateMachineName: `${this.config.appName}-backup`,
+      region: this.config.primaryRegion,
+      accountId: LOCAL_ACCOUNT_ID,
+      substitutions: {
+        DiscoverDatabasesFunctionArn: this.functionArn('discover-databases'),
+        SnapshotStatusFunctionArn: this.functionArn('snapshot-status'),
+        CopySnapshotFunctionArn: this.functionArn('copy-snapshot'),
+        BackupReportFunctionArn: this.functionArn('backup-report'),
+      },
+      lambdas: this.lambdas,
+      sdk: this.sdk,
+      input,
+      executionName,
+      onLambda: this.dataPlane?.onLambda,
+    });
+    if (ALERTED_STATUSES.includes(run.status)) {
+      // What the EventBridge rule does: hand the status-change event to the notifier Lambda.
+      await this.lambdas['failure-notifier'](executionStatusChangeEvent(run, this.config.primaryRegion, LOCAL_ACCOUNT_ID) as never);
+    }
+    return run;
+  }
+
+  /** Alerts delivered to the SQS queue subscribed to the alert topic (drains them). */
+  async receiveAlerts(): Promise<Alert[]> {
+    const sqs = new SQSClient(motoClientConfig(this.moto, this.config.primaryRegion));
+    const alerts: Alert[] = [];
+    for (;;) {
+      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: this.alertQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      if (!out.Messages?.length) return alerts;
+      for (const m of out.Messages) {
+        const envelope = JSON.parse(m.Body ?? '{}') as { Subject?: string; Message?: string };
+        alerts.push({ subject: envelope.Subject ?? '', message: envelope.Message ?? '' });
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: this.alertQueueUrl, ReceiptHandle: m.ReceiptHandle }));
+      }
+    }
+  }
+
+  get sdkCalls() {
+    return this.sdk.calls;
+  }
+
+  async stop(): Promise<void> {
+    this.dataPlane?.dispose();
+    await this.pg?.stop();
+    await this.moto.stop();
+  }
+}

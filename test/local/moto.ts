@@ -1,0 +1,45 @@
+// moto_server as the local AWS endpoint (RDS, S3, SNS, SQS, KMS, EventBridge, CloudWatch).
+import { freePort, startServer, stopProcess, waitFor } from './processes.js';
+
+export const LOCAL_ACCOUNT_ID = '123456789012';
+
+export interface Moto {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+export interface MotoOptions {
+  /** Extra environment for moto_server, e.g. { MOTO_RDS_SNAPSHOT_LIMIT: '5' }. */
+  env?: Record<string, string>;
+}
+
+export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
+  const port = await freePort();
+  const server = startServer('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { ...process.env, ...options.env });
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(`moto_server on ${endpoint}`, async () => (await fetch(`${endpoint}/moto-api/`)).ok, 60_000);
+  } catch (err) {
+    await stopProcess(server.child);
+    throw new Error(`${(err as Error).message}\n${server.output()}`);
+  }
+  return { endpoint, stop: () => stopProcess(server.child) };
+}
+
+/**
+ * Points every SDK v3 client created from now on in this process at moto. Handlers stay unaware:
+ * the SDK reads AWS_ENDPOINT_URL itself, exactly as it would read a real endpoint override.
+ */
+export function useMotoForSdk(moto: Moto, region: string): void {
+  process.env.AWS_ENDPOINT_URL = moto.endpoint;
+  process.env.AWS_ACCESS_KEY_ID = 'test';
+  process.env.AWS_SECRET_ACCESS_KEY = 'test';
+  process.env.AWS_REGION = region;
+  delete process.env.AWS_PROFILE;
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+}
+
+/** Client config for test code that talks to moto directly. */
+export function motoClientConfig(moto: Moto, region: string) {
+  return { region, endpoint: moto.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+}

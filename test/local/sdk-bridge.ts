@@ -1,0 +1,76 @@
+// Executes `arn:aws:states:::aws-sdk:<service>:<action>` Task resources as real SDK v3 calls
+// (against moto in tests), translating names the way Step Functions does.
+import { renameKeys, toSdkName, toSfnErrorName, toSfnName } from './sfn-names.js';
+
+type SdkModule = Record<string, unknown>;
+const SDK_MODULES: Record<string, () => Promise<SdkModule>> = {
+  rds: () => import('@aws-sdk/client-rds') as Promise<SdkModule>,
+  sns: () => import('@aws-sdk/client-sns') as Promise<SdkModule>,
+  kms: () => import('@aws-sdk/client-kms') as Promise<SdkModule>,
+};
+const CLIENT_CLASS: Record<string, string> = { rds: 'RDSClient', sns: 'SNSClient', kms: 'KMSClient' };
+
+export interface SdkCall {
+  service: string;
+  action: string;
+  input: unknown;
+  output?: unknown;
+  error?: string;
+}
+
+export class SdkTaskError extends Error {
+  constructor(
+    readonly errorName: string,
+    message: string,
+  ) {
+    super(message);
+  }
+  override get name(): string {
+    return this.errorName;
+  }
+}
+
+export function parseSdkResource(resource: string): { service: string; action: string } | undefined {
+  const m = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)$/.exec(resource);
+  return m ? { service: m[1], action: m[2] } : undefined;
+}
+
+export class SdkBridge {
+  private readonly clients = new Map<string, { send(cmd: unknown): Promise<unknown> }>();
+  readonly calls: SdkCall[] = [];
+  private readonly listeners: ((call: SdkCall) => Promise<void> | void)[] = [];
+
+  constructor(private readonly region: string) {}
+
+  /** Observe each completed call (the local data plane uses this to follow snapshots). */
+  onCall(listener: (call: SdkCall) => Promise<void> | void): void {
+    this.listeners.push(listener);
+  }
+
+  async invoke(service: string, action: string, sfnInput: unknown): Promise<unknown> {
+    const load = SDK_MODULES[service];
+    if (!load) throw new Error(`local runner: aws-sdk service "${service}" is not wired`);
+    const mod = await load();
+    const commandName = `${action[0].toUpperCase()}${action.slice(1)}Command`;
+    const Command = mod[commandName] as (new (input: unknown) => unknown) | undefined;
+    if (!Command) throw new Error(`local runner: ${service} has no ${commandName}`);
+    let client = this.clients.get(service);
+    if (!client) {
+      const Client = mod[CLIENT_CLASS[service]] as new (cfg: object) => { send(cmd: unknown): Promise<unknown> };
+      client = new Client({ region: this.region, maxAttempts: 3 });
+      this.clients.set(service, client);
+    }
+    const input = renameKeys(sfnInput, (k) => toSdkName(service, k));
+    const call: SdkCall = { service, action, input };
+    try {
+      call.output = await client.send(new Command(input));
+    } catch (err) {
+      call.error = (err as Error).name;
+      this.calls.push(call);
+      throw new SdkTaskError(toSfnErrorName(service, (err as Error).name), (err as Error).message);
+    }
+    this.calls.push(call);
+    for (const listener of this.listeners) await listener(call);
+    return renameKeys(call.output, toSfnName);
+  }
+}

@@ -1,0 +1,166 @@
+// Runs an ASL file from state-machines/ locally with aws-local-stepfunctions: Lambda tasks call the
+// real handler functions in-process, aws-sdk tasks make real SDK v3 calls (against moto), and Wait
+// states and Retry intervals are shortened, not skipped.
+import { readFileSync } from 'node:fs';
+import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import { parseSdkResource, type SdkBridge } from './sdk-bridge.js';
+
+// aws-local-stepfunctions uses Promise.withResolvers (Node 22+); this project supports Node 20.
+const P = Promise as unknown as { withResolvers?: () => unknown };
+P.withResolvers ??= () => {
+  let resolve!: (v: unknown) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+};
+
+export type LambdaHandler = (event: never) => Promise<unknown>;
+
+export interface WorkflowRun {
+  executionArn: string;
+  stateMachineArn: string;
+  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  input: unknown;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  startDate: number;
+  stopDate: number;
+  /** Names of the states entered, in order (nested states included). */
+  statesEntered: string[];
+}
+
+export interface RunWorkflowOptions {
+  aslPath: string;
+  stateMachineName: string;
+  region: string;
+  accountId: string;
+  /** `${Name}` substitutions, as CDK's definitionSubstitutions. Lambda ARNs end in the function name. */
+  substitutions: Record<string, string>;
+  /** Handlers by Lambda function name (the last segment of the function ARN). */
+  lambdas: Record<string, LambdaHandler>;
+  sdk: SdkBridge;
+  input: unknown;
+  executionName?: string;
+  /** Milliseconds every Wait state and Retry pause takes locally. */
+  waitMs?: number;
+  onLambda?: (functionName: string, input: unknown, output: unknown) => Promise<void> | void;
+}
+
+type StateDef = { Type: string; Resource?: string; Retry?: unknown[]; ItemProcessor?: Machine; Iterator?: Machine; Branches?: Machine[] };
+type Machine = { States: Record<string, StateDef> };
+
+function* allStates(machine: Machine): Generator<[string, StateDef]> {
+  for (const [name, state] of Object.entries(machine.States)) {
+    yield [name, state];
+    for (const child of [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])]) {
+      if (child) yield* allStates(child);
+    }
+  }
+}
+
+export function loadDefinition(aslPath: string, substitutions: Record<string, string>): Machine {
+  const text = readFileSync(aslPath, 'utf8').replace(/\$\{(\w+)\}/g, (whole, name: string) => {
+    if (!(name in substitutions)) throw new Error(`${aslPath}: no substitution for ${whole}`);
+    return substitutions[name];
+  });
+  return JSON.parse(text) as Machine;
+}
+
+/** Serialises a thrown Lambda error the way the Lambda runtime does, so Cause looks as in AWS. */
+class LambdaTaskError extends Error {
+  constructor(err: Error) {
+    super(JSON.stringify({ errorType: err.name, errorMessage: err.message }));
+    Object.defineProperty(this, 'name', { value: err.name });
+  }
+}
+
+export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun> {
+  const definition = loadDefinition(opts.aslPath, opts.substitutions);
+  const waitMs = opts.waitMs ?? 5;
+  const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  const waitTimeOverrides: Record<string, number> = {};
+  const retryIntervalOverrides: Record<string, number> = {};
+  for (const [name, state] of allStates(definition)) {
+    if (state.Type === 'Wait') waitTimeOverrides[name] = waitMs;
+    if (state.Retry) retryIntervalOverrides[name] = waitMs;
+    if (state.Type !== 'Task' || !state.Resource) continue;
+    const sdkTask = parseSdkResource(state.Resource);
+    if (sdkTask) {
+      taskResourceLocalHandlers[name] = (input) => opts.sdk.invoke(sdkTask.service, sdkTask.action, input);
+      continue;
+    }
+    const functionName = state.Resource.split(':').pop() ?? '';
+    const handler = opts.lambdas[functionName];
+    if (!handler) throw new Error(`state ${name}: no local handler for Lambda ${state.Resource}`);
+    taskResourceLocalHandlers[name] = async (input) => {
+      let output: unknown;
+      try {
+        output = await handler(structuredClone(input) as never);
+      } catch (err) {
+        throw new LambdaTaskError(err as Error);
+      }
+      await opts.onLambda?.(functionName, input, output);
+      // The Lambda service returns JSON: undefined fields vanish, Dates become strings.
+      return JSON.parse(JSON.stringify(output ?? null));
+    };
+  }
+
+  const stateMachineArn = `arn:aws:states:${opts.region}:${opts.accountId}:stateMachine:${opts.stateMachineName}`;
+  const executionName = opts.executionName ?? `local-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const executionArn = `arn:aws:states:${opts.region}:${opts.accountId}:execution:${opts.stateMachineName}:${executionName}`;
+  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  const startDate = Date.now();
+  const execution = machine.run(opts.input as never, {
+    overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, waitTimeOverrides, retryIntervalOverrides },
+    context: { Execution: { Id: executionArn, Name: executionName }, StateMachine: { Id: stateMachineArn, Name: opts.stateMachineName } },
+  });
+  const statesEntered: string[] = [];
+  const collecting = (async () => {
+    for await (const event of execution.eventLogs) {
+      if (event.type === 'StateEntered') statesEntered.push(event.state.name);
+    }
+  })();
+  const base = { executionArn, stateMachineArn, input: opts.input, startDate, statesEntered };
+  try {
+    const output = await execution.result;
+    await collecting.catch(() => undefined);
+    return { ...base, status: 'SUCCEEDED', output, stopDate: Date.now() };
+  } catch (err) {
+    await collecting.catch(() => undefined);
+    const stopDate = Date.now();
+    if (err instanceof ExecutionTimeoutError) return { ...base, status: 'TIMED_OUT', stopDate };
+    if (err instanceof ExecutionAbortedError) return { ...base, status: 'ABORTED', stopDate };
+    if (err instanceof ExecutionError) {
+      const cause = (err as Error & { cause?: Error }).cause;
+      return { ...base, status: 'FAILED', error: cause?.name, cause: cause?.message, stopDate };
+    }
+    throw err;
+  }
+}
+
+/** The EventBridge event Step Functions emits when an execution ends (what the alert rule matches). */
+export function executionStatusChangeEvent(run: WorkflowRun, region: string, accountId: string) {
+  return {
+    version: '0',
+    id: `local-${run.stopDate}`,
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    account: accountId,
+    time: new Date(run.stopDate).toISOString(),
+    region,
+    resources: [run.executionArn],
+    detail: {
+      executionArn: run.executionArn,
+      stateMachineArn: run.stateMachineArn,
+      name: run.executionArn.split(':').pop(),
+      status: run.status,
+      startDate: run.startDate,
+      stopDate: run.stopDate,
+      input: JSON.stringify(run.input),
+      output: run.output === undefined ? null : JSON.stringify(run.output),
+      error: run.error ?? null,
+      cause: run.cause ?? null,
+    },
+  };
+}
