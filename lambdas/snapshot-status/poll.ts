@@ -9,6 +9,8 @@ export type SnapshotLocation = 'source' | 'dr';
 export interface PollState {
   startedAt?: string;
   attempt?: number;
+  /** Sum of the waits this loop has scheduled so far. */
+  waitedSeconds?: number;
 }
 
 export interface PollRequest {
@@ -30,6 +32,7 @@ export interface PollResult {
   startedAt: string;
   attempt: number;
   waitSeconds: number;
+  waitedSeconds: number;
 }
 
 const PENDING_STATUSES = new Set(['creating', 'copying', 'pending', 'modifying', 'upgrading', 'backing-up']);
@@ -51,22 +54,25 @@ export function evaluatePoll(observed: SnapshotInfo | undefined, req: PollReques
   assertOwnership(observed, req);
   const startedAt = req.poll.startedAt ?? now.toISOString();
   const attempt = req.poll.attempt ?? 0;
+  const scheduled = req.poll.waitedSeconds ?? 0;
   const base = { status: observed.status, arn: observed.arn, createdAt: observed.createdAt, checkedAt: now.toISOString(), startedAt };
 
   if (observed.status === 'available') {
-    return { ...base, available: true, attempt, waitSeconds: 0 };
+    return { ...base, available: true, attempt, waitSeconds: 0, waitedSeconds: scheduled };
   }
   if (!PENDING_STATUSES.has(observed.status)) {
     throw new SnapshotFailedError(`${where} ${req.snapshotId} of ${req.dbId} is "${observed.status}", not available`);
   }
-  const waitedSeconds = (now.getTime() - Date.parse(startedAt)) / 1000;
-  if (waitedSeconds >= req.timeoutSeconds) {
+  // The budget is spent when either the clock or the waits we scheduled say so; the latter keeps the
+  // bound exact where Wait states are shortened (local runs) and never lets a stuck loop run longer.
+  const elapsed = Math.max((now.getTime() - Date.parse(startedAt)) / 1000, scheduled);
+  if (elapsed >= req.timeoutSeconds) {
     throw new SnapshotTimeoutError(
-      `${where} ${req.snapshotId} of ${req.dbId} still "${observed.status}" after ${Math.round(waitedSeconds)} s (limit ${req.timeoutSeconds} s)`,
+      `${where} ${req.snapshotId} of ${req.dbId} still "${observed.status}" after ${Math.round(elapsed)} s (limit ${req.timeoutSeconds} s)`,
     );
   }
-  const wait = Math.min(nextWaitSeconds(attempt, req.timeoutSeconds), Math.max(1, Math.ceil(req.timeoutSeconds - waitedSeconds)));
-  return { ...base, available: false, attempt: attempt + 1, waitSeconds: wait };
+  const wait = Math.min(nextWaitSeconds(attempt, req.timeoutSeconds), Math.ceil(req.timeoutSeconds - elapsed));
+  return { ...base, available: false, attempt: attempt + 1, waitSeconds: wait, waitedSeconds: scheduled + wait };
 }
 
 // A deterministic name can collide with something we did not make; never report someone else's
