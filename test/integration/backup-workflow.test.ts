@@ -94,24 +94,15 @@ describe('backup workflow on the local AWS (moto + PostgreSQL)', () => {
 
   it('a database deleted between discovery and snapshot fails only its branch, and the alert reaches SQS', async () => {
     // Delete "billing" the moment discovery has listed it.
-    const original = aws.runBackup.bind(aws);
     let deleted = false;
     aws.sdkCalls.length = 0;
-    const run = await (async () => {
-      const discover = (await import('../../lambdas/discover-databases/handler.js')).handler;
-      const lambdas = (aws as unknown as { lambdas: Record<string, (e: unknown) => Promise<unknown>> }).lambdas;
-      lambdas['discover-databases'] = async (event: unknown) => {
-        const plan = await discover(event as never);
-        await aws.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'billing', SkipFinalSnapshot: true }));
-        deleted = true;
-        return plan;
-      };
-      try {
-        return await original({ policy: 'gold', scheduledTime: '2026-11-23T02:00:00Z' }, 'gold-deleted-db');
-      } finally {
-        lambdas['discover-databases'] = discover as never;
-      }
-    })();
+    const unwrap = aws.wrapLambda('discover-databases', (discover) => async (event) => {
+      const plan = await discover(event);
+      await aws.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'billing', SkipFinalSnapshot: true }));
+      deleted = true;
+      return plan;
+    });
+    const run = await aws.runBackup({ policy: 'gold', scheduledTime: '2026-11-23T02:00:00Z' }, 'gold-deleted-db').finally(unwrap);
     expect(deleted).toBe(true);
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('rds-dr.BackupFailed');

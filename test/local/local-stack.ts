@@ -146,6 +146,16 @@ export class LocalStack {
     }
   }
 
+  /** Wraps one Lambda handler (e.g. to change the world between two states); returns the undo. */
+  wrapLambda(name: string, wrap: (original: LambdaHandler) => LambdaHandler): () => void {
+    const original = this.lambdas[name];
+    if (!original) throw new Error(`no local Lambda ${name}`);
+    this.lambdas[name] = wrap(original);
+    return () => {
+      this.lambdas[name] = original;
+    };
+  }
+
   get sdkCalls() {
     return this.sdk.calls;
   }
