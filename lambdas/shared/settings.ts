@@ -14,6 +14,34 @@ export const policySettingsSchema = z.strictObject({
   copyTimeoutSeconds: z.number().int().positive(),
 });
 
+export const databaseChecksSettingsSchema = z.strictObject({
+  database: z.string(),
+  tables: z.array(z.strictObject({ name: z.string(), minRows: z.number().int(), freshnessColumn: z.string().optional() })),
+  rpoMinutes: z.number().int(),
+  assertions: z.array(z.strictObject({ name: z.string(), sql: z.string(), expect: z.union([z.string(), z.number(), z.boolean(), z.null()]) })),
+  instanceClass: z.string().optional(),
+  statementTimeoutSeconds: z.number().int(),
+});
+
+export const verificationSettingsSchema = z.strictObject({
+  /** Region where drills restore (the DR region, where the verification network is). */
+  region: z.string(),
+  subnetGroupName: z.string(),
+  /** Security group(s) attached to throwaway instances; they admit only the verifier. */
+  securityGroupIds: z.array(z.string()),
+  expiryHours: z.number().int().positive(),
+  instanceClasses: z.record(z.string(), z.string()),
+  reportsBucket: z.string(),
+  policies: z.record(
+    z.string(),
+    z.strictObject({
+      maxConcurrency: z.number().int().positive(),
+      restoreTimeoutSeconds: z.number().int().positive(),
+      databases: z.record(z.string(), databaseChecksSettingsSchema),
+    }),
+  ),
+});
+
 export const runtimeSettingsSchema = z.strictObject({
   appName: z.string(),
   primaryRegion: z.string(),
@@ -21,10 +49,13 @@ export const runtimeSettingsSchema = z.strictObject({
   /** Key ARN, alias ARN or alias name of the customer-managed key that encrypts DR copies. */
   drKmsKeyId: z.string(),
   policies: z.record(z.string(), policySettingsSchema),
+  verification: verificationSettingsSchema.optional(),
 });
 
 export type RuntimeSettings = z.infer<typeof runtimeSettingsSchema>;
 export type PolicySettings = z.infer<typeof policySettingsSchema>;
+export type VerificationSettings = z.infer<typeof verificationSettingsSchema>;
+export type DatabaseChecksSettings = z.infer<typeof databaseChecksSettingsSchema>;
 
 export const SETTINGS_ENV = 'RDSDR_SETTINGS';
 

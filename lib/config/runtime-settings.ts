@@ -6,8 +6,16 @@ export function drKeyAliasName(config: RdsDrConfig): string {
   return `alias/${config.appName}/dr-snapshots`;
 }
 
+/** Names of deployed resources the verification Lambdas need (tokens in CDK, real names locally). */
+export interface VerificationResources {
+  subnetGroupName: string;
+  securityGroupIds: string[];
+  reportsBucket: string;
+}
+
 /** Projects the validated config onto what the Lambdas need at run time. */
-export function toRuntimeSettings(config: RdsDrConfig, accountId: string): RuntimeSettings {
+export function toRuntimeSettings(config: RdsDrConfig, accountId: string, verification?: VerificationResources): RuntimeSettings {
+  const drilled = Object.entries(config.policies).filter(([, p]) => p.verify);
   return {
     appName: config.appName,
     primaryRegion: config.primaryRegion,
@@ -25,5 +33,24 @@ export function toRuntimeSettings(config: RdsDrConfig, accountId: string): Runti
         },
       ]),
     ),
+    verification:
+      verification && config.verification && drilled.length > 0
+        ? {
+            region: config.drRegion,
+            ...verification,
+            expiryHours: config.verification.expiryHours,
+            instanceClasses: config.verification.instanceClasses,
+            policies: Object.fromEntries(
+              drilled.map(([name, p]) => [
+                name,
+                {
+                  maxConcurrency: p.verify!.maxConcurrency,
+                  restoreTimeoutSeconds: p.verify!.restoreTimeoutMinutes * 60,
+                  databases: p.verify!.databases,
+                },
+              ]),
+            ),
+          }
+        : undefined,
   };
 }

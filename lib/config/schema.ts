@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { AWS_REGIONS } from './regions.js';
 import { isValidSchedulerCron, isValidTimeZone } from './cron.js';
+import { verificationNetworkSchema, verifyPolicySchema } from './verification-schema.js';
 
 /** Hard limit from RDS: cross-region snapshot copies in flight per destination region. */
 export const MAX_COPIES_IN_FLIGHT = 20;
@@ -70,6 +71,8 @@ const policySchema = z.strictObject({
   snapshotTimeoutMinutes: z.number().int().min(5).max(24 * 60).default(6 * 60),
   /** Give up waiting for a cross-region copy after this long (copies of one source queue up). */
   copyTimeoutMinutes: z.number().int().min(5).max(48 * 60).default(12 * 60),
+  /** Restore drills for this policy's databases (needs top-level `verification`). */
+  verify: verifyPolicySchema.optional(),
 });
 
 const alertsSchema = z
@@ -104,6 +107,8 @@ export const configSchema = z
       })
       .optional(),
     alerts: alertsSchema,
+    /** The DR-region network for restore drills; required when any policy has `verify`. */
+    verification: verificationNetworkSchema.optional(),
     policies: z
       .record(
         z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: 'policy names are 1-31 lowercase letters, digits or hyphens' }),
@@ -117,6 +122,18 @@ export const configSchema = z
     }
     if (c.drKmsKeyArn && c.drKmsKeyArn.split(':')[3] !== c.drRegion) {
       ctx.addIssue({ code: 'custom', path: ['drKmsKeyArn'], message: `must be a key in drRegion ${c.drRegion}` });
+    }
+    for (const [name, p] of Object.entries(c.policies)) {
+      if (!p.verify) continue;
+      if (!c.verification) {
+        ctx.addIssue({ code: 'custom', path: ['verification'], message: `required because policy "${name}" has verify (vpcId and subnetIds in ${c.drRegion})` });
+      }
+      if (!isValidSchedulerCron(p.verify.schedule.cron)) {
+        ctx.addIssue({ code: 'custom', path: ['policies', name, 'verify', 'schedule', 'cron'], message: `invalid EventBridge Scheduler cron "${p.verify.schedule.cron}", e.g. cron(0 3 ? * SUN *)` });
+      }
+      if (!isValidTimeZone(p.verify.schedule.timeZone)) {
+        ctx.addIssue({ code: 'custom', path: ['policies', name, 'verify', 'schedule', 'timeZone'], message: `unknown IANA time zone "${p.verify.schedule.timeZone}"` });
+      }
     }
     if (c.account && c.drKmsKeyArn && c.drKmsKeyArn.split(':')[4] !== c.account) {
       ctx.addIssue({ code: 'custom', path: ['drKmsKeyArn'], message: `must be a key in account ${c.account}` });

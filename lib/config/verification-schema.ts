@@ -1,0 +1,89 @@
+// Config for restore drills: the isolated network the throwaway instances and the verifier use,
+// and per policy which databases to drill and what to check in them.
+import { z } from 'zod';
+
+const sqlIdentifier = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}(\.[A-Za-z_][A-Za-z0-9_$]{0,62})?$/, {
+    error: 'must be a SQL identifier, optionally schema-qualified (e.g. public.orders)',
+  });
+
+export const tableCheckSchema = z.strictObject({
+  name: sqlIdentifier,
+  /** The restored table must hold at least this many rows. */
+  minRows: z.number().int().min(0).default(1),
+  /** Timestamp column whose newest value must be within the RPO of the snapshot time. */
+  freshnessColumn: sqlIdentifier.optional(),
+});
+
+export const assertionSchema = z.strictObject({
+  name: z.string().min(1).max(64),
+  /** A read-only query returning one row with one column; run in a READ ONLY transaction with a statement timeout. */
+  sql: z
+    .string()
+    .min(1)
+    .refine((s) => /^\s*(select|with|values|table)\b/i.test(s), { error: 'must be a read-only query starting with SELECT, WITH, VALUES or TABLE' }),
+  /** The value the query's single cell must equal (compared as text when not a number/boolean/null). */
+  expect: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+});
+
+export const databaseChecksSchema = z.strictObject({
+  /** The database (inside the instance) to connect to. */
+  database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/, { error: 'must be a PostgreSQL database name' }).default('postgres'),
+  tables: z.array(tableCheckSchema).default([]),
+  /** Freshness bound: a table's newest row may be at most this much older than the snapshot. */
+  rpoMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+  assertions: z.array(assertionSchema).default([]),
+  /** Overrides the smallest class for the engine. */
+  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'must be an RDS instance class like db.t4g.micro' }).optional(),
+  statementTimeoutSeconds: z.number().int().min(1).max(3600).default(60),
+});
+
+export const DEFAULT_INSTANCE_CLASSES: Record<string, string> = {
+  postgres: 'db.t4g.micro',
+  mysql: 'db.t4g.micro',
+  mariadb: 'db.t4g.micro',
+  'aurora-postgresql': 'db.t4g.medium',
+  'aurora-mysql': 'db.t4g.medium',
+};
+
+export const verificationNetworkSchema = z.strictObject({
+  /** VPC in the DR region for throwaway instances and the verifier Lambda. */
+  vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'must be a VPC id (vpc-...)' }),
+  /** Isolated (no internet route) subnets in at least two AZs, as an RDS subnet group requires. */
+  subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'must be a subnet id (subnet-...)' })).min(2, {
+    error: 'need at least two subnets in different AZs (an RDS subnet group requires two AZs)',
+  }),
+  availabilityZones: z.array(z.string()).min(2).optional(),
+  /** Existing DB subnet group to restore into; omit to have the DR stack create one from subnetIds. */
+  dbSubnetGroupName: z.string().min(1).max(255).optional(),
+  /** Create a Secrets Manager interface endpoint so the verifier can read the managed password from isolated subnets. */
+  createSecretsManagerEndpoint: z.boolean().default(true),
+  instanceClasses: z.record(z.string(), z.string()).default(DEFAULT_INSTANCE_CLASSES),
+  /** A throwaway instance older than this is deleted by the hourly sweeper. */
+  expiryHours: z.number().int().min(1).max(48).default(6),
+  /** Verification reports are kept this long in S3. */
+  reportRetentionDays: z.number().int().min(30).max(3650).default(400),
+});
+
+export const verifyPolicySchema = z.strictObject({
+  schedule: z
+    .strictObject({
+      cron: z.string().default('cron(0 3 ? * SUN *)'),
+      timeZone: z.string().default('UTC'),
+      enabled: z.boolean().default(true),
+    })
+    .prefault({}),
+  maxConcurrency: z.number().int().min(1).max(10).default(2),
+  restoreTimeoutMinutes: z.number().int().min(10).max(720).default(120),
+  /** Restore the DR copy (default: what a regional disaster leaves you) or the primary snapshot. */
+  source: z.enum(['dr']).default('dr'),
+  /** Databases of this policy to drill, keyed by DB instance / cluster identifier, with their checks. */
+  databases: z
+    .record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, { error: 'must be an RDS identifier' }), databaseChecksSchema)
+    .refine((d) => Object.keys(d).length > 0, { error: 'name at least one database to drill' }),
+});
+
+export type VerificationNetwork = z.output<typeof verificationNetworkSchema>;
+export type VerifyPolicy = z.output<typeof verifyPolicySchema>;
+export type DatabaseChecks = z.output<typeof databaseChecksSchema>;
