@@ -3,15 +3,11 @@
 import { SnapshotConflictError, SnapshotFailedError, SnapshotNotFoundError, SnapshotTimeoutError } from '../shared/errors.js';
 import { TAG } from '../shared/naming.js';
 import { tagValueOf, type SnapshotInfo } from '../shared/snapshots.js';
+import { finishedStep, nextStep, type PollState, type PollStep } from '../shared/wait-budget.js';
+
+export { nextWaitSeconds } from '../shared/wait-budget.js';
 
 export type SnapshotLocation = 'source' | 'dr';
-
-export interface PollState {
-  startedAt?: string;
-  attempt?: number;
-  /** Sum of the waits this loop has scheduled so far. */
-  waitedSeconds?: number;
-}
 
 export interface PollRequest {
   location: SnapshotLocation;
@@ -23,56 +19,34 @@ export interface PollRequest {
   poll: PollState;
 }
 
-export interface PollResult {
+export interface PollResult extends PollStep {
   available: boolean;
   status: string;
   arn: string;
   createdAt?: string;
-  checkedAt: string;
-  startedAt: string;
-  attempt: number;
-  waitSeconds: number;
-  waitedSeconds: number;
 }
 
 const PENDING_STATUSES = new Set(['creating', 'copying', 'pending', 'modifying', 'upgrading', 'backing-up']);
-const FIRST_WAIT_SECONDS = 30;
-// A Standard execution holds 25,000 history events, and every poll turn costs ~6 of them per
-// database; growing intervals and a cap tied to the timeout keep a long copy to ~40 turns.
-const MAX_TURNS_AT_CAP = 40;
-
-export function nextWaitSeconds(attempt: number, timeoutSeconds: number): number {
-  const cap = Math.max(300, Math.ceil(timeoutSeconds / MAX_TURNS_AT_CAP));
-  return Math.min(cap, FIRST_WAIT_SECONDS * 2 ** attempt);
-}
-
 export function evaluatePoll(observed: SnapshotInfo | undefined, req: PollRequest, now: Date): PollResult {
   const where = req.location === 'source' ? 'snapshot' : 'DR copy';
   if (!observed) {
     throw new SnapshotNotFoundError(`${where} ${req.snapshotId} of ${req.dbId} does not exist (deleted while in progress?)`);
   }
   assertOwnership(observed, req);
-  const startedAt = req.poll.startedAt ?? now.toISOString();
-  const attempt = req.poll.attempt ?? 0;
-  const scheduled = req.poll.waitedSeconds ?? 0;
-  const base = { status: observed.status, arn: observed.arn, createdAt: observed.createdAt, checkedAt: now.toISOString(), startedAt };
-
+  const base = { status: observed.status, arn: observed.arn, createdAt: observed.createdAt };
   if (observed.status === 'available') {
-    return { ...base, available: true, attempt, waitSeconds: 0, waitedSeconds: scheduled };
+    return { ...base, available: true, ...finishedStep(req.poll, now) };
   }
   if (!PENDING_STATUSES.has(observed.status)) {
     throw new SnapshotFailedError(`${where} ${req.snapshotId} of ${req.dbId} is "${observed.status}", not available`);
   }
-  // The budget is spent when either the clock or the waits we scheduled say so; the latter keeps the
-  // bound exact where Wait states are shortened (local runs) and never lets a stuck loop run longer.
-  const elapsed = Math.max((now.getTime() - Date.parse(startedAt)) / 1000, scheduled);
-  if (elapsed >= req.timeoutSeconds) {
+  const step = nextStep(req.poll, req.timeoutSeconds, now);
+  if ('timedOut' in step) {
     throw new SnapshotTimeoutError(
-      `${where} ${req.snapshotId} of ${req.dbId} still "${observed.status}" after ${Math.round(elapsed)} s (limit ${req.timeoutSeconds} s)`,
+      `${where} ${req.snapshotId} of ${req.dbId} still "${observed.status}" after ${step.elapsedSeconds} s (limit ${req.timeoutSeconds} s)`,
     );
   }
-  const wait = Math.min(nextWaitSeconds(attempt, req.timeoutSeconds), Math.ceil(req.timeoutSeconds - elapsed));
-  return { ...base, available: false, attempt: attempt + 1, waitSeconds: wait, waitedSeconds: scheduled + wait };
+  return { ...base, available: false, ...step };
 }
 
 // A deterministic name can collide with something we did not make; never report someone else's

@@ -1,0 +1,52 @@
+import { SnsAlertPublisher } from '../failure-notifier/sns-alert-publisher.js';
+import { logger, withLogKeys } from '../shared/logger.js';
+import { rdsClient } from '../shared/rds-clients.js';
+import { readSettings } from '../shared/settings.js';
+import { planSweep } from './plan-sweep.js';
+import { RdsDrillFleet } from './rds-drill-fleet.js';
+import { z } from 'zod';
+
+const settings = readSettings();
+const env = z.object({ ALERT_TOPIC_ARN: z.string().startsWith('arn:'), APP_NAME: z.string().default('rds-dr') }).parse(process.env);
+const region = settings.verification?.region ?? settings.drRegion;
+const fleet = new RdsDrillFleet(rdsClient(region));
+const alerts = new SnsAlertPublisher(env.ALERT_TOPIC_ARN);
+
+export interface SweepResult {
+  deleted: string[];
+  failed: { id: string; error: string }[];
+}
+
+/** Hourly: delete expired throwaway drill instances an interrupted drill left behind, and say so. */
+export async function handler(event: { id?: string } = {}): Promise<SweepResult> {
+  withLogKeys({ invocation: event.id });
+  const resources = await fleet.list();
+  const decisions = planSweep(resources.filter((r) => !(r.kind === 'instance' && r.clusterId)), new Date(), settings.verification?.expiryHours ?? 6);
+  const deleted: string[] = [];
+  const failed: SweepResult['failed'] = [];
+  for (const d of decisions.filter((x) => x.action === 'delete')) {
+    const members = resources.filter((r) => r.kind === 'instance' && r.clusterId === d.resource.id);
+    try {
+      await fleet.delete(d.resource, members);
+      deleted.push(`${d.resource.kind} ${d.resource.id}`);
+      logger.warn('deleted expired drill leftover', { who: 'rds-dr sweeper', what: `${d.resource.kind} ${d.resource.id}`, why: d.reason, region });
+    } catch (err) {
+      failed.push({ id: d.resource.id, error: `${(err as Error).name}: ${(err as Error).message}` });
+      logger.error('could not delete drill leftover', { what: d.resource.id, error: (err as Error).message });
+    }
+  }
+  if (deleted.length || failed.length) {
+    await alerts.publish({
+      severity: 'critical',
+      subject: `[${env.APP_NAME}] sweeper removed ${deleted.length} leftover drill instance(s)${failed.length ? `, ${failed.length} failed` : ''}`.slice(0, 99),
+      message: [
+        `${env.APP_NAME}: the hourly sweeper in ${region} found throwaway restore-drill resources past their expiry.`,
+        'A drill execution was interrupted before its cleanup step; check recent verify executions.',
+        '',
+        ...deleted.map((d) => `deleted: ${d}`),
+        ...failed.map((f) => `NOT deleted: ${f.id}: ${f.error} (will retry next hour)`),
+      ].join('\n'),
+    });
+  }
+  return { deleted, failed };
+}
