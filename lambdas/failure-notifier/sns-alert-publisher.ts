@@ -7,8 +7,11 @@ export interface AlertPublisher {
 
 /** Publishes to the alert topic; email and PagerDuty subscriptions fan it out. */
 export class SnsAlertPublisher implements AlertPublisher {
-  private readonly sns = new SNSClient({ maxAttempts: 8 });
-  constructor(private readonly topicArn: string) {}
+  private readonly sns: SNSClient;
+  constructor(private readonly topicArn: string) {
+    // Publish in the topic's region: notifiers in the DR region alert through the primary's topic.
+    this.sns = new SNSClient({ region: topicArn.split(':')[3], maxAttempts: 8 });
+  }
 
   async publish(alert: Alert): Promise<string> {
     const out = await this.sns.send(

@@ -8,10 +8,10 @@ const region = settings.verification?.region ?? settings.drRegion;
 const sinks = new AwsReportSinks(settings.verification?.reportsBucket ?? '', region);
 
 /** Last state of each drill branch: record the verdict; the summary decides the execution's fate. */
-export async function handler(event: { branch: DrillBranch; reportedAt: string }): Promise<BranchOutcome> {
+export async function handler(event: { branch: DrillBranch }): Promise<BranchOutcome> {
   const { item } = event.branch;
   withLogKeys({ executionArn: event.branch.executionArn, db: item.db, snapshotId: item.snapshotId, restoreId: item.restoreId });
-  const report = buildReport(event.branch, region, event.reportedAt);
+  const report = buildReport(event.branch, region, new Date().toISOString());
   const key = reportKey(report);
   await sinks.store(key, report);
   await sinks.publishMetrics(report);

@@ -6,8 +6,8 @@ import type { CheckResult, Verdict } from '../verify-restored-database/checks.js
 export interface DrillBranch {
   item: VerificationItem;
   executionArn: string;
-  timing?: { restoreStartedAt: string };
-  restorePoll?: { available?: boolean; checkedAt?: string };
+  /** startedAt is set by the first poll, issued right after the restore call: the restore's start. */
+  restorePoll?: { available?: boolean; startedAt?: string; checkedAt?: string };
   verdict: Verdict | null;
   failure: { Error: string; Cause: string } | null;
   /** { status: 'DELETING' } after a delete call, an { Error, Cause } when it failed, null when there was nothing to delete. */
@@ -39,7 +39,7 @@ const seconds = (from?: string, to?: string) =>
 
 export function buildReport(branch: DrillBranch, region: string, reportedAt: string): VerificationReport {
   const { item } = branch;
-  const started = branch.timing?.restoreStartedAt;
+  const started = branch.restorePoll?.startedAt;
   const availableAt = branch.restorePoll?.available ? branch.restorePoll.checkedAt : undefined;
   const verifiedAt = branch.verdict?.finishedAt;
   const cleanup = branch.cleanup?.Error

@@ -6,7 +6,6 @@ import { runChecks, type CheckResult, type Verdict } from './checks.js';
 import { openPgSession } from './pg-session.js';
 
 const env = z.object({ RDSDR_PG_SSL: z.enum(['disable', 'require', 'verify-full']).default('verify-full') }).parse(process.env);
-const secrets = new SecretsManagerClient({ maxAttempts: 5 });
 
 export interface VerifyEvent {
   db: string;
@@ -32,6 +31,8 @@ export async function handler(event: VerifyEvent): Promise<Verdict> {
   const results: CheckResult[] = [];
   let session: Awaited<ReturnType<typeof openPgSession>> | undefined;
   try {
+    // The secret lives where the throwaway instance is; its ARN says which region that is.
+    const secrets = new SecretsManagerClient({ region: event.secretArn.split(':')[3], maxAttempts: 5 });
     const secret = await secrets.send(new GetSecretValueCommand({ SecretId: event.secretArn }));
     const { username, password } = JSON.parse(secret.SecretString ?? '{}') as { username?: string; password?: string };
     session = await openPgSession(

@@ -1,48 +1,112 @@
-// moto keeps RDS metadata, not data. The local data plane gives snapshots real contents: when the
-// backup workflow snapshots a database, the live PostgreSQL database behind it is dumped and the
-// dump is keyed by the snapshot ARN; a DR copy points at its source's dump. Lambdas never see this.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// moto keeps RDS metadata, not data. The local data plane gives snapshots real contents and makes
+// restores real: when the backup workflow snapshots a database, the live PostgreSQL database behind
+// it is dumped, keyed by snapshot ARN (DR copies point at their source's dump); when a workflow
+// restores a snapshot, a new PostgreSQL server is started and loaded from that dump, and the RDS
+// endpoint the Lambdas read is pointed at it. Lambdas never know: this lives in the test tooling.
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Postgres } from './postgres.js';
+import { LOCAL_ACCOUNT_ID } from './moto.js';
+import { freePort } from './processes.js';
+import { startPostgres, type Postgres } from './postgres.js';
 import type { SdkCall } from './sdk-bridge.js';
 
-type Snap = { DBSnapshotArn?: string; DBInstanceIdentifier?: string; DBClusterSnapshotArn?: string; DBClusterIdentifier?: string };
+type Out = Record<string, Record<string, unknown> | undefined>;
 
 export class LocalDataPlane {
-  private readonly live = new Map<string, string>(); // "instance:orders" -> pg database
+  private readonly live = new Map<string, string>(); // "instance:orders" -> pg database on the main server
   private readonly dumps = new Map<string, string>(); // snapshot ARN -> dump file
+  private readonly restored = new Map<string, Postgres>(); // restored instance/cluster id -> its own server
+  private readonly unreachable = new Set<string>(); // databases whose restores refuse connections (fault)
+  private readonly deadPorts = new Map<string, number>();
   private readonly dir = mkdtempSync(join(tmpdir(), 'rdsdr-dumps-'));
 
-  constructor(private readonly pg: Postgres) {
-    mkdirSync(this.dir, { recursive: true });
-  }
+  constructor(private readonly pg: Postgres) {}
 
   /** Declares that RDS resource `id` of `kind` stores its data in PostgreSQL database `database`. */
   attach(kind: 'instance' | 'cluster', id: string, database: string): void {
     this.live.set(`${kind}:${id}`, database);
   }
 
-  /** Follows the workflow's aws-sdk calls: a created snapshot captures the database at that moment. */
-  readonly onSdkCall = (call: SdkCall): void => {
+  /** Fault: restores whose id contains `fragment` get an endpoint where nothing listens. */
+  refuseConnections(fragment: string): () => void {
+    this.unreachable.add(fragment);
+    return () => this.unreachable.delete(fragment);
+  }
+
+  /** Follows the workflows' aws-sdk calls. */
+  readonly onSdkCall = async (call: SdkCall): Promise<void> => {
     if (call.service !== 'rds' || !call.output) return;
-    const out = call.output as { DBSnapshot?: Snap; DBClusterSnapshot?: Snap };
-    if (call.action === 'createDBSnapshot' && out.DBSnapshot?.DBSnapshotArn) {
-      this.capture('instance', out.DBSnapshot.DBInstanceIdentifier ?? '', out.DBSnapshot.DBSnapshotArn);
-    }
-    if (call.action === 'createDBClusterSnapshot' && out.DBClusterSnapshot?.DBClusterSnapshotArn) {
-      this.capture('cluster', out.DBClusterSnapshot.DBClusterIdentifier ?? '', out.DBClusterSnapshot.DBClusterSnapshotArn);
+    const input = call.input as Record<string, string>;
+    const out = call.output as Out;
+    switch (call.action) {
+      case 'createDBSnapshot':
+        return this.capture('instance', String(out.DBSnapshot?.DBInstanceIdentifier), String(out.DBSnapshot?.DBSnapshotArn));
+      case 'createDBClusterSnapshot':
+        return this.capture('cluster', String(out.DBClusterSnapshot?.DBClusterIdentifier), String(out.DBClusterSnapshot?.DBClusterSnapshotArn));
+      case 'restoreDBInstanceFromDBSnapshot':
+        return this.restore(input.DBInstanceIdentifier, this.arn(call.region, 'snapshot', input.DBSnapshotIdentifier));
+      case 'restoreDBClusterFromSnapshot':
+        return this.restore(input.DBClusterIdentifier, this.arn(call.region, 'cluster-snapshot', input.SnapshotIdentifier));
+      case 'modifyDBInstance':
+      case 'modifyDBCluster': {
+        const id = input.DBInstanceIdentifier ?? input.DBClusterIdentifier;
+        const secret = (out.DBInstance ?? out.DBCluster)?.MasterUserSecret as { SecretArn?: string } | undefined;
+        if (String(input.ManageMasterUserPassword) === 'true' && secret?.SecretArn) await this.grantMasterUser(call.region, id, secret.SecretArn);
+        return;
+      }
+      case 'deleteDBInstance':
+        return this.drop(input.DBInstanceIdentifier);
+      case 'deleteDBCluster':
+        return this.drop(input.DBClusterIdentifier);
     }
   };
 
   /** Follows the copy Lambda: a started DR copy holds the same data as its source. */
   readonly onLambda = (functionName: string, input: unknown, output: unknown): void => {
-    if (!functionName.endsWith('copy-snapshot')) return;
+    if (functionName !== 'copy-snapshot') return;
     const source = (input as { sourceSnapshotArn: string }).sourceSnapshotArn;
-    const copy = output as { arn: string; started: boolean };
+    const copy = output as { arn: string };
     const dump = this.dumps.get(source);
     if (dump && copy.arn) this.dumps.set(copy.arn, dump);
   };
+
+  /**
+   * Points the endpoints RDS reports for restored databases at their local servers, on the client
+   * the Lambdas use (as DNS would, in AWS).
+   */
+  exposeRestoredEndpoints(client: RDSClient): void {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName !== 'DescribeDBInstancesCommand' && context.commandName !== 'DescribeDBClustersCommand') return result;
+        const out = result.output as { DBInstances?: Record<string, unknown>[]; DBClusters?: Record<string, unknown>[] };
+        for (const db of out.DBInstances ?? []) {
+          const target = this.endpointOf(String(db.DBClusterIdentifier ?? db.DBInstanceIdentifier));
+          if (target && db.Endpoint) db.Endpoint = { ...(db.Endpoint as object), Address: target.host, Port: target.port };
+        }
+        for (const c of out.DBClusters ?? []) {
+          const target = this.endpointOf(String(c.DBClusterIdentifier));
+          if (target) Object.assign(c, { Endpoint: target.host, Port: target.port });
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'localDataPlaneEndpoints' },
+    );
+  }
+
+  private endpointOf(id: string): { host: string; port: number } | undefined {
+    const server = this.restored.get(id);
+    if (!server) return undefined;
+    const dead = this.deadPorts.get(id);
+    return { host: server.host, port: dead ?? server.port };
+  }
+
+  private arn(region: string, type: string, idOrArn: string): string {
+    return idOrArn.startsWith('arn:') ? idOrArn : `arn:aws:rds:${region}:${LOCAL_ACCOUNT_ID}:${type}:${idOrArn}`;
+  }
 
   private capture(kind: 'instance' | 'cluster', id: string, snapshotArn: string): void {
     const database = this.live.get(`${kind}:${id}`);
@@ -52,11 +116,50 @@ export class LocalDataPlane {
     this.dumps.set(snapshotArn, file);
   }
 
+  private async restore(id: string, snapshotArn: string): Promise<void> {
+    const dump = this.dumps.get(snapshotArn);
+    if (!dump || this.restored.has(id)) return;
+    const server = await startPostgres({ passwordAuth: true });
+    server.tool('pg_restore', ['--create', '--no-owner', '-d', 'postgres', dump]);
+    this.restored.set(id, server);
+    if ([...this.unreachable].some((f) => id.includes(f))) this.deadPorts.set(id, await freePort());
+  }
+
+  /** RDS's managed master secret becomes the restored server's login (the server admits nobody else over TCP). */
+  private async grantMasterUser(region: string, id: string, secretArn: string): Promise<void> {
+    const server = this.restored.get(id);
+    if (!server) return;
+    const secret = await new SecretsManagerClient({ region }).send(new GetSecretValueCommand({ SecretId: secretArn }));
+    const { username, password } = JSON.parse(secret.SecretString ?? '{}') as { username: string; password: string };
+    const c = server.client('postgres');
+    await c.connect();
+    try {
+      const role = c.escapeIdentifier(username);
+      await c.query(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${c.escapeLiteral(username)}) THEN CREATE ROLE ${role} LOGIN; END IF; END $$`);
+      await c.query(`ALTER ROLE ${role} WITH LOGIN SUPERUSER PASSWORD ${c.escapeLiteral(password)}`);
+    } finally {
+      await c.end();
+    }
+  }
+
+  private async drop(id: string): Promise<void> {
+    const server = this.restored.get(id);
+    if (!server) return;
+    this.restored.delete(id);
+    this.deadPorts.delete(id);
+    await server.stop();
+  }
+
+  /** Ids of restored databases whose servers are still running (a leak if a drill is over). */
+  get runningRestores(): string[] {
+    return [...this.restored.keys()];
+  }
+
   hasData(snapshotArn: string): boolean {
     return this.dumps.has(snapshotArn);
   }
 
-  /** Loads the data a snapshot holds into a new PostgreSQL database (what a restore yields). */
+  /** Loads the data a snapshot holds into a new database on the main server. */
   async restoreInto(snapshotArn: string, database: string): Promise<void> {
     const dump = this.dumps.get(snapshotArn);
     if (!dump) throw new Error(`no data captured for snapshot ${snapshotArn}`);
@@ -64,7 +167,8 @@ export class LocalDataPlane {
     this.pg.tool('pg_restore', ['--no-owner', '-d', database, dump]);
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
+    for (const id of [...this.restored.keys()]) await this.drop(id);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

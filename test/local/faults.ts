@@ -3,6 +3,7 @@
 import type { RDSClient } from '@aws-sdk/client-rds';
 
 type SnapshotLike = { Status?: string; DBSnapshotIdentifier?: string; DBClusterSnapshotIdentifier?: string };
+type DatabaseLike = { DBInstanceStatus?: string; DBInstanceIdentifier?: string; Status?: string; DBClusterIdentifier?: string };
 
 /** Makes Describe(DB|DBCluster)Snapshots report `status` for snapshot `id` until the returned undo is called. */
 export function holdSnapshotStatus(client: RDSClient, id: string, status: string): () => void {
@@ -15,6 +16,26 @@ export function holdSnapshotStatus(client: RDSClient, id: string, status: string
         for (const s of [...(out.DBSnapshots ?? []), ...(out.DBClusterSnapshots ?? [])]) {
           if (s.DBSnapshotIdentifier === id || s.DBClusterSnapshotIdentifier === id) s.Status = status;
         }
+      }
+      return result;
+    },
+    { step: 'initialize', name },
+  );
+  return () => client.middlewareStack.remove(name);
+}
+
+/** Makes Describe(DBInstances|DBClusters) report `status` for instance/cluster `id` until undone. */
+export function holdDatabaseStatus(client: RDSClient, id: string, status: string): () => void {
+  const name = `hold-db-${id}-${status}-${Math.random()}`;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const out = result.output as { DBInstances?: DatabaseLike[]; DBClusters?: DatabaseLike[] };
+      if (context.commandName === 'DescribeDBInstancesCommand') {
+        for (const d of out.DBInstances ?? []) if (d.DBInstanceIdentifier === id) d.DBInstanceStatus = status;
+      }
+      if (context.commandName === 'DescribeDBClustersCommand') {
+        for (const c of out.DBClusters ?? []) if (c.DBClusterIdentifier === id) c.Status = status;
       }
       return result;
     },

@@ -1,13 +1,16 @@
 // The whole local AWS for one test file or one `npm start`: moto (+ PostgreSQL and the data
 // plane when asked), the DR key, the alert topic with an SQS queue subscribed to read alerts,
 // the real Lambda handlers, and the backup workflow ASL run by the local runner.
+import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { RDSClient } from '@aws-sdk/client-rds';
+import { CreateDBSubnetGroupCommand, RDSClient } from '@aws-sdk/client-rds';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { resolve } from 'node:path';
 import { parseConfig, type RdsDrConfig } from '../../lib/config/schema.js';
-import { drKeyAliasName, toRuntimeSettings } from '../../lib/config/runtime-settings.js';
+import { drKeyAliasName, toRuntimeSettings, type VerificationResources } from '../../lib/config/runtime-settings.js';
+import { rdsClient } from '../../lambdas/shared/rds-clients.js';
 import { SETTINGS_ENV } from '../../lambdas/shared/settings.js';
 import { LocalDataPlane } from './data-plane.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
@@ -17,6 +20,12 @@ import { executionStatusChangeEvent, runWorkflow, type LambdaHandler, type Workf
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const BACKUP_ASL = resolve(REPO_ROOT, 'state-machines/backup.asl.json');
+const VERIFY_ASL = resolve(REPO_ROOT, 'state-machines/verify.asl.json');
+const LAMBDA_MODULES = [
+  'discover-databases', 'snapshot-status', 'copy-snapshot', 'backup-report', 'failure-notifier',
+  'plan-verification', 'restore-status', 'verify-restored-database', 'verification-report', 'verification-summary',
+  'sweep-verification-instances',
+];
 /** The execution statuses the alerting rule matches (lib/observability/alerting.ts uses the same list). */
 export const ALERTED_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 
@@ -37,6 +46,8 @@ export class LocalStack {
   readonly rdsDr: RDSClient;
   private lambdas: Record<string, LambdaHandler> = {};
   private sdk!: SdkBridge;
+  private sdkDr!: SdkBridge;
+  verification?: VerificationResources;
   alertTopicArn = '';
   private alertQueueUrl = '';
   drKeyArn = '';
@@ -57,8 +68,11 @@ export class LocalStack {
     let pg: Postgres | undefined;
     try {
       pg = options.withPostgres ? await startPostgres() : undefined;
-      const draft = parseConfig(options.config, 'local config');
-      const stack = new LocalStack(moto, draft, pg);
+      const raw = { ...options.config };
+      const network = raw.verification ? await LocalStack.provisionVerificationNetwork(moto, String(raw.drRegion)) : undefined;
+      if (network) raw.verification = { ...(raw.verification as object), vpcId: network.vpcId, subnetIds: network.subnetIds };
+      const stack = new LocalStack(moto, parseConfig(raw, 'local config'), pg);
+      if (network) stack.verification = network.resources;
       await stack.provision();
       return stack;
     } catch (err) {
@@ -66,6 +80,27 @@ export class LocalStack {
       await moto.stop();
       throw err;
     }
+  }
+
+  /** What the DR stack deploys for drills: (an existing VPC,) a DB subnet group, the restored-DB security group, the reports bucket. */
+  private static async provisionVerificationNetwork(moto: Moto, region: string) {
+    const ec2 = new EC2Client(motoClientConfig(moto, region));
+    const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.42.0.0/16' }))).Vpc?.VpcId ?? '';
+    const subnetIds: string[] = [];
+    for (const [i, az] of ['a', 'b'].entries()) {
+      const subnet = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.42.${i}.0/24`, AvailabilityZone: `${region}${az}` }));
+      subnetIds.push(subnet.Subnet?.SubnetId ?? '');
+    }
+    const sg = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'rds-dr-restored-db', Description: 'throwaway drill instances', VpcId: vpcId }));
+    const subnetGroupName = 'rds-dr-verification';
+    await new RDSClient(motoClientConfig(moto, region)).send(
+      new CreateDBSubnetGroupCommand({ DBSubnetGroupName: subnetGroupName, DBSubnetGroupDescription: 'rds-dr drills', SubnetIds: subnetIds }),
+    );
+    const reportsBucket = 'rds-dr-reports-local';
+    await new S3Client({ ...motoClientConfig(moto, region), forcePathStyle: true }).send(
+      new CreateBucketCommand({ Bucket: reportsBucket, CreateBucketConfiguration: { LocationConstraint: region as never } }),
+    );
+    return { vpcId, subnetIds, resources: { subnetGroupName, securityGroupIds: [sg.GroupId ?? ''], reportsBucket } };
   }
 
   private async provision(): Promise<void> {
@@ -85,20 +120,24 @@ export class LocalStack {
     await sns.send(new SubscribeCommand({ TopicArn: this.alertTopicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'false' } }));
 
     // Lambda environment, as CDK sets it; the key is named by ARN so tests can check it was used.
-    const settings = { ...toRuntimeSettings(this.config, LOCAL_ACCOUNT_ID), drKmsKeyId: this.drKeyArn };
+    const settings = { ...toRuntimeSettings(this.config, LOCAL_ACCOUNT_ID, this.verification), drKmsKeyId: this.drKeyArn };
     process.env[SETTINGS_ENV] = JSON.stringify(settings);
     process.env.ALERT_TOPIC_ARN = this.alertTopicArn;
     process.env.APP_NAME = this.config.appName;
     process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-    this.lambdas = {
-      'discover-databases': (await import('../../lambdas/discover-databases/handler.js')).handler as LambdaHandler,
-      'snapshot-status': (await import('../../lambdas/snapshot-status/handler.js')).handler as LambdaHandler,
-      'copy-snapshot': (await import('../../lambdas/copy-snapshot/handler.js')).handler as LambdaHandler,
-      'backup-report': (await import('../../lambdas/backup-report/handler.js')).handler as LambdaHandler,
-      'failure-notifier': (await import('../../lambdas/failure-notifier/handler.js')).handler as LambdaHandler,
-    };
+    // Locally the restored servers speak plain TCP; in AWS the verifier verifies RDS's certificate.
+    process.env.RDSDR_PG_SSL = 'disable';
+    process.env.AWS_S3_FORCE_PATH_STYLE = 'true';
+    for (const name of LAMBDA_MODULES) {
+      this.lambdas[name] = (await import(`../../lambdas/${name}/handler.ts`)).handler as LambdaHandler;
+    }
     this.sdk = new SdkBridge(primaryRegion);
-    if (this.dataPlane) this.sdk.onCall(this.dataPlane.onSdkCall);
+    this.sdkDr = new SdkBridge(drRegion);
+    if (this.dataPlane) {
+      this.sdk.onCall(this.dataPlane.onSdkCall);
+      this.sdkDr.onCall(this.dataPlane.onSdkCall);
+      this.dataPlane.exposeRestoredEndpoints(rdsClient(drRegion));
+    }
   }
 
   private functionArn(name: string): string {
@@ -131,6 +170,38 @@ export class LocalStack {
     return run;
   }
 
+  /** Runs the restore-drill workflow once (in the DR region, as deployed); failures are alerted. */
+  async runVerify(input: unknown, executionName?: string): Promise<WorkflowRun> {
+    const region = this.config.drRegion;
+    const arn = (name: string) => `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${name}`;
+    const run = await runWorkflow({
+      aslPath: VERIFY_ASL,
+      stateMachineName: `${this.config.appName}-verify`,
+      region,
+      accountId: LOCAL_ACCOUNT_ID,
+      substitutions: {
+        PlanVerificationFunctionArn: arn('plan-verification'),
+        RestoreStatusFunctionArn: arn('restore-status'),
+        VerifyRestoredDatabaseFunctionArn: arn('verify-restored-database'),
+        VerificationReportFunctionArn: arn('verification-report'),
+        VerificationSummaryFunctionArn: arn('verification-summary'),
+      },
+      lambdas: this.lambdas,
+      sdk: this.sdkDr,
+      input,
+      executionName,
+    });
+    if (ALERTED_STATUSES.includes(run.status)) {
+      await this.lambdas['failure-notifier'](executionStatusChangeEvent(run, region, LOCAL_ACCOUNT_ID) as never);
+    }
+    return run;
+  }
+
+  /** Invokes the hourly sweeper once. */
+  async runSweeper(): Promise<{ deleted: string[]; failed: { id: string; error: string }[] }> {
+    return (await this.lambdas['sweep-verification-instances']({ id: 'local' } as never)) as never;
+  }
+
   /** Alerts delivered to the SQS queue subscribed to the alert topic (drains them). */
   async receiveAlerts(): Promise<Alert[]> {
     const sqs = new SQSClient(motoClientConfig(this.moto, this.config.primaryRegion));
@@ -160,8 +231,12 @@ export class LocalStack {
     return this.sdk.calls;
   }
 
+  get sdkCallsDr() {
+    return this.sdkDr.calls;
+  }
+
   async stop(): Promise<void> {
-    this.dataPlane?.dispose();
+    await this.dataPlane?.dispose();
     await this.pg?.stop();
     await this.moto.stop();
   }

@@ -12,8 +12,9 @@ export interface Postgres {
   port: number;
   user: string;
   binDir: string;
-  /** Runs a PostgreSQL client tool (pg_dump, psql, ...) as the server's OS user. */
+  /** Runs a PostgreSQL client tool (pg_dump, psql, ...) as superuser over the server's socket. */
   tool(name: string, args: string[], input?: string): string;
+  /** A superuser connection over the socket. */
   client(database: string): pg.Client;
   createDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
@@ -27,7 +28,12 @@ function postgresBinDir(): string {
   return join(root, versions[0], 'bin');
 }
 
-export async function startPostgres(): Promise<Postgres> {
+export interface PostgresOptions {
+  /** Require passwords on TCP (scram-sha-256), as RDS does; admin work always goes through the socket. */
+  passwordAuth?: boolean;
+}
+
+export async function startPostgres(options: PostgresOptions = {}): Promise<Postgres> {
   const binDir = postgresBinDir();
   const asRoot = process.getuid?.() === 0;
   const runAs = (cmd: string, args: string[]) => (asRoot ? { cmd: 'runuser', args: ['-u', 'postgres', '--', cmd, ...args] } : { cmd, args });
@@ -39,14 +45,16 @@ export async function startPostgres(): Promise<Postgres> {
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
     chownSync(dir, uid, gid);
   }
-  const initdb = runAs(join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
+  const auth = options.passwordAuth ? ['--auth-local=trust', '--auth-host=scram-sha-256'] : ['--auth=trust'];
+  const initdb = runAs(join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', ...auth, '--no-sync', '-E', 'UTF8']);
   execFileSync(initdb.cmd, initdb.args, { stdio: 'pipe' });
   const port = await freePort();
   const server = runAs(join(binDir, 'postgres'), ['-D', dataDir, '-h', '127.0.0.1', '-p', String(port), '-k', dir, '-c', 'fsync=off']);
   const proc = startServer(server.cmd, server.args);
   const host = '127.0.0.1';
   const user = 'postgres';
-  const client = (database: string) => new pg.Client({ host, port, user, database });
+  // Administrative connections use the Unix socket (trusted); applications use TCP on `host`.
+  const client = (database: string) => new pg.Client({ host: dir, port, user, database });
   try {
     await waitFor(`PostgreSQL on ${host}:${port}`, async () => {
       const c = client('postgres');
@@ -64,7 +72,7 @@ export async function startPostgres(): Promise<Postgres> {
     user,
     binDir,
     tool(name, args, input) {
-      return execFileSync(join(binDir, name), ['-h', host, '-p', String(port), '-U', user, ...args], { input, maxBuffer: 256 * 1024 * 1024 }).toString();
+      return execFileSync(join(binDir, name), ['-h', dir, '-p', String(port), '-U', user, ...args], { input, maxBuffer: 256 * 1024 * 1024 }).toString();
     },
     client,
     async createDatabase(name) {
@@ -77,7 +85,15 @@ export async function startPostgres(): Promise<Postgres> {
       }
     },
     async stop() {
-      await stopProcess(proc.child, 'SIGINT');
+      // Signals sent to runuser do not reach postgres; pg_ctl asks the server itself.
+      const exited = new Promise<void>((resolve) => (proc.child.exitCode !== null ? resolve() : proc.child.once('exit', () => resolve())));
+      const pgCtl = runAs(join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+      try {
+        execFileSync(pgCtl.cmd, pgCtl.args, { stdio: 'pipe' });
+        await exited;
+      } catch {
+        await stopProcess(proc.child, 'SIGKILL');
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -11,6 +11,7 @@ const SDK_MODULES: Record<string, () => Promise<SdkModule>> = {
 const CLIENT_CLASS: Record<string, string> = { rds: 'RDSClient', sns: 'SNSClient', kms: 'KMSClient' };
 
 export interface SdkCall {
+  region: string;
   service: string;
   action: string;
   input: unknown;
@@ -61,7 +62,7 @@ export class SdkBridge {
       this.clients.set(service, client);
     }
     const input = renameKeys(sfnInput, (k) => toSdkName(service, k));
-    const call: SdkCall = { service, action, input };
+    const call: SdkCall = { region: this.region, service, action, input };
     try {
       call.output = await client.send(new Command(input));
     } catch (err) {
