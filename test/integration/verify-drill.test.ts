@@ -1,11 +1,11 @@
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateDBInstanceCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { CreateDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rdsClient } from '../../lambdas/shared/rds-clients.js';
 import { holdDatabaseStatus } from '../local/faults.js';
-import { createPostgresInstance } from '../local/fleet.js';
+import { createAuroraPostgresCluster, createPostgresInstance } from '../local/fleet.js';
 import { LocalStack } from '../local/local-stack.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig } from '../local/moto.js';
 import { DR, localConfig } from './fixtures.js';
@@ -59,6 +59,7 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
                   { name: 'snapshot-time checksum', sql: CHECKSUM_SQL, expect: SEEDED_CHECKSUM },
                 ],
               },
+              ledger: { database: 'ledger', tables: [{ name: 'public.entries', minRows: 50 }] },
               billing: {
                 database: 'billing',
                 rpoMinutes: 60,
@@ -74,6 +75,10 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
     s3 = new S3Client({ ...motoClientConfig(aws.moto, DR), forcePathStyle: true });
     await createPostgresInstance(aws.rds, 'orders', GOLD);
     await createPostgresInstance(aws.rds, 'billing', GOLD);
+    await createAuroraPostgresCluster(aws.rds, 'ledger', GOLD);
+    await aws.pg!.createDatabase('ledger');
+    await query('ledger', 'CREATE TABLE entries (id int primary key); INSERT INTO entries SELECT generate_series(1, 75)');
+    aws.dataPlane!.attach('cluster', 'ledger', 'ledger');
     await aws.pg!.createDatabase('orders');
     await query('orders', 'CREATE TABLE orders (id int primary key, total numeric not null, updated_at timestamptz not null default now()); INSERT INTO orders (id, total) SELECT g, g * 1.5 FROM generate_series(1, 250) g');
     expect((await query('orders', CHECKSUM_SQL))[0].md5).toBe(SEEDED_CHECKSUM);
@@ -144,6 +149,34 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
     expect(alert.message).toContain('no negative invoices: observed "1", expected 0');
   });
 
+  it('an Aurora cluster is restored as cluster + one instance, verified, and both are deleted', async () => {
+    const run = await aws.runVerify({ db: 'ledger' }, 'drill-ledger');
+    expect(run.cause).toBeUndefined();
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.statesEntered).toEqual(
+      expect.arrayContaining(['RestoreCluster', 'CreateClusterInstance', 'ManageClusterPassword', 'RunChecks', 'DeleteClusterInstance', 'DeleteThrowawayCluster']),
+    );
+    const [report] = await reportsFor('ledger');
+    expect(report).toMatchObject({ kind: 'cluster', engine: 'aurora-postgresql', passed: true, throwaway: { instanceClass: 'db.t4g.medium', cleanup: 'deleted' } });
+    expect(report.checks.find((c: { name: string }) => c.name === 'table public.entries rows >= 50').observed).toBe(75);
+    const clusters = (await aws.rdsDr.send(new DescribeDBClustersCommand({}))).DBClusters ?? [];
+    expect(clusters.filter((c) => c.DBClusterIdentifier?.startsWith('rdsdr-verify-'))).toEqual([]);
+    expect(await throwaways()).toEqual([]);
+  });
+
+  it('a scheduled drill covers every database of the policy and fails naming only the bad one', async () => {
+    const run = await aws.runVerify({ policy: 'gold', scheduledTime: '2026-11-29T03:00:00Z' }, 'drill-weekly');
+    expect(run.status).toBe('FAILED');
+    expect(run.cause).toMatch(/^Restore drill "gold": 1 of 3 database\(s\) FAILED verification\./);
+    expect(run.cause).toContain('- billing:');
+    expect(run.cause).toMatch(/- orders: passed, restore [\d.]+ s/);
+    expect(run.cause).toMatch(/- ledger: passed, restore [\d.]+ s/);
+    expect(run.statesEntered.filter((s) => s === 'ReportVerification')).toHaveLength(3);
+    expect(await throwaways()).toEqual([]);
+    expect(aws.dataPlane!.runningRestores).toEqual([]);
+    expect(await aws.receiveAlerts()).toHaveLength(1);
+  });
+
   it('a restore that never becomes available times out, is cleaned up and alerted', async () => {
     const release = holdDatabaseStatus(rdsClient(DR), `rdsdr-verify-orders-${stampOfNow()}`, 'creating');
     try {
@@ -198,7 +231,7 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
   });
 
   it.each([
-    [{ db: 'nope' }, 'input.db: "nope" is not drilled by this deployment; drilled databases: orders, billing'],
+    [{ db: 'nope' }, 'input.db: "nope" is not drilled by this deployment; drilled databases: orders, ledger, billing'],
     [{ db: 'orders', snapshot: 'arn:aws:rds:us-west-2:999999999999:snapshot:rdsdr-orders-202611220200' }, 'input.snapshot: belongs to account 999999999999'],
     [{ db: 'orders', region: 'eu-west-1' }, 'input.region: "eu-west-1" has no verification network; drills run in us-west-2'],
     [{ db: 'orders', snapshot: 'rdsdr-orders-1' }, 'input.snapshot: must be a DB snapshot or cluster snapshot ARN'],
