@@ -4,7 +4,7 @@
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateDBSubnetGroupCommand, RDSClient } from '@aws-sdk/client-rds';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { resolve } from 'node:path';
@@ -195,6 +195,20 @@ export class LocalStack {
       await this.lambdas['failure-notifier'](executionStatusChangeEvent(run, region, LOCAL_ACCOUNT_ID) as never);
     }
     return run;
+  }
+
+  /** The verification reports a drill execution wrote to the reports bucket. */
+  async drillReports(executionArn: string): Promise<{ key: string; report: Record<string, unknown> }[]> {
+    const s3 = new S3Client({ ...motoClientConfig(this.moto, this.config.drRegion), forcePathStyle: true });
+    const bucket = this.verification?.reportsBucket ?? '';
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'reports/verification/' }));
+    const reports = await Promise.all(
+      (listed.Contents ?? []).map(async (o) => ({
+        key: o.Key ?? '',
+        report: JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key }))).Body!.transformToString()) as Record<string, unknown>,
+      })),
+    );
+    return reports.filter((r) => r.report.executionArn === executionArn);
   }
 
   /** Invokes the hourly sweeper once. */

@@ -1,6 +1,7 @@
 // `npm start`: the main job on this machine. Starts the local AWS (moto + PostgreSQL), creates a
-// sample fleet with real data, runs the backup workflow from state-machines/backup.asl.json through
-// the local runner, checks each DR copy's data, and prints what happened and where alerts went.
+// sample fleet with real data, runs the backup workflow (state-machines/backup.asl.json), damages
+// the live data, runs the restore drill (state-machines/verify.asl.json) against the DR copies, and
+// prints what happened and where alerts went.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createAuroraPostgresCluster, createPostgresInstance, createReadReplica } from './fleet.js';
@@ -80,11 +81,35 @@ async function main(): Promise<void> {
     printTable(rows);
     if (run.status !== 'SUCCEEDED') console.log(`\nFAILED: ${run.error}\n${run.cause}`);
 
+    // An accident after the backup: the drill must still find the snapshot-time data in the DR copies.
+    const c = aws.pg!.client('orders');
+    await c.connect();
+    await c.query('DELETE FROM items WHERE id > 10');
+    await c.end();
+    console.log('\nlive damage after the backup: deleted all but 10 rows of orders.items');
+
+    const drill = await aws.runVerify({ policy, scheduledTime: new Date().toISOString() });
+    console.log(`\nrestore drill ${drill.status} (${drill.statesEntered.length} states)  execution ${drill.executionArn}\n`);
+    const drillRows: Row[] = [];
+    for (const { key, report } of await aws.drillReports(drill.executionArn)) {
+      const checks = report.checks as { passed: boolean }[];
+      drillRows.push({
+        database: String(report.database),
+        verdict: report.passed ? 'PASS' : 'FAIL',
+        checks: `${checks.filter((c) => c.passed).length}/${checks.length} passed`,
+        'restore seconds (RTO)': String(report.restoreSeconds ?? '-'),
+        throwaway: String((report.throwaway as { cleanup: string }).cleanup),
+        report: `s3://${aws.verification?.reportsBucket}/${key}`,
+      });
+    }
+    printTable(drillRows);
+    if (drill.status !== 'SUCCEEDED') console.log(`\nFAILED: ${drill.error}\n${drill.cause}`);
+
     const alerts = await aws.receiveAlerts();
     const dests = [...aws.config.alerts.emails.map((e) => `email ${e}`), ...(aws.config.alerts.pagerDutyUrl ? ['PagerDuty (HTTPS)'] : [])];
     console.log(`\nalerts: topic ${aws.alertTopicArn} -> ${dests.join(', ')} when deployed; locally an SQS inbox.`);
-    console.log(alerts.length ? alerts.map((a) => `  ${a.subject}\n${a.message}`).join('\n') : '  no alert: every database was backed up and copied.');
-    process.exitCode = run.status === 'SUCCEEDED' ? 0 : 1;
+    console.log(alerts.length ? alerts.map((a) => `  ${a.subject}\n${a.message}`).join('\n') : '  no alert: every database was backed up, copied and proven restorable.');
+    process.exitCode = run.status === 'SUCCEEDED' && drill.status === 'SUCCEEDED' ? 0 : 1;
   } finally {
     await aws.stop();
   }
