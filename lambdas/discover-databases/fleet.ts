@@ -1,9 +1,8 @@
 // What discovery needs to know about the RDS fleet, independent of the SDK.
 
-export interface Tag {
-  Key: string;
-  Value: string;
-}
+import type { Tag } from '../shared/rds-mapping.js';
+
+export type { Tag };
 
 export interface DbInstanceInfo {
   id: string;

@@ -1,8 +1,6 @@
 import { paginateDescribeDBClusters, paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds';
-import type { DbClusterInfo, DbInstanceInfo, FleetReader, Tag } from './fleet.js';
-
-const tagsOf = (list: { Key?: string; Value?: string }[] | undefined): Tag[] =>
-  (list ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
+import { tagsOf } from '../shared/rds-mapping.js';
+import type { DbClusterInfo, DbInstanceInfo, FleetReader } from './fleet.js';
 
 /** FleetReader over the RDS API (DescribeDBInstances / DescribeDBClusters, paginated). */
 export class RdsFleetReader implements FleetReader {

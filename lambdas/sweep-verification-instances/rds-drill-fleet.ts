@@ -5,9 +5,9 @@ import {
   paginateDescribeDBInstances,
   type RDSClient,
 } from '@aws-sdk/client-rds';
+import { tagsOf } from '../shared/rds-mapping.js';
 import type { DrillResource } from './plan-sweep.js';
 
-const tagsOf = (list: { Key?: string; Value?: string }[] | undefined) => (list ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
 const GONE = new Set(['DBInstanceNotFoundFault', 'DBClusterNotFoundFault']);
 
 /** Lists instances/clusters and deletes drill leftovers (idempotently: already gone is done). */
