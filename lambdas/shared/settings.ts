@@ -2,6 +2,29 @@
 // (RDSDR_SETTINGS) and parsed once per cold start. CDK builds it with `toRuntimeSettings`.
 import { z } from 'zod';
 
+const retentionCountsSchema = z.strictObject({
+  daily: z.number().int().min(0),
+  weekly: z.number().int().min(0),
+  monthly: z.number().int().min(0),
+  yearly: z.number().int().min(0),
+  minimum: z.number().int().min(1),
+});
+
+export const retentionSettingsSchema = z.strictObject({
+  primary: retentionCountsSchema,
+  dr: retentionCountsSchema,
+  timeZone: z.string(),
+  keepDeletedDatabases: z.union([z.literal('all'), z.number().int().min(1)]),
+});
+
+export const pruningSettingsSchema = z.strictObject({
+  maxDeleteShare: z.number(),
+  maxDeletesPerRun: z.number().int(),
+  snapshotQuota: z.number().int(),
+  quotaWarnPercent: z.number(),
+  maxConcurrency: z.number().int(),
+});
+
 export const policySettingsSchema = z.strictObject({
   selection: z.strictObject({
     tags: z.record(z.string(), z.string()),
@@ -12,6 +35,7 @@ export const policySettingsSchema = z.strictObject({
   maxCopiesInFlight: z.number().int().positive(),
   snapshotTimeoutSeconds: z.number().int().positive(),
   copyTimeoutSeconds: z.number().int().positive(),
+  retention: retentionSettingsSchema,
 });
 
 export const databaseChecksSettingsSchema = z.strictObject({
@@ -49,11 +73,14 @@ export const runtimeSettingsSchema = z.strictObject({
   /** Key ARN, alias ARN or alias name of the customer-managed key that encrypts DR copies. */
   drKmsKeyId: z.string(),
   policies: z.record(z.string(), policySettingsSchema),
+  pruning: pruningSettingsSchema,
   verification: verificationSettingsSchema.optional(),
 });
 
 export type RuntimeSettings = z.infer<typeof runtimeSettingsSchema>;
 export type PolicySettings = z.infer<typeof policySettingsSchema>;
+export type RetentionSettings = z.infer<typeof retentionSettingsSchema>;
+export type PruningSettings = z.infer<typeof pruningSettingsSchema>;
 export type VerificationSettings = z.infer<typeof verificationSettingsSchema>;
 export type DatabaseChecksSettings = z.infer<typeof databaseChecksSettingsSchema>;
 

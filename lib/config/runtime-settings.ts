@@ -30,9 +30,17 @@ export function toRuntimeSettings(config: RdsDrConfig, accountId: string, verifi
           maxCopiesInFlight: p.maxCopiesInFlight,
           snapshotTimeoutSeconds: p.snapshotTimeoutMinutes * 60,
           copyTimeoutSeconds: p.copyTimeoutMinutes * 60,
+          retention: p.retention,
         },
       ]),
     ),
+    pruning: {
+      maxDeleteShare: config.pruning.maxDeleteShare,
+      maxDeletesPerRun: config.pruning.maxDeletesPerRun,
+      snapshotQuota: config.pruning.snapshotQuota,
+      quotaWarnPercent: config.pruning.quotaWarnPercent,
+      maxConcurrency: config.pruning.maxConcurrency,
+    },
     verification:
       verification && config.verification && drilled.length > 0
         ? {

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { AWS_REGIONS } from './regions.js';
 import { isValidSchedulerCron, isValidTimeZone } from './cron.js';
+import { pruningSchema, retentionSchema } from './retention-schema.js';
 import { verificationNetworkSchema, verifyPolicySchema } from './verification-schema.js';
 
 /** Hard limit from RDS: cross-region snapshot copies in flight per destination region. */
@@ -73,6 +74,8 @@ const policySchema = z.strictObject({
   copyTimeoutMinutes: z.number().int().min(5).max(48 * 60).default(12 * 60),
   /** Restore drills for this policy's databases (needs top-level `verification`). */
   verify: verifyPolicySchema.optional(),
+  /** GFS retention of this policy's snapshots, per region. */
+  retention: retentionSchema,
 });
 
 const alertsSchema = z
@@ -107,6 +110,8 @@ export const configSchema = z
       })
       .optional(),
     alerts: alertsSchema,
+    /** Account-wide pruning schedule and safety limits. */
+    pruning: pruningSchema,
     /** The DR-region network for restore drills; required when any policy has `verify`. */
     verification: verificationNetworkSchema.optional(),
     policies: z
@@ -134,6 +139,14 @@ export const configSchema = z
       if (!isValidTimeZone(p.verify.schedule.timeZone)) {
         ctx.addIssue({ code: 'custom', path: ['policies', name, 'verify', 'schedule', 'timeZone'], message: `unknown IANA time zone "${p.verify.schedule.timeZone}"` });
       }
+    }
+    for (const [name, p] of Object.entries(c.policies)) {
+      if (!isValidTimeZone(p.retention.timeZone)) {
+        ctx.addIssue({ code: 'custom', path: ['policies', name, 'retention', 'timeZone'], message: `unknown IANA time zone "${p.retention.timeZone}"` });
+      }
+    }
+    if (!isValidSchedulerCron(c.pruning.schedule.cron)) {
+      ctx.addIssue({ code: 'custom', path: ['pruning', 'schedule', 'cron'], message: `invalid EventBridge Scheduler cron "${c.pruning.schedule.cron}", e.g. cron(0 5 * * ? *)` });
     }
     if (c.account && c.drKmsKeyArn && c.drKmsKeyArn.split(':')[4] !== c.account) {
       ctx.addIssue({ code: 'custom', path: ['drKmsKeyArn'], message: `must be a key in account ${c.account}` });

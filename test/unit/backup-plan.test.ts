@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunRequest, planBackup } from '../../lambdas/discover-databases/backup-plan.js';
 import type { RuntimeSettings } from '../../lambdas/shared/settings.js';
+import { DEFAULT_RETENTION } from './settings-fixtures.js';
 
 const settings: RuntimeSettings = {
+  pruning: { maxDeleteShare: 0.5, maxDeletesPerRun: 500, snapshotQuota: 100, quotaWarnPercent: 90, maxConcurrency: 5 },
   appName: 'rds-dr', primaryRegion: 'us-east-1', drRegion: 'us-west-2', drKmsKeyId: 'alias/x',
   policies: {
-    gold: { selection: { tags: { a: 'b' }, instances: [], clusters: [] }, maxConcurrency: 8, maxCopiesInFlight: 3, snapshotTimeoutSeconds: 600, copyTimeoutSeconds: 900 },
+    gold: { selection: { tags: { a: 'b' }, instances: [], clusters: [] }, maxConcurrency: 8, maxCopiesInFlight: 3, snapshotTimeoutSeconds: 600, copyTimeoutSeconds: 900, retention: DEFAULT_RETENTION },
   },
 };
 const START = '2026-11-22T10:17:31.123Z';

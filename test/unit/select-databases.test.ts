@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DbClusterInfo, DbInstanceInfo } from '../../lambdas/discover-databases/fleet.js';
 import { selectDatabases } from '../../lambdas/discover-databases/select-databases.js';
 import type { PolicySettings } from '../../lambdas/shared/settings.js';
+import { DEFAULT_RETENTION } from './settings-fixtures.js';
 
 const gold = [{ Key: 'rds-dr:policy', Value: 'gold' }];
 const inst = (id: string, extra: Partial<DbInstanceInfo> = {}): DbInstanceInfo => ({
@@ -12,7 +13,7 @@ const cluster = (id: string, extra: Partial<DbClusterInfo> = {}): DbClusterInfo 
 });
 const policy = (selection: Partial<PolicySettings['selection']>): PolicySettings => ({
   selection: { tags: {}, instances: [], clusters: [], ...selection },
-  maxConcurrency: 5, maxCopiesInFlight: 5, snapshotTimeoutSeconds: 3600, copyTimeoutSeconds: 3600,
+  maxConcurrency: 5, maxCopiesInFlight: 5, snapshotTimeoutSeconds: 3600, copyTimeoutSeconds: 3600, retention: DEFAULT_RETENTION,
 });
 
 describe('selectDatabases', () => {
