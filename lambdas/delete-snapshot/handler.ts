@@ -1,0 +1,42 @@
+import { logger, withLogKeys } from '../shared/logger.js';
+import { RdsSnapshotReader } from '../shared/rds-snapshot-reader.js';
+import type { SnapshotKind } from '../shared/snapshots.js';
+import { refusalReason } from './delete-guard.js';
+import { deleteSnapshot } from './rds-snapshot-deleter.js';
+
+const reader = new RdsSnapshotReader();
+
+export interface DeleteSnapshotEvent {
+  region: string;
+  kind: SnapshotKind;
+  snapshotId: string;
+  dbId: string;
+  /** Why the plan deletes it (logged and audited). */
+  reason: string;
+  executionArn: string;
+}
+
+export interface DeleteOutcome {
+  region: string;
+  snapshotId: string;
+  outcome: 'deleted' | 'already gone' | 'refused';
+  detail: string;
+}
+
+/** Deletes one planned snapshot after re-checking it, logging who/what/why. */
+export async function handler(event: DeleteSnapshotEvent): Promise<DeleteOutcome> {
+  withLogKeys({ executionArn: event.executionArn, db: event.dbId, snapshotId: event.snapshotId });
+  const current = await reader.describe(event.region, event.kind, event.snapshotId);
+  if (!current) {
+    logger.info('snapshot already gone', { region: event.region, why: event.reason });
+    return { region: event.region, snapshotId: event.snapshotId, outcome: 'already gone', detail: 'not found' };
+  }
+  const refusal = refusalReason(current);
+  if (refusal) {
+    logger.warn('deletion refused at the last check', { region: event.region, refusal, planned: event.reason });
+    return { region: event.region, snapshotId: event.snapshotId, outcome: 'refused', detail: refusal };
+  }
+  const outcome = await deleteSnapshot(event.region, event.kind, event.snapshotId);
+  logger.warn('snapshot deleted', { who: `rds-dr prune ${event.executionArn}`, what: current.arn, why: event.reason, region: event.region, outcome });
+  return { region: event.region, snapshotId: event.snapshotId, outcome, detail: event.reason };
+}
