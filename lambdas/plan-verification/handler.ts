@@ -2,7 +2,7 @@ import { InvalidInputError } from '../shared/errors.js';
 import { logger, withLogKeys } from '../shared/logger.js';
 import { rdsClient } from '../shared/rds-clients.js';
 import { readSettings } from '../shared/settings.js';
-import { RdsSnapshotCatalog } from './snapshot-catalog.js';
+import { RdsSnapshotCatalog } from '../shared/snapshot-catalog.js';
 import { newestUsableSnapshot, parseVerifyRequest, verificationItem, type VerificationItem } from './verification-plan.js';
 
 const settings = readSettings();

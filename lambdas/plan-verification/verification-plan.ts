@@ -10,6 +10,8 @@ import { tagValueOf, type SnapshotInfo, type SnapshotKind } from '../shared/snap
 export const VERIFY_PREFIX = 'rdsdr-verify-';
 export const PURPOSE_TAG = 'rds-dr:purpose';
 export const EXPIRES_TAG = 'rds-dr:expires-at';
+/** On a throwaway instance: the snapshot it was restored from (pruning must not delete it meanwhile). */
+export const SOURCE_SNAPSHOT_TAG = 'rds-dr:source-snapshot';
 const MAX_DB_ID = 63;
 
 const scheduledInput = z.strictObject({ policy: z.string().min(1), scheduledTime: z.iso.datetime({ offset: true }).optional() });
@@ -137,7 +139,7 @@ export function verificationItem(
     tags: [
       { Key: PURPOSE_TAG, Value: 'verification' },
       { Key: EXPIRES_TAG, Value: expiresAt },
-      { Key: 'rds-dr:source-snapshot', Value: snapshot.arn },
+      { Key: SOURCE_SNAPSHOT_TAG, Value: snapshot.arn },
       { Key: TAG.execution, Value: executionArn.slice(0, 256) },
     ],
     checks,

@@ -74,6 +74,8 @@ export const runtimeSettingsSchema = z.strictObject({
   drKmsKeyId: z.string(),
   policies: z.record(z.string(), policySettingsSchema),
   pruning: pruningSettingsSchema,
+  /** S3 bucket (in the DR region) for verification and prune reports. */
+  reportsBucket: z.string().optional(),
   verification: verificationSettingsSchema.optional(),
 });
 

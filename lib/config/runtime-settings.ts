@@ -14,7 +14,12 @@ export interface VerificationResources {
 }
 
 /** Projects the validated config onto what the Lambdas need at run time. */
-export function toRuntimeSettings(config: RdsDrConfig, accountId: string, verification?: VerificationResources): RuntimeSettings {
+export function toRuntimeSettings(
+  config: RdsDrConfig,
+  accountId: string,
+  verification?: VerificationResources,
+  reportsBucket: string | undefined = verification?.reportsBucket,
+): RuntimeSettings {
   const drilled = Object.entries(config.policies).filter(([, p]) => p.verify);
   return {
     appName: config.appName,
@@ -34,6 +39,7 @@ export function toRuntimeSettings(config: RdsDrConfig, accountId: string, verifi
         },
       ]),
     ),
+    reportsBucket,
     pruning: {
       maxDeleteShare: config.pruning.maxDeleteShare,
       maxDeletesPerRun: config.pruning.maxDeletesPerRun,
