@@ -21,10 +21,11 @@ import { executionStatusChangeEvent, runWorkflow, type LambdaHandler, type Workf
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const BACKUP_ASL = resolve(REPO_ROOT, 'state-machines/backup.asl.json');
 const VERIFY_ASL = resolve(REPO_ROOT, 'state-machines/verify.asl.json');
+const PRUNE_ASL = resolve(REPO_ROOT, 'state-machines/prune.asl.json');
 const LAMBDA_MODULES = [
   'discover-databases', 'snapshot-status', 'copy-snapshot', 'backup-report', 'failure-notifier',
   'plan-verification', 'restore-status', 'verify-restored-database', 'verification-report', 'verification-summary',
-  'sweep-verification-instances',
+  'sweep-verification-instances', 'plan-prune', 'delete-snapshot', 'prune-report',
 ];
 /** The execution statuses the alerting rule matches (lib/observability/alerting.ts uses the same list). */
 export const ALERTED_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'];
@@ -82,6 +83,19 @@ export class LocalStack {
     }
   }
 
+  /** The DR stack's reports bucket, when no drill network created it already. */
+  private async createReportsBucket(): Promise<string> {
+    const bucket = 'rds-dr-reports-local';
+    await new S3Client({ ...motoClientConfig(this.moto, this.config.drRegion), forcePathStyle: true }).send(
+      new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: this.config.drRegion as never } }),
+    );
+    return bucket;
+  }
+
+  get reportsBucket(): string {
+    return JSON.parse(process.env[SETTINGS_ENV] ?? '{}').reportsBucket ?? '';
+  }
+
   /** What the DR stack deploys for drills: (an existing VPC,) a DB subnet group, the restored-DB security group, the reports bucket. */
   private static async provisionVerificationNetwork(moto: Moto, region: string) {
     const ec2 = new EC2Client(motoClientConfig(moto, region));
@@ -120,7 +134,8 @@ export class LocalStack {
     await sns.send(new SubscribeCommand({ TopicArn: this.alertTopicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'false' } }));
 
     // Lambda environment, as CDK sets it; the key is named by ARN so tests can check it was used.
-    const settings = { ...toRuntimeSettings(this.config, LOCAL_ACCOUNT_ID, this.verification), drKmsKeyId: this.drKeyArn };
+    const reportsBucket = this.verification?.reportsBucket ?? (await this.createReportsBucket());
+    const settings = { ...toRuntimeSettings(this.config, LOCAL_ACCOUNT_ID, this.verification, reportsBucket), drKmsKeyId: this.drKeyArn };
     process.env[SETTINGS_ENV] = JSON.stringify(settings);
     process.env.ALERT_TOPIC_ARN = this.alertTopicArn;
     process.env.APP_NAME = this.config.appName;
@@ -209,6 +224,31 @@ export class LocalStack {
       })),
     );
     return reports.filter((r) => r.report.executionArn === executionArn);
+  }
+
+  /** Runs the prune workflow once (in the primary region, as deployed); failures are alerted. */
+  async runPrune(input: unknown, executionName?: string): Promise<WorkflowRun> {
+    const region = this.config.primaryRegion;
+    const arn = (name: string) => `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${name}`;
+    const run = await runWorkflow({
+      aslPath: PRUNE_ASL,
+      stateMachineName: `${this.config.appName}-prune`,
+      region,
+      accountId: LOCAL_ACCOUNT_ID,
+      substitutions: {
+        PlanPruneFunctionArn: arn('plan-prune'),
+        DeleteSnapshotFunctionArn: arn('delete-snapshot'),
+        PruneReportFunctionArn: arn('prune-report'),
+      },
+      lambdas: this.lambdas,
+      sdk: this.sdk,
+      input,
+      executionName,
+    });
+    if (ALERTED_STATUSES.includes(run.status)) {
+      await this.lambdas['failure-notifier'](executionStatusChangeEvent(run, region, LOCAL_ACCOUNT_ID) as never);
+    }
+    return run;
   }
 
   /** Invokes the hourly sweeper once. */

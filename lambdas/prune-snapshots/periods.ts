@@ -1,0 +1,51 @@
+// Calendar periods (day, ISO week, month, year) of an instant in an IANA time zone, fast enough to
+// bucket 100,000 snapshots: one formatter per zone, and results memoized per 15 minutes of UTC
+// (every zone's offset is a multiple of 15 minutes, so a period boundary never falls inside one).
+
+export interface Periods {
+  day: string; // 2026-11-21
+  week: string; // 2026-W47 (ISO week, Monday first; the ISO year may differ from the calendar year)
+  month: string; // 2026-11
+  year: string; // 2026
+}
+
+const QUARTER_HOUR = 900_000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const memo = new Map<string, Map<number, Periods>>();
+
+function localDate(ms: number, timeZone: string): [number, number, number] {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, f);
+  }
+  const [y, m, d] = f.format(ms).split('-').map(Number); // en-CA formats as YYYY-MM-DD
+  return [y, m, d];
+}
+
+function isoWeek(y: number, m: number, d: number): string {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  const dow = t.getUTCDay() || 7;
+  t.setUTCDate(t.getUTCDate() + 4 - dow); // the Thursday of this week decides its year
+  const isoYear = t.getUTCFullYear();
+  const week = Math.ceil(((t.getTime() - Date.UTC(isoYear, 0, 1)) / 86_400_000 + 1) / 7);
+  return `${isoYear}-W${String(week).padStart(2, '0')}`;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export function periodsOf(ms: number, timeZone: string): Periods {
+  let zone = memo.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    memo.set(timeZone, zone);
+  }
+  const slot = Math.floor(ms / QUARTER_HOUR);
+  let p = zone.get(slot);
+  if (!p) {
+    const [y, m, d] = localDate(slot * QUARTER_HOUR, timeZone);
+    p = { day: `${y}-${pad(m)}-${pad(d)}`, week: isoWeek(y, m, d), month: `${y}-${pad(m)}`, year: String(y) };
+    zone.set(slot, p);
+  }
+  return p;
+}
