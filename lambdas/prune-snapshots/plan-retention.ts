@@ -66,9 +66,12 @@ function planGroup(group: RetentionSnapshot[], policy: RetentionPolicy | undefin
     if (s.status !== 'available') add(s, `status "${s.status}": reported, not deleted`);
     if (s.legalHold) add(s, 'legal hold (rds-dr:legal-hold)');
     if (s.inUseByVerification) add(s, 'in use by a restore drill');
+    const future = ms > now.getTime() + CLOCK_SKEW_MS;
     if (Number.isNaN(ms)) add(s, 'unreadable capture time: kept');
-    else if (ms > now.getTime() + CLOCK_SKEW_MS) add(s, 'dated in the future (clock skew?): kept');
-    if (s.managed && s.status === 'available' && !Number.isNaN(ms)) eligible.push({ s, ms });
+    else if (future) add(s, 'dated in the future (clock skew?): kept');
+    // A future-dated snapshot is kept but is no proof of a good copy: it must not displace the real
+    // newest snapshot as "the last good copy", nor represent a period.
+    if (s.managed && s.status === 'available' && !Number.isNaN(ms) && !future) eligible.push({ s, ms });
   }
   if (policy) {
     eligible.sort((a, b) => b.ms - a.ms || (a.s.id < b.s.id ? -1 : 1));
