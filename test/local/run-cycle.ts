@@ -2,10 +2,13 @@
 // sample fleet with real data, runs the backup workflow (state-machines/backup.asl.json), damages
 // the live data, runs the restore drill (state-machines/verify.asl.json) against the DR copies, and
 // prints what happened and where alerts went.
+import { CreateDBSnapshotCommand } from '@aws-sdk/client-rds';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createAuroraPostgresCluster, createPostgresInstance, createReadReplica } from './fleet.js';
 import { LocalStack, REPO_ROOT } from './local-stack.js';
+import { LOCAL_ACCOUNT_ID, motoClientConfig } from './moto.js';
 
 const GOLD = { 'rds-dr:policy': 'gold' };
 const configPath = resolve(REPO_ROOT, process.argv[2] ?? 'config/local.json');
@@ -105,11 +108,44 @@ async function main(): Promise<void> {
     printTable(drillRows);
     if (drill.status !== 'SUCCEEDED') console.log(`\nFAILED: ${drill.error}\n${drill.cause}`);
 
+    // Pruning: give "orders" 60 days of older daily snapshots, then plan retention (dry run locally).
+    for (let i = 1; i <= 60; i++) {
+      const slot = new Date(Date.now() - i * 86_400_000);
+      slot.setUTCHours(2, 0, 0, 0);
+      await aws.rds.send(new CreateDBSnapshotCommand({
+        DBInstanceIdentifier: 'orders',
+        DBSnapshotIdentifier: `rdsdr-orders-${slot.toISOString().replace(/[-:T]/g, '').slice(0, 12)}`,
+        Tags: [
+          { Key: 'rds-dr:managed', Value: 'true' }, { Key: 'rds-dr:policy', Value: policy }, { Key: 'rds-dr:slot', Value: slot.toISOString() },
+          { Key: 'rds-dr:source-arn', Value: `arn:aws:rds:${primaryRegion}:${LOCAL_ACCOUNT_ID}:db:orders` },
+        ],
+      }));
+    }
+    console.log('\nsynthetic history: 60 older daily snapshots of orders in', primaryRegion);
+    const prune = await aws.runPrune({ dryRun: true }, `prune-dry-${Date.now()}`);
+    console.log(`prune (dry run) ${prune.status}  execution ${prune.executionArn}\n`);
+    const s3 = new S3Client({ ...motoClientConfig(aws.moto, drRegion), forcePathStyle: true });
+    const planKey = `reports/prune/${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/${prune.executionArn.split(':').pop()}-plan.json`;
+    const plan = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: aws.reportsBucket, Key: planKey }))).Body!.transformToString()) as {
+      decisions: { region: string; dbId: string; action: string; reasons: string[]; managed: boolean }[];
+    };
+    const groups = new Map<string, { keep: number; del: number; why: Set<string> }>();
+    for (const d of plan.decisions.filter((x) => x.managed)) {
+      const key = `${d.region} ${d.dbId}`;
+      const g = groups.get(key) ?? { keep: 0, del: 0, why: new Set<string>() };
+      if (d.action === 'keep') g.keep++;
+      else g.del++;
+      for (const r of d.reasons) g.why.add(r.replace(/ \d{4}[-\dW]*$/, '').replace(/\(.*$/, '').trim());
+      groups.set(key, g);
+    }
+    printTable([...groups.entries()].map(([key, g]) => ({ 'region database': key, kept: g.keep, 'would delete': g.del, reasons: [...g.why].join(', ') })));
+    console.log(`full plan with every snapshot's decision and reason: s3://${aws.reportsBucket}/${planKey}`);
+
     const alerts = await aws.receiveAlerts();
     const dests = [...aws.config.alerts.emails.map((e) => `email ${e}`), ...(aws.config.alerts.pagerDutyUrl ? ['PagerDuty (HTTPS)'] : [])];
     console.log(`\nalerts: topic ${aws.alertTopicArn} -> ${dests.join(', ')} when deployed; locally an SQS inbox.`);
     console.log(alerts.length ? alerts.map((a) => `  ${a.subject}\n${a.message}`).join('\n') : '  no alert: every database was backed up, copied and proven restorable.');
-    process.exitCode = run.status === 'SUCCEEDED' && drill.status === 'SUCCEEDED' ? 0 : 1;
+    process.exitCode = [run, drill, prune].every((r) => r.status === 'SUCCEEDED') ? 0 : 1;
   } finally {
     await aws.stop();
   }
