@@ -1,8 +1,9 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { RdsDrConfig } from './config/schema.js';
-import { DrStack } from './stacks/dr-stack.js';
+import { DrStack, needsDrStack } from './stacks/dr-stack.js';
 import { PrimaryStack } from './stacks/primary-stack.js';
+import { hasRestoreDrills } from './verify/restore-drills.js';
 
 export interface BuildAppOptions {
   /** @default a new App */
@@ -14,7 +15,7 @@ export interface BuildAppOptions {
 export interface RdsDrApp {
   readonly app: App;
   readonly primary: PrimaryStack;
-  /** Absent when config.drKmsKeyArn names an existing key. */
+  /** Absent when config.drKmsKeyArn names an existing key and no policy has restore drills. */
   readonly dr?: DrStack;
 }
 
@@ -24,24 +25,31 @@ export function buildApp(config: RdsDrConfig, options: BuildAppOptions = {}): Rd
   // Undefined account = environment-agnostic on the account axis: synth works without credentials.
   const account = config.account ?? process.env.CDK_DEFAULT_ACCOUNT;
 
-  const dr = config.drKmsKeyArn
-    ? undefined
-    : new DrStack(app, `${config.appName}-dr`, {
+  const dr = needsDrStack(config)
+    ? new DrStack(app, `${config.appName}-dr`, {
         config,
         env: { account, region: config.drRegion },
-        description: `${config.appName}: KMS key for RDS snapshot copies in the DR region`,
-      });
+        description: `${config.appName}: ${drStackContents(config)} in the DR region`,
+      })
+    : undefined;
 
   const primary = new PrimaryStack(app, `${config.appName}-primary`, {
     config,
     env: { account, region: config.primaryRegion },
     description: `${config.appName}: scheduled RDS/Aurora snapshots copied to ${config.drRegion}, with alerting`,
   });
-  // Copies need the DR key, so `cdk deploy --all` deploys the DR stack first. No values cross regions.
+  // Copies need the DR key, so `cdk deploy --all` deploys the DR stack first. No values cross regions:
+  // the DR stack's alerting publishes to the primary alert topic by its fixed name, so alerts from the
+  // DR region only arrive once the primary stack exists too (deploy --all does both).
   if (dr) primary.addStackDependency(dr, 'copy-snapshot encrypts DR copies with the DR stack key');
 
   // cdk-nag v3 is a CDK policy-validation plugin (v2's Aspect API is gone): findings are reported
   // at synth, fail `cdk synth`, and make an in-memory app.synth() throw.
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return { app, primary, dr };
+}
+
+function drStackContents(config: RdsDrConfig): string {
+  const parts = [config.drKmsKeyArn ? undefined : 'KMS key for RDS snapshot copies', hasRestoreDrills(config) ? 'scheduled restore drills' : undefined];
+  return parts.filter(Boolean).join(' and ');
 }

@@ -7,7 +7,11 @@ import type { Construct } from 'constructs';
 /** Prefix of every snapshot the workflow creates or copies; IAM write access is limited to it. */
 export const SNAPSHOT_PREFIX = 'rdsdr-';
 
-export type RdsResourceType = 'db' | 'cluster' | 'snapshot' | 'cluster-snapshot';
+// Throwaway restore-drill ids start with VERIFY_PREFIX and carry PURPOSE_TAG=verification; IAM
+// restore/modify/delete access is limited to both. One definition, shared with the Lambdas.
+export { PURPOSE_TAG, VERIFY_PREFIX } from '../../lambdas/plan-verification/verification-plan.js';
+
+export type RdsResourceType = 'db' | 'cluster' | 'snapshot' | 'cluster-snapshot' | 'subgrp' | 'og' | 'pg' | 'cluster-pg';
 
 export function rdsArn(scope: Construct, region: string, type: RdsResourceType, name: string): string {
   return `arn:aws:rds:${region}:${Stack.of(scope).account}:${type}:${name}`;
@@ -15,4 +19,8 @@ export function rdsArn(scope: Construct, region: string, type: RdsResourceType, 
 
 export function kmsKeyArn(scope: Construct, region: string, keyId: string): string {
   return `arn:aws:kms:${region}:${Stack.of(scope).account}:key/${keyId}`;
+}
+
+export function secretArn(scope: Construct, region: string, name: string): string {
+  return `arn:aws:secretsmanager:${region}:${Stack.of(scope).account}:secret:${name}`;
 }

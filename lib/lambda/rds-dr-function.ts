@@ -1,11 +1,12 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../config/schema.js';
-import { toRuntimeSettings } from '../config/runtime-settings.js';
+import { toRuntimeSettings, type VerificationResources } from '../config/runtime-settings.js';
 import { SETTINGS_ENV } from '../../lambdas/shared/settings.js';
 import { acknowledgeRule } from '../nag/acknowledge.js';
 import { repoPath } from '../paths.js';
@@ -16,7 +17,20 @@ export type RdsDrFunctionName =
   | 'snapshot-status'
   | 'copy-snapshot'
   | 'backup-report'
-  | 'failure-notifier';
+  | 'failure-notifier'
+  | 'plan-verification'
+  | 'restore-status'
+  | 'verify-restored-database'
+  | 'verification-report'
+  | 'verification-summary'
+  | 'sweep-verification-instances';
+
+/** Where a function that must reach resources inside a VPC runs. */
+export interface VpcPlacement {
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.ISubnet[];
+  readonly securityGroups: ec2.ISecurityGroup[];
+}
 
 export interface RdsDrFunctionProps {
   readonly name: RdsDrFunctionName;
@@ -24,8 +38,14 @@ export interface RdsDrFunctionProps {
   readonly description: string;
   /** @default 60 seconds */
   readonly timeout?: Duration;
+  /** @default 256 MB */
+  readonly memorySize?: number;
   /** Extra environment on top of the shared settings. */
   readonly environment?: Record<string, string>;
+  /** Deployed names the restore-drill Lambdas read from RDSDR_SETTINGS.verification. */
+  readonly verification?: VerificationResources;
+  /** Run inside these subnets with these security groups. */
+  readonly vpc?: VpcPlacement;
 }
 
 /**
@@ -44,6 +64,7 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
     description: `rds-dr ${props.name} Lambda`,
   });
   logGroup.grantWrite(role);
+  if (props.vpc) role.addToPolicy(vpcNetworkInterfaceStatement());
 
   const fn = new NodejsFunction(scope, id, {
     entry: repoPath('lambdas', props.name, 'handler.ts'),
@@ -53,17 +74,22 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
     description: props.description,
     runtime: lambda.Runtime.NODEJS_22_X,
     architecture: lambda.Architecture.ARM_64,
-    memorySize: 256,
+    memorySize: props.memorySize ?? 256,
     timeout: props.timeout ?? Duration.seconds(60),
     role,
     logGroup,
     tracing: lambda.Tracing.ACTIVE,
+    ...(props.vpc && {
+      vpc: props.vpc.vpc,
+      vpcSubnets: { subnets: props.vpc.subnets },
+      securityGroups: props.vpc.securityGroups,
+    }),
     environment: {
       POWERTOOLS_SERVICE_NAME: 'rds-dr',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
       // toJsonString keeps the account token (Ref AWS::AccountId) resolvable inside the JSON.
-      [SETTINGS_ENV]: stack.toJsonString(toRuntimeSettings(props.config, stack.account)),
+      [SETTINGS_ENV]: stack.toJsonString(toRuntimeSettings(props.config, stack.account, props.verification)),
       ...props.environment,
     },
     bundling: {
@@ -79,7 +105,11 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
   acknowledgeRule(
     role,
     'AwsSolutions-IAM5[Resource::*]',
-    'X-Ray PutTraceSegments/PutTelemetryRecords (tracing: ACTIVE) do not support resource-level permissions; "*" is the only valid resource.',
+    'X-Ray PutTraceSegments/PutTelemetryRecords (tracing: ACTIVE) do not support resource-level permissions; "*" is the only valid resource.' +
+      (props.vpc
+        ? ' In a VPC, Lambda also manages the function\'s network interfaces with ec2:*NetworkInterface* calls whose ' +
+          'ENI ids only exist at run time (the same grant as AWS\'s AWSLambdaVPCAccessExecutionRole); ec2:Describe* has no resource-level permissions.'
+        : ''),
   );
 
   acknowledgeRule(
@@ -90,4 +120,23 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
   );
 
   return fn;
+}
+
+/**
+ * What Lambda needs to attach a function to a VPC, inline instead of the AWSLambdaVPCAccessExecutionRole
+ * managed policy (which CDK only adds to roles it creates itself).
+ */
+function vpcNetworkInterfaceStatement(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ManageLambdaNetworkInterfaces',
+    actions: [
+      'ec2:CreateNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSubnets',
+      'ec2:DeleteNetworkInterface',
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:UnassignPrivateIpAddresses',
+    ],
+    resources: ['*'],
+  });
 }

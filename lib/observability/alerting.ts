@@ -15,6 +15,15 @@ import { createDeadLetterQueue } from '../shared/dead-letter-queue.js';
 /** Execution outcomes that page someone. */
 export const ALERTING_EXECUTION_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 
+// Deterministic names, so the DR stack can publish to the topic without a cross-region reference.
+export const alertTopicName = (config: RdsDrConfig): string => `${config.appName}-alerts`;
+export const alertKeyAliasName = (config: RdsDrConfig): string => `alias/${config.appName}/alerts`;
+
+/** ARN of the primary-region alert topic, built from its fixed name. */
+export function alertTopicArn(config: RdsDrConfig, account: string): string {
+  return `arn:aws:sns:${config.primaryRegion}:${account}:${alertTopicName(config)}`;
+}
+
 /**
  * Turns failed, timed-out or aborted executions of the watched state machines into a message on
  * the alert topic (email + PagerDuty), via the failure-notifier Lambda which formats it.
@@ -31,9 +40,11 @@ export class Alerting extends Construct {
     const topicKey = new kms.Key(this, 'TopicKey', {
       description: `${config.appName}: encrypts the rds-dr alert topic`,
       enableKeyRotation: true,
+      // Publishers in the DR region find the key by alias (kms:ResourceAliases), not by id.
+      alias: alertKeyAliasName(config),
     });
     this.topic = new sns.Topic(this, 'Topic', {
-      topicName: `${config.appName}-alerts`,
+      topicName: alertTopicName(config),
       displayName: `${config.appName} backup alerts`,
       masterKey: topicKey,
       enforceSSL: true,
@@ -65,20 +76,9 @@ export class Alerting extends Construct {
         'SNS needs a data key of the algorithm it chooses, so the GenerateDataKey* family is required.',
     );
 
-    this.rule = new events.Rule(this, 'ExecutionFailedRule', {
+    this.rule = createExecutionFailureRule(this, {
       description: `${config.appName}: backup executions that failed, timed out or were aborted`,
-      eventPattern: {
-        source: ['aws.states'],
-        detailType: ['Step Functions Execution Status Change'],
-        detail: { status: ALERTING_EXECUTION_STATUSES },
-      },
-      targets: [
-        new targets.LambdaFunction(this.notifier, {
-          retryAttempts: 8,
-          maxEventAge: Duration.hours(6),
-          deadLetterQueue: createDeadLetterQueue(this, 'DeadLetterQueue', 'failure alerts that could not be delivered'),
-        }),
-      ],
+      notifier: this.notifier,
     });
 
     // Without a state machine filter the rule would alert on every state machine in the account.
@@ -92,4 +92,32 @@ export class Alerting extends Construct {
     this.watched.push(stateMachine.stateMachineArn);
     this.rule.addEventPattern({ detail: { stateMachineArn: [stateMachine.stateMachineArn] } });
   }
+}
+
+export interface ExecutionFailureRuleProps {
+  readonly description: string;
+  readonly notifier: NodejsFunction;
+}
+
+/**
+ * EventBridge rule (`ExecutionFailedRule`) sending failed / timed-out / aborted Step Functions
+ * executions to the notifier, retried and dead-lettered (`DeadLetterQueue`). Callers must narrow it
+ * to their state machines with addEventPattern, or it matches every state machine in the region.
+ */
+export function createExecutionFailureRule(scope: Construct, props: ExecutionFailureRuleProps): events.Rule {
+  return new events.Rule(scope, 'ExecutionFailedRule', {
+    description: props.description,
+    eventPattern: {
+      source: ['aws.states'],
+      detailType: ['Step Functions Execution Status Change'],
+      detail: { status: ALERTING_EXECUTION_STATUSES },
+    },
+    targets: [
+      new targets.LambdaFunction(props.notifier, {
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(6),
+        deadLetterQueue: createDeadLetterQueue(scope, 'DeadLetterQueue', 'failure alerts that could not be delivered'),
+      }),
+    ],
+  });
 }

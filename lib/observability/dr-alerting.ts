@@ -1,0 +1,44 @@
+import { Stack } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { RdsDrConfig } from '../config/schema.js';
+import { grantAlertPublish } from '../iam/alert-publish.js';
+import { createRdsDrFunction } from '../lambda/rds-dr-function.js';
+import { alertTopicArn, createExecutionFailureRule } from './alerting.js';
+
+export interface DrAlertingProps {
+  readonly config: RdsDrConfig;
+  /** The DR-region state machines whose failures page someone. */
+  readonly stateMachines: sfn.IStateMachine[];
+}
+
+/**
+ * Execution-status events stay in their region, so DR-region workflows get their own rule and
+ * failure-notifier (same code as the primary one), publishing cross-region to the one alert topic.
+ */
+export class DrAlerting extends Construct {
+  readonly notifier: NodejsFunction;
+  readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: DrAlertingProps) {
+    super(scope, id);
+    const { config } = props;
+
+    this.notifier = createRdsDrFunction(this, 'FailureNotifier', {
+      name: 'failure-notifier',
+      config,
+      description: `rds-dr: publishes a readable alert for a failed, timed-out or aborted ${config.drRegion} execution`,
+      environment: { ALERT_TOPIC_ARN: alertTopicArn(config, Stack.of(this).account), APP_NAME: config.appName },
+    });
+    grantAlertPublish(this.notifier, config);
+
+    this.rule = createExecutionFailureRule(this, {
+      description: `${config.appName}: ${config.drRegion} executions (restore drills) that failed, timed out or were aborted`,
+      notifier: this.notifier,
+    });
+    // Only this app's state machines, never every state machine in the region.
+    this.rule.addEventPattern({ detail: { stateMachineArn: props.stateMachines.map((sm) => sm.stateMachineArn) } });
+  }
+}

@@ -1,0 +1,66 @@
+import { Construct } from 'constructs';
+import type { VerificationResources } from '../config/runtime-settings.js';
+import type { RdsDrConfig } from '../config/schema.js';
+import { VerifyPermissions } from '../iam/verify-permissions.js';
+import { DrAlerting } from '../observability/dr-alerting.js';
+import { ReportsBucket } from './reports-bucket.js';
+import { VerificationNetwork } from './verification-network.js';
+import { VerificationSweeper } from './sweeper.js';
+import { VerifyFunctions } from './verify-functions.js';
+import { VerifyWorkflow } from './verify-workflow.js';
+
+/** True when some policy has restore drills (the schema then guarantees config.verification). */
+export const hasRestoreDrills = (config: RdsDrConfig): boolean =>
+  config.verification !== undefined && Object.values(config.policies).some((p) => p.verify);
+
+export interface RestoreDrillsProps {
+  readonly config: RdsDrConfig;
+  /** The key that encrypts the DR copies the drills restore. */
+  readonly drKeyArn: string;
+}
+
+/** Scheduled restore drills in the DR region: network, reports, Lambdas, workflow, sweeper, alerts, IAM. */
+export class RestoreDrills extends Construct {
+  readonly network: VerificationNetwork;
+  readonly reports: ReportsBucket;
+  readonly functions: VerifyFunctions;
+  readonly workflow: VerifyWorkflow;
+  readonly sweeper: VerificationSweeper;
+  readonly alerting: DrAlerting;
+
+  constructor(scope: Construct, id: string, props: RestoreDrillsProps) {
+    super(scope, id);
+    const { config } = props;
+    if (!hasRestoreDrills(config)) throw new Error('RestoreDrills needs config.verification and a policy with verify');
+
+    this.network = new VerificationNetwork(this, 'Network', { appName: config.appName, network: config.verification! });
+    this.reports = new ReportsBucket(this, 'Reports', {
+      appName: config.appName,
+      retentionDays: config.verification!.reportRetentionDays,
+    });
+    const verification: VerificationResources = {
+      subnetGroupName: this.network.subnetGroupName,
+      securityGroupIds: [this.network.restoredDbSecurityGroup.securityGroupId],
+      reportsBucket: this.reports.bucket.bucketName,
+    };
+
+    this.functions = new VerifyFunctions(this, 'Functions', {
+      config,
+      verification,
+      verifierPlacement: this.network.verifierPlacement,
+    });
+    this.workflow = new VerifyWorkflow(this, 'Workflow', { config, functions: this.functions });
+    this.sweeper = new VerificationSweeper(this, 'Sweeper', { config, verification });
+    this.alerting = new DrAlerting(this, 'Alerting', { config, stateMachines: [this.workflow.stateMachine] });
+
+    new VerifyPermissions(this, 'Permissions', {
+      config,
+      stateMachine: this.workflow.stateMachine,
+      functions: this.functions,
+      sweeper: this.sweeper.function,
+      subnetGroupName: this.network.subnetGroupArnName,
+      reports: this.reports,
+      drKeyArn: props.drKeyArn,
+    });
+  }
+}
