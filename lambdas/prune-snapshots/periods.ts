@@ -1,6 +1,10 @@
 // Calendar periods (day, ISO week, month, year) of an instant in an IANA time zone, fast enough to
-// bucket 100,000 snapshots: one formatter per zone, and results memoized per 15 minutes of UTC
-// (every zone's offset is a multiple of 15 minutes, so a period boundary never falls inside one).
+// bucket 100,000 snapshots. Intl is the only DST-correct source of local dates without a library,
+// but one format() call costs microseconds, so: one formatter per zone, and results memoized per
+// 15 minutes of UTC. Every zone's offset (and so every local midnight, in UTC) is a multiple of 15
+// minutes since 1972, when Africa/Monrovia left -0:44:30 (today's oddest: Asia/Kathmandu +5:45,
+// Australia/Eucla +8:45, Pacific/Chatham +12:45), so for any snapshot time a
+// period boundary can only fall on a slot's start and the slot's start speaks for the whole slot.
 
 export interface Periods {
   day: string; // 2026-11-21
@@ -9,6 +13,8 @@ export interface Periods {
   year: string; // 2026
 }
 
+export type PeriodKind = keyof Periods;
+
 const QUARTER_HOUR = 900_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const memo = new Map<string, Map<number, Periods>>();
@@ -16,6 +22,7 @@ const memo = new Map<string, Map<number, Periods>>();
 function localDate(ms: number, timeZone: string): [number, number, number] {
   let f = formatters.get(timeZone);
   if (!f) {
+    // Throws RangeError for an unknown zone: better than silently bucketing in UTC.
     f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
     formatters.set(timeZone, f);
   }
@@ -23,10 +30,11 @@ function localDate(ms: number, timeZone: string): [number, number, number] {
   return [y, m, d];
 }
 
+/** ISO 8601 week of a calendar date: the week's Thursday decides its (ISO) year. */
 function isoWeek(y: number, m: number, d: number): string {
   const t = new Date(Date.UTC(y, m - 1, d));
   const dow = t.getUTCDay() || 7;
-  t.setUTCDate(t.getUTCDate() + 4 - dow); // the Thursday of this week decides its year
+  t.setUTCDate(t.getUTCDate() + 4 - dow);
   const isoYear = t.getUTCFullYear();
   const week = Math.ceil(((t.getTime() - Date.UTC(isoYear, 0, 1)) / 86_400_000 + 1) / 7);
   return `${isoYear}-W${String(week).padStart(2, '0')}`;
@@ -34,6 +42,7 @@ function isoWeek(y: number, m: number, d: number): string {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** The local day, ISO week, month and year of the instant `ms` in `timeZone`. */
 export function periodsOf(ms: number, timeZone: string): Periods {
   let zone = memo.get(timeZone);
   if (!zone) {
@@ -48,4 +57,9 @@ export function periodsOf(ms: number, timeZone: string): Periods {
     zone.set(slot, p);
   }
   return p;
+}
+
+/** Forgets memoized periods (formatters stay): for benchmarks of the cold path, and long-lived processes. */
+export function clearPeriodMemo(): void {
+  memo.clear();
 }

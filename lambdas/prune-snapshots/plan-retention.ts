@@ -3,9 +3,10 @@
 // A snapshot represents a period (day, ISO week, month, year in the policy's time zone) when it is
 // the FIRST (oldest) available rds-dr snapshot of its database in that period. First, not newest,
 // so a period's representative is stable: a monthly keeper chosen on the 1st stays the keeper as
-// the month's later snapshots arrive and expire. The newest N periods *that have a snapshot* are
-// kept (count-based), so when backups stop, the old ones are not aged out underneath you.
-import { periodsOf, type Periods } from './periods.js';
+// the month's later snapshots arrive and expire, and re-planning what a plan keeps keeps all of it.
+// The newest N periods *that have a snapshot* are kept (count-based, not "the last N calendar
+// days"), so when backups stop, the old ones are not aged out underneath you.
+import { periodsOf, type PeriodKind } from './periods.js';
 
 export interface RetentionSnapshot {
   id: string;
@@ -16,6 +17,7 @@ export interface RetentionSnapshot {
   dbId: string;
   /** When the data was captured (ISO). */
   createdAt: string;
+  /** Only 'available' snapshots represent periods or can be deleted. */
   status: string;
   /** Carries rds-dr:managed=true. */
   managed: boolean;
@@ -29,95 +31,152 @@ export interface RetentionPolicy {
   weekly: number;
   monthly: number;
   yearly: number;
-  /** The newest this-many available snapshots are kept whatever their age (at least 1). */
+  /** The newest this-many available snapshots are kept whatever their age (the newest one always is). */
   minimum: number;
+  /** IANA zone the days, weeks, months and years are computed in. */
   timeZone: string;
-  /** For a database that no longer exists: keep its newest N snapshots on top of the policy, or all. */
+  /**
+   * A database that no longer exists: 'all' keeps every snapshot; a number keeps only its newest N
+   * (and `minimum`) and lets the older ones go, buckets or not — otherwise, as periods are counted
+   * only where snapshots exist, a decommissioned database's GFS set would be kept forever.
+   */
   keepDeletedDatabases: number | 'all';
 }
 
+export const DEFAULT_RETENTION_POLICY: RetentionPolicy = {
+  daily: 30,
+  weekly: 12,
+  monthly: 12,
+  yearly: 0,
+  minimum: 3,
+  timeZone: 'UTC',
+  keepDeletedDatabases: 'all',
+};
+
 export interface RetentionContext {
+  /** Identifiers of the databases that still exist. */
   existingDatabases: ReadonlySet<string>;
 }
 
 export interface RetentionDecision {
   snapshot: RetentionSnapshot;
   action: 'keep' | 'delete';
+  /** Every reason it is kept (buckets, protections), or why it expired. Never empty. */
   reasons: string[];
 }
 
-const BUCKETS: [keyof Periods, 'daily' | 'weekly' | 'monthly' | 'yearly'][] = [
+const BUCKETS: readonly [PeriodKind, 'daily' | 'weekly' | 'monthly' | 'yearly'][] = [
   ['day', 'daily'],
   ['week', 'weekly'],
   ['month', 'monthly'],
   ['year', 'yearly'],
 ];
-// Tolerated clock difference before a snapshot counts as "from the future".
-const CLOCK_SKEW_MS = 5 * 60_000;
 
-function planGroup(group: RetentionSnapshot[], policy: RetentionPolicy | undefined, now: Date, context: RetentionContext): RetentionDecision[] {
-  const reasons = new Map<RetentionSnapshot, string[]>(group.map((s) => [s, []]));
-  const add = (s: RetentionSnapshot, why: string) => reasons.get(s)!.push(why);
-  const eligible: { s: RetentionSnapshot; ms: number }[] = [];
-  for (const s of group) {
-    const ms = Date.parse(s.createdAt);
-    if (!policy) add(s, `no retention policy for ${s.region}: kept`);
-    if (!s.managed) add(s, 'not made by rds-dr (no rds-dr:managed=true): never deleted');
-    if (s.status !== 'available') add(s, `status "${s.status}": reported, not deleted`);
-    if (s.legalHold) add(s, 'legal hold (rds-dr:legal-hold)');
-    if (s.inUseByVerification) add(s, 'in use by a restore drill');
-    const future = ms > now.getTime() + CLOCK_SKEW_MS;
-    if (Number.isNaN(ms)) add(s, 'unreadable capture time: kept');
-    else if (future) add(s, 'dated in the future (clock skew?): kept');
-    // A future-dated snapshot is kept but is no proof of a good copy: it must not displace the real
-    // newest snapshot as "the last good copy", nor represent a period.
-    if (s.managed && s.status === 'available' && !Number.isNaN(ms) && !future) eligible.push({ s, ms });
-  }
-  if (policy) {
-    eligible.sort((a, b) => b.ms - a.ms || (a.s.id < b.s.id ? -1 : 1));
-    if (eligible.length) add(eligible[0].s, 'newest available: the last good copy is always kept');
-    eligible.slice(0, Math.max(1, policy.minimum)).forEach(({ s }) => add(s, `minimum count (${policy.minimum})`));
-    const dbGone = !context.existingDatabases.has(group[0].dbId);
-    if (dbGone) {
-      const keep = policy.keepDeletedDatabases === 'all' ? eligible.length : policy.keepDeletedDatabases;
-      eligible.slice(0, keep).forEach(({ s }) => add(s, `database ${group[0].dbId} no longer exists: newest ${policy.keepDeletedDatabases} kept`));
-    }
-    for (const [period, bucket] of BUCKETS) {
-      const n = policy[bucket];
-      if (n <= 0) continue;
-      const firstOf = new Map<string, RetentionSnapshot>(); // insertion order: newest period first
-      for (const { s, ms } of eligible) firstOf.set(periodsOf(ms, policy.timeZone)[period], s);
-      let taken = 0;
-      for (const [key, s] of firstOf) {
-        if (taken++ >= n) break;
-        add(s, `${bucket} ${key}`);
-      }
-    }
-  }
-  const expired = policy
-    ? `not in any retention bucket (daily ${policy.daily}, weekly ${policy.weekly}, monthly ${policy.monthly}, yearly ${policy.yearly}, minimum ${policy.minimum}) and not protected`
-    : '';
-  return group.map((s) => {
-    const why = reasons.get(s)!;
-    return why.length ? { snapshot: s, action: 'keep', reasons: why } : { snapshot: s, action: 'delete', reasons: [expired] };
-  });
+export const REASON = {
+  newest: 'newest available: the last good copy is always kept',
+  noPolicy: (region: string) => `no retention policy for ${region}: kept`,
+  unmanaged: 'not made by rds-dr (no rds-dr:managed=true): never deleted',
+  notAvailable: (status: string) => `status "${status}": reported, not deleted`,
+  legalHold: 'legal hold (rds-dr:legal-hold)',
+  inUse: 'in use by a restore drill',
+  unreadableTime: 'unreadable capture time: kept',
+  future: 'dated in the future (clock skew?): kept',
+} as const;
+
+interface Candidate {
+  decision: RetentionDecision;
+  ms: number;
 }
 
-/** Plans every snapshot; groups are (region, database), each region with its own policy. */
+/** Newest first; equal times by id, so the plan does not depend on the input order. */
+const newestFirst = (a: Candidate, b: Candidate) =>
+  b.ms - a.ms || (a.decision.snapshot.id < b.decision.snapshot.id ? -1 : a.decision.snapshot.id > b.decision.snapshot.id ? 1 : 0);
+
+/** The protections that hold whatever the policy; returns the snapshots that may represent periods. */
+function protect(group: RetentionDecision[], nowMs: number): Candidate[] {
+  const candidates: Candidate[] = [];
+  for (const d of group) {
+    const s = d.snapshot;
+    const ms = Date.parse(s.createdAt);
+    if (!s.managed) d.reasons.push(REASON.unmanaged);
+    if (s.status !== 'available') d.reasons.push(REASON.notAvailable(s.status));
+    if (s.legalHold) d.reasons.push(REASON.legalHold);
+    if (s.inUseByVerification) d.reasons.push(REASON.inUse);
+    if (Number.isNaN(ms)) d.reasons.push(REASON.unreadableTime);
+    else if (ms > nowMs) d.reasons.push(REASON.future);
+    // A future-dated snapshot is kept but proves nothing: it must not displace the real newest
+    // snapshot as "the last good copy", nor represent a period (it would push a real one out).
+    else if (s.managed && s.status === 'available') candidates.push({ decision: d, ms });
+  }
+  return candidates.sort(newestFirst);
+}
+
+/** Adds "<bucket> <period>" to the first snapshot of each of the newest N periods. */
+function keepBuckets(candidates: Candidate[], policy: RetentionPolicy): void {
+  for (const [kind, bucket] of BUCKETS) {
+    const n = policy[bucket];
+    if (!(n > 0)) continue;
+    // Newest first, so the Map's insertion order is newest period first and the last write for a
+    // period is its oldest snapshot.
+    const firstOf = new Map<string, RetentionDecision>();
+    for (const c of candidates) firstOf.set(periodsOf(c.ms, policy.timeZone)[kind], c.decision);
+    let taken = 0;
+    for (const [period, d] of firstOf) {
+      if (taken++ >= n) break;
+      d.reasons.push(`${bucket} ${period}`);
+    }
+  }
+}
+
+function planGroup(group: RetentionDecision[], policy: RetentionPolicy | undefined, nowMs: number, context: RetentionContext): void {
+  const candidates = protect(group, nowMs);
+  const { region, dbId } = group[0].snapshot;
+  if (!policy) {
+    for (const d of group) d.reasons.push(REASON.noPolicy(region));
+    return;
+  }
+  if (candidates.length) candidates[0].decision.reasons.push(REASON.newest);
+  const minimum = Math.max(1, Math.floor(policy.minimum) || 0);
+  for (const c of candidates.slice(0, minimum)) c.decision.reasons.push(`minimum count (${policy.minimum})`);
+
+  let expired = `not in any retention bucket (daily ${policy.daily}, weekly ${policy.weekly}, monthly ${policy.monthly}, yearly ${policy.yearly}, minimum ${policy.minimum}) and not protected`;
+  const keepGone = policy.keepDeletedDatabases;
+  if (context.existingDatabases.has(dbId)) keepBuckets(candidates, policy);
+  else if (keepGone === 'all') {
+    for (const c of candidates) c.decision.reasons.push(`database ${dbId} no longer exists: all its snapshots are kept`);
+  } else {
+    for (const c of candidates.slice(0, keepGone)) c.decision.reasons.push(`database ${dbId} no longer exists: one of its newest ${keepGone}`);
+    expired = `database ${dbId} no longer exists and this is older than its newest ${keepGone} (keepDeletedDatabases)`;
+  }
+  for (const d of group) {
+    if (d.reasons.length) continue;
+    d.action = 'delete';
+    d.reasons.push(expired);
+  }
+}
+
+/**
+ * Plans every snapshot, in input order. Groups are (region, database); each region has its own
+ * policy, and a region without one keeps everything.
+ */
 export function planRetention(
-  snapshots: RetentionSnapshot[],
-  policies: Record<string, RetentionPolicy>,
+  snapshots: readonly RetentionSnapshot[],
+  policies: Readonly<Record<string, RetentionPolicy>>,
   now: Date,
   context: RetentionContext,
 ): RetentionDecision[] {
-  const groups = new Map<string, RetentionSnapshot[]>();
-  for (const s of snapshots) {
-    const key = `${s.region}\u0000${s.dbId}`;
+  const decisions: RetentionDecision[] = snapshots.map((snapshot) => ({ snapshot, action: 'keep', reasons: [] }));
+  const groups = new Map<string, RetentionDecision[]>();
+  for (const d of decisions) {
+    const key = `${d.snapshot.region}\u0000${d.snapshot.dbId}`;
     const g = groups.get(key);
-    if (g) g.push(s);
-    else groups.set(key, [s]);
+    if (g) g.push(d);
+    else groups.set(key, [d]);
   }
-  const out: RetentionDecision[] = [];
-  for (const group of groups.values()) out.push(...planGroup(group, policies[group[0].region], now, context));
-  return out;
+  const nowMs = now.getTime();
+  for (const group of groups.values()) {
+    const region = group[0].snapshot.region;
+    planGroup(group, Object.hasOwn(policies, region) ? policies[region] : undefined, nowMs, context);
+  }
+  return decisions;
 }
