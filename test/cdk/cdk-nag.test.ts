@@ -6,7 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exampleConfig, LONG_TIMEOUT, synth, testConfig, type Synthesized } from './fixtures.js';
+import { drillConfig, exampleConfig, LONG_TIMEOUT, synth, testConfig, type Synthesized } from './fixtures.js';
 
 // cdk-nag 3 is a CDK policy-validation plugin: it reports through validation-report.json and
 // makes an in-memory synth throw, not through Annotations. validateScope() runs the same rules.
@@ -16,9 +16,10 @@ const nagErrors = (stack: Stack) =>
     .violations.filter((v) => v.severity === 'error' && v.ruleName.startsWith('AwsSolutions-'));
 
 describe.each([
-  ['example config (account unknown at synth)', exampleConfig],
-  ['test config (explicit account)', testConfig],
-])('cdk-nag AwsSolutions with %s', (_name, config) => {
+  ['example config (account unknown at synth, restore drills)', exampleConfig, true],
+  ['test config (explicit account, no verification)', testConfig, false],
+  ['drill config (explicit account, bring-your-own key, restore drills)', drillConfig, true],
+])('cdk-nag AwsSolutions with %s', (_name, config, drills) => {
   let s: Synthesized;
   beforeAll(() => {
     s = synth(config());
@@ -29,6 +30,14 @@ describe.each([
     for (const stack of [s.primary, s.dr!]) {
       expect(nagErrors(stack)).toEqual([]);
       expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toHaveLength(0);
+    }
+  });
+
+  it(`${drills ? 'has' : 'has no'} restore-drill resources`, { timeout: LONG_TIMEOUT }, () => {
+    expect(s.dr!.restoreDrills !== undefined).toBe(drills);
+    const count = (type: string) => Object.keys(s.drTemplate!.findResources(type)).length;
+    for (const type of ['AWS::StepFunctions::StateMachine', 'AWS::S3::Bucket', 'AWS::EC2::SecurityGroup', 'AWS::Lambda::Function', 'AWS::Scheduler::Schedule']) {
+      expect(count(type) > 0).toBe(drills);
     }
   });
 

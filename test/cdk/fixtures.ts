@@ -40,6 +40,22 @@ export function rawTestConfig(): Record<string, unknown> {
 
 export const testConfig = (): RdsDrConfig => parseConfig(rawTestConfig(), 'test');
 export const byoKeyConfig = (): RdsDrConfig => parseConfig({ ...rawTestConfig(), drKmsKeyArn: BYO_KEY_ARN }, 'test');
+export const DRILL_SUBNETS = ['subnet-0aaa1111bbbb22223', 'subnet-0ccc3333dddd44445'];
+
+/** Restore drills on two policies (one schedule disabled), with a bring-your-own DR key and no zones configured. */
+export function rawDrillConfig(): Record<string, unknown> {
+  const raw = rawTestConfig() as { policies: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+  raw.drKmsKeyArn = BYO_KEY_ARN;
+  raw.verification = { vpcId: 'vpc-0123456789abcdef0', subnetIds: DRILL_SUBNETS, reportRetentionDays: 90 };
+  raw.policies.gold.verify = { databases: { orders: { tables: [{ name: 'public.orders' }] } } };
+  raw.policies.billing.verify = {
+    schedule: { cron: 'cron(0 5 ? * SAT *)', timeZone: 'Europe/Berlin', enabled: false },
+    databases: { 'billing-db': {}, ledger: {} },
+  };
+  return raw;
+}
+
+export const drillConfig = (): RdsDrConfig => parseConfig(rawDrillConfig(), 'test');
 export const exampleConfig = (): RdsDrConfig =>
   parseConfig(JSON.parse(readFileSync(repoPath('config', 'example.json'), 'utf8')), 'config/example.json');
 
