@@ -41,7 +41,14 @@ export function buildApp(config: RdsDrConfig, options: BuildAppOptions = {}): Rd
   // Copies need the DR key, so `cdk deploy --all` deploys the DR stack first. No values cross regions:
   // the DR stack's alerting publishes to the primary alert topic by its fixed name, so alerts from the
   // DR region only arrive once the primary stack exists too (deploy --all does both).
-  if (dr) primary.addStackDependency(dr, 'copy-snapshot encrypts DR copies with the DR stack key');
+  if (dr) {
+    primary.addStackDependency(
+      dr,
+      config.drKmsKeyArn
+        ? 'one deploy order for every config: DR stack (restore drills) first'
+        : 'copy-snapshot encrypts DR copies with the DR stack key',
+    );
+  }
 
   // cdk-nag v3 is a CDK policy-validation plugin (v2's Aspect API is gone): findings are reported
   // at synth, fail `cdk synth`, and make an in-memory app.synth() throw.
@@ -50,6 +57,9 @@ export function buildApp(config: RdsDrConfig, options: BuildAppOptions = {}): Rd
 }
 
 function drStackContents(config: RdsDrConfig): string {
-  const parts = [config.drKmsKeyArn ? undefined : 'KMS key for RDS snapshot copies', hasRestoreDrills(config) ? 'scheduled restore drills' : undefined];
+  const parts = [
+    config.drKmsKeyArn ? undefined : 'KMS key for RDS snapshot copies',
+    hasRestoreDrills(config) ? 'scheduled restore drills' : undefined,
+  ];
   return parts.filter(Boolean).join(' and ');
 }
