@@ -3,29 +3,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { clearPeriodMemo, periodsOf } from '../../lambdas/prune-snapshots/periods.js';
+import { naivePeriods } from './plan-retention.oracle.js';
 
 const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Pacific/Auckland', 'America/St_Johns', 'Australia/Eucla'];
-
-/** Independent of periods.ts: no memo, no slots, formatToParts, and the ordinal-date ISO week formula. */
-export function naivePeriods(ms: number, timeZone: string) {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', weekday: 'short' }).formatToParts(ms);
-  const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  const [y, m, d] = [Number(get('year')), Number(get('month')), Number(get('day'))];
-  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(get('weekday')) + 1;
-  const isLeap = (yr: number) => (yr % 4 === 0 && yr % 100 !== 0) || yr % 400 === 0;
-  const ordinal = [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31].slice(0, m - 1).reduce((a, b) => a + b, 0) + d;
-  // A year has 53 weeks when it starts on a Thursday, or on a Wednesday in a leap year.
-  const weeksIn = (yr: number) => {
-    const jan1 = new Date(Date.UTC(yr, 0, 1)).getUTCDay();
-    return jan1 === 4 || (jan1 === 3 && isLeap(yr)) ? 53 : 52;
-  };
-  let isoYear = y;
-  let week = Math.floor((ordinal - weekday + 10) / 7);
-  if (week < 1) week = weeksIn(--isoYear);
-  else if (week > weeksIn(y)) [isoYear, week] = [y + 1, 1];
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return { day: `${y}-${pad(m)}-${pad(d)}`, week: `${isoYear}-W${pad(week)}`, month: `${y}-${pad(m)}`, year: String(y) };
-}
 
 describe('periodsOf', () => {
   it('computes periods in the given zone: 2026-03-01T04:30Z is February in Los Angeles', () => {
