@@ -6,7 +6,7 @@
 // the month's later snapshots arrive and expire, and re-planning what a plan keeps keeps all of it.
 // The newest N periods *that have a snapshot* are kept (count-based, not "the last N calendar
 // days"), so when backups stop, the old ones are not aged out underneath you.
-import { periodsOf, type PeriodKind } from './periods.js';
+import { periodsOf, type PeriodKind, type Periods } from './periods.js';
 
 export interface RetentionSnapshot {
   id: string;
@@ -113,13 +113,15 @@ function protect(group: RetentionDecision[], nowMs: number): Candidate[] {
 
 /** Adds "<bucket> <period>" to the first snapshot of each of the newest N periods. */
 function keepBuckets(candidates: Candidate[], policy: RetentionPolicy): void {
+  let periods: Periods[] | undefined; // looked up once per snapshot, and only if a bucket is on
   for (const [kind, bucket] of BUCKETS) {
     const n = policy[bucket];
     if (!(n > 0)) continue;
+    periods ??= candidates.map((c) => periodsOf(c.ms, policy.timeZone));
     // Newest first, so the Map's insertion order is newest period first and the last write for a
     // period is its oldest snapshot.
     const firstOf = new Map<string, RetentionDecision>();
-    for (const c of candidates) firstOf.set(periodsOf(c.ms, policy.timeZone)[kind], c.decision);
+    for (let i = 0; i < candidates.length; i++) firstOf.set(periods[i][kind], candidates[i].decision);
     let taken = 0;
     for (const [period, d] of firstOf) {
       if (taken++ >= n) break;
