@@ -1,7 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { RdsDrConfig } from './config/schema.js';
-import { DrStack, needsDrStack } from './stacks/dr-stack.js';
+import { DrStack } from './stacks/dr-stack.js';
 import { PrimaryStack } from './stacks/primary-stack.js';
 import { hasRestoreDrills } from './verify/restore-drills.js';
 
@@ -15,8 +15,7 @@ export interface BuildAppOptions {
 export interface RdsDrApp {
   readonly app: App;
   readonly primary: PrimaryStack;
-  /** Absent when config.drKmsKeyArn names an existing key and no policy has restore drills. */
-  readonly dr?: DrStack;
+  readonly dr: DrStack;
 }
 
 /** Builds the rds-dr stacks from a validated config; bin/app.ts and the tests share this. */
@@ -25,13 +24,11 @@ export function buildApp(config: RdsDrConfig, options: BuildAppOptions = {}): Rd
   // Undefined account = environment-agnostic on the account axis: synth works without credentials.
   const account = config.account ?? process.env.CDK_DEFAULT_ACCOUNT;
 
-  const dr = needsDrStack(config)
-    ? new DrStack(app, `${config.appName}-dr`, {
-        config,
-        env: { account, region: config.drRegion },
-        description: `${config.appName}: ${drStackContents(config)} in the DR region`,
-      })
-    : undefined;
+  const dr = new DrStack(app, `${config.appName}-dr`, {
+    config,
+    env: { account, region: config.drRegion },
+    description: `${config.appName}: ${drStackContents(config)} in the DR region`,
+  });
 
   const primary = new PrimaryStack(app, `${config.appName}-primary`, {
     config,
@@ -41,14 +38,12 @@ export function buildApp(config: RdsDrConfig, options: BuildAppOptions = {}): Rd
   // Copies need the DR key, so `cdk deploy --all` deploys the DR stack first. No values cross regions:
   // the DR stack's alerting publishes to the primary alert topic by its fixed name, so alerts from the
   // DR region only arrive once the primary stack exists too (deploy --all does both).
-  if (dr) {
-    primary.addStackDependency(
-      dr,
-      config.drKmsKeyArn
-        ? 'one deploy order for every config: DR stack (restore drills) first'
-        : 'copy-snapshot encrypts DR copies with the DR stack key',
-    );
-  }
+  primary.addStackDependency(
+    dr,
+    config.drKmsKeyArn
+      ? 'the prune workflow writes its audit to the DR stack reports bucket'
+      : 'copy-snapshot encrypts DR copies with the DR stack key',
+  );
 
   // cdk-nag v3 is a CDK policy-validation plugin (v2's Aspect API is gone): findings are reported
   // at synth, fail `cdk synth`, and make an in-memory app.synth() throw.
@@ -59,6 +54,7 @@ export function buildApp(config: RdsDrConfig, options: BuildAppOptions = {}): Rd
 function drStackContents(config: RdsDrConfig): string {
   const parts = [
     config.drKmsKeyArn ? undefined : 'KMS key for RDS snapshot copies',
+    'reports bucket',
     hasRestoreDrills(config) ? 'scheduled restore drills' : undefined,
   ];
   return parts.filter(Boolean).join(' and ');

@@ -23,7 +23,10 @@ export type RdsDrFunctionName =
   | 'verify-restored-database'
   | 'verification-report'
   | 'verification-summary'
-  | 'sweep-verification-instances';
+  | 'sweep-verification-instances'
+  | 'plan-prune'
+  | 'delete-snapshot'
+  | 'prune-report';
 
 /** Where a function that must reach resources inside a VPC runs. */
 export interface VpcPlacement {
@@ -44,6 +47,8 @@ export interface RdsDrFunctionProps {
   readonly environment?: Record<string, string>;
   /** Deployed names the restore-drill Lambdas read from RDSDR_SETTINGS.verification. */
   readonly verification?: VerificationResources;
+  /** The reports bucket (DR region), when the function writes reports. */
+  readonly reportsBucket?: string;
   /** Run inside these subnets with these security groups. */
   readonly vpc?: VpcPlacement;
 }
@@ -89,7 +94,7 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
       // toJsonString keeps the account token (Ref AWS::AccountId) resolvable inside the JSON.
-      [SETTINGS_ENV]: stack.toJsonString(toRuntimeSettings(props.config, stack.account, props.verification)),
+      [SETTINGS_ENV]: stack.toJsonString(toRuntimeSettings(props.config, stack.account, props.verification, props.reportsBucket ?? props.verification?.reportsBucket)),
       ...props.environment,
     },
     bundling: {

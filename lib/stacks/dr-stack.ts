@@ -2,31 +2,39 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { RdsDrConfig } from '../config/schema.js';
 import { DrSnapshotKey } from '../dr/dr-snapshot-key.js';
+import { ReportsBucket } from '../verify/reports-bucket.js';
 import { hasRestoreDrills, RestoreDrills } from '../verify/restore-drills.js';
 
 export interface DrStackProps extends StackProps {
   readonly config: RdsDrConfig;
 }
 
-/** True when the app needs a stack in the DR region. */
-export const needsDrStack = (config: RdsDrConfig): boolean => !config.drKmsKeyArn || hasRestoreDrills(config);
+/** Reports are kept this long when no verification block says otherwise. */
+export const DEFAULT_REPORT_RETENTION_DAYS = 400;
 
 /**
- * Resources in the DR region: the key for snapshot copies (unless config.drKmsKeyArn names one)
- * and, when a policy has `verify`, the restore drills that prove those copies restore.
+ * Resources in the DR region: the key for snapshot copies (unless config.drKmsKeyArn names one),
+ * the reports bucket, and, when a policy has `verify`, the restore drills that prove those copies restore.
  */
 export class DrStack extends Stack {
   readonly snapshotKey?: DrSnapshotKey;
+  readonly reports: ReportsBucket;
   readonly restoreDrills?: RestoreDrills;
 
   constructor(scope: Construct, id: string, props: DrStackProps) {
     super(scope, id, props);
     const { config } = props;
     if (!config.drKmsKeyArn) this.snapshotKey = new DrSnapshotKey(this, 'SnapshotKey', config);
+    // Always here: drill reports and the prune workflow's plans and audits land in it.
+    this.reports = new ReportsBucket(this, 'Reports', {
+      appName: config.appName,
+      retentionDays: config.verification?.reportRetentionDays ?? DEFAULT_REPORT_RETENTION_DAYS,
+    });
     if (hasRestoreDrills(config)) {
       this.restoreDrills = new RestoreDrills(this, 'RestoreDrills', {
         config,
         drKeyArn: config.drKmsKeyArn ?? this.snapshotKey!.key.keyArn,
+        reports: this.reports,
       });
     }
   }

@@ -5,7 +5,9 @@ import { BackupStateMachine } from '../backup/backup-state-machine.js';
 import { PolicySchedules } from '../backup/policy-schedules.js';
 import type { RdsDrConfig } from '../config/schema.js';
 import { BackupPermissions } from '../iam/backup-permissions.js';
+import { PrunePermissions } from '../iam/prune-permissions.js';
 import { Alerting } from '../observability/alerting.js';
+import { PruneWorkflow } from '../prune/prune-workflow.js';
 
 export interface PrimaryStackProps extends StackProps {
   readonly config: RdsDrConfig;
@@ -17,6 +19,7 @@ export class PrimaryStack extends Stack {
   readonly backupFunctions: BackupFunctions;
   readonly backupStateMachine: BackupStateMachine;
   readonly schedules: PolicySchedules;
+  readonly prune: PruneWorkflow;
 
   constructor(scope: Construct, id: string, props: PrimaryStackProps) {
     super(scope, id, props);
@@ -40,5 +43,9 @@ export class PrimaryStack extends Stack {
     });
 
     this.alerting.watch(this.backupStateMachine.stateMachine);
+
+    this.prune = new PruneWorkflow(this, 'Prune', { config, alertTopicArn: this.alerting.topic.topicArn });
+    new PrunePermissions(this, 'PrunePermissions', { config, workflow: this.prune, alertTopic: this.alerting.topic });
+    this.alerting.watch(this.prune.stateMachine);
   }
 }

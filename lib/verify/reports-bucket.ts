@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -12,9 +12,22 @@ export interface ReportsBucketProps {
 
 /** Key prefix the restore-drill reports are written under (lambdas/verification-report). */
 export const VERIFICATION_REPORTS_PREFIX = 'reports/verification/';
+/** Key prefix of the prune plans and audits (lambdas/plan-prune, lambdas/prune-report). */
+export const PRUNE_REPORTS_PREFIX = 'reports/prune/';
 
 /**
- * Private, versioned, KMS-encrypted bucket for drill reports: the audit evidence that restores
+ * The bucket's name is fixed (app, account, DR region) so the prune workflow in the primary region
+ * can write to it without a cross-region stack reference.
+ */
+export function reportsBucketName(appName: string, account: string, drRegion: string): string {
+  return `${appName}-reports-${account}-${drRegion}`;
+}
+
+/** Alias of the reports key; primary-region writers are granted the key by this alias. */
+export const reportsKeyAliasName = (appName: string): string => `alias/${appName}/reports`;
+
+/**
+ * Private, versioned, KMS-encrypted bucket for drill reports and prune audits: the audit evidence that restores
  * work, so it outlives the stack and only expires by the configured retention.
  */
 export class ReportsBucket extends Construct {
@@ -24,12 +37,15 @@ export class ReportsBucket extends Construct {
   constructor(scope: Construct, id: string, props: ReportsBucketProps) {
     super(scope, id);
     this.key = new kms.Key(this, 'Key', {
-      description: `${props.appName}: encrypts restore-drill reports`,
+      description: `${props.appName}: encrypts restore-drill and prune reports`,
+      alias: reportsKeyAliasName(props.appName),
       enableKeyRotation: true,
       // Deleting the key would make every kept report unreadable.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const stack = Stack.of(this);
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName: reportsBucketName(props.appName, stack.account, stack.region),
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.key,
       // One data key per bucket instead of per object: far fewer KMS calls.
@@ -51,7 +67,7 @@ export class ReportsBucket extends Construct {
     acknowledgeRule(
       this.bucket,
       'AwsSolutions-S1',
-      'Reports are written only by the verification-report Lambda (IAM: PutObject on the reports prefix) and are ' +
+      'Reports are written only by rds-dr Lambdas (IAM: PutObject on the verification/prune prefixes) and are ' +
         'versioned, so an overwrite cannot erase evidence; API access is audited by CloudTrail. A server-access-log ' +
         'bucket would itself be an unlogged bucket and add nothing for a single-writer bucket.',
     );

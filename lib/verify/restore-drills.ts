@@ -3,7 +3,7 @@ import type { VerificationResources } from '../config/runtime-settings.js';
 import type { RdsDrConfig } from '../config/schema.js';
 import { VerifyPermissions } from '../iam/verify-permissions.js';
 import { DrAlerting } from '../observability/dr-alerting.js';
-import { ReportsBucket } from './reports-bucket.js';
+import type { ReportsBucket } from './reports-bucket.js';
 import { VerificationNetwork } from './verification-network.js';
 import { VerificationSweeper } from './sweeper.js';
 import { VerifyFunctions } from './verify-functions.js';
@@ -17,6 +17,8 @@ export interface RestoreDrillsProps {
   readonly config: RdsDrConfig;
   /** The key that encrypts the DR copies the drills restore. */
   readonly drKeyArn: string;
+  /** The DR stack's reports bucket (shared with the prune audits). */
+  readonly reports: ReportsBucket;
 }
 
 /** Scheduled restore drills in the DR region: network, reports, Lambdas, workflow, sweeper, alerts, IAM. */
@@ -34,10 +36,7 @@ export class RestoreDrills extends Construct {
     if (!hasRestoreDrills(config)) throw new Error('RestoreDrills needs config.verification and a policy with verify');
 
     this.network = new VerificationNetwork(this, 'Network', { appName: config.appName, network: config.verification! });
-    this.reports = new ReportsBucket(this, 'Reports', {
-      appName: config.appName,
-      retentionDays: config.verification!.reportRetentionDays,
-    });
+    this.reports = props.reports;
     const verification: VerificationResources = {
       subnetGroupName: this.network.subnetGroupName,
       securityGroupIds: [this.network.restoredDbSecurityGroup.securityGroupId],

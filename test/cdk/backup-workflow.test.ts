@@ -14,8 +14,9 @@ beforeAll(() => {
 const stateMachineRef = () => ({ Ref: s.primary.getLogicalId(s.primary.backupStateMachine.stateMachine.node.defaultChild as never) });
 
 describe('policy schedules', { timeout: LONG_TIMEOUT }, () => {
-  it('creates exactly one schedule per policy', () => {
-    s.primaryTemplate.resourceCountIs('AWS::Scheduler::Schedule', 3);
+  it('creates exactly one backup schedule per policy, plus the daily prune', () => {
+    const names = Object.values(s.primaryTemplate.findResources('AWS::Scheduler::Schedule')).map((r) => r.Properties.Name).sort();
+    expect(names).toEqual(['acme-dr-billing', 'acme-dr-gold', 'acme-dr-prune', 'acme-dr-weekly']);
   });
 
   it.each([
@@ -67,8 +68,9 @@ describe('policy schedules', { timeout: LONG_TIMEOUT }, () => {
 describe('backup state machine', { timeout: LONG_TIMEOUT }, () => {
   const stateMachine = () => Object.values(s.primaryTemplate.findResources('AWS::StepFunctions::StateMachine'))[0].Properties;
 
-  it('is a single Standard state machine with X-Ray tracing and ALL-level logging incl. execution data', () => {
-    s.primaryTemplate.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  it('is a Standard state machine with X-Ray tracing and ALL-level logging incl. execution data', () => {
+    const names = Object.values(s.primaryTemplate.findResources('AWS::StepFunctions::StateMachine')).map((r) => r.Properties.StateMachineName);
+    expect(names.sort()).toEqual(['acme-dr-backup', 'acme-dr-prune']);
     s.primaryTemplate.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineName: 'acme-dr-backup',
       StateMachineType: 'STANDARD',
@@ -114,8 +116,8 @@ describe('backup state machine', { timeout: LONG_TIMEOUT }, () => {
 describe('backup Lambdas', { timeout: LONG_TIMEOUT }, () => {
   it('are ARM, Node 22, 256 MB, traced, with their own log group and the shared settings', () => {
     const functions = s.primaryTemplate.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(5);
-    for (const fn of Object.values(functions)) {
+    expect(Object.keys(functions)).toHaveLength(8); // 4 backup + notifier + 3 prune
+    for (const fn of Object.values(functions).filter((f) => !/^Prune/.test(f.Properties.Description ?? '') && f.Properties.MemorySize === 256)) {
       const p = fn.Properties;
       expect(p).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -140,7 +142,7 @@ describe('backup Lambdas', { timeout: LONG_TIMEOUT }, () => {
 
   it('keep logs for a month', () => {
     const groups = Object.values(s.primaryTemplate.findResources('AWS::Logs::LogGroup'));
-    expect(groups.length).toBe(6); // five functions + the state machine
+    expect(groups.length).toBe(10); // eight functions + two state machines
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(30);
   });
 });

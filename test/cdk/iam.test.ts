@@ -53,14 +53,24 @@ describe('state machine role', { timeout: LONG_TIMEOUT }, () => {
     expect(resources(invoke)).toHaveLength(4);
   });
 
-  it('has no RDS action on "*" and no delete permission anywhere', () => {
-    const all = Object.values(s.primaryTemplate.findResources('AWS::IAM::Policy')).flatMap(
-      (p) => p.Properties.PolicyDocument.Statement as IamStatement[],
-    );
+  it('has no RDS action on "*", and only the prune deleter may delete (rdsdr-* snapshots tagged managed)', () => {
+    const policies = Object.entries(s.primaryTemplate.findResources('AWS::IAM::Policy'));
+    const all = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement as IamStatement[]);
     for (const st of all.filter((x) => asArray(x.Action).some((a) => a.startsWith('rds:')))) {
       expect(asArray(st.Resource as string)).not.toContain('*');
     }
-    expect(all.flatMap((st) => asArray(st.Action)).filter((a) => /delete/i.test(a) && a.startsWith('rds:'))).toEqual([]);
+    const deleting = policies.filter(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as IamStatement[]).some((st) => asArray(st.Action).some((a) => /^rds:Delete/.test(a))),
+    );
+    expect(deleting.map(([id]) => id)).toEqual([expect.stringMatching(/^PruneDeleteSnapshotRoleDefaultPolicy/)]);
+    const del = statementsOf(s.primaryTemplate, 'PruneDeleteSnapshotRole').filter((st) => asArray(st.Action).some((a) => /^rds:Delete/.test(a)));
+    expect(del).toEqual([
+      expect.objectContaining({
+        Action: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
+        Resource: [arn(P, 'snapshot:rdsdr-*'), arn('eu-west-1', 'snapshot:rdsdr-*'), arn(P, 'cluster-snapshot:rdsdr-*'), arn('eu-west-1', 'cluster-snapshot:rdsdr-*')],
+        Condition: { StringEquals: { 'aws:ResourceTag/rds-dr:managed': 'true' } },
+      }),
+    ]);
   });
 });
 

@@ -313,6 +313,12 @@ describe('restore-drill IAM', { timeout: LONG_TIMEOUT }, () => {
       for (const st of allStatements(template).filter((x) => x.Effect === 'Allow')) {
         const deletes = asArray(st.Action).filter((a) => /^rds:(Delete|\*)/.test(a) || a === '*');
         if (deletes.length === 0) continue;
+        // Pruning deletes snapshots (never instances): only rdsdr-* ones tagged rds-dr:managed=true.
+        if (deletes.every((a) => a === 'rds:DeleteDBSnapshot' || a === 'rds:DeleteDBClusterSnapshot')) {
+          expect(resources(st).every((arn) => /:(snapshot|cluster-snapshot):rdsdr-\*$/.test(arn))).toBe(true);
+          expect(st.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/rds-dr:managed': 'true' } });
+          continue;
+        }
         expect(deletes.every((a) => a === 'rds:DeleteDBInstance' || a === 'rds:DeleteDBCluster')).toBe(true);
         expect(resources(st).every((arn) => THROWAWAY.test(arn))).toBe(true);
         expect(st.Condition).toEqual(PURPOSE_TAGGED);

@@ -1,0 +1,87 @@
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { RdsDrConfig } from '../config/schema.js';
+import { createRdsDrFunction } from '../lambda/rds-dr-function.js';
+import { repoPath } from '../paths.js';
+import { createDeadLetterQueue } from '../shared/dead-letter-queue.js';
+import { createWorkflowStateMachine } from '../shared/workflow-state-machine.js';
+import { reportsBucketName } from '../verify/reports-bucket.js';
+
+export const PRUNE_ASL_PATH = repoPath('state-machines', 'prune.asl.json');
+
+export interface PruneWorkflowProps {
+  readonly config: RdsDrConfig;
+  readonly alertTopicArn: string;
+}
+
+/**
+ * The daily prune: plan GFS retention over both regions, stop on a suspicious plan, delete with
+ * bounded concurrency, audit to the DR reports bucket. Runs in the primary region.
+ */
+export class PruneWorkflow extends Construct {
+  readonly planPrune: NodejsFunction;
+  readonly deleteSnapshot: NodejsFunction;
+  readonly pruneReport: NodejsFunction;
+  readonly stateMachine: sfn.StateMachine;
+  readonly reportsBucketName: string;
+
+  constructor(scope: Construct, id: string, props: PruneWorkflowProps) {
+    super(scope, id);
+    const { config } = props;
+    this.reportsBucketName = reportsBucketName(config.appName, Stack.of(this).account, config.drRegion);
+
+    this.planPrune = createRdsDrFunction(this, 'PlanPrune', {
+      name: 'plan-prune',
+      config,
+      description: 'rds-dr: lists every manual snapshot in both regions and plans GFS retention (first state of the prune)',
+      // Lists and plans up to tens of thousands of snapshots.
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+      reportsBucket: this.reportsBucketName,
+    });
+    this.deleteSnapshot = createRdsDrFunction(this, 'DeleteSnapshot', {
+      name: 'delete-snapshot',
+      config,
+      description: 'rds-dr: re-checks and deletes one expired rds-dr snapshot',
+    });
+    this.pruneReport = createRdsDrFunction(this, 'PruneReport', {
+      name: 'prune-report',
+      config,
+      description: 'rds-dr: writes the prune audit, snapshot count and quota metrics, warns near the quota',
+      reportsBucket: this.reportsBucketName,
+      environment: { ALERT_TOPIC_ARN: props.alertTopicArn, APP_NAME: config.appName },
+    });
+
+    this.stateMachine = createWorkflowStateMachine(this, {
+      stateMachineName: `${config.appName}-prune`,
+      aslPath: PRUNE_ASL_PATH,
+      substitutions: {
+        PlanPruneFunctionArn: this.planPrune.functionArn,
+        DeleteSnapshotFunctionArn: this.deleteSnapshot.functionArn,
+        PruneReportFunctionArn: this.pruneReport.functionArn,
+      },
+    });
+
+    const { schedule } = config.pruning;
+    new scheduler.Schedule(this, 'Schedule', {
+      scheduleName: `${config.appName}-prune`,
+      description: 'rds-dr daily prune (after the backups)',
+      schedule: scheduler.ScheduleExpression.expression(schedule.cron, TimeZone.of(schedule.timeZone)),
+      enabled: schedule.enabled,
+      timeWindow: scheduler.TimeWindow.off(),
+      target: new StepFunctionsStartExecution(this.stateMachine, {
+        input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
+        retryAttempts: 3,
+        deadLetterQueue: createDeadLetterQueue(this, 'DeadLetterQueue', 'prune schedule deliveries that failed'),
+      }),
+    });
+  }
+
+  get functions(): NodejsFunction[] {
+    return [this.planPrune, this.deleteSnapshot, this.pruneReport];
+  }
+}
