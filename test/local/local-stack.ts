@@ -19,9 +19,6 @@ import { SdkBridge } from './sdk-bridge.js';
 import { executionStatusChangeEvent, runWorkflow, type LambdaHandler, type WorkflowRun } from './workflow-runner.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
-const BACKUP_ASL = resolve(REPO_ROOT, 'state-machines/backup.asl.json');
-const VERIFY_ASL = resolve(REPO_ROOT, 'state-machines/verify.asl.json');
-const PRUNE_ASL = resolve(REPO_ROOT, 'state-machines/prune.asl.json');
 const LAMBDA_MODULES = [
   'discover-databases', 'snapshot-status', 'copy-snapshot', 'backup-report', 'failure-notifier',
   'plan-verification', 'restore-status', 'verify-restored-database', 'verification-report', 'verification-summary',
@@ -155,61 +152,45 @@ export class LocalStack {
     }
   }
 
-  private functionArn(name: string): string {
-    return `arn:aws:lambda:${this.config.primaryRegion}:${LOCAL_ACCOUNT_ID}:function:${name}`;
-  }
-
-  /** Runs the backup workflow once; a failed run goes through the alerting path like in AWS. */
-  async runBackup(input: unknown, executionName?: string): Promise<WorkflowRun> {
+  /**
+   * Runs one workflow's ASL through the local runner in `region`, with its `${Name}FunctionArn`
+   * placeholders bound to the local handlers; a failed run goes through the alerting path like in AWS.
+   */
+  private async runAslWorkflow(workflow: 'backup' | 'verify' | 'prune', region: string, functions: string[], input: unknown, executionName?: string): Promise<WorkflowRun> {
+    const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
     const run = await runWorkflow({
-      aslPath: BACKUP_ASL,
-      stateMachineName: `${this.config.appName}-backup`,
-      region: this.config.primaryRegion,
+      aslPath: resolve(REPO_ROOT, `state-machines/${workflow}.asl.json`),
+      stateMachineName: `${this.config.appName}-${workflow}`,
+      region,
       accountId: LOCAL_ACCOUNT_ID,
-      substitutions: {
-        DiscoverDatabasesFunctionArn: this.functionArn('discover-databases'),
-        SnapshotStatusFunctionArn: this.functionArn('snapshot-status'),
-        CopySnapshotFunctionArn: this.functionArn('copy-snapshot'),
-        BackupReportFunctionArn: this.functionArn('backup-report'),
-      },
+      substitutions: Object.fromEntries(functions.map((f) => [`${pascal(f)}FunctionArn`, `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${f}`])),
       lambdas: this.lambdas,
-      sdk: this.sdk,
+      sdk: region === this.config.drRegion ? this.sdkDr : this.sdk,
       input,
       executionName,
       onLambda: this.dataPlane?.onLambda,
     });
     if (ALERTED_STATUSES.includes(run.status)) {
       // What the EventBridge rule does: hand the status-change event to the notifier Lambda.
-      await this.lambdas['failure-notifier'](executionStatusChangeEvent(run, this.config.primaryRegion, LOCAL_ACCOUNT_ID) as never);
+      await this.lambdas['failure-notifier'](executionStatusChangeEvent(run, region, LOCAL_ACCOUNT_ID) as never);
     }
     return run;
   }
 
-  /** Runs the restore-drill workflow once (in the DR region, as deployed); failures are alerted. */
-  async runVerify(input: unknown, executionName?: string): Promise<WorkflowRun> {
-    const region = this.config.drRegion;
-    const arn = (name: string) => `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${name}`;
-    const run = await runWorkflow({
-      aslPath: VERIFY_ASL,
-      stateMachineName: `${this.config.appName}-verify`,
-      region,
-      accountId: LOCAL_ACCOUNT_ID,
-      substitutions: {
-        PlanVerificationFunctionArn: arn('plan-verification'),
-        RestoreStatusFunctionArn: arn('restore-status'),
-        VerifyRestoredDatabaseFunctionArn: arn('verify-restored-database'),
-        VerificationReportFunctionArn: arn('verification-report'),
-        VerificationSummaryFunctionArn: arn('verification-summary'),
-      },
-      lambdas: this.lambdas,
-      sdk: this.sdkDr,
-      input,
-      executionName,
-    });
-    if (ALERTED_STATUSES.includes(run.status)) {
-      await this.lambdas['failure-notifier'](executionStatusChangeEvent(run, region, LOCAL_ACCOUNT_ID) as never);
-    }
-    return run;
+  /** Runs the backup workflow once, in the primary region. */
+  runBackup(input: unknown, executionName?: string): Promise<WorkflowRun> {
+    return this.runAslWorkflow('backup', this.config.primaryRegion, ['discover-databases', 'snapshot-status', 'copy-snapshot', 'backup-report'], input, executionName);
+  }
+
+  /** Runs the restore-drill workflow once, in the DR region (as deployed). */
+  runVerify(input: unknown, executionName?: string): Promise<WorkflowRun> {
+    const functions = ['plan-verification', 'restore-status', 'verify-restored-database', 'verification-report', 'verification-summary'];
+    return this.runAslWorkflow('verify', this.config.drRegion, functions, input, executionName);
+  }
+
+  /** Runs the prune workflow once, in the primary region (as deployed). */
+  runPrune(input: unknown, executionName?: string): Promise<WorkflowRun> {
+    return this.runAslWorkflow('prune', this.config.primaryRegion, ['plan-prune', 'delete-snapshot', 'prune-report'], input, executionName);
   }
 
   /** The verification reports a drill execution wrote to the reports bucket. */
@@ -224,31 +205,6 @@ export class LocalStack {
       })),
     );
     return reports.filter((r) => r.report.executionArn === executionArn);
-  }
-
-  /** Runs the prune workflow once (in the primary region, as deployed); failures are alerted. */
-  async runPrune(input: unknown, executionName?: string): Promise<WorkflowRun> {
-    const region = this.config.primaryRegion;
-    const arn = (name: string) => `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${name}`;
-    const run = await runWorkflow({
-      aslPath: PRUNE_ASL,
-      stateMachineName: `${this.config.appName}-prune`,
-      region,
-      accountId: LOCAL_ACCOUNT_ID,
-      substitutions: {
-        PlanPruneFunctionArn: arn('plan-prune'),
-        DeleteSnapshotFunctionArn: arn('delete-snapshot'),
-        PruneReportFunctionArn: arn('prune-report'),
-      },
-      lambdas: this.lambdas,
-      sdk: this.sdk,
-      input,
-      executionName,
-    });
-    if (ALERTED_STATUSES.includes(run.status)) {
-      await this.lambdas['failure-notifier'](executionStatusChangeEvent(run, region, LOCAL_ACCOUNT_ID) as never);
-    }
-    return run;
   }
 
   /** Invokes the hourly sweeper once. */
