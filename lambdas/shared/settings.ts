@@ -36,6 +36,9 @@ export const policySettingsSchema = z.strictObject({
   snapshotTimeoutSeconds: z.number().int().positive(),
   copyTimeoutSeconds: z.number().int().positive(),
   retention: retentionSettingsSchema,
+  objectives: z
+    .strictObject({ rpoPrimaryMinutes: z.number(), rpoDrMinutes: z.number(), rtoMinutes: z.number(), verificationMaxAgeDays: z.number() })
+    .optional(),
 });
 
 export const databaseChecksSettingsSchema = z.strictObject({

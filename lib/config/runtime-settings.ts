@@ -36,6 +36,7 @@ export function toRuntimeSettings(
           snapshotTimeoutSeconds: p.snapshotTimeoutMinutes * 60,
           copyTimeoutSeconds: p.copyTimeoutMinutes * 60,
           retention: p.retention,
+          objectives: p.objectives,
         },
       ]),
     ),

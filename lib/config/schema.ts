@@ -76,6 +76,19 @@ const policySchema = z.strictObject({
   verify: verifyPolicySchema.optional(),
   /** GFS retention of this policy's snapshots, per region. */
   retention: retentionSchema,
+  /** Recovery objectives the alarms hold this policy's databases to. */
+  objectives: z
+    .strictObject({
+      /** Max age of the newest restorable point in the primary region. */
+      rpoPrimaryMinutes: z.number().int().min(5).max(7 * 24 * 60).default(60),
+      /** Max age of the newest restorable point in the DR region. */
+      rpoDrMinutes: z.number().int().min(5).max(14 * 24 * 60).default(25 * 60),
+      /** Max measured restore time (drills' RestoreSeconds). */
+      rtoMinutes: z.number().int().min(1).max(7 * 24 * 60).default(240),
+      /** Max age of the last restore drill. */
+      verificationMaxAgeDays: z.number().int().min(1).max(90).default(8),
+    })
+    .prefault({}),
 });
 
 const alertsSchema = z
@@ -112,6 +125,15 @@ export const configSchema = z
     alerts: alertsSchema,
     /** Account-wide pruning schedule and safety limits. */
     pruning: pruningSchema,
+    /** The RPO monitor and the warning topic. */
+    monitoring: z
+      .strictObject({
+        /** How often the RPO monitor computes every database's recovery-point ages. */
+        rpoMonitorRateMinutes: z.number().int().min(5).max(60).default(15),
+        /** Recipients of warnings (defaults to alerts.emails). */
+        warningEmails: z.array(z.email()).optional(),
+      })
+      .prefault({}),
     /** The DR-region network for restore drills; required when any policy has `verify`. */
     verification: verificationNetworkSchema.optional(),
     policies: z
