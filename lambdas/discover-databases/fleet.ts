@@ -14,6 +14,9 @@ export interface DbInstanceInfo {
   replicaSource?: string;
   /** Set when the instance is a member of an Aurora / Multi-AZ DB cluster. */
   clusterId?: string;
+  createdAt?: string;
+  /** Newest point-in-time restore target, when automated backups are on. */
+  latestRestorableTime?: string;
 }
 
 export interface DbClusterInfo {
@@ -24,6 +27,8 @@ export interface DbClusterInfo {
   tags: Tag[];
   /** Set when the cluster is a cross-region read replica cluster. */
   replicaSource?: string;
+  createdAt?: string;
+  latestRestorableTime?: string;
 }
 
 /** Reads the primary region's fleet (paginated by the adapter). */

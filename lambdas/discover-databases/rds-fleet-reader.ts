@@ -18,6 +18,8 @@ export class RdsFleetReader implements FleetReader {
           tags: tagsOf(db.TagList),
           replicaSource: db.ReadReplicaSourceDBInstanceIdentifier ?? db.ReadReplicaSourceDBClusterIdentifier,
           clusterId: db.DBClusterIdentifier,
+          createdAt: db.InstanceCreateTime?.toISOString(),
+          latestRestorableTime: db.LatestRestorableTime?.toISOString(),
         });
       }
     }
@@ -35,6 +37,8 @@ export class RdsFleetReader implements FleetReader {
           status: c.Status ?? '',
           tags: tagsOf(c.TagList),
           replicaSource: c.ReplicationSourceIdentifier,
+          createdAt: c.ClusterCreateTime?.toISOString(),
+          latestRestorableTime: c.LatestRestorableTime?.toISOString(),
         });
       }
     }

@@ -22,7 +22,7 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const LAMBDA_MODULES = [
   'discover-databases', 'snapshot-status', 'copy-snapshot', 'backup-report', 'failure-notifier',
   'plan-verification', 'restore-status', 'verify-restored-database', 'verification-report', 'verification-summary',
-  'sweep-verification-instances', 'plan-prune', 'delete-snapshot', 'prune-report',
+  'sweep-verification-instances', 'plan-prune', 'delete-snapshot', 'prune-report', 'rpo-monitor',
 ];
 /** The execution statuses the alerting rule matches (lib/observability/alerting.ts uses the same list). */
 export const ALERTED_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'];
@@ -205,6 +205,11 @@ export class LocalStack {
       })),
     );
     return reports.filter((r) => r.report.executionArn === executionArn);
+  }
+
+  /** Invokes the scheduled RPO monitor once; returns what it published. */
+  async runRpoMonitor(): Promise<{ databases: number; metrics: { name: string; db?: string; region: string; value: number }[] }> {
+    return (await this.lambdas['rpo-monitor']({ id: 'local' } as never)) as never;
   }
 
   /** Invokes the hourly sweeper once. */
