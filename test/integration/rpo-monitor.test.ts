@@ -1,9 +1,10 @@
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteDBSnapshotCommand } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { status } from '../../bin/cli/status.js';
 import { createPostgresInstance } from '../local/fleet.js';
 import { LocalStack } from '../local/local-stack.js';
-import { motoClientConfig } from '../local/moto.js';
+import { LOCAL_ACCOUNT_ID, motoClientConfig } from '../local/moto.js';
 import { DR, localConfig, PRIMARY } from './fixtures.js';
 
 const GOLD = { 'rds-dr:policy': 'gold' };
@@ -40,6 +41,13 @@ describe('RPO monitor on the local AWS', () => {
     expect(await lastValue('LastCopyAgeSeconds', 'orders', DR)).toBeLessThan(120);
   });
 
+  it('`rds-dr status` prints the table from live data and reports no breach', async () => {
+    const result = await status(aws.config, { account: LOCAL_ACCOUNT_ID, colour: false });
+    expect(result.output).toMatch(/^database\s+RPO us-east-1\s+RPO us-west-2\s+last snapshot\s+last copy\s+last drill\s+measured RTO/);
+    expect(result.output).toMatch(/\norders\s+\d+s \/ 60m\s+\d+s \/ 25h/);
+    expect(result.breached).toBe(false);
+  });
+
   it('deleting the newest DR copy raises the DR age to the previous copy\'s', async () => {
     const stamp = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(0, 12);
     const newestId = `rdsdr-orders-${stamp(new Date())}`;
@@ -53,5 +61,9 @@ describe('RPO monitor on the local AWS', () => {
     expect(dr).toBeLessThan(2 * DAY + 120);
     expect(result.metrics.find((m) => m.name === 'RecoveryPointAgeSeconds' && m.region === PRIMARY)!.value).toBeLessThan(120);
     expect(await lastValue('RecoveryPointAgeSeconds', 'orders', DR)).toBeGreaterThanOrEqual(2 * DAY - 120);
+    // Two days is past the 25 h DR objective: status flags it and fails.
+    const report = await status(aws.config, { account: LOCAL_ACCOUNT_ID, colour: false });
+    expect(report.breached).toBe(true);
+    expect(report.output).toMatch(/\borders\s+\d+s \/ 60m\s+2d \/ 25h!/);
   });
 });

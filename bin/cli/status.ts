@@ -1,0 +1,54 @@
+// `npx rds-dr status [-c config.json]`: the dashboard's table in a terminal, from live AWS data.
+// Exits 1 when any objective is breached, so it can gate a cron job or a CI pipeline.
+import { loadConfigFile } from '../../lib/config/load.js';
+import { toRuntimeSettings } from '../../lib/config/runtime-settings.js';
+import type { RdsDrConfig } from '../../lib/config/schema.js';
+import { reportsBucketName } from '../../lib/verify/reports-bucket.js';
+import { recoveryMetrics } from '../../lambdas/rpo-monitor/recovery-ages.js';
+import { readRecoveryFacts } from '../../lambdas/rpo-monitor/recovery-facts-reader.js';
+import { anyBreach, renderTable, statusRows, type Objectives } from './status-table.js';
+
+/** The strictest objective across policies: a database is held to the tightest promise made. */
+export function strictestObjectives(config: RdsDrConfig): Objectives {
+  const all = Object.values(config.policies).map((p) => p.objectives);
+  return {
+    rpoPrimaryMinutes: Math.min(...all.map((o) => o.rpoPrimaryMinutes)),
+    rpoDrMinutes: Math.min(...all.map((o) => o.rpoDrMinutes)),
+    rtoMinutes: Math.min(...all.map((o) => o.rtoMinutes)),
+    verificationMaxAgeDays: Math.min(...all.map((o) => o.verificationMaxAgeDays)),
+  };
+}
+
+export async function status(config: RdsDrConfig, options: { account?: string; colour: boolean; now?: Date }): Promise<{ output: string; breached: boolean }> {
+  const account = options.account ?? config.account;
+  const settings = toRuntimeSettings(config, account ?? '000000000000', undefined, account ? reportsBucketName(config.appName, account, config.drRegion) : undefined);
+  if (config.verification) {
+    // The drill list is all that verification settings contribute here.
+    settings.verification = {
+      region: config.drRegion, subnetGroupName: '', securityGroupIds: [], expiryHours: config.verification.expiryHours,
+      instanceClasses: config.verification.instanceClasses, reportsBucket: settings.reportsBucket ?? '',
+      policies: Object.fromEntries(Object.entries(config.policies).filter(([, p]) => p.verify).map(([n, p]) => [n, { maxConcurrency: 1, restoreTimeoutSeconds: 1, databases: p.verify!.databases }])),
+    };
+  }
+  const facts = await readRecoveryFacts(settings);
+  const regions = { primary: config.primaryRegion, dr: config.drRegion };
+  const rows = statusRows(facts, recoveryMetrics(facts, regions, options.now ?? new Date()), regions, strictestObjectives(config));
+  return { output: renderTable(rows, options.colour), breached: anyBreach(rows) };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== 'status') {
+    console.error('usage: rds-dr status [-c config/prod.json] [--account 123456789012]');
+    return 2;
+  }
+  const flag = (name: string) => {
+    const i = rest.findIndex((a) => a === name || a === `--${name.replace(/^-+/, '')}`);
+    return i >= 0 ? rest[i + 1] : undefined;
+  };
+  const config = loadConfigFile(flag('-c') ?? flag('--config') ?? 'config/example.json');
+  const result = await status(config, { account: flag('--account') ?? process.env.AWS_ACCOUNT_ID, colour: process.stdout.isTTY === true });
+  console.log(result.output);
+  if (result.breached) console.log('\nat least one objective is breached');
+  return result.breached ? 1 : 0;
+}
