@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { parseConfig, type RdsDrConfig } from '../../lib/config/schema.js';
 import { drKeyAliasName, toRuntimeSettings, type VerificationResources } from '../../lib/config/runtime-settings.js';
 import { rdsClient } from '../../lambdas/shared/rds-clients.js';
+import { reportsBucketName } from '../../lib/verify/reports-bucket.js';
 import { SETTINGS_ENV } from '../../lambdas/shared/settings.js';
 import { LocalDataPlane } from './data-plane.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
@@ -67,7 +68,7 @@ export class LocalStack {
     try {
       pg = options.withPostgres ? await startPostgres() : undefined;
       const raw = { ...options.config };
-      const network = raw.verification ? await LocalStack.provisionVerificationNetwork(moto, String(raw.drRegion)) : undefined;
+      const network = raw.verification ? await LocalStack.provisionVerificationNetwork(moto, String(raw.drRegion), String(raw.appName ?? 'rds-dr')) : undefined;
       if (network) raw.verification = { ...(raw.verification as object), vpcId: network.vpcId, subnetIds: network.subnetIds };
       const stack = new LocalStack(moto, parseConfig(raw, 'local config'), pg);
       if (network) stack.verification = network.resources;
@@ -82,7 +83,7 @@ export class LocalStack {
 
   /** The DR stack's reports bucket, when no drill network created it already. */
   private async createReportsBucket(): Promise<string> {
-    const bucket = 'rds-dr-reports-local';
+    const bucket = reportsBucketName(this.config.appName, LOCAL_ACCOUNT_ID, this.config.drRegion);
     await new S3Client({ ...motoClientConfig(this.moto, this.config.drRegion), forcePathStyle: true }).send(
       new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: this.config.drRegion as never } }),
     );
@@ -94,7 +95,7 @@ export class LocalStack {
   }
 
   /** What the DR stack deploys for drills: (an existing VPC,) a DB subnet group, the restored-DB security group, the reports bucket. */
-  private static async provisionVerificationNetwork(moto: Moto, region: string) {
+  private static async provisionVerificationNetwork(moto: Moto, region: string, appName: string) {
     const ec2 = new EC2Client(motoClientConfig(moto, region));
     const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.42.0.0/16' }))).Vpc?.VpcId ?? '';
     const subnetIds: string[] = [];
@@ -107,7 +108,7 @@ export class LocalStack {
     await new RDSClient(motoClientConfig(moto, region)).send(
       new CreateDBSubnetGroupCommand({ DBSubnetGroupName: subnetGroupName, DBSubnetGroupDescription: 'rds-dr drills', SubnetIds: subnetIds }),
     );
-    const reportsBucket = 'rds-dr-reports-local';
+    const reportsBucket = reportsBucketName(appName, LOCAL_ACCOUNT_ID, region);
     await new S3Client({ ...motoClientConfig(moto, region), forcePathStyle: true }).send(
       new CreateBucketCommand({ Bucket: reportsBucket, CreateBucketConfiguration: { LocationConstraint: region as never } }),
     );

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { createAuroraPostgresCluster, createPostgresInstance, createReadReplica } from './fleet.js';
 import { LocalStack, REPO_ROOT } from './local-stack.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig } from './moto.js';
+import { status } from '../../bin/cli/status.js';
 
 const GOLD = { 'rds-dr:policy': 'gold' };
 const configPath = resolve(REPO_ROOT, process.argv[2] ?? 'config/local.json');
@@ -145,7 +146,13 @@ async function main(): Promise<void> {
     const dests = [...aws.config.alerts.emails.map((e) => `email ${e}`), ...(aws.config.alerts.pagerDutyUrl ? ['PagerDuty (HTTPS)'] : [])];
     console.log(`\nalerts: topic ${aws.alertTopicArn} -> ${dests.join(', ')} when deployed; locally an SQS inbox.`);
     console.log(alerts.length ? alerts.map((a) => `  ${a.subject}\n${a.message}`).join('\n') : '  no alert: every database was backed up, copied and proven restorable.');
-    process.exitCode = [run, drill, prune].every((r) => r.status === 'SUCCEEDED') ? 0 : 1;
+    // The RPO monitor's metrics, and the status table an on-call engineer gets from `npx rds-dr status`.
+    const monitor = await aws.runRpoMonitor();
+    console.log(`\nRPO monitor published ${monitor.metrics.length} metrics for ${monitor.databases} databases. rds-dr status:\n`);
+    const table = await status(aws.config, { account: LOCAL_ACCOUNT_ID, colour: process.stdout.isTTY === true });
+    console.log(table.output);
+    if (table.breached) console.log('\nat least one objective is breached');
+    process.exitCode = [run, drill, prune].every((r) => r.status === 'SUCCEEDED') && !table.breached ? 0 : 1;
   } finally {
     await aws.stop();
   }
