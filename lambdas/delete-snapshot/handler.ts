@@ -1,6 +1,7 @@
 import { logger, withLogKeys } from '../shared/logger.js';
 import { RdsSnapshotReader } from '../shared/rds-snapshot-reader.js';
-import type { SnapshotKind } from '../shared/snapshots.js';
+import { TAG } from '../shared/naming.js';
+import { tagValueOf, type SnapshotKind } from '../shared/snapshots.js';
 import { refusalReason } from './delete-guard.js';
 import { deleteSnapshot } from './rds-snapshot-deleter.js';
 
@@ -10,9 +11,8 @@ export interface DeleteSnapshotEvent {
   region: string;
   kind: SnapshotKind;
   snapshotId: string;
-  dbId: string;
-  /** Why the plan deletes it (logged and audited). */
-  reason: string;
+  /** Why the plan deletes it (logged); the run's plan in S3 holds every decision's full reasons. */
+  reason?: string;
   executionArn: string;
 }
 
@@ -24,9 +24,11 @@ export interface DeleteOutcome {
 }
 
 /** Deletes one planned snapshot after re-checking it, logging who/what/why. */
-export async function handler(event: DeleteSnapshotEvent): Promise<DeleteOutcome> {
-  withLogKeys({ executionArn: event.executionArn, db: event.dbId, snapshotId: event.snapshotId });
+export async function handler(input: DeleteSnapshotEvent): Promise<DeleteOutcome> {
+  const event = { ...input, reason: input.reason ?? 'expired under the retention policy' };
+  withLogKeys({ executionArn: event.executionArn, snapshotId: event.snapshotId });
   const current = await reader.describe(event.region, event.kind, event.snapshotId);
+  if (current) logger.appendKeys({ db: tagValueOf(current.tags, TAG.sourceArn)?.split(':').pop() ?? current.sourceDbId });
   if (!current) {
     logger.info('snapshot already gone', { region: event.region, why: event.reason });
     return { region: event.region, snapshotId: event.snapshotId, outcome: 'already gone', detail: 'not found' };

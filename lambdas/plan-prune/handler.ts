@@ -13,8 +13,6 @@ export interface PlannedDeletion {
   region: string;
   kind: 'instance' | 'cluster';
   snapshotId: string;
-  dbId: string;
-  reason: string;
 }
 
 export interface PrunePlanOutput {
@@ -22,7 +20,9 @@ export interface PrunePlanOutput {
   guardTripped: boolean;
   guardProblems: string[];
   planKey: string;
+  /** What the Map deletes: empty in a dry run or when the guard tripped (the full plan is in S3). */
   deletions: PlannedDeletion[];
+  plannedDeletions: number;
   outcomes: never[];
   quota: Record<string, { manual: number; managed: number; plannedDeletions: number; quota: number; daysUntilFull?: number }>;
   limits: { maxConcurrency: number };
@@ -35,10 +35,13 @@ export async function handler(event: { input: unknown; executionArn: string; exe
   const inventory = await readInventory(settings.primaryRegion, settings.drRegion);
   const retention = Object.fromEntries(Object.entries(settings.policies).map(([name, p]) => [name, p.retention]));
   const decisions = planInventory(inventory, retention, { primary: settings.primaryRegion, dr: settings.drRegion }, new Date());
+  const day = event.executionStartTime.slice(0, 10).replace(/-/g, '/');
+  const planKey = `reports/prune/${day}/${event.executionArn.split(':').pop()}-plan.json`;
   const guardProblems = checkDeletionGuard(decisions, { maxShareOfDatabase: settings.pruning.maxDeleteShare, maxTotal: settings.pruning.maxDeletesPerRun });
   const deletions: PlannedDeletion[] = decisions
     .filter((d) => d.action === 'delete')
-    .map((d) => ({ region: d.snapshot.region, kind: d.snapshot.kind, snapshotId: d.snapshot.id, dbId: d.snapshot.dbId, reason: d.reasons.join('; ') }));
+    // Compact items (at most ~150 bytes, so 1,500 fit in a 256 KB payload); every decision's reasons are in the plan in S3.
+    .map((d) => ({ region: d.snapshot.region, kind: d.snapshot.kind, snapshotId: d.snapshot.id }));
 
   const quota: PrunePlanOutput['quota'] = {};
   const now = Date.now();
@@ -57,8 +60,6 @@ export async function handler(event: { input: unknown; executionArn: string; exe
       daysUntilFull: growthPerDay > 0 ? Math.max(0, Math.floor(left / growthPerDay)) : undefined,
     };
   }
-  const day = event.executionStartTime.slice(0, 10).replace(/-/g, '/');
-  const planKey = `reports/prune/${day}/${event.executionArn.split(':').pop()}-plan.json`;
   if (settings.reportsBucket) {
     await s3.send(
       new PutObjectCommand({
@@ -75,9 +76,10 @@ export async function handler(event: { input: unknown; executionArn: string; exe
     guardTripped: guardProblems.length > 0,
     guardProblems,
     planKey,
-    // Only what the Map needs crosses the state machine (payloads are limited to 256 KB); the full plan
-    // (every snapshot, decision and reason) is in S3. In a dry run or a tripped guard the Map is skipped.
-    deletions,
+    // Only what the Map must delete crosses the state machine; the full plan (every snapshot, decision
+    // and reason) is in S3. A dry run or a tripped guard deletes nothing, so it carries nothing.
+    deletions: request.dryRun || guardProblems.length > 0 ? [] : deletions,
+    plannedDeletions: deletions.length,
     outcomes: [],
     quota,
     limits: { maxConcurrency: settings.pruning.maxConcurrency },

@@ -22,7 +22,9 @@ export interface PruneReportInput {
   guardTripped: boolean;
   guardProblems: string[];
   quota: Record<string, RegionQuota>;
-  deletions: { region: string; snapshotId: string; dbId: string; reason: string }[];
+  deletions: { region: string; snapshotId: string }[];
+  /** How many the plan deletes (the Map carries them only in a real, unguarded run). */
+  plannedDeletions: number;
   outcomes: DeletionOutcome[];
   executionArn: string;
 }
@@ -62,7 +64,7 @@ export function summarizePrune(input: PruneReportInput, warnPercent: number): Pr
   if (input.guardTripped) {
     lines.push('Prune STOPPED without deleting anything: the plan looks like a clock or config error.', ...input.guardProblems.map((p) => `- ${p}`));
   } else if (input.dryRun) {
-    lines.push(`Prune dry run: would delete ${input.deletions.length} snapshot(s); nothing was deleted.`);
+    lines.push(`Prune dry run: would delete ${input.plannedDeletions} snapshot(s); nothing was deleted.`);
   } else {
     lines.push(`Prune deleted ${input.outcomes.length - failures.length - refused.length} of ${input.deletions.length} planned snapshot(s).`);
   }

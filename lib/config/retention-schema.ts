@@ -34,8 +34,11 @@ export const pruningSchema = z
       .prefault({}),
     /** Stop without deleting when one run would delete more than this share of a database's snapshots. */
     maxDeleteShare: z.number().gt(0).max(1).default(0.5),
-    /** Stop without deleting when one run would delete more than this many snapshots in total. */
-    maxDeletesPerRun: z.number().int().min(1).max(10_000).default(500),
+    /**
+     * Stop without deleting when one run would delete more than this many snapshots in total. At most
+     * 1,500: the run's deletion list (~120 bytes an item) must fit a Step Functions payload (256 KB).
+     */
+    maxDeletesPerRun: z.number().int().min(1).max(1500).default(500),
     /** The RDS manual snapshot quota per region (Service Quotas value; RDS default 100). */
     snapshotQuota: z.number().int().min(1).default(100),
     /** Warn when managed + other manual snapshots reach this share of the quota. */

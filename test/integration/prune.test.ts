@@ -60,7 +60,7 @@ describe('prune workflow on the local AWS: 400 days of history, 3 databases, 2 r
     aws = await LocalStack.start({
       motoEnv: { MOTO_RDS_SNAPSHOT_LIMIT: '100000' },
       config: localConfig({
-        pruning: { maxDeleteShare: 0.9, maxDeletesPerRun: 5000, snapshotQuota: QUOTA, quotaWarnPercent: 90 },
+        pruning: { maxDeleteShare: 0.9, maxDeletesPerRun: 1500, snapshotQuota: QUOTA, quotaWarnPercent: 90 },
         policies: {
           gold: { selection: { tags: { 'rds-dr:policy': 'gold' } }, retention: { primary: PRIMARY_KEEP, dr: DR_KEEP } },
           broken: { selection: { instances: ['scratch'] }, retention: { primary: { daily: 0, weekly: 0, monthly: 0, yearly: 0, minimum: 1 } } },

@@ -60,8 +60,8 @@ describe('summarizePrune', () => {
   const input = (over: Partial<PruneReportInput>): PruneReportInput => ({
     planKey: 'reports/prune/x-plan.json', dryRun: false, guardTripped: false, guardProblems: [], executionArn: 'arn:e',
     quota: { 'us-east-1': { manual: 95, managed: 90, plannedDeletions: 2, quota: 100, daysUntilFull: 4 } },
-    deletions: [{ region: 'us-east-1', snapshotId: 'a', dbId: 'orders', reason: 'r' }, { region: 'us-east-1', snapshotId: 'b', dbId: 'orders', reason: 'r' }],
-    outcomes: [], ...over,
+    deletions: [{ region: 'us-east-1', snapshotId: 'a' }, { region: 'us-east-1', snapshotId: 'b' }],
+    plannedDeletions: 2, outcomes: [], ...over,
   });
   it('counts what was removed and warns on the quota with a forecast', () => {
     const v = summarizePrune(input({ outcomes: [{ region: 'us-east-1', snapshotId: 'a', outcome: 'deleted', detail: '' }, { region: 'us-east-1', snapshotId: 'b', outcome: 'already gone', detail: '' }] }), 90);
