@@ -11,7 +11,7 @@ export const SNAPSHOT_PREFIX = 'rdsdr-';
 // restore/modify/delete access is limited to both. One definition, shared with the Lambdas.
 export { PURPOSE_TAG, VERIFY_PREFIX } from '../../lambdas/plan-verification/verification-plan.js';
 
-export type RdsResourceType = 'db' | 'cluster' | 'snapshot' | 'cluster-snapshot' | 'subgrp' | 'og' | 'pg' | 'cluster-pg';
+export type RdsResourceType = 'db' | 'cluster' | 'snapshot' | 'cluster-snapshot' | 'subgrp' | 'og' | 'pg' | 'cluster-pg' | 'auto-backup';
 
 export function rdsArn(scope: Construct, region: string, type: RdsResourceType, name: string): string {
   return `arn:aws:rds:${region}:${Stack.of(scope).account}:${type}:${name}`;

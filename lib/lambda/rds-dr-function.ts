@@ -26,7 +26,8 @@ export type RdsDrFunctionName =
   | 'sweep-verification-instances'
   | 'plan-prune'
   | 'delete-snapshot'
-  | 'prune-report';
+  | 'prune-report'
+  | 'rpo-monitor';
 
 /** Where a function that must reach resources inside a VPC runs. */
 export interface VpcPlacement {

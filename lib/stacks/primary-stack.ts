@@ -7,19 +7,21 @@ import type { RdsDrConfig } from '../config/schema.js';
 import { BackupPermissions } from '../iam/backup-permissions.js';
 import { PrunePermissions } from '../iam/prune-permissions.js';
 import { Alerting } from '../observability/alerting.js';
+import { RpoMonitoring } from '../observability/rpo-monitoring.js';
 import { PruneWorkflow } from '../prune/prune-workflow.js';
 
 export interface PrimaryStackProps extends StackProps {
   readonly config: RdsDrConfig;
 }
 
-/** Resources in the primary region: the scheduled backup workflow and its alerting. */
+/** Resources in the primary region: the scheduled backup workflow, the prune, alerting and RPO/RTO monitoring. */
 export class PrimaryStack extends Stack {
   readonly alerting: Alerting;
   readonly backupFunctions: BackupFunctions;
   readonly backupStateMachine: BackupStateMachine;
   readonly schedules: PolicySchedules;
   readonly prune: PruneWorkflow;
+  readonly rpoMonitoring: RpoMonitoring;
 
   constructor(scope: Construct, id: string, props: PrimaryStackProps) {
     super(scope, id, props);
@@ -47,5 +49,7 @@ export class PrimaryStack extends Stack {
     this.prune = new PruneWorkflow(this, 'Prune', { config, alertTopicArn: this.alerting.topic.topicArn });
     new PrunePermissions(this, 'PrunePermissions', { config, workflow: this.prune, alertTopic: this.alerting.topic });
     this.alerting.watch(this.prune.stateMachine);
+
+    this.rpoMonitoring = new RpoMonitoring(this, 'RpoMonitoring', { config, alertTopic: this.alerting.topic });
   }
 }

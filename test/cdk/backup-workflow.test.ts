@@ -14,9 +14,9 @@ beforeAll(() => {
 const stateMachineRef = () => ({ Ref: s.primary.getLogicalId(s.primary.backupStateMachine.stateMachine.node.defaultChild as never) });
 
 describe('policy schedules', { timeout: LONG_TIMEOUT }, () => {
-  it('creates exactly one backup schedule per policy, plus the daily prune', () => {
+  it('creates exactly one backup schedule per policy, plus the daily prune and the RPO monitor', () => {
     const names = Object.values(s.primaryTemplate.findResources('AWS::Scheduler::Schedule')).map((r) => r.Properties.Name).sort();
-    expect(names).toEqual(['acme-dr-billing', 'acme-dr-gold', 'acme-dr-prune', 'acme-dr-weekly']);
+    expect(names).toEqual(['acme-dr-billing', 'acme-dr-gold', 'acme-dr-prune', 'acme-dr-rpo-monitor', 'acme-dr-weekly']);
   });
 
   it.each([
@@ -116,7 +116,7 @@ describe('backup state machine', { timeout: LONG_TIMEOUT }, () => {
 describe('backup Lambdas', { timeout: LONG_TIMEOUT }, () => {
   it('are ARM, Node 22, 256 MB, traced, with their own log group and the shared settings', () => {
     const functions = s.primaryTemplate.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(8); // 4 backup + notifier + 3 prune
+    expect(Object.keys(functions)).toHaveLength(9); // 4 backup + notifier + 3 prune + rpo-monitor
     for (const fn of Object.values(functions).filter((f) => !/^Prune/.test(f.Properties.Description ?? '') && f.Properties.MemorySize === 256)) {
       const p = fn.Properties;
       expect(p).toMatchObject({
@@ -142,7 +142,7 @@ describe('backup Lambdas', { timeout: LONG_TIMEOUT }, () => {
 
   it('keep logs for a month', () => {
     const groups = Object.values(s.primaryTemplate.findResources('AWS::Logs::LogGroup'));
-    expect(groups.length).toBe(10); // eight functions + two state machines
+    expect(groups.length).toBe(11); // nine functions + two state machines
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(30);
   });
 });

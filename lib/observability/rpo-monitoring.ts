@@ -1,0 +1,332 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import type { RdsDrConfig } from '../config/schema.js';
+import { grantRpoMonitor, METRIC_NAMESPACE } from '../iam/rpo-monitor-permissions.js';
+import { createRdsDrFunction } from '../lambda/rds-dr-function.js';
+import { acknowledgeRule } from '../nag/acknowledge.js';
+import { createDeadLetterQueue } from '../shared/dead-letter-queue.js';
+import { reportsBucketName } from '../verify/reports-bucket.js';
+import { hasRestoreDrills } from '../verify/restore-drills.js';
+
+export const warningTopicName = (config: RdsDrConfig): string => `${config.appName}-warnings`;
+
+export interface Objectives {
+  readonly rpoPrimaryMinutes: number;
+  readonly rpoDrMinutes: number;
+  readonly rtoMinutes: number;
+  readonly verificationMaxAgeDays: number;
+}
+
+/**
+ * The strictest objective across policies (the minimum of each). The monitor's metrics carry only
+ * Database and Region, not the policy (a database selected by tag may even match several), so one
+ * alarm per objective holds every database to the tightest promise made — same rule as `rds-dr status`.
+ */
+export function strictestObjectives(config: RdsDrConfig): Objectives {
+  const all = Object.values(config.policies).map((p) => p.objectives);
+  const min = (pick: (o: Objectives) => number) => Math.min(...all.map(pick));
+  return {
+    rpoPrimaryMinutes: min((o) => o.rpoPrimaryMinutes),
+    rpoDrMinutes: min((o) => o.rpoDrMinutes),
+    rtoMinutes: min((o) => o.rtoMinutes),
+    verificationMaxAgeDays: min((o) => o.verificationMaxAgeDays),
+  };
+}
+
+/** Share of the DR RPO at which a lagging copy warns, before the DR RPO alarm pages. */
+export const COPY_LAG_WARN_SHARE = 0.8;
+
+const RUNBOOK = 'Runbook: README "When an alert fires".';
+
+export interface RpoMonitoringProps {
+  readonly config: RdsDrConfig;
+  /** The critical topic (email + PagerDuty): the existing alert topic. */
+  readonly alertTopic: sns.Topic;
+}
+
+/**
+ * RPO/RTO you can see: the scheduled `rpo-monitor` Lambda publishes recovery-point ages per database
+ * (namespace RdsDr, dimensions Database and Region, in the primary region), alarms hold the worst
+ * database to the strictest objectives, and a dashboard shows every database.
+ *
+ * The protected databases are only known at run time (selection by tag), so alarms and graphs use
+ * CloudWatch Metrics Insights queries over the whole schema instead of one metric per database.
+ */
+export class RpoMonitoring extends Construct {
+  readonly monitor: NodejsFunction;
+  readonly schedule: scheduler.Schedule;
+  readonly warningTopic: sns.Topic;
+  readonly criticalAlarms: cloudwatch.Alarm[] = [];
+  readonly warningAlarms: cloudwatch.Alarm[] = [];
+  readonly dashboard: cloudwatch.Dashboard;
+  readonly objectives: Objectives;
+
+  constructor(scope: Construct, id: string, props: RpoMonitoringProps) {
+    super(scope, id);
+    const { config, alertTopic } = props;
+    const stack = Stack.of(this);
+    const { primaryRegion: primary, drRegion: dr, appName } = config;
+    const rate = config.monitoring.rpoMonitorRateMinutes;
+    const o = (this.objectives = strictestObjectives(config));
+
+    // --- the monitor ---
+    const bucket = reportsBucketName(appName, stack.account, dr);
+    this.monitor = createRdsDrFunction(this, 'RpoMonitor', {
+      name: 'rpo-monitor',
+      config,
+      description: 'rds-dr: publishes every protected database\'s recovery-point ages (RPO) and last drill verdict to CloudWatch',
+      // Lists databases and snapshots in both regions and reads the last drill report per database.
+      timeout: Duration.minutes(2),
+      reportsBucket: bucket,
+    });
+    grantRpoMonitor(this, this.monitor, config, bucket);
+
+    // An own role (not the stack-wide SchedulerRoleForTarget singleton), so its finding is acknowledged here.
+    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+      description: 'rds-dr: lets the RPO monitor schedule invoke the rpo-monitor Lambda',
+    });
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      scheduleName: `${appName}-rpo-monitor`,
+      description: `rds-dr RPO monitor, every ${rate} minutes`,
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(rate)),
+      timeWindow: scheduler.TimeWindow.off(),
+      target: new LambdaInvoke(this.monitor, {
+        role: scheduleRole,
+        input: scheduler.ScheduleTargetInput.fromObject({ id: scheduler.ContextAttribute.executionId }),
+        retryAttempts: 2,
+        // A run that is not delivered within one interval is superseded by the next one.
+        maxEventAge: Duration.minutes(rate),
+        deadLetterQueue: createDeadLetterQueue(this, 'DeadLetterQueue', 'RPO monitor runs that could not be delivered'),
+      }),
+    });
+
+    acknowledgeRule(
+      scheduleRole,
+      `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.monitor.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+      'Added by the LambdaInvoke schedule target: lambda:InvokeFunction on the rpo-monitor function and its versions/aliases ' +
+        '(<arn>:*); it names this one function only.',
+    );
+
+    // --- the warning topic (email only; the alert topic is the critical one that pages) ---
+    const warningKey = new kms.Key(this, 'WarningTopicKey', {
+      description: `${appName}: encrypts the rds-dr warning topic`,
+      enableKeyRotation: true,
+    });
+    this.warningTopic = new sns.Topic(this, 'WarningTopic', {
+      topicName: warningTopicName(config),
+      displayName: `${appName} backup warnings`,
+      masterKey: warningKey,
+      enforceSSL: true,
+    });
+    for (const email of config.monitoring.warningEmails ?? config.alerts.emails) {
+      this.warningTopic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+    for (const topic of [alertTopic, this.warningTopic]) allowAlarmsToPublish(topic, config);
+
+    // --- alarms: the worst database against the strictest objective ---
+    const monitorPeriod = Duration.minutes(rate);
+    const critical = new SnsAction(alertTopic);
+    const warning = new SnsAction(this.warningTopic);
+    const alarm = (name: string, spec: AlarmSpec, severity: 'critical' | 'warning') => {
+      const a = new cloudwatch.Alarm(this, name, {
+        alarmName: `${appName}-${name}`,
+        alarmDescription: `${severity.toUpperCase()}: ${spec.description} ${RUNBOOK}`,
+        metric: new cloudwatch.MathExpression({ expression: spec.query, usingMetrics: {}, period: spec.period ?? monitorPeriod, label: name }),
+        threshold: spec.threshold,
+        comparisonOperator: spec.comparison,
+        // The monitor-fed ages never go missing (a database never backed up ages from its creation), so
+        // missing data means the monitor is dead or nothing is protected: both must be seen. Two periods
+        // of two, so one late run does not page.
+        evaluationPeriods: spec.evaluationPeriods ?? 2,
+        datapointsToAlarm: spec.evaluationPeriods ?? 2,
+        treatMissingData: spec.missing ?? cloudwatch.TreatMissingData.BREACHING,
+      });
+      a.addAlarmAction(severity === 'critical' ? critical : warning);
+      (severity === 'critical' ? this.criticalAlarms : this.warningAlarms).push(a);
+      return a;
+    };
+
+    const schema = `SCHEMA("${METRIC_NAMESPACE}", Database, Region)`;
+    const ageIn = (region: string) => `SELECT MAX(RecoveryPointAgeSeconds) FROM ${schema} WHERE Region = '${region}'`;
+    alarm('RpoPrimaryBreached', {
+      query: ageIn(primary),
+      threshold: o.rpoPrimaryMinutes * 60,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      description:
+        `a protected database has no restorable point in ${primary} newer than the RPO objective of ${o.rpoPrimaryMinutes} min ` +
+        `(strictest rpoPrimaryMinutes), or the RPO monitor stopped publishing. Find the database on dashboard ${appName} or with ` +
+        '`npx rds-dr status`; check its automated backups and the last backup execution.',
+    }, 'critical');
+    alarm('RpoDrBreached', {
+      query: ageIn(dr),
+      threshold: o.rpoDrMinutes * 60,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      description:
+        `a protected database has no restorable copy in the DR region ${dr} newer than the RPO objective of ${o.rpoDrMinutes} min ` +
+        `(strictest rpoDrMinutes), or the RPO monitor stopped publishing. Find the database on dashboard ${appName} or with ` +
+        '`npx rds-dr status`; check the last backup execution\'s copy step and the DR snapshot quota.',
+    }, 'critical');
+
+    // Drill verdicts exist only for drilled databases: without restore drills these metrics are never
+    // published and a missing-is-breaching alarm would page forever, so the alarms come with the drills.
+    if (hasRestoreDrills(config)) {
+      alarm('VerificationFailed', {
+        query: `SELECT MIN(LastVerificationPassed) FROM ${schema}`,
+        threshold: 1,
+        comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        description:
+          'the last restore drill of a drilled database failed (or it was never drilled), so its backups are not known to restore. ' +
+          `Find the database on dashboard ${appName}; read its report under reports/verification/ in the reports bucket.`,
+      }, 'critical');
+      alarm('VerificationStale', {
+        query: `SELECT MAX(LastVerificationAgeSeconds) FROM ${schema}`,
+        threshold: o.verificationMaxAgeDays * 86400,
+        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        description:
+          `a drilled database's last restore drill is older than ${o.verificationMaxAgeDays} days (strictest verificationMaxAgeDays). ` +
+          'Check that the verify schedule is enabled and the last drill execution in the DR region.',
+      }, 'critical');
+    }
+
+    alarm('RtoExceeded', {
+      query: `SELECT MAX(RestoreSeconds) FROM ${schema}`,
+      threshold: o.rtoMinutes * 60,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      description:
+        `a restore drill took longer than the RTO objective of ${o.rtoMinutes} min (strictest rtoMinutes). ` +
+        'Read the drill report; consider a larger instance class for restores or a tighter snapshot schedule.',
+      // Drills run weekly: most periods have no RestoreSeconds at all, and that is not a breach.
+      // NOTE: the drills' verification-report publishes RestoreSeconds in the DR region, and alarms
+      // cannot query another region; this alarm sees data once RestoreSeconds also reaches the primary
+      // region (e.g. republished by the RPO monitor from the drill report). The dashboard reads it in DR.
+      missing: cloudwatch.TreatMissingData.NOT_BREACHING,
+      period: Duration.hours(1),
+      evaluationPeriods: 1,
+    }, 'critical');
+
+    const quotaPercent = config.pruning.quotaWarnPercent;
+    alarm('SnapshotQuotaHigh', {
+      query: `SELECT MAX(SnapshotQuotaUsedPercent) FROM SCHEMA("${METRIC_NAMESPACE}", Region)`,
+      threshold: quotaPercent,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description:
+        `a region's manual-snapshot quota is at least ${quotaPercent}% used (pruning.quotaWarnPercent); at 100% new snapshots and ` +
+        'copies fail. Check the last prune run, delete unmanaged snapshots or raise the quota in Service Quotas.',
+      // Published once a day by the prune; between runs the last verdict stands (IGNORE keeps the state,
+      // BREACHING would page all day). A prune that does not run alerts through the execution-failure rule.
+      missing: cloudwatch.TreatMissingData.IGNORE,
+      period: Duration.hours(1),
+      evaluationPeriods: 1,
+    }, 'critical');
+
+    alarm('CopyLagHigh', {
+      query: `SELECT MAX(LastCopyAgeSeconds) FROM ${schema} WHERE Region = '${dr}'`,
+      // Warns at 80% of the DR RPO, so someone can act before RpoDrBreached pages.
+      threshold: Math.round(o.rpoDrMinutes * 60 * COPY_LAG_WARN_SHARE),
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      description:
+        `the newest DR copy of a protected database is older than ${COPY_LAG_WARN_SHARE * 100}% of the DR RPO objective ` +
+        `(${o.rpoDrMinutes} min): copies are lagging and RpoDrBreached will page if nothing changes. Check the last backup ` +
+        'execution\'s copy step.',
+    }, 'warning');
+
+    // --- dashboard ---
+    // Plain aws-cloudwatch (no extra dependency such as cdk-monitoring-constructs): the database list is
+    // dynamic, and Metrics Insights graphs with GROUP BY Database draw one line per database as it appears.
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: appName,
+      defaultInterval: Duration.days(2),
+    });
+    const query = (expression: string, label: string, period = monitorPeriod) =>
+      new cloudwatch.MathExpression({ expression, usingMetrics: {}, label, period });
+    const line = (value: number, label: string): cloudwatch.HorizontalAnnotation => ({ value, label, color: cloudwatch.Color.RED });
+    const graph = (title: string, region: string, metrics: cloudwatch.IMetric[], annotation?: cloudwatch.HorizontalAnnotation) =>
+      new cloudwatch.GraphWidget({ title, region, left: metrics, leftAnnotations: annotation && [annotation], width: 12, height: 6, liveData: true });
+    const byDb = (stat: string, metric: string, where = '') => `SELECT ${stat}(${metric}) FROM ${schema}${where} GROUP BY Database`;
+
+    this.dashboard.addWidgets(
+      graph(`RPO ${primary} (primary): recovery point age, seconds`, primary, [query(byDb('MAX', 'RecoveryPointAgeSeconds', ` WHERE Region = '${primary}'`), primary)],
+        line(o.rpoPrimaryMinutes * 60, `RPO objective ${o.rpoPrimaryMinutes} min`)),
+      graph(`RPO ${dr} (DR): recovery point age, seconds`, primary, [query(byDb('MAX', 'RecoveryPointAgeSeconds', ` WHERE Region = '${dr}'`), dr)],
+        line(o.rpoDrMinutes * 60, `RPO objective ${o.rpoDrMinutes} min`)),
+    );
+    this.dashboard.addWidgets(
+      graph('Last restore drill verdict (1 = passed)', primary, [query(byDb('MIN', 'LastVerificationPassed'), 'verdict')], line(1, 'passed')),
+      graph('Last restore drill age, seconds', primary, [query(byDb('MAX', 'LastVerificationAgeSeconds'), 'age')],
+        line(o.verificationMaxAgeDays * 86400, `max age ${o.verificationMaxAgeDays} days`)),
+    );
+    this.dashboard.addWidgets(
+      // The drills publish RestoreSeconds in the DR region, where they run.
+      graph(`Measured restore time (RTO), seconds, ${dr}`, dr, [query(byDb('MAX', 'RestoreSeconds'), 'restore', Duration.hours(1))],
+        line(o.rtoMinutes * 60, `RTO objective ${o.rtoMinutes} min`)),
+      graph(`Managed snapshots per region (${primary}, ${dr})`, primary,
+        [query(`SELECT MAX(ManagedSnapshotCount) FROM SCHEMA("${METRIC_NAMESPACE}", Region) GROUP BY Region`, 'snapshots', Duration.hours(1))]),
+    );
+    this.dashboard.addWidgets(
+      graph(`Snapshot quota used per region (${primary}, ${dr}), %`, primary,
+        [query(`SELECT MAX(SnapshotQuotaUsedPercent) FROM SCHEMA("${METRIC_NAMESPACE}", Region) GROUP BY Region`, 'quota used', Duration.hours(1))],
+        line(quotaPercent, `warn at ${quotaPercent}%`)),
+      new cloudwatch.AlarmStatusWidget({
+        title: `${appName} alarms`,
+        alarms: [...this.criticalAlarms, ...this.warningAlarms],
+        width: 12,
+        height: 6,
+      }),
+    );
+  }
+
+  get alarms(): cloudwatch.Alarm[] {
+    return [...this.criticalAlarms, ...this.warningAlarms];
+  }
+}
+
+interface AlarmSpec {
+  readonly query: string;
+  readonly threshold: number;
+  readonly comparison: cloudwatch.ComparisonOperator;
+  readonly description: string;
+  readonly missing?: cloudwatch.TreatMissingData;
+  readonly period?: Duration;
+  readonly evaluationPeriods?: number;
+}
+
+/**
+ * CloudWatch alarms publish as the cloudwatch.amazonaws.com service: the topic policy (which replaces
+ * SNS's default owner policy once enforceSSL adds one) must allow it for this app's alarms, and the
+ * topic's KMS key must let it encrypt the message.
+ */
+function allowAlarmsToPublish(topic: sns.Topic, config: RdsDrConfig): void {
+  const stack = Stack.of(topic);
+  const principal = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowRdsDrAlarms',
+      principals: [principal],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${stack.region}:${stack.account}:alarm:${config.appName}-*` },
+      },
+    }),
+  );
+  topic.masterKey?.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToUseTheKey',
+      principals: [principal],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+    }),
+  );
+}
