@@ -2,12 +2,8 @@
 // measured RTO. Pure: turns metrics + objectives into rows and breaches.
 import type { DatabaseRecoveryFacts, MetricPoint } from '../../lambdas/rpo-monitor/recovery-ages.js';
 
-export interface Objectives {
-  rpoPrimaryMinutes: number;
-  rpoDrMinutes: number;
-  rtoMinutes: number;
-  verificationMaxAgeDays: number;
-}
+export type { Objectives } from '../../lib/config/objectives.js';
+import type { Objectives } from '../../lib/config/objectives.js';
 
 export interface StatusCell {
   text: string;

@@ -1,23 +1,13 @@
 // `npx rds-dr status [-c config.json]`: the dashboard's table in a terminal, from live AWS data.
 // Exits 1 when any objective is breached, so it can gate a cron job or a CI pipeline.
 import { loadConfigFile } from '../../lib/config/load.js';
+import { strictestObjectives } from '../../lib/config/objectives.js';
 import { toRuntimeSettings } from '../../lib/config/runtime-settings.js';
 import type { RdsDrConfig } from '../../lib/config/schema.js';
 import { reportsBucketName } from '../../lib/verify/reports-bucket.js';
 import { recoveryMetrics } from '../../lambdas/rpo-monitor/recovery-ages.js';
 import { readRecoveryFacts } from '../../lambdas/rpo-monitor/recovery-facts-reader.js';
-import { anyBreach, renderTable, statusRows, type Objectives } from './status-table.js';
-
-/** The strictest objective across policies: a database is held to the tightest promise made. */
-export function strictestObjectives(config: RdsDrConfig): Objectives {
-  const all = Object.values(config.policies).map((p) => p.objectives);
-  return {
-    rpoPrimaryMinutes: Math.min(...all.map((o) => o.rpoPrimaryMinutes)),
-    rpoDrMinutes: Math.min(...all.map((o) => o.rpoDrMinutes)),
-    rtoMinutes: Math.min(...all.map((o) => o.rtoMinutes)),
-    verificationMaxAgeDays: Math.min(...all.map((o) => o.verificationMaxAgeDays)),
-  };
-}
+import { anyBreach, renderTable, statusRows } from './status-table.js';
 
 export async function status(config: RdsDrConfig, options: { account?: string; colour: boolean; now?: Date }): Promise<{ output: string; breached: boolean }> {
   const account = options.account ?? config.account;

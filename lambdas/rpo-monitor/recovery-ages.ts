@@ -53,6 +53,9 @@ export function recoveryMetrics(facts: DatabaseRecoveryFacts[], regions: { prima
       p('LastVerificationAgeSeconds', regions.dr, ageSeconds(now, newest(f.lastVerification?.at), f.createdAt));
       // Never drilled counts as not passed: the objective is a recent passing drill.
       p('LastVerificationPassed', regions.dr, f.lastVerification?.passed ? 1 : 0, 'Count');
+      // The drill publishes RestoreSeconds in the DR region; republished here (the monitor writes to the
+      // primary region) so the RTO alarm, which can only read its own region, sees the last measured RTO.
+      if (f.lastVerification?.restoreSeconds !== undefined) p('RestoreSeconds', regions.dr, f.lastVerification.restoreSeconds);
     }
   }
   return out;

@@ -10,6 +10,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { strictestObjectives, type Objectives } from '../config/objectives.js';
 import type { RdsDrConfig } from '../config/schema.js';
 import { grantRpoMonitor, METRIC_NAMESPACE } from '../iam/rpo-monitor-permissions.js';
 import { createRdsDrFunction } from '../lambda/rds-dr-function.js';
@@ -20,28 +21,7 @@ import { hasRestoreDrills } from '../verify/restore-drills.js';
 
 export const warningTopicName = (config: RdsDrConfig): string => `${config.appName}-warnings`;
 
-export interface Objectives {
-  readonly rpoPrimaryMinutes: number;
-  readonly rpoDrMinutes: number;
-  readonly rtoMinutes: number;
-  readonly verificationMaxAgeDays: number;
-}
-
-/**
- * The strictest objective across policies (the minimum of each). The monitor's metrics carry only
- * Database and Region, not the policy (a database selected by tag may even match several), so one
- * alarm per objective holds every database to the tightest promise made — same rule as `rds-dr status`.
- */
-export function strictestObjectives(config: RdsDrConfig): Objectives {
-  const all = Object.values(config.policies).map((p) => p.objectives);
-  const min = (pick: (o: Objectives) => number) => Math.min(...all.map(pick));
-  return {
-    rpoPrimaryMinutes: min((o) => o.rpoPrimaryMinutes),
-    rpoDrMinutes: min((o) => o.rpoDrMinutes),
-    rtoMinutes: min((o) => o.rtoMinutes),
-    verificationMaxAgeDays: min((o) => o.verificationMaxAgeDays),
-  };
-}
+export { strictestObjectives, type Objectives } from '../config/objectives.js';
 
 /** Share of the DR RPO at which a lagging copy warns, before the DR RPO alarm pages. */
 export const COPY_LAG_WARN_SHARE = 0.8;
@@ -207,9 +187,8 @@ export class RpoMonitoring extends Construct {
         `a restore drill took longer than the RTO objective of ${o.rtoMinutes} min (strictest rtoMinutes). ` +
         'Read the drill report; consider a larger instance class for restores or a tighter snapshot schedule.',
       // Drills run weekly: most periods have no RestoreSeconds at all, and that is not a breach.
-      // NOTE: the drills' verification-report publishes RestoreSeconds in the DR region, and alarms
-      // cannot query another region; this alarm sees data once RestoreSeconds also reaches the primary
-      // region (e.g. republished by the RPO monitor from the drill report). The dashboard reads it in DR.
+      // The drill publishes RestoreSeconds in the DR region, and alarms cannot query another region:
+      // the RPO monitor republishes each drilled database's last measured RestoreSeconds here.
       missing: cloudwatch.TreatMissingData.NOT_BREACHING,
       period: Duration.hours(1),
       evaluationPeriods: 1,

@@ -30,6 +30,12 @@ describe('recoveryMetrics', () => {
     expect(metric({ db: 'mystery', drilled: false }, 'RecoveryPointAgeSeconds', 'us-east-1')).toBeGreaterThan(365 * 86_400);
   });
 
+  it('republishes the last drill\'s measured restore time, for the RTO alarm in the primary region', () => {
+    const f = { db: 'orders', drilled: true, lastVerification: { at: '2026-11-20T12:00:00Z', passed: true, restoreSeconds: 1234 } };
+    expect(metric(f, 'RestoreSeconds', 'us-west-2')).toBe(1234);
+    expect(metric({ ...f, lastVerification: { at: f.lastVerification.at, passed: false } }, 'RestoreSeconds', 'us-west-2')).toBeUndefined();
+  });
+
   it('never reports a negative age for a clock a little ahead', () => {
     expect(metric({ db: 'x', drilled: false, latestRestorableTime: '2026-11-22T12:00:30Z' }, 'RecoveryPointAgeSeconds', 'us-east-1')).toBe(0);
   });
