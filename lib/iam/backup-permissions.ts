@@ -1,11 +1,10 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { grantWithReasons, type WildcardReasons } from './grant.js';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { BackupFunctions } from '../backup/backup-functions.js';
 import { drKeyAliasName } from '../config/runtime-settings.js';
 import type { RdsDrConfig } from '../config/schema.js';
-import { acknowledgeWildcardResources } from '../nag/acknowledge.js';
 import { kmsKeyArn, rdsArn, SNAPSHOT_PREFIX } from './arns.js';
 
 export interface BackupPermissionsProps {
@@ -28,7 +27,7 @@ export class BackupPermissions extends Construct {
     const dr = config.drRegion;
 
     // --- State machine: snapshots via aws-sdk:rds tasks, and the four Lambdas. ---
-    grant(stateMachine, [
+    grantWithReasons(stateMachine, [
       ...sourceSnapshotStatements(this, config),
       new iam.PolicyStatement({
         sid: 'CreateAndTagPrefixedSnapshots',
@@ -41,19 +40,19 @@ export class BackupPermissions extends Construct {
         actions: ['lambda:InvokeFunction'],
         resources: functions.all.map((fn) => fn.functionArn),
       }),
-    ]);
+    ], WILDCARD_REASONS);
 
     // --- discover-databases: list candidates; tags come back in the describe output. ---
-    grant(functions.discoverDatabases, [
+    grantWithReasons(functions.discoverDatabases, [
       new iam.PolicyStatement({
         sid: 'DescribeSourceDatabases',
         actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
         resources: [rdsArn(this, primary, 'db', '*'), rdsArn(this, primary, 'cluster', '*')],
       }),
-    ]);
+    ], WILDCARD_REASONS);
 
     // --- snapshot-status: source snapshots in the primary region, copies in the DR region. ---
-    grant(functions.snapshotStatus, [
+    grantWithReasons(functions.snapshotStatus, [
       new iam.PolicyStatement({
         sid: 'DescribeRdsDrSnapshots',
         actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
@@ -67,24 +66,15 @@ export class BackupPermissions extends Construct {
           rdsArn(this, primary, 'cluster', '*'),
         ],
       }),
-    ]);
+    ], WILDCARD_REASONS);
 
     // --- copy-snapshot: encrypted cross-region copy issued to the DR region with SourceRegion. ---
-    grant(functions.copySnapshot, copySnapshotStatements(this, config));
+    grantWithReasons(functions.copySnapshot, copySnapshotStatements(this, config), WILDCARD_REASONS);
   }
 }
 
-/** Adds the statements to the principal's role and acknowledges their (deliberately scoped) wildcards. */
-function grant(principal: IFunction | sfn.StateMachine, statements: iam.PolicyStatement[]): void {
-  for (const statement of statements) principal.addToRolePolicy(statement);
-  const wildcards = statements.flatMap((st) => st.resources).filter((arn) => arn.includes('*'));
-  const role = principal.role ?? principal;
-  for (const [pattern, reason] of WILDCARD_REASONS) {
-    acknowledgeWildcardResources(role, wildcards.filter((arn) => pattern.test(arn)), reason);
-  }
-}
 
-const WILDCARD_REASONS: [RegExp, string][] = [
+const WILDCARD_REASONS: WildcardReasons = [
   [
     /:(cluster-)?snapshot:rdsdr-\*$/,
     'Snapshots are created with the deterministic rdsdr- prefix; their full names (database + schedule slot) are ' +

@@ -1,9 +1,9 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { grantWithReasons, type WildcardReasons } from './grant.js';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../config/schema.js';
-import { acknowledgeRule, acknowledgeWildcardResources } from '../nag/acknowledge.js';
+import { acknowledgeRule } from '../nag/acknowledge.js';
 import type { PruneWorkflow } from '../prune/prune-workflow.js';
 import { PRUNE_REPORTS_PREFIX, reportsKeyAliasName } from '../verify/reports-bucket.js';
 import { kmsKeyArn, rdsArn, SNAPSHOT_PREFIX } from './arns.js';
@@ -39,7 +39,7 @@ export class PrunePermissions extends Construct {
       }),
     ];
 
-    grant(workflow.planPrune, [
+    grantWithReasons(workflow.planPrune, [
       // Every manual snapshot counts against the quota and must be seen (unmanaged ones are kept, never touched).
       new iam.PolicyStatement({
         sid: 'ListSnapshotsBothRegions',
@@ -52,9 +52,9 @@ export class PrunePermissions extends Construct {
         resources: [...every('db', '*'), ...every('cluster', '*')],
       }),
       ...writeReports,
-    ]);
+    ], WILDCARD_REASONS);
 
-    grant(workflow.deleteSnapshot, [
+    grantWithReasons(workflow.deleteSnapshot, [
       new iam.PolicyStatement({
         sid: 'ReadBeforeDelete',
         actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
@@ -66,9 +66,9 @@ export class PrunePermissions extends Construct {
         resources: [...every('snapshot', `${SNAPSHOT_PREFIX}*`), ...every('cluster-snapshot', `${SNAPSHOT_PREFIX}*`)],
         conditions: { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: 'true' } },
       }),
-    ]);
+    ], WILDCARD_REASONS);
 
-    grant(workflow.pruneReport, [
+    grantWithReasons(workflow.pruneReport, [
       ...writeReports,
       new iam.PolicyStatement({
         sid: 'PublishSnapshotMetrics',
@@ -76,7 +76,7 @@ export class PrunePermissions extends Construct {
         resources: ['*'],
         conditions: { StringEquals: { 'cloudwatch:namespace': 'RdsDr' } },
       }),
-    ]);
+    ], WILDCARD_REASONS);
     props.alertTopic.grantPublish(workflow.pruneReport);
     acknowledgeRule(
       workflow.pruneReport.role!,
@@ -91,7 +91,7 @@ export class PrunePermissions extends Construct {
   }
 }
 
-const WILDCARD_REASONS: [RegExp, string][] = [
+const WILDCARD_REASONS: WildcardReasons = [
   [/:(snapshot|cluster-snapshot):rdsdr-\*$/, 'Snapshots are named rdsdr-<db>-<slot> at run time; deletion additionally requires the rds-dr:managed=true tag.'],
   [/:(snapshot|cluster-snapshot|db|cluster):\*$/, 'Read-only listing: every manual snapshot counts against the quota and databases are checked for existence; nothing here writes.'],
   [/^arn:aws:kms:/, 'The reports key lives in the DR stack (another region); it is matched by its alias (kms:ResourceAliases) instead of a cross-region reference.'],
@@ -99,10 +99,3 @@ const WILDCARD_REASONS: [RegExp, string][] = [
   [/^\*$/, 'cloudwatch:PutMetricData has no resource-level permissions; limited to the RdsDr namespace by condition.'],
 ];
 
-function grant(fn: IFunction, statements: iam.PolicyStatement[]): void {
-  for (const st of statements) fn.addToRolePolicy(st);
-  const wildcards = statements.flatMap((st) => st.resources).filter((arn) => arn.includes('*'));
-  for (const [pattern, reason] of WILDCARD_REASONS) {
-    acknowledgeWildcardResources(fn.role!, wildcards.filter((arn) => pattern.test(arn)), reason);
-  }
-}

@@ -1,8 +1,8 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { grantWithReasons, type WildcardReasons } from './grant.js';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { RdsDrConfig } from '../config/schema.js';
-import { acknowledgeWildcardResources } from '../nag/acknowledge.js';
 import { reportsKeyAliasName, VERIFICATION_REPORTS_PREFIX } from '../verify/reports-bucket.js';
 import { kmsKeyArn, rdsArn, type RdsResourceType } from './arns.js';
 
@@ -52,15 +52,10 @@ export function grantRpoMonitor(scope: Construct, fn: IFunction, config: RdsDrCo
       conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
     }),
   ];
-  for (const st of statements) fn.addToRolePolicy(st);
-
-  const wildcards = statements.flatMap((st) => st.resources).filter((arn) => arn.includes('*'));
-  for (const [pattern, reason] of WILDCARD_REASONS) {
-    acknowledgeWildcardResources(fn.role!, wildcards.filter((arn) => pattern.test(arn)), reason);
-  }
+  grantWithReasons(fn, statements, WILDCARD_REASONS);
 }
 
-const WILDCARD_REASONS: [RegExp, string][] = [
+const WILDCARD_REASONS: WildcardReasons = [
   [
     /:(db|cluster|snapshot|cluster-snapshot|auto-backup):\*$/,
     'Read-only Describe calls: the protected databases are selected by tag at run time, and their newest snapshots, ' +

@@ -1,4 +1,5 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { grantWithReasons, type WildcardReasons } from './grant.js';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -43,7 +44,7 @@ export class VerifyPermissions extends Construct {
     const managedSecrets = secretArn(this, dr, 'rds!*');
 
     // --- State machine: restore, manage password, delete via aws-sdk:rds tasks; invoke the Lambdas. ---
-    grant(stateMachine, [
+    grantWithReasons(stateMachine, [
       new iam.PolicyStatement({
         sid: 'RestoreThrowawayDatabases',
         actions: ['rds:RestoreDBInstanceFromDBSnapshot', 'rds:RestoreDBClusterFromSnapshot', 'rds:CreateDBInstance'],
@@ -108,10 +109,10 @@ export class VerifyPermissions extends Construct {
         actions: ['lambda:InvokeFunction'],
         resources: functions.all.map((fn) => fn.functionArn),
       }),
-    ]);
+    ], WILDCARD_REASONS);
 
     // --- plan-verification: lists the region's manual snapshots, checks the throwaway id is free. ---
-    grant(functions.planVerification, [
+    grantWithReasons(functions.planVerification, [
       new iam.PolicyStatement({
         sid: 'ListDrSnapshots',
         actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
@@ -123,29 +124,29 @@ export class VerifyPermissions extends Construct {
         actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
         resources: [rdsArn(this, dr, 'db', '*'), rdsArn(this, dr, 'cluster', '*')],
       }),
-    ]);
+    ], WILDCARD_REASONS);
 
     // --- restore-status: the throwaway (and a cluster's member instance, also rdsdr-verify-*). ---
-    grant(functions.restoreStatus, [
+    grantWithReasons(functions.restoreStatus, [
       new iam.PolicyStatement({
         sid: 'DescribeThrowawayDatabases',
         actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
         resources: throwaways,
       }),
-    ]);
+    ], WILDCARD_REASONS);
 
     // --- verify-restored-database: only RDS-managed secrets (AWS-managed key: no KMS grant needed). ---
-    grant(functions.verifyRestoredDatabase, [
+    grantWithReasons(functions.verifyRestoredDatabase, [
       new iam.PolicyStatement({
         sid: 'ReadManagedPasswords',
         actions: ['secretsmanager:GetSecretValue'],
         resources: [managedSecrets],
       }),
-    ]);
+    ], WILDCARD_REASONS);
 
     // --- verification-report: its S3 prefix and the drill metrics namespace. ---
     const reportObjects = props.reports.bucket.arnForObjects(`${VERIFICATION_REPORTS_PREFIX}*`);
-    grant(functions.verificationReport, [
+    grantWithReasons(functions.verificationReport, [
       new iam.PolicyStatement({
         sid: 'WriteVerificationReports',
         actions: ['s3:PutObject'],
@@ -162,7 +163,7 @@ export class VerifyPermissions extends Construct {
         resources: ['*'],
         conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
       }),
-    ]);
+    ], WILDCARD_REASONS);
     acknowledgeWildcardResources(
       functions.verificationReport.role!,
       [reportObjects],
@@ -177,7 +178,7 @@ export class VerifyPermissions extends Construct {
     // --- verification-summary: nothing beyond its logs. ---
 
     // --- sweeper: lists the region's databases, deletes only expired tagged throwaways. ---
-    grant(props.sweeper, [
+    grantWithReasons(props.sweeper, [
       new iam.PolicyStatement({
         sid: 'ListDrDatabases',
         actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
@@ -189,21 +190,12 @@ export class VerifyPermissions extends Construct {
         resources: throwaways,
         conditions: resourceTagged,
       }),
-    ]);
+    ], WILDCARD_REASONS);
   }
 }
 
-/** Adds the statements to the principal's role and acknowledges their (deliberately scoped) wildcards. */
-function grant(principal: IFunction | sfn.StateMachine, statements: iam.PolicyStatement[]): void {
-  for (const statement of statements) principal.addToRolePolicy(statement);
-  const wildcards = statements.flatMap((st) => st.resources).filter((arn) => arn.includes('*') && arn !== '*');
-  const role = principal.role ?? principal;
-  for (const [pattern, reason] of WILDCARD_REASONS) {
-    acknowledgeWildcardResources(role, wildcards.filter((arn) => pattern.test(arn)), reason);
-  }
-}
 
-const WILDCARD_REASONS: [RegExp, string][] = [
+const WILDCARD_REASONS: WildcardReasons = [
   [
     /:(db|cluster):rdsdr-verify-\*$/,
     'Throwaway restore ids (rdsdr-verify-<db>-<slot>) are generated per drill; every create, modify and delete on ' +
