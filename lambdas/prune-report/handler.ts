@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { SnsAlertPublisher } from '../failure-notifier/sns-alert-publisher.js';
 import { logger, withLogKeys } from '../shared/logger.js';
 import { readSettings } from '../shared/settings.js';
-import { METRIC_NAMESPACE } from '../verification-report/report-sinks.js';
+import { METRIC_NAMESPACE } from '../shared/metrics.js';
 import { summarizePrune, type PruneReportInput, type PruneVerdict } from './prune-summary.js';
 
 const settings = readSettings();

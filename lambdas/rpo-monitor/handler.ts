@@ -1,7 +1,7 @@
 import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { logger, withLogKeys } from '../shared/logger.js';
 import { readSettings } from '../shared/settings.js';
-import { METRIC_NAMESPACE } from '../verification-report/report-sinks.js';
+import { METRIC_NAMESPACE } from '../shared/metrics.js';
 import { recoveryMetrics, type MetricPoint } from './recovery-ages.js';
 import { readRecoveryFacts } from './recovery-facts-reader.js';
 

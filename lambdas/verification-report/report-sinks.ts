@@ -2,7 +2,7 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { VerificationReport } from './report.js';
 
-export const METRIC_NAMESPACE = 'RdsDr';
+import { METRIC_NAMESPACE } from '../shared/metrics.js';
 
 /** Where reports and metrics go; S3 and CloudWatch in AWS. */
 export interface ReportSinks {

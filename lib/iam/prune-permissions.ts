@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { grantWithReasons, type WildcardReasons } from './grant.js';
+import { METRIC_NAMESPACE } from '../../lambdas/shared/metrics.js';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../config/schema.js';
@@ -74,7 +75,7 @@ export class PrunePermissions extends Construct {
         sid: 'PublishSnapshotMetrics',
         actions: ['cloudwatch:PutMetricData'],
         resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': 'RdsDr' } },
+        conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
       }),
     ], WILDCARD_REASONS);
     props.alertTopic.grantPublish(workflow.pruneReport);

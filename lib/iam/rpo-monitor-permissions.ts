@@ -7,7 +7,7 @@ import { reportsKeyAliasName, VERIFICATION_REPORTS_PREFIX } from '../verify/repo
 import { kmsKeyArn, rdsArn, type RdsResourceType } from './arns.js';
 
 /** Namespace of every rds-dr metric; PutMetricData is limited to it. */
-export const METRIC_NAMESPACE = 'RdsDr';
+import { METRIC_NAMESPACE } from '../../lambdas/shared/metrics.js';
 
 /**
  * Least privilege for the RPO monitor: read-only RDS in both regions, read-only on the verification

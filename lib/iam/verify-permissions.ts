@@ -14,7 +14,7 @@ import { PURPOSE_TAG, rdsArn, secretArn, SNAPSHOT_PREFIX, VERIFY_PREFIX } from '
 export const VERIFICATION_PURPOSE = 'verification';
 
 /** CloudWatch namespace of the drill metrics (lambdas/verification-report). */
-export const METRIC_NAMESPACE = 'RdsDr';
+import { METRIC_NAMESPACE } from '../../lambdas/shared/metrics.js';
 
 export interface VerifyPermissionsProps {
   readonly config: RdsDrConfig;
