@@ -1,6 +1,9 @@
 // The message someone reads at 3 a.m.: which workflow, what failed, the error, where to click.
 import { readableCause } from '../backup-report/summarize.js';
 
+/** Execution outcomes that page someone: the alert rules match these, the notifier formats them. */
+export const ALERTING_EXECUTION_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'];
+
 /** The EventBridge "Step Functions Execution Status Change" event, as much of it as we use. */
 export interface ExecutionStatusEvent {
   region: string;

@@ -11,9 +11,8 @@ import type { RdsDrConfig } from '../config/schema.js';
 import { createRdsDrFunction } from '../lambda/rds-dr-function.js';
 import { acknowledgeRule } from '../nag/acknowledge.js';
 import { createDeadLetterQueue } from '../shared/dead-letter-queue.js';
+import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/failure-notifier/format-alert.js';
 
-/** Execution outcomes that page someone. */
-export const ALERTING_EXECUTION_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 
 // Deterministic names, so the DR stack can publish to the topic without a cross-region reference.
 export const alertTopicName = (config: RdsDrConfig): string => `${config.appName}-alerts`;

@@ -13,6 +13,7 @@ import { drKeyAliasName, toRuntimeSettings, type VerificationResources } from '.
 import { rdsClient } from '../../lambdas/shared/rds-clients.js';
 import { reportsBucketName } from '../../lib/verify/reports-bucket.js';
 import { SETTINGS_ENV } from '../../lambdas/shared/settings.js';
+import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/failure-notifier/format-alert.js';
 import { LocalDataPlane } from './data-plane.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
 import { startPostgres, type Postgres } from './postgres.js';
@@ -25,8 +26,6 @@ const LAMBDA_MODULES = [
   'plan-verification', 'restore-status', 'verify-restored-database', 'verification-report', 'verification-summary',
   'sweep-verification-instances', 'plan-prune', 'delete-snapshot', 'prune-report', 'rpo-monitor',
 ];
-/** The execution statuses the alerting rule matches (lib/observability/alerting.ts uses the same list). */
-export const ALERTED_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 
 export interface LocalStackOptions {
   /** Raw config (as in config/*.json); primary/DR regions and policies come from it. */
@@ -171,7 +170,7 @@ export class LocalStack {
       executionName,
       onLambda: this.dataPlane?.onLambda,
     });
-    if (ALERTED_STATUSES.includes(run.status)) {
+    if (ALERTING_EXECUTION_STATUSES.includes(run.status)) {
       // What the EventBridge rule does: hand the status-change event to the notifier Lambda.
       await this.lambdas['failure-notifier'](executionStatusChangeEvent(run, region, LOCAL_ACCOUNT_ID) as never);
     }
