@@ -69,6 +69,27 @@ export const verificationSettingsSchema = z.strictObject({
   ),
 });
 
+export const incidentDatabaseSettingsSchema = z.strictObject({
+  standby: z
+    .union([z.strictObject({ replicaInstance: z.string() }), z.strictObject({ globalCluster: z.string(), secondaryCluster: z.string() })])
+    .optional(),
+  maxReplicaLagSeconds: z.number().int(),
+  endpoint: z
+    .strictObject({
+      route53: z.strictObject({ hostedZoneId: z.string(), recordName: z.string(), ttl: z.number().int() }).optional(),
+      ssmParameter: z.string().optional(),
+    })
+    .optional(),
+  cutover: z.enum(['rename', 'endpoint']),
+  pitr: z.strictObject({ minRetentionDays: z.number().int(), replicateToDr: z.boolean(), enforce: z.boolean() }),
+});
+
+export const incidentSettingsSchema = z.strictObject({
+  databases: z.record(z.string(), incidentDatabaseSettingsSchema),
+  waitTimeoutSeconds: z.number().int().positive(),
+  pitrMinRetentionDays: z.number().int().positive(),
+});
+
 export const runtimeSettingsSchema = z.strictObject({
   appName: z.string(),
   primaryRegion: z.string(),
@@ -80,6 +101,8 @@ export const runtimeSettingsSchema = z.strictObject({
   /** S3 bucket (in the DR region) for verification and prune reports. */
   reportsBucket: z.string().optional(),
   verification: verificationSettingsSchema.optional(),
+  /** Failover / restore workflows and PITR readiness (config `incident`). */
+  incident: incidentSettingsSchema.optional(),
 });
 
 export type RuntimeSettings = z.infer<typeof runtimeSettingsSchema>;
@@ -87,6 +110,8 @@ export type PolicySettings = z.infer<typeof policySettingsSchema>;
 export type RetentionSettings = z.infer<typeof retentionSettingsSchema>;
 export type PruningSettings = z.infer<typeof pruningSettingsSchema>;
 export type VerificationSettings = z.infer<typeof verificationSettingsSchema>;
+export type IncidentSettings = z.infer<typeof incidentSettingsSchema>;
+export type IncidentDatabaseSettings = z.infer<typeof incidentDatabaseSettingsSchema>;
 export type DatabaseChecksSettings = z.infer<typeof databaseChecksSettingsSchema>;
 
 export const SETTINGS_ENV = 'RDSDR_SETTINGS';

@@ -48,6 +48,11 @@ export function toRuntimeSettings(
       quotaWarnPercent: config.pruning.quotaWarnPercent,
       maxConcurrency: config.pruning.maxConcurrency,
     },
+    incident: {
+      databases: config.incident.databases,
+      waitTimeoutSeconds: config.incident.waitTimeoutMinutes * 60,
+      pitrMinRetentionDays: config.incident.pitrMinRetentionDays,
+    },
     verification:
       verification && config.verification && drilled.length > 0
         ? {

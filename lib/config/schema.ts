@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { AWS_REGIONS } from './regions.js';
 import { isValidSchedulerCron, isValidTimeZone } from './cron.js';
+import { incidentSchema } from './incident-schema.js';
 import { pruningSchema, retentionSchema } from './retention-schema.js';
 import { verificationNetworkSchema, verifyPolicySchema } from './verification-schema.js';
 
@@ -134,6 +135,8 @@ export const configSchema = z
         warningEmails: z.array(z.email()).optional(),
       })
       .prefault({}),
+    /** Failover / restore workflows and PITR readiness, per database. */
+    incident: incidentSchema,
     /** The DR-region network for restore drills; required when any policy has `verify`. */
     verification: verificationNetworkSchema.optional(),
     policies: z
@@ -170,6 +173,14 @@ export const configSchema = z
     if (!isValidSchedulerCron(c.pruning.schedule.cron)) {
       ctx.addIssue({ code: 'custom', path: ['pruning', 'schedule', 'cron'], message: `invalid EventBridge Scheduler cron "${c.pruning.schedule.cron}", e.g. cron(0 5 * * ? *)` });
     }
+    for (const [db, d] of Object.entries(c.incident.databases)) {
+      if (d.cutover === 'endpoint' && !d.endpoint) {
+        ctx.addIssue({ code: 'custom', path: ['incident', 'databases', db, 'endpoint'], message: 'required because cutover is "endpoint" (route53 and/or ssmParameter)' });
+      }
+      if (d.standby && 'replicaInstance' in d.standby && d.standby.replicaInstance === db) {
+        ctx.addIssue({ code: 'custom', path: ['incident', 'databases', db, 'standby', 'replicaInstance'], message: 'must name the replica, not the primary itself' });
+      }
+    }
     if (c.account && c.drKmsKeyArn && c.drKmsKeyArn.split(':')[4] !== c.account) {
       ctx.addIssue({ code: 'custom', path: ['drKmsKeyArn'], message: `must be a key in account ${c.account}` });
     }
@@ -196,6 +207,10 @@ export function parseConfig(raw: unknown, source = '(inline)'): RdsDrConfig {
     const field = issue.path.length ? issue.path.map(String).join('.') : '(root)';
     if (issue.code === 'unrecognized_keys') {
       return `${field}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    }
+    if (issue.code === 'invalid_key') {
+      // A bad record key (e.g. a database id): report the key's own rule, not zod's generic text.
+      return `${field}: ${issue.issues.map((i) => i.message).join('; ')}`;
     }
     return `${field}: ${issue.message}`;
   });

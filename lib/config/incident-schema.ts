@@ -1,0 +1,81 @@
+// Config for the incident workflows (failover, point-in-time and snapshot restore) and for the
+// PITR-readiness check: per protected database, its standby, how applications find the writer
+// (Route 53 record and/or SSM parameter) and how a restored database replaces the original.
+import { z } from 'zod';
+
+const dbIdentifier = z
+  .string()
+  .regex(/^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}$/, {
+    error: 'must be an RDS identifier: 1-63 letters, digits or hyphens, starting with a letter, no "--"',
+  })
+  .refine((s) => !s.endsWith('-'), { error: 'must not end with a hyphen' });
+
+/** Where the standby lives: a cross-region read replica of an instance, or an Aurora global database secondary. */
+export const standbySchema = z.union([
+  z.strictObject({
+    /** Identifier of the cross-region read replica (in drRegion) of this RDS instance. */
+    replicaInstance: dbIdentifier,
+  }),
+  z.strictObject({
+    /** Aurora global database that contains this cluster. */
+    globalCluster: dbIdentifier,
+    /** Identifier of the secondary cluster in drRegion that becomes the writer. */
+    secondaryCluster: dbIdentifier,
+  }),
+]);
+
+/** How applications find the writer; the cutover step updates every target listed. */
+export const endpointTargetsSchema = z
+  .strictObject({
+    route53: z
+      .strictObject({
+        hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { error: 'must be a Route 53 hosted zone id (Z...)' }),
+        /** The CNAME applications connect to, e.g. orders-db.internal.example.com */
+        recordName: z
+          .string()
+          .regex(/^([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}\.?$/, { error: 'must be a DNS name like orders-db.internal.example.com' }),
+        ttl: z.number().int().min(0).max(86400).default(60),
+      })
+      .optional(),
+    /** SSM String parameter holding the writer endpoint (host name), written in both regions. */
+    ssmParameter: z
+      .string()
+      .regex(/^\/[a-zA-Z0-9_.\-/]{1,1010}$/, { error: 'must be an SSM parameter name starting with "/" (letters, digits, _ . - /)' })
+      .optional(),
+  })
+  .refine((e) => e.route53 !== undefined || e.ssmParameter !== undefined, { error: 'set route53 and/or ssmParameter' });
+
+export const incidentDatabaseSchema = z.strictObject({
+  standby: standbySchema.optional(),
+  /** Failover refuses (without force) when the standby lags more than this. */
+  maxReplicaLagSeconds: z.number().int().min(0).max(86400).default(300),
+  /** Updated on failover and on a restore with cutover "endpoint". */
+  endpoint: endpointTargetsSchema.optional(),
+  /** How a restore with cutover replaces the database: rename identifiers, or repoint `endpoint`. */
+  cutover: z.enum(['rename', 'endpoint']).default('rename'),
+  /** PITR readiness, checked by every scheduled backup run. */
+  pitr: z
+    .strictObject({
+      /** Automated backups must be on with at least this retention. */
+      minRetentionDays: z.number().int().min(1).max(35).default(7),
+      /** Automated backups must also be replicated to drRegion (RDS instances only). */
+      replicateToDr: z.boolean().default(false),
+      /** Start the replication (StartDBInstanceAutomatedBackupsReplication) when it is missing. */
+      enforce: z.boolean().default(false),
+    })
+    .prefault({}),
+});
+
+export const incidentSchema = z
+  .strictObject({
+    /** Keyed by the database identifier in primaryRegion (instance or cluster). */
+    databases: z.record(dbIdentifier, incidentDatabaseSchema).default({}),
+    /** Bound on waiting for a promotion / restore to finish. */
+    waitTimeoutMinutes: z.number().int().min(10).max(24 * 60).default(180),
+    /** PITR readiness defaults for protected databases not listed in `databases`. */
+    pitrMinRetentionDays: z.number().int().min(1).max(35).default(7),
+  })
+  .prefault({});
+
+export type IncidentConfig = z.output<typeof incidentSchema>;
+export type IncidentDatabaseConfig = z.output<typeof incidentDatabaseSchema>;
