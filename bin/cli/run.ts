@@ -1,4 +1,4 @@
-import { main } from './status.js';
+import { main } from './main.js';
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -18,7 +18,7 @@ import { LocalDataPlane } from './data-plane.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
 import { startPostgres, type Postgres } from './postgres.js';
 import { SdkBridge } from './sdk-bridge.js';
-import { executionStatusChangeEvent, runWorkflow, type LambdaHandler, type WorkflowRun } from './workflow-runner.js';
+import { executionStatusChangeEvent, type EventLog, runWorkflow, type LambdaHandler, type WorkflowRun } from './workflow-runner.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const LAMBDA_MODULES = [
@@ -50,6 +50,8 @@ export class LocalStack {
   private alertQueueUrl = '';
   drKeyArn = '';
   readonly dataPlane?: LocalDataPlane;
+  /** Sees every event of every workflow run (test/local/sfn-endpoint.ts builds execution histories from them). */
+  onWorkflowEvent?: (executionArn: string, event: EventLog) => void;
 
   private constructor(
     readonly moto: Moto,
@@ -169,6 +171,7 @@ export class LocalStack {
       input,
       executionName,
       onLambda: this.dataPlane?.onLambda,
+      onEvent: (arn, event) => this.onWorkflowEvent?.(arn, event),
     });
     if (ALERTING_EXECUTION_STATUSES.includes(run.status)) {
       // What the EventBridge rule does: hand the status-change event to the notifier Lambda.

@@ -14,6 +14,9 @@ P.withResolvers ??= () => {
   return { promise, resolve, reject };
 };
 
+/** An aws-local-stepfunctions execution event (the package does not export the type). */
+export type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+
 export type LambdaHandler = (event: never) => Promise<unknown>;
 
 export interface WorkflowRun {
@@ -45,6 +48,8 @@ export interface RunWorkflowOptions {
   /** Milliseconds every Wait state and Retry pause takes locally. */
   waitMs?: number;
   onLambda?: (functionName: string, input: unknown, output: unknown) => Promise<void> | void;
+  /** Every execution event as it happens (the local Step Functions endpoint turns them into history). */
+  onEvent?: (executionArn: string, event: EventLog) => void;
 }
 
 type StateDef = { Type: string; Resource?: string; Retry?: unknown[]; ItemProcessor?: Machine; Iterator?: Machine; Branches?: Machine[] };
@@ -119,6 +124,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
   const collecting = (async () => {
     for await (const event of execution.eventLogs) {
       if (event.type === 'StateEntered') statesEntered.push(event.state.name);
+      opts.onEvent?.(executionArn, event);
     }
   })();
   const base = { executionArn, stateMachineArn, input: opts.input, startDate, statesEntered };
