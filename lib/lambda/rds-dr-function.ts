@@ -27,7 +27,13 @@ export type RdsDrFunctionName =
   | 'plan-prune'
   | 'delete-snapshot'
   | 'prune-report'
-  | 'rpo-monitor';
+  | 'rpo-monitor'
+  | 'plan-failover'
+  | 'failover-checks'
+  | 'promote-standby'
+  | 'standby-status'
+  | 'cutover-endpoint'
+  | 'incident-report';
 
 /** Where a function that must reach resources inside a VPC runs. */
 export interface VpcPlacement {
