@@ -25,6 +25,7 @@ const LAMBDA_MODULES = [
   'discover-databases', 'snapshot-status', 'copy-snapshot', 'backup-report', 'failure-notifier',
   'plan-verification', 'restore-status', 'verify-restored-database', 'verification-report', 'verification-summary',
   'sweep-verification-instances', 'plan-prune', 'delete-snapshot', 'prune-report', 'rpo-monitor',
+  'plan-failover', 'failover-checks', 'promote-standby', 'standby-status', 'cutover-endpoint', 'incident-report',
 ];
 
 export interface LocalStackOptions {
@@ -32,6 +33,8 @@ export interface LocalStackOptions {
   config: Record<string, unknown>;
   motoEnv?: Record<string, string>;
   withPostgres?: boolean;
+  /** Creates what the config must name but moto generates (e.g. a Route 53 hosted zone id); returns the config to use. */
+  prepare?: (moto: Moto, config: Record<string, unknown>) => Promise<Record<string, unknown>>;
 }
 
 export interface Alert {
@@ -68,7 +71,7 @@ export class LocalStack {
     let pg: Postgres | undefined;
     try {
       pg = options.withPostgres ? await startPostgres() : undefined;
-      const raw = { ...options.config };
+      const raw = options.prepare ? { ...(await options.prepare(moto, { ...options.config })) } : { ...options.config };
       const network = raw.verification ? await LocalStack.provisionVerificationNetwork(moto, String(raw.drRegion), String(raw.appName ?? 'rds-dr')) : undefined;
       if (network) raw.verification = { ...(raw.verification as object), vpcId: network.vpcId, subnetIds: network.subnetIds };
       const stack = new LocalStack(moto, parseConfig(raw, 'local config'), pg);
@@ -158,7 +161,7 @@ export class LocalStack {
    * Runs one workflow's ASL through the local runner in `region`, with its `${Name}FunctionArn`
    * placeholders bound to the local handlers; a failed run goes through the alerting path like in AWS.
    */
-  private async runAslWorkflow(workflow: 'backup' | 'verify' | 'prune', region: string, functions: string[], input: unknown, executionName?: string): Promise<WorkflowRun> {
+  private async runAslWorkflow(workflow: 'backup' | 'verify' | 'prune' | 'failover', region: string, functions: string[], input: unknown, executionName?: string): Promise<WorkflowRun> {
     const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
     const run = await runWorkflow({
       aslPath: resolve(REPO_ROOT, `state-machines/${workflow}.asl.json`),
@@ -194,6 +197,12 @@ export class LocalStack {
   /** Runs the prune workflow once, in the primary region (as deployed). */
   runPrune(input: unknown, executionName?: string): Promise<WorkflowRun> {
     return this.runAslWorkflow('prune', this.config.primaryRegion, ['plan-prune', 'delete-snapshot', 'prune-report'], input, executionName);
+  }
+
+  /** Runs the failover workflow once, in the DR region (as deployed: the primary region may be down). */
+  runFailover(input: unknown, executionName?: string): Promise<WorkflowRun> {
+    const functions = ['plan-failover', 'failover-checks', 'promote-standby', 'standby-status', 'cutover-endpoint', 'incident-report'];
+    return this.runAslWorkflow('failover', this.config.drRegion, functions, input, executionName);
   }
 
   /** The verification reports a drill execution wrote to the reports bucket. */

@@ -1,0 +1,51 @@
+// What the failover needs to know about a standby and the primary, and the writes it makes,
+// behind a small gateway (RDS + CloudWatch in AWS: aws-standby-gateway.ts).
+
+export interface InstanceFacts {
+  id: string;
+  arn: string;
+  status: string;
+  /** Set while the instance is a read replica (identifier or ARN of its source). */
+  replicaSource?: string;
+  endpoint?: string;
+}
+
+export interface ClusterFacts {
+  id: string;
+  arn: string;
+  status: string;
+  /** The cluster (writer) endpoint. */
+  endpoint?: string;
+}
+
+export interface GlobalClusterFacts {
+  id: string;
+  status: string;
+  members: { clusterArn: string; isWriter: boolean }[];
+}
+
+export type PrimaryState = { reachable: true; status: string } | { reachable: false; error: string };
+
+export interface StandbyGateway {
+  describeInstance(region: string, id: string): Promise<InstanceFacts | undefined>;
+  describeCluster(region: string, id: string): Promise<ClusterFacts | undefined>;
+  describeGlobalCluster(region: string, id: string): Promise<GlobalClusterFacts | undefined>;
+  /** Newest datapoint of the lag metric in `region` within the last `windowMinutes`, in seconds; undefined without datapoints. */
+  replicaLagSeconds(region: string, metric: LagMetric, windowMinutes: number): Promise<number | undefined>;
+  /** The primary's state, through a client that gives up fast; never throws. */
+  primaryState(region: string, kind: 'instance' | 'cluster', id: string): Promise<PrimaryState>;
+  promoteReadReplica(region: string, id: string): Promise<void>;
+  switchoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void>;
+  failoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void>;
+}
+
+/** ReplicaLag (seconds, per replica instance) or AuroraGlobalDBReplicationLag (milliseconds, per secondary cluster). */
+export type LagMetric =
+  | { name: 'ReplicaLag'; dimension: { Name: 'DBInstanceIdentifier'; Value: string }; unit: 'Seconds' }
+  | { name: 'AuroraGlobalDBReplicationLag'; dimension: { Name: 'DBClusterIdentifier'; Value: string }; unit: 'Milliseconds' };
+
+export function lagMetricFor(standby: { type: 'replica' | 'global'; id: string }): LagMetric {
+  return standby.type === 'replica'
+    ? { name: 'ReplicaLag', dimension: { Name: 'DBInstanceIdentifier', Value: standby.id }, unit: 'Seconds' }
+    : { name: 'AuroraGlobalDBReplicationLag', dimension: { Name: 'DBClusterIdentifier', Value: standby.id }, unit: 'Milliseconds' };
+}
