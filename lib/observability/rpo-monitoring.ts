@@ -21,6 +21,8 @@ import { reportsBucketName } from '../verify/reports-bucket.js';
 import { hasRestoreDrills } from '../verify/restore-drills.js';
 
 export const warningTopicName = (config: RdsDrConfig): string => `${config.appName}-warnings`;
+/** Alias of the warning topic's key: DR-region publishers (incident notices) are granted the key by it. */
+export const warningKeyAliasName = (config: RdsDrConfig): string => `alias/${config.appName}/warnings`;
 
 export { strictestObjectives, type Objectives } from '../config/objectives.js';
 
@@ -103,6 +105,7 @@ export class RpoMonitoring extends Construct {
     const warningKey = new kms.Key(this, 'WarningTopicKey', {
       description: `${appName}: encrypts the rds-dr warning topic`,
       enableKeyRotation: true,
+      alias: warningKeyAliasName(config),
     });
     this.warningTopic = new sns.Topic(this, 'WarningTopic', {
       topicName: warningTopicName(config),

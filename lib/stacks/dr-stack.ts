@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { RdsDrConfig } from '../config/schema.js';
 import { DrSnapshotKey } from '../dr/dr-snapshot-key.js';
+import { FailoverWorkflow, hasFailover } from '../incident/failover-workflow.js';
 import { ReportsBucket } from '../verify/reports-bucket.js';
 import { hasRestoreDrills, RestoreDrills } from '../verify/restore-drills.js';
 
@@ -20,6 +21,8 @@ export class DrStack extends Stack {
   readonly snapshotKey?: DrSnapshotKey;
   readonly reports: ReportsBucket;
   readonly restoreDrills?: RestoreDrills;
+  /** The failover workflow, when some database has a standby (incident.databases.<db>.standby). */
+  readonly failover?: FailoverWorkflow;
 
   constructor(scope: Construct, id: string, props: DrStackProps) {
     super(scope, id, props);
@@ -37,5 +40,6 @@ export class DrStack extends Stack {
         reports: this.reports,
       });
     }
+    if (hasFailover(config)) this.failover = new FailoverWorkflow(this, 'Failover', { config, reports: this.reports });
   }
 }
