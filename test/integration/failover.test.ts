@@ -15,6 +15,7 @@ import { StopDBInstanceCommand, StartDBInstanceCommand } from '@aws-sdk/client-r
 import { createPostgresInstance } from '../local/fleet.js';
 import { LocalStack } from '../local/local-stack.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig, type Moto } from '../local/moto.js';
+import { holdDatabaseStatus } from '../local/faults.js';
 import { freePort } from '../local/processes.js';
 import { DR, localConfig, PRIMARY } from './fixtures.js';
 
@@ -69,7 +70,7 @@ async function createZone(moto: Moto): Promise<string> {
 }
 
 const endpointOf = (db: string) => ({ route53: { hostedZoneId: 'ZPLACEHOLDER', recordName: `${db}.${ZONE_NAME}`, ttl: 30 }, ssmParameter: `/app/${db}/writer` });
-const DBS = ['orders', 'drill', 'laggy', 'outage'];
+const DBS = ['orders', 'drill', 'laggy', 'outage', 'slow'];
 
 describe('failover workflow on the local AWS', () => {
   let aws: LocalStack;
@@ -238,8 +239,14 @@ describe('failover workflow on the local AWS', () => {
     expect(blocked.error).toBe('rds-dr.PreCheckFailed');
     expect(blocked.cause).toMatch(/pre-check replica-lag failed: lag 900 s exceeds the limit of 60 s.*rerun with force: true to accept data loss/);
     expect(await worldState()).toEqual(before);
+    expect(blocked.statesEntered).toEqual(['PlanFailover', 'RunPreChecks', 'ReportFailure', 'FailoverFailed']);
     const alerts = await aws.receiveAlerts();
     expect(alerts.map((a) => a.message).join('\n')).toMatch(/replica-lag/);
+    // The failed run still leaves its timeline, ending in the failure.
+    const rep = await report(blocked.executionArn);
+    expect(rep?.body.outcome).toBe('failed');
+    expect(rep?.body.steps.map((s: { name: string }) => s.name)).toEqual(['plan', 'failed', 'report']);
+    expect(rep?.body.failure).toMatchObject({ error: 'rds-dr.PreCheckFailed', cause: expect.stringMatching(/^failover of laggy stopped before any change: pre-check replica-lag failed/) });
 
     const forced = await aws.runFailover({ db: 'laggy', reason: `${REASON}, accepting 15 min loss`, force: true }, 'laggy-2');
     expect(forced.status).toBe('SUCCEEDED');
@@ -282,6 +289,33 @@ describe('failover workflow on the local AWS', () => {
     expect(await parameter(DR, 'outage')).toBe(host);
     expect(await cname('outage')).toBe(host);
     expect(await parameter(PRIMARY, 'outage')).not.toBe(host);
+  });
+
+  it('waits (Wait -> Describe -> Choice) while the promoted instance is still modifying, then cuts over', async () => {
+    await replicaLag('slow', 0);
+    let release: (() => void) | undefined;
+    let polls = 0;
+    const undoPromote = aws.wrapLambda('promote-standby', (original) => async (event) => {
+      const out = await original(event);
+      release = holdDatabaseStatus(incidentClients.rds(DR), 'slow-replica', 'modifying');
+      return out;
+    });
+    const undoStatus = aws.wrapLambda('standby-status', (original) => async (event) => {
+      if (++polls === 3) release?.();
+      return original(event);
+    });
+    try {
+      const run = await aws.runFailover({ db: 'slow', reason: REASON }, 'slow-1');
+      expect(run.status).toBe('SUCCEEDED');
+      expect(polls).toBe(3);
+      expect(run.statesEntered.filter((s) => s === 'WaitForPromotion')).toHaveLength(2);
+      const host = (await describeInstance(DR, 'slow-replica')).Endpoint?.Address;
+      expect(await parameter(DR, 'slow')).toBe(host);
+    } finally {
+      undoPromote();
+      undoStatus();
+      release?.();
+    }
   });
 
   describe('bad input fails in the first state, changes nothing and the alert names the field', () => {

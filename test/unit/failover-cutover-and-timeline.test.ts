@@ -106,4 +106,23 @@ describe('timeline', () => {
     expect(result.totalSeconds).toBe(60);
     expect(JSON.parse(stored[0]).steps.map((s: { name: string }) => s.name)).toEqual(['plan', 'report']);
   });
+  it('a failed run is reported with a failed step and its message, and no notice (the failure alert covers it)', async () => {
+    let notified = 0;
+    const stored: string[] = [];
+    const result = await runIncidentReport(
+      {
+        workflow: 'failover', db: 'orders', executionArn: 'arn:aws:states:us-west-2:1:execution:sm:run-2', executionStartTime: t0.toISOString(),
+        steps: { plan: { step: timelineStep('plan', at(1), at(2), 'done', 'p') } },
+        failure: { Error: 'rds-dr.PreCheckFailed', Cause: JSON.stringify({ errorType: 'rds-dr.PreCheckFailed', errorMessage: 'pre-check replica-lag failed' }) },
+      },
+      { store: async (key, body) => (stored.push(body), `s3://b/${key}`), notify: async () => void notified++ },
+      () => at(10),
+    );
+    expect(notified).toBe(0);
+    expect(result.notice.published).toBe(false);
+    const body = JSON.parse(stored[0]);
+    expect(body.outcome).toBe('failed');
+    expect(body.failure).toEqual({ error: 'rds-dr.PreCheckFailed', cause: 'pre-check replica-lag failed' });
+    expect(body.steps.map((s: { name: string; outcome: string }) => `${s.name}:${s.outcome}`)).toEqual(['plan:done', 'failed:failed', 'report:done']);
+  });
 });

@@ -18,6 +18,11 @@ export interface IncidentReportEvent {
   steps: unknown;
   /** Extra facts to keep in the JSON report (e.g. the failover plan). */
   details?: unknown;
+  /**
+   * Set when reporting a failed run (a Catch's error output {Error, Cause}): the timeline ends with a
+   * "failed" step and no notice is published (the execution-failure alert covers it).
+   */
+  failure?: { Error?: string; Cause?: string };
 }
 
 export interface IncidentReportSinks {
@@ -40,6 +45,8 @@ export async function runIncidentReport(event: IncidentReportEvent, sinks: Incid
   }
   if (!/^[a-z][a-z0-9-]*$/.test(event.workflow)) throw new InvalidInputError(`report.workflow: "${event.workflow}" must be lowercase letters, digits, hyphens`);
   const steps = collectSteps(event.steps);
+  const failure = event.failure ? { error: event.failure.Error ?? 'unknown', cause: causeMessage(event.failure.Cause) } : undefined;
+  if (failure) steps.push(timelineStep('failed', startedAt, startedAt, 'failed', `${failure.error}: ${failure.cause}`));
   const base = {
     workflow: event.workflow,
     db: event.db,
@@ -51,19 +58,40 @@ export async function runIncidentReport(event: IncidentReportEvent, sinks: Incid
   // The report's own step ends when the report is written; it is part of the measured total.
   const provisional = buildTimeline({ ...base, steps: [...steps, timelineStep('report', startedAt, now(), event.dryRun ? 'would-do' : 'done', 'timeline report and notice')] }, now());
   const key = timelineReportKey(provisional);
-  const timeline: IncidentTimeline & { details?: unknown; reportedAt: string } = { ...provisional, details: event.details, reportedAt: now().toISOString() };
+  const timeline: IncidentTimeline & { outcome: 'succeeded' | 'failed'; failure?: typeof failure; details?: unknown; reportedAt: string } = {
+    ...provisional,
+    outcome: failure ? 'failed' : 'succeeded',
+    failure,
+    details: event.details,
+    reportedAt: now().toISOString(),
+  };
   const reportLocation = await sinks.store(key, JSON.stringify(timeline, null, 2));
   const { subject, message } = formatTimelineNotice(timeline, reportLocation);
   let notice: IncidentReportResult['notice'];
-  try {
-    await sinks.notify(subject, message);
-    notice = { published: true };
-  } catch (err) {
-    // The notice goes to the primary region, which may be the one that is down; the report is kept.
-    notice = { published: false, error: `${(err as Error).name}: ${(err as Error).message}` };
+  if (failure) {
+    notice = { published: false, error: 'not sent for a failed run: the execution-failure alert reports it' };
+  } else {
+    try {
+      await sinks.notify(subject, message);
+      notice = { published: true };
+    } catch (err) {
+      // The notice goes to the primary region, which may be the one that is down; the report is kept.
+      notice = { published: false, error: `${(err as Error).name}: ${(err as Error).message}` };
+    }
   }
   const step = timelineStep('report', startedAt, now(), 'done', `report ${reportLocation}; notice ${notice.published ? 'published' : `not published (${notice.error})`}`);
   return { step, reportLocation, totalSeconds: timeline.totalSeconds, notice };
+}
+
+/** A Lambda error's Cause is the runtime's JSON {errorType, errorMessage}; keep the message. */
+function causeMessage(cause: string | undefined): string {
+  if (!cause) return '(no cause)';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    return typeof parsed.errorMessage === 'string' ? parsed.errorMessage : cause;
+  } catch {
+    return cause;
+  }
 }
 
 /** The warnings topic (`<app>-warnings`, primary region) that receives success notices. */
