@@ -33,7 +33,3 @@ export const incidentClients = {
   route53: () => cached('route53', () => new Route53Client({ region: 'us-east-1', ...HEALTHY_REGION_CLIENT })),
 };
 
-/** Every client created so far for `region` (tests use this to make a region unreachable). */
-export function createdClientsFor(region: string): { middlewareStack: RDSClient['middlewareStack'] }[] {
-  return [...cache.entries()].filter(([k]) => k.split(':')[1] === region).map(([, c]) => c as RDSClient);
-}
