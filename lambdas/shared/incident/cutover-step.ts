@@ -1,7 +1,7 @@
 // The cutover step (lambdas/cutover-endpoint) as a function of its input, settings and gateway.
 import { InvalidInputError } from '../errors.js';
 import type { RuntimeSettings } from '../settings.js';
-import { executeCutover, planCutover, summarizeCutover, type CutoverOutcome, type EndpointGateway } from './endpoint-cutover.js';
+import { describeAction, executeCutover, planCutover, summarizeCutover, type CutoverOutcome, type EndpointGateway } from './endpoint-cutover.js';
 import { timelineStep, type StepResult } from './timeline.js';
 
 /**
@@ -15,15 +15,22 @@ export interface CutoverEvent {
   endpoint: string;
   /** Only read the current values and report what would change. */
   dryRun?: boolean;
-  /** For the logs. */
+  /** For the logs: who (reason + execution id) changed the endpoint, and why. */
   executionArn?: string;
+  reason?: string;
 }
 
 export interface CutoverResult extends StepResult {
   outcomes: CutoverOutcome[];
 }
 
-export async function runCutover(event: CutoverEvent, settings: RuntimeSettings, gateway: EndpointGateway, now: () => Date): Promise<CutoverResult> {
+export async function runCutover(
+  event: CutoverEvent,
+  settings: RuntimeSettings,
+  gateway: EndpointGateway,
+  now: () => Date,
+  audit: (entry: { who: { reason?: string; executionArn?: string }; what: string; why?: string }) => void = () => undefined,
+): Promise<CutoverResult> {
   const startedAt = now();
   if (typeof event?.db !== 'string' || !event.db) throw new InvalidInputError('cutover.db: must be a database identifier');
   if (typeof event.endpoint !== 'string' || !event.endpoint) throw new InvalidInputError('cutover.endpoint: must be the new writer host name');
@@ -33,6 +40,9 @@ export async function runCutover(event: CutoverEvent, settings: RuntimeSettings,
     return { step: timelineStep('cutover', startedAt, now(), 'skipped', `no incident.databases.${event.db}.endpoint configured; nothing repointed`), outcomes: [] };
   }
   const actions = planCutover({ db: event.db, endpoint: event.endpoint, targets, primaryRegion: settings.primaryRegion, drRegion: settings.drRegion });
+  if (!dryRun) {
+    audit({ who: { reason: event.reason, executionArn: event.executionArn }, what: `repoint ${event.db}'s writer endpoint: ${actions.map(describeAction).join('; ')}`, why: event.reason });
+  }
   const outcomes = await executeCutover(actions, gateway, dryRun);
   const changed = outcomes.some((o) => o.outcome === 'updated');
   const outcome = dryRun ? 'would-do' : changed ? 'done' : 'already-done';
