@@ -1,5 +1,9 @@
 // `rds-dr verify|failover|restore` end to end: the CLI's real SDK adapter talks to a local Step
 // Functions endpoint whose executions are the ASL workflows run by the local runner against moto.
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateDBInstanceReadReplicaCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../bin/cli/main.js';
 import { createPostgresInstance } from '../local/fleet.js';
 import { LocalStack } from '../local/local-stack.js';
-import { LOCAL_ACCOUNT_ID } from '../local/moto.js';
+import { LOCAL_ACCOUNT_ID, motoClientConfig } from '../local/moto.js';
 import { LocalSfnEndpoint } from '../local/sfn-endpoint.js';
-import { DR, localConfig } from './fixtures.js';
+import { DR, localConfig, PRIMARY } from './fixtures.js';
 
 const GOLD = { 'rds-dr:policy': 'gold' };
 
@@ -19,6 +23,7 @@ describe('rds-dr CLI against the local AWS', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rdsdr-cli-'));
   const configPath = join(dir, 'config.json');
 
+  const ssm = (region: string) => new SSMClient(motoClientConfig(aws.moto, region));
   const cli = async (...argv: string[]) => {
     const lines: string[] = [];
     const code = await main([...argv, '-c', configPath, '--endpoint', sfnDr.endpoint], { write: (l) => lines.push(l), pollMs: 20 });
@@ -27,6 +32,7 @@ describe('rds-dr CLI against the local AWS', () => {
 
   beforeAll(async () => {
     const config = localConfig({
+      incident: { databases: { orders: { standby: { replicaInstance: 'orders-replica' }, maxReplicaLagSeconds: 60, endpoint: { ssmParameter: '/app/orders/writer' } } } },
       verification: { vpcId: 'vpc-00000000', subnetIds: ['subnet-00000000', 'subnet-00000001'] },
       policies: {
         gold: {
@@ -46,8 +52,19 @@ describe('rds-dr CLI against the local AWS', () => {
     aws.dataPlane!.attach('instance', 'orders', 'orders');
     expect((await aws.runBackup({ policy: 'gold', scheduledTime: '2026-11-22T02:00:00Z' })).status).toBe('SUCCEEDED');
 
+    // The standby for the failover dry run: a cross-region replica, its lag, the writer parameter, the notice topic.
+    const primaryArn = (await aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders' }))).DBInstances?.[0]?.DBInstanceArn;
+    await aws.rdsDr.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'orders-replica', SourceDBInstanceIdentifier: primaryArn }));
+    await new CloudWatchClient(motoClientConfig(aws.moto, DR)).send(new PutMetricDataCommand({
+      Namespace: 'AWS/RDS',
+      MetricData: [{ MetricName: 'ReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'orders-replica' }], Value: 3, Unit: 'Seconds', Timestamp: new Date() }],
+    }));
+    for (const region of [PRIMARY, DR]) await ssm(region).send(new PutParameterCommand({ Name: '/app/orders/writer', Value: 'orders.primary.example', Type: 'String', Overwrite: true }));
+    await new SNSClient(motoClientConfig(aws.moto, PRIMARY)).send(new CreateTopicCommand({ Name: 'rds-dr-warnings' }));
+
     sfnDr = new LocalSfnEndpoint(DR, LOCAL_ACCOUNT_ID);
     sfnDr.register('rds-dr-verify', (input, name) => aws.runVerify(input, name));
+    sfnDr.register('rds-dr-failover', (input, name) => aws.runFailover(input, name));
     aws.onWorkflowEvent = sfnDr.onEvent;
     await sfnDr.start();
   });
@@ -80,10 +97,24 @@ describe('rds-dr CLI against the local AWS', () => {
     expect(code).toBe(1);
   });
 
+  it('failover --dry-run: runs in the DR region, prints the pre-checks and the would-do steps, changes nothing', async () => {
+    const { code, out } = await cli('failover', 'orders', '--reason', 'game day INC-0', '--dry-run', '--name', 'cli-failover-dry');
+    expect(out).toContain(`starting rds-dr-failover in ${DR} with input {"db":"orders","reason":"game day INC-0","dryRun":true,"force":false}`);
+    const states = [...out.matchAll(/▶ (\w+)/g)].map((m) => m[1]);
+    expect(states[0]).toBe('PlanFailover');
+    expect(states).toEqual(expect.arrayContaining(['RunPreChecks', 'PromoteStandby', 'CutoverEndpoint', 'ReportTimeline']));
+    expect(out).toMatch(/would PromoteReadReplica orders-replica in us-west-2/);
+    expect(code).toBe(0);
+    const replica = (await aws.rdsDr.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-replica' }))).DBInstances?.[0];
+    expect(replica?.ReadReplicaSourceDBInstanceIdentifier).toMatch(/orders$/);
+    for (const region of [PRIMARY, DR]) expect((await ssm(region).send(new GetParameterCommand({ Name: '/app/orders/writer' }))).Parameter?.Value).toBe('orders.primary.example');
+  });
+
   it('usage errors exit 2 without starting anything; an undeployed workflow is named', async () => {
     expect((await cli('verify')).code).toBe(2);
-    const missing = await cli('failover', 'orders', '--reason', 'drill');
-    expect(missing.out).toContain(`no state machine "rds-dr-failover" in ${DR}`);
+    expect((await cli('failover', 'orders')).out).toMatch(/--reason is required/);
+    const missing = await cli('restore', 'orders', '--time', 'latest', '--target', 'orders-pitr');
+    expect(missing.out).toContain(`no state machine "rds-dr-pitr-restore" in ${PRIMARY}`);
     expect(missing.code).toBe(2);
   });
 });
