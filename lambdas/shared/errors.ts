@@ -1,7 +1,8 @@
 // Errors a workflow can match by name in Retry/Catch and that an alert can quote verbatim.
 // Step Functions uses a Lambda error's `name` as the state's Error.
 
-abstract class NamedError extends Error {
+/** Base of every rds-dr error: `name` is the Error a Step Functions Retry/Catch matches. */
+export abstract class NamedError extends Error {
   abstract readonly errorName: string;
   constructor(message: string) {
     super(message);

@@ -1,12 +1,9 @@
 // Named errors of the incident workflows (failover, restore): Step Functions uses the Lambda
 // error's name as the state's Error, and the failure alert quotes name and message.
 
-abstract class IncidentError extends Error {
-  abstract readonly errorName: string;
-  override get name(): string {
-    return this.errorName;
-  }
-}
+import { NamedError } from '../errors.js';
+
+abstract class IncidentError extends NamedError {}
 
 /** A pre-check failed; the message names the check and what to do. Nothing was changed. */
 export class PreCheckFailedError extends IncidentError {
