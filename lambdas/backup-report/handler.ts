@@ -7,10 +7,12 @@ export interface BackupReportEvent {
   executionArn: string;
   missing: MissingDatabase[];
   results: DatabaseResult[];
+  /** PITR readiness of the run's databases (check-pitr-readiness), or the check's own error; reported, never a failure. */
+  pitr?: unknown;
 }
 
 /** Last step of the backup workflow: one verdict, one log line per database. */
-export async function handler(event: BackupReportEvent): Promise<BackupReport> {
+export async function handler(event: BackupReportEvent): Promise<BackupReport & { pitr?: unknown }> {
   withLogKeys({ executionArn: event.executionArn });
   const report = summarizeBackup(event);
   for (const ok of report.succeeded) {
@@ -20,5 +22,5 @@ export async function handler(event: BackupReportEvent): Promise<BackupReport> {
     logger.error('database backup failed', { db: bad.db, error: bad.error, cause: bad.cause });
   }
   logger.info('backup run finished', { policy: report.policy, slot: report.slot, failedCount: report.failedCount });
-  return report;
+  return event.pitr === undefined ? report : { ...report, pitr: event.pitr };
 }

@@ -25,7 +25,7 @@ export interface ExecutionStatusEvent {
 export interface Alert {
   subject: string;
   message: string;
-  severity: 'critical';
+  severity: 'critical' | 'warning';
 }
 
 const iso = (ms: number | null | undefined) => (typeof ms === 'number' ? new Date(ms).toISOString() : 'unknown');
@@ -64,6 +64,7 @@ export function formatFailureAlert(event: ExecutionStatusEvent, appName: string)
     `Console:   ${executionConsoleUrl(event.region, d.executionArn)}`,
     '',
     'Next: open the execution in the console, find the red state, and follow the README section "When an alert fires".',
+    `Runbook: docs/ALARMS.md#workflow-failure ("Workflow failed"); incidents: docs/RUNBOOK.md.`,
   ].join('\n');
   return { subject, message, severity: 'critical' };
 }

@@ -7,10 +7,11 @@ import { RdsDrillFleet } from './rds-drill-fleet.js';
 import { z } from 'zod';
 
 const settings = readSettings();
-const env = z.object({ ALERT_TOPIC_ARN: z.string().startsWith('arn:'), APP_NAME: z.string().default('rds-dr') }).parse(process.env);
+// A cleaned leftover is a WARNING (nothing is at risk any more): the `<app>-warnings` topic, not the one that pages.
+const env = z.object({ WARNING_TOPIC_ARN: z.string().startsWith('arn:'), APP_NAME: z.string().default('rds-dr') }).parse(process.env);
 const region = settings.verification?.region ?? settings.drRegion;
 const fleet = new RdsDrillFleet(rdsClient(region));
-const alerts = new SnsAlertPublisher(env.ALERT_TOPIC_ARN);
+const alerts = new SnsAlertPublisher(env.WARNING_TOPIC_ARN);
 
 export interface SweepResult {
   deleted: string[];
@@ -37,7 +38,7 @@ export async function handler(event: { id?: string } = {}): Promise<SweepResult>
   }
   if (deleted.length || failed.length) {
     await alerts.publish({
-      severity: 'critical',
+      severity: 'warning',
       subject: `[${env.APP_NAME}] sweeper removed ${deleted.length} leftover drill instance(s)${failed.length ? `, ${failed.length} failed` : ''}`.slice(0, 99),
       message: [
         `${env.APP_NAME}: the hourly sweeper in ${region} found throwaway restore-drill resources past their expiry.`,
@@ -45,6 +46,9 @@ export async function handler(event: { id?: string } = {}): Promise<SweepResult>
         '',
         ...deleted.map((d) => `deleted: ${d}`),
         ...failed.map((f) => `NOT deleted: ${f.id}: ${f.error} (will retry next hour)`),
+        '',
+        `Console:  https://${region}.console.aws.amazon.com/rds/home?region=${region}#databases:`,
+        `Runbook:  docs/ALARMS.md#sweeper-leftover ("Sweeper removed a leftover drill instance")`,
       ].join('\n'),
     });
   }

@@ -1,15 +1,17 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../config/schema.js';
 import { createRdsDrFunction } from '../lambda/rds-dr-function.js';
+import { warningTopicArn } from '../observability/alerting.js';
 
-/** The four Lambdas the backup state machine calls (see state-machines/backup.asl.json). */
+/** The Lambdas the backup state machine calls (see state-machines/backup.asl.json). */
 export class BackupFunctions extends Construct {
   readonly discoverDatabases: NodejsFunction;
   readonly snapshotStatus: NodejsFunction;
   readonly copySnapshot: NodejsFunction;
   readonly backupReport: NodejsFunction;
+  readonly checkPitrReadiness: NodejsFunction;
 
   constructor(scope: Construct, id: string, config: RdsDrConfig) {
     super(scope, id);
@@ -35,9 +37,17 @@ export class BackupFunctions extends Construct {
       config,
       description: 'rds-dr: summarises a backup run and decides whether it failed',
     });
+    this.checkPitrReadiness = createRdsDrFunction(this, 'CheckPitrReadiness', {
+      name: 'check-pitr-readiness',
+      config,
+      description: 'rds-dr: checks automated-backup retention and DR replication (PITR readiness) of the databases a backup run protects',
+      // One database at a time, two regions each.
+      timeout: Duration.minutes(5),
+      environment: { WARNING_TOPIC_ARN: warningTopicArn(config, Stack.of(this).account) },
+    });
   }
 
   get all(): NodejsFunction[] {
-    return [this.discoverDatabases, this.snapshotStatus, this.copySnapshot, this.backupReport];
+    return [this.discoverDatabases, this.snapshotStatus, this.copySnapshot, this.backupReport, this.checkPitrReadiness];
   }
 }

@@ -28,6 +28,7 @@ export class BackupStateMachine extends Construct {
         SnapshotStatusFunctionArn: functions.snapshotStatus.functionArn,
         CopySnapshotFunctionArn: functions.copySnapshot.functionArn,
         BackupReportFunctionArn: functions.backupReport.functionArn,
+        CheckPitrReadinessFunctionArn: functions.checkPitrReadiness.functionArn,
       },
     });
   }

@@ -98,9 +98,20 @@ const alertsSchema = z
     pagerDutyUrl: z
       .url({ protocol: /^https$/, error: 'must be an https:// URL (the PagerDuty Events API v2 / CloudWatch integration URL)' })
       .optional(),
+    /**
+     * Recommended instead of pagerDutyUrl: the name of an SSM String parameter holding the PagerDuty
+     * integration URL, resolved by CloudFormation at deploy time, so the URL is in no config file or template.
+     */
+    pagerDutyUrlParameter: z
+      .string()
+      .regex(/^\/?[a-zA-Z0-9_.\-/]{1,1011}$/, { error: 'must be an SSM parameter name such as /rds-dr/pagerduty-url (letters, digits, _ . - /)' })
+      .optional(),
   })
-  .refine((a) => a.emails.length > 0 || a.pagerDutyUrl !== undefined, {
-    error: 'no alert destination: set at least one email or pagerDutyUrl',
+  .refine((a) => !(a.pagerDutyUrl !== undefined && a.pagerDutyUrlParameter !== undefined), {
+    error: 'set pagerDutyUrl or pagerDutyUrlParameter, not both (prefer pagerDutyUrlParameter: the URL is a credential)',
+  })
+  .refine((a) => a.emails.length > 0 || a.pagerDutyUrl !== undefined || a.pagerDutyUrlParameter !== undefined, {
+    error: 'no alert destination: set at least one email, pagerDutyUrlParameter or pagerDutyUrl',
   });
 
 export const configSchema = z

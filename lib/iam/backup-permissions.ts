@@ -6,6 +6,7 @@ import type { BackupFunctions } from '../backup/backup-functions.js';
 import { drKeyAliasName } from '../config/runtime-settings.js';
 import type { RdsDrConfig } from '../config/schema.js';
 import { kmsKeyArn, rdsArn, SNAPSHOT_PREFIX } from './arns.js';
+import { grantPitrReadiness } from './pitr-readiness-permissions.js';
 
 export interface BackupPermissionsProps {
   readonly config: RdsDrConfig;
@@ -70,6 +71,9 @@ export class BackupPermissions extends Construct {
 
     // --- copy-snapshot: encrypted cross-region copy issued to the DR region with SourceRegion. ---
     grantWithReasons(functions.copySnapshot, copySnapshotStatements(this, config), WILDCARD_REASONS);
+
+    // --- check-pitr-readiness: read-only, plus the scoped replication start where pitr.enforce asks. ---
+    grantPitrReadiness(this, functions.checkPitrReadiness, config);
   }
 }
 

@@ -33,7 +33,9 @@ export type RdsDrFunctionName =
   | 'promote-standby'
   | 'standby-status'
   | 'cutover-endpoint'
-  | 'incident-report';
+  | 'incident-report'
+  | 'rds-event-notifier'
+  | 'check-pitr-readiness';
 
 /** Where a function that must reach resources inside a VPC runs. */
 export interface VpcPlacement {

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../config/schema.js';
@@ -17,6 +18,16 @@ import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/failure-notifier/form
 // Deterministic names, so the DR stack can publish to the topic without a cross-region reference.
 export const alertTopicName = (config: RdsDrConfig): string => `${config.appName}-alerts`;
 export const alertKeyAliasName = (config: RdsDrConfig): string => `alias/${config.appName}/alerts`;
+
+/** The warning topic (email only; created by RpoMonitoring in the primary stack). */
+export const warningTopicName = (config: RdsDrConfig): string => `${config.appName}-warnings`;
+/** Alias of the warning topic's key: DR-region publishers are granted the key by it. */
+export const warningKeyAliasName = (config: RdsDrConfig): string => `alias/${config.appName}/warnings`;
+
+/** ARN of the primary-region warning topic, built from its fixed name. */
+export function warningTopicArn(config: RdsDrConfig, account: string): string {
+  return `arn:aws:sns:${config.primaryRegion}:${account}:${warningTopicName(config)}`;
+}
 
 /** ARN of the primary-region alert topic, built from its fixed name. */
 export function alertTopicArn(config: RdsDrConfig, account: string): string {
@@ -51,9 +62,14 @@ export class Alerting extends Construct {
     for (const email of config.alerts.emails) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     }
-    if (config.alerts.pagerDutyUrl) {
+    // The PagerDuty URL is a credential: preferably read from an SSM String parameter by CloudFormation at
+    // deploy time ({{resolve:ssm:…}}), so it appears in no config file, template or synth output.
+    const pagerDutyUrl = config.alerts.pagerDutyUrlParameter
+      ? ssm.StringParameter.valueForStringParameter(this, config.alerts.pagerDutyUrlParameter)
+      : config.alerts.pagerDutyUrl;
+    if (pagerDutyUrl) {
       this.topic.addSubscription(
-        new subscriptions.UrlSubscription(config.alerts.pagerDutyUrl, {
+        new subscriptions.UrlSubscription(pagerDutyUrl, {
           protocol: sns.SubscriptionProtocol.HTTPS,
           // PagerDuty's CloudWatch/SNS integration expects the SNS envelope.
           rawMessageDelivery: false,

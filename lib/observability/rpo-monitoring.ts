@@ -20,16 +20,27 @@ import { createDeadLetterQueue } from '../shared/dead-letter-queue.js';
 import { reportsBucketName } from '../verify/reports-bucket.js';
 import { hasRestoreDrills } from '../verify/restore-drills.js';
 
-export const warningTopicName = (config: RdsDrConfig): string => `${config.appName}-warnings`;
-/** Alias of the warning topic's key: DR-region publishers (incident notices) are granted the key by it. */
-export const warningKeyAliasName = (config: RdsDrConfig): string => `alias/${config.appName}/warnings`;
+import { warningKeyAliasName, warningTopicName } from './alerting.js';
+
+export { warningKeyAliasName, warningTopicName } from './alerting.js';
 
 export { strictestObjectives, type Objectives } from '../config/objectives.js';
 
 /** Share of the DR RPO at which a lagging copy warns, before the DR RPO alarm pages. */
 export const COPY_LAG_WARN_SHARE = 0.8;
 
-const RUNBOOK = 'Runbook: README "When an alert fires".';
+/** Runbook sections (docs/ALARMS.md anchors), one per alarm. */
+export const ALARM_SECTIONS: Record<string, string> = {
+  RpoPrimaryBreached: 'rpo-primary-breached',
+  RpoDrBreached: 'rpo-dr-breached',
+  VerificationFailed: 'verification-failed',
+  VerificationStale: 'verification-stale',
+  RtoExceeded: 'rto-exceeded',
+  SnapshotQuotaHigh: 'snapshot-quota-high',
+  CopyLagHigh: 'copy-lag-high',
+};
+const runbook = (name: string) => `Runbook: docs/ALARMS.md#${ALARM_SECTIONS[name]} (see also README "When an alert fires").`;
+const dashboardUrl = (region: string, appName: string) => `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${appName}`;
 
 export interface RpoMonitoringProps {
   readonly config: RdsDrConfig;
@@ -125,7 +136,8 @@ export class RpoMonitoring extends Construct {
     const alarm = (name: string, spec: AlarmSpec, severity: 'critical' | 'warning') => {
       const a = new cloudwatch.Alarm(this, name, {
         alarmName: `${appName}-${name}`,
-        alarmDescription: `${severity.toUpperCase()}: ${spec.description} ${RUNBOOK}`,
+        // SNS carries the alarm's current value (NewStateReason) next to this text: what broke, the objective, where to look.
+        alarmDescription: `${severity.toUpperCase()}: ${spec.description} Dashboard: ${dashboardUrl(primary, appName)} ${runbook(name)}`,
         metric: new cloudwatch.MathExpression({ expression: spec.query, usingMetrics: {}, period: spec.period ?? monitorPeriod, label: name }),
         threshold: spec.threshold,
         comparisonOperator: spec.comparison,

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { RdsDrConfig } from '../config/schema.js';
 import { DrSnapshotKey } from '../dr/dr-snapshot-key.js';
 import { FailoverWorkflow, hasFailover } from '../incident/failover-workflow.js';
+import { RdsEventAlerts } from '../observability/rds-event-alerts.js';
 import { ReportsBucket } from '../verify/reports-bucket.js';
 import { hasRestoreDrills, RestoreDrills } from '../verify/restore-drills.js';
 
@@ -40,6 +41,8 @@ export class DrStack extends Stack {
         reports: this.reports,
       });
     }
+    // Copies land here: their RDS failure events page through the primary alert topic (cross-region).
+    new RdsEventAlerts(this, 'RdsEventAlerts', { config });
     if (hasFailover(config)) this.failover = new FailoverWorkflow(this, 'Failover', { config, reports: this.reports });
   }
 }

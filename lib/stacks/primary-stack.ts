@@ -7,6 +7,7 @@ import type { RdsDrConfig } from '../config/schema.js';
 import { BackupPermissions } from '../iam/backup-permissions.js';
 import { PrunePermissions } from '../iam/prune-permissions.js';
 import { Alerting } from '../observability/alerting.js';
+import { RdsEventAlerts } from '../observability/rds-event-alerts.js';
 import { RpoMonitoring } from '../observability/rpo-monitoring.js';
 import { PruneWorkflow } from '../prune/prune-workflow.js';
 
@@ -51,5 +52,7 @@ export class PrimaryStack extends Stack {
     this.alerting.watch(this.prune.stateMachine);
 
     this.rpoMonitoring = new RpoMonitoring(this, 'RpoMonitoring', { config, alertTopic: this.alerting.topic });
+    // RDS snapshot / backup failure events of protected databases page through the alert topic.
+    new RdsEventAlerts(this, 'RdsEventAlerts', { config, alertTopic: this.alerting.topic });
   }
 }

@@ -7,10 +7,10 @@ import { Construct } from 'constructs';
 import { SCHEDULE_RETRY_ATTEMPTS } from '../backup/policy-schedules.js';
 import type { VerificationResources } from '../config/runtime-settings.js';
 import type { RdsDrConfig } from '../config/schema.js';
-import { grantAlertPublish } from '../iam/alert-publish.js';
+import { grantWarningPublish } from '../iam/alert-publish.js';
 import { createRdsDrFunction } from '../lambda/rds-dr-function.js';
 import { acknowledgeWildcardResources } from '../nag/acknowledge.js';
-import { alertTopicArn } from '../observability/alerting.js';
+import { warningTopicArn } from '../observability/alerting.js';
 import { createDeadLetterQueue } from '../shared/dead-letter-queue.js';
 
 export interface VerificationSweeperProps {
@@ -20,7 +20,7 @@ export interface VerificationSweeperProps {
 
 /**
  * Hourly safety net: deletes throwaway drill instances past their expiry that an interrupted drill
- * (aborted execution, failed cleanup) left running, and alerts when it had to.
+ * (aborted execution, failed cleanup) left running, and warns when it had to.
  */
 export class VerificationSweeper extends Construct {
   readonly function: NodejsFunction;
@@ -37,9 +37,10 @@ export class VerificationSweeper extends Construct {
       description: 'rds-dr: deletes expired throwaway restore-drill instances and clusters, and alerts',
       // Paginates every instance and cluster of the region, then deletes sequentially.
       timeout: Duration.minutes(5),
-      environment: { ALERT_TOPIC_ARN: alertTopicArn(config, Stack.of(this).account), APP_NAME: config.appName },
+      // A cleaned leftover is a warning: the primary-region `<app>-warnings` topic (cross-region publish).
+      environment: { WARNING_TOPIC_ARN: warningTopicArn(config, Stack.of(this).account), APP_NAME: config.appName },
     });
-    grantAlertPublish(this.function, config);
+    grantWarningPublish(this.function, config);
 
     // Our own role (not the stack-wide singleton the target would create), so its grant is reviewed here.
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {

@@ -87,7 +87,7 @@ describe('backup state machine', { timeout: LONG_TIMEOUT }, () => {
     const asl = readFileSync(BACKUP_ASL_PATH, 'utf8');
     const placeholders = new Set([...asl.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]));
     expect([...placeholders].sort()).toEqual(
-      ['BackupReportFunctionArn', 'CopySnapshotFunctionArn', 'DiscoverDatabasesFunctionArn', 'SnapshotStatusFunctionArn'],
+      ['BackupReportFunctionArn', 'CheckPitrReadinessFunctionArn', 'CopySnapshotFunctionArn', 'DiscoverDatabasesFunctionArn', 'SnapshotStatusFunctionArn'],
     );
     const substitutions = stateMachine().DefinitionSubstitutions;
     expect(Object.keys(substitutions).sort()).toEqual([...placeholders].sort());
@@ -96,6 +96,7 @@ describe('backup state machine', { timeout: LONG_TIMEOUT }, () => {
       SnapshotStatusFunctionArn: s.primary.backupFunctions.snapshotStatus,
       CopySnapshotFunctionArn: s.primary.backupFunctions.copySnapshot,
       BackupReportFunctionArn: s.primary.backupFunctions.backupReport,
+      CheckPitrReadinessFunctionArn: s.primary.backupFunctions.checkPitrReadiness,
     };
     for (const [name, fn] of Object.entries(fnIds)) {
       const logicalId = s.primary.getLogicalId(fn.node.defaultChild as never);
@@ -116,7 +117,7 @@ describe('backup state machine', { timeout: LONG_TIMEOUT }, () => {
 describe('backup Lambdas', { timeout: LONG_TIMEOUT }, () => {
   it('are ARM, Node 22, 256 MB, traced, with their own log group and the shared settings', () => {
     const functions = s.primaryTemplate.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(9); // 4 backup + notifier + 3 prune + rpo-monitor
+    expect(Object.keys(functions)).toHaveLength(11); // 5 backup + notifier + 3 prune + rpo-monitor + rds-event-notifier
     for (const fn of Object.values(functions).filter((f) => !/^Prune/.test(f.Properties.Description ?? '') && f.Properties.MemorySize === 256)) {
       const p = fn.Properties;
       expect(p).toMatchObject({
@@ -142,7 +143,7 @@ describe('backup Lambdas', { timeout: LONG_TIMEOUT }, () => {
 
   it('keep logs for a month', () => {
     const groups = Object.values(s.primaryTemplate.findResources('AWS::Logs::LogGroup'));
-    expect(groups.length).toBe(11); // nine functions + two state machines
+    expect(groups.length).toBe(13); // eleven functions + two state machines
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(30);
   });
 });

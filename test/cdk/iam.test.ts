@@ -44,13 +44,13 @@ describe('state machine role', { timeout: LONG_TIMEOUT }, () => {
     }
   });
 
-  it('tags only rdsdr-* snapshots, and invokes exactly the four backup functions', () => {
+  it('tags only rdsdr-* snapshots, and invokes exactly the five backup functions', () => {
     expect(resources(allowing(statements(), 'rds:AddTagsToResource'))).toEqual([
       arn(P, 'snapshot:rdsdr-*'),
       arn(P, 'cluster-snapshot:rdsdr-*'),
     ]);
     const invoke = allowing(statements(), 'lambda:InvokeFunction');
-    expect(resources(invoke)).toHaveLength(4);
+    expect(resources(invoke)).toHaveLength(5);
   });
 
   it('has no RDS action on "*", and only the prune deleter may delete (rdsdr-* snapshots tagged managed)', () => {

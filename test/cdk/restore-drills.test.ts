@@ -251,10 +251,10 @@ describe('sweeper', { timeout: LONG_TIMEOUT }, () => {
     });
   });
 
-  it('knows the primary alert topic by its fixed ARN', () => {
+  it('knows the primary warnings topic by its fixed ARN (a cleaned leftover is a warning)', () => {
     const fn = dr.findResources('AWS::Lambda::Function')[id(drills().sweeper.function)];
     expect(fn.Properties.Environment.Variables).toMatchObject({
-      ALERT_TOPIC_ARN: `arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-alerts`,
+      WARNING_TOPIC_ARN: `arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-warnings`,
       APP_NAME: 'acme-dr',
     });
   });
@@ -280,14 +280,16 @@ describe('DR-region failure alerts', { timeout: LONG_TIMEOUT }, () => {
       AliasName: 'alias/acme-dr/alerts',
       TargetKeyId: { 'Fn::GetAtt': [s.primary.getLogicalId(s.primary.alerting.topic.masterKey!.node.defaultChild as never), 'Arn'] },
     });
-    for (const rolePrefix of ['RestoreDrillsAlertingFailureNotifierRole', 'RestoreDrillsSweeperFunctionRole']) {
+    for (const [rolePrefix, topic] of [['RestoreDrillsAlertingFailureNotifierRole', 'alerts'], ['RestoreDrillsSweeperFunctionRole', 'warnings']]) {
       const statements = statementsOf(dr, rolePrefix);
-      expect(allowing(statements, 'sns:Publish').flatMap(resources)).toEqual([`arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-alerts`]);
+      expect(allowing(statements, 'sns:Publish').flatMap(resources)).toEqual([`arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-${topic}`]);
       const kms = allowing(statements, 'kms:Decrypt');
       expect(kms).toHaveLength(1);
       expect(resources(kms[0])).toEqual([`arn:aws:kms:eu-central-1:${TEST_ACCOUNT}:key/*`]);
-      expect(kms[0].Condition).toEqual({ 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/acme-dr/alerts' } });
+      expect(kms[0].Condition).toEqual({ 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': `alias/acme-dr/${topic}` } });
     }
+    // The warnings topic's key has the alias the sweeper is granted by.
+    s.primaryTemplate.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/acme-dr/warnings' });
   });
 });
 

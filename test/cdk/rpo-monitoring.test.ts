@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { repoPath } from '../../lib/paths.js';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +53,11 @@ describe('RPO/RTO alarms', { timeout: LONG_TIMEOUT }, () => {
     expect(alarm.EvaluationPeriods).toBeGreaterThanOrEqual(1);
     expect(alarm.EvaluationPeriods).toBeLessThanOrEqual(2);
     expect(alarm.AlarmDescription).toContain('When an alert fires');
+    // Names its runbook section (an anchor that exists in docs/ALARMS.md) and stays within CloudWatch's 1024 chars.
+    const anchor = /docs\/ALARMS\.md#([a-z-]+)/.exec(alarm.AlarmDescription)?.[1];
+    expect(readFileSync(repoPath('docs', 'ALARMS.md'), 'utf8')).toContain(`<a id="${anchor}"></a>`);
+    expect(alarm.AlarmDescription).toContain('#dashboards/dashboard/acme-dr');
+    expect(alarm.AlarmDescription.length).toBeLessThanOrEqual(1024);
   });
 
   it('has exactly these seven alarms', () => {

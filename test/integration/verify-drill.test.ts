@@ -224,8 +224,11 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
     expect(result).toEqual({ deleted: ['instance rdsdr-verify-old-202601010000'], failed: [] });
     const left = ((await aws.rdsDr.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).map((d) => d.DBInstanceIdentifier).sort();
     expect(left).toEqual(['customer-db', 'rdsdr-verify-lookalike', 'rdsdr-verify-new-202601010000']);
-    const [alert] = await aws.receiveAlerts();
+    // A cleaned leftover is a warning: on the warnings topic, never on the critical one that pages.
+    expect(await aws.receiveAlerts()).toEqual([]);
+    const [alert] = await aws.receiveWarnings();
     expect(alert.subject).toContain('sweeper removed 1 leftover drill instance');
+    expect(alert.message).toContain('docs/ALARMS.md#sweeper-leftover');
     expect(alert.message).toContain('deleted: instance rdsdr-verify-old-202601010000');
     expect((await aws.runSweeper()).deleted).toEqual([]);
   });

@@ -26,6 +26,7 @@ const LAMBDA_MODULES = [
   'plan-verification', 'restore-status', 'verify-restored-database', 'verification-report', 'verification-summary',
   'sweep-verification-instances', 'plan-prune', 'delete-snapshot', 'prune-report', 'rpo-monitor',
   'plan-failover', 'failover-checks', 'promote-standby', 'standby-status', 'cutover-endpoint', 'incident-report',
+  'check-pitr-readiness',
 ];
 
 export interface LocalStackOptions {
@@ -51,6 +52,9 @@ export class LocalStack {
   verification?: VerificationResources;
   alertTopicArn = '';
   private alertQueueUrl = '';
+  /** The `<app>-warnings` topic (email only when deployed) and its local SQS inbox. */
+  warningTopicArn = '';
+  private warningQueueUrl = '';
   drKeyArn = '';
   readonly dataPlane?: LocalDataPlane;
   /** Sees every event of every workflow run (test/local/sfn-endpoint.ts builds execution histories from them). */
@@ -134,12 +138,17 @@ export class LocalStack {
     this.alertQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'alert-inbox' }))).QueueUrl ?? '';
     const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.alertQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
     await sns.send(new SubscribeCommand({ TopicArn: this.alertTopicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'false' } }));
+    this.warningTopicArn = (await sns.send(new CreateTopicCommand({ Name: `${this.config.appName}-warnings` }))).TopicArn ?? '';
+    this.warningQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'warning-inbox' }))).QueueUrl ?? '';
+    const warningQueueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.warningQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+    await sns.send(new SubscribeCommand({ TopicArn: this.warningTopicArn, Protocol: 'sqs', Endpoint: warningQueueArn, Attributes: { RawMessageDelivery: 'false' } }));
 
     // Lambda environment, as CDK sets it; the key is named by ARN so tests can check it was used.
     const reportsBucket = this.verification?.reportsBucket ?? (await this.createReportsBucket());
     const settings = { ...toRuntimeSettings(this.config, LOCAL_ACCOUNT_ID, this.verification, reportsBucket), drKmsKeyId: this.drKeyArn };
     process.env[SETTINGS_ENV] = JSON.stringify(settings);
     process.env.ALERT_TOPIC_ARN = this.alertTopicArn;
+    process.env.WARNING_TOPIC_ARN = this.warningTopicArn;
     process.env.APP_NAME = this.config.appName;
     process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
     // Locally the restored servers speak plain TCP; in AWS the verifier verifies RDS's certificate.
@@ -185,7 +194,7 @@ export class LocalStack {
 
   /** Runs the backup workflow once, in the primary region. */
   runBackup(input: unknown, executionName?: string): Promise<WorkflowRun> {
-    return this.runAslWorkflow('backup', this.config.primaryRegion, ['discover-databases', 'snapshot-status', 'copy-snapshot', 'backup-report'], input, executionName);
+    return this.runAslWorkflow('backup', this.config.primaryRegion, ['discover-databases', 'check-pitr-readiness', 'snapshot-status', 'copy-snapshot', 'backup-report'], input, executionName);
   }
 
   /** Runs the restore-drill workflow once, in the DR region (as deployed). */
@@ -231,15 +240,24 @@ export class LocalStack {
 
   /** Alerts delivered to the SQS queue subscribed to the alert topic (drains them). */
   async receiveAlerts(): Promise<Alert[]> {
+    return this.drainInbox(this.alertQueueUrl);
+  }
+
+  /** Warnings delivered to the SQS queue subscribed to the `<app>-warnings` topic (drains them). */
+  async receiveWarnings(): Promise<Alert[]> {
+    return this.drainInbox(this.warningQueueUrl);
+  }
+
+  private async drainInbox(queueUrl: string): Promise<Alert[]> {
     const sqs = new SQSClient(motoClientConfig(this.moto, this.config.primaryRegion));
     const alerts: Alert[] = [];
     for (;;) {
-      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: this.alertQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
       if (!out.Messages?.length) return alerts;
       for (const m of out.Messages) {
         const envelope = JSON.parse(m.Body ?? '{}') as { Subject?: string; Message?: string };
         alerts.push({ subject: envelope.Subject ?? '', message: envelope.Message ?? '' });
-        await sqs.send(new DeleteMessageCommand({ QueueUrl: this.alertQueueUrl, ReceiptHandle: m.ReceiptHandle }));
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
       }
     }
   }
