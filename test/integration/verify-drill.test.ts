@@ -220,13 +220,16 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
     await make('rdsdr-verify-lookalike', { 'rds-dr:expires-at': past });
     await make('customer-db', { 'rds-dr:purpose': 'verification', 'rds-dr:expires-at': past });
 
+    await aws.receiveWarnings(); // earlier backup runs' PITR-readiness warnings (moto's default retention is 1 day)
     const result = await aws.runSweeper();
     expect(result).toEqual({ deleted: ['instance rdsdr-verify-old-202601010000'], failed: [] });
     const left = ((await aws.rdsDr.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).map((d) => d.DBInstanceIdentifier).sort();
     expect(left).toEqual(['customer-db', 'rdsdr-verify-lookalike', 'rdsdr-verify-new-202601010000']);
     // A cleaned leftover is a warning: on the warnings topic, never on the critical one that pages.
     expect(await aws.receiveAlerts()).toEqual([]);
-    const [alert] = await aws.receiveWarnings();
+    const warnings = await aws.receiveWarnings();
+    expect(warnings).toHaveLength(1);
+    const [alert] = warnings;
     expect(alert.subject).toContain('sweeper removed 1 leftover drill instance');
     expect(alert.message).toContain('docs/ALARMS.md#sweeper-leftover');
     expect(alert.message).toContain('deleted: instance rdsdr-verify-old-202601010000');
