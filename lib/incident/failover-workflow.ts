@@ -5,7 +5,6 @@ import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../config/schema.js';
 import { FailoverPermissions } from '../iam/failover-permissions.js';
 import { createRdsDrFunction } from '../lambda/rds-dr-function.js';
-import { DrAlerting } from '../observability/dr-alerting.js';
 import { repoPath } from '../paths.js';
 import { createWorkflowStateMachine } from '../shared/workflow-state-machine.js';
 import type { ReportsBucket } from '../verify/reports-bucket.js';
@@ -27,7 +26,7 @@ export interface FailoverWorkflowProps {
 
 /**
  * The failover workflow `<app>-failover` in the DR region (the primary region's Step Functions may
- * be down when it is needed): its six Lambdas, least-privilege IAM, and an alert rule for failures.
+ * be down when it is needed): its six Lambdas, least-privilege IAM (the DR stack's one DrAlerting pages on its failures).
  */
 export class FailoverWorkflow extends Construct {
   readonly planFailover: NodejsFunction;
@@ -37,7 +36,6 @@ export class FailoverWorkflow extends Construct {
   readonly cutoverEndpoint: NodejsFunction;
   readonly incidentReport: NodejsFunction;
   readonly stateMachine: sfn.StateMachine;
-  readonly alerting: DrAlerting;
 
   constructor(scope: Construct, id: string, props: FailoverWorkflowProps) {
     super(scope, id);
@@ -67,9 +65,6 @@ export class FailoverWorkflow extends Construct {
         IncidentReportFunctionArn: this.incidentReport.functionArn,
       },
     });
-    // A failed, timed-out or aborted failover pages through the primary alert topic.
-    this.alerting = new DrAlerting(this, 'Alerting', { config, stateMachines: [this.stateMachine] });
-
     new FailoverPermissions(this, 'Permissions', { config, workflow: this, reports });
   }
 

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { RdsDrConfig } from '../config/schema.js';
 import { DrSnapshotKey } from '../dr/dr-snapshot-key.js';
 import { FailoverWorkflow, hasFailover } from '../incident/failover-workflow.js';
+import { DrAlerting } from '../observability/dr-alerting.js';
 import { RdsEventAlerts } from '../observability/rds-event-alerts.js';
 import { ReportsBucket } from '../verify/reports-bucket.js';
 import { hasRestoreDrills, RestoreDrills } from '../verify/restore-drills.js';
@@ -24,6 +25,8 @@ export class DrStack extends Stack {
   readonly restoreDrills?: RestoreDrills;
   /** The failover workflow, when some database has a standby (incident.databases.<db>.standby). */
   readonly failover?: FailoverWorkflow;
+  /** One failure-notifier and rule for every DR-region workflow (absent when there is none). */
+  readonly alerting?: DrAlerting;
 
   constructor(scope: Construct, id: string, props: DrStackProps) {
     super(scope, id, props);
@@ -44,5 +47,9 @@ export class DrStack extends Stack {
     // Copies land here: their RDS failure events page through the primary alert topic (cross-region).
     new RdsEventAlerts(this, 'RdsEventAlerts', { config });
     if (hasFailover(config)) this.failover = new FailoverWorkflow(this, 'Failover', { config, reports: this.reports });
+
+    // Failed, timed-out or aborted DR-region executions page through the primary alert topic.
+    const watched = [this.restoreDrills?.workflow.stateMachine, this.failover?.stateMachine].filter((sm) => sm !== undefined);
+    if (watched.length > 0) this.alerting = new DrAlerting(this, 'Alerting', { config, stateMachines: watched });
   }
 }

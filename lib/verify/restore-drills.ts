@@ -2,7 +2,6 @@ import { Construct } from 'constructs';
 import type { VerificationResources } from '../config/runtime-settings.js';
 import type { RdsDrConfig } from '../config/schema.js';
 import { VerifyPermissions } from '../iam/verify-permissions.js';
-import { DrAlerting } from '../observability/dr-alerting.js';
 import type { ReportsBucket } from './reports-bucket.js';
 import { VerificationNetwork } from './verification-network.js';
 import { VerificationSweeper } from './sweeper.js';
@@ -28,7 +27,6 @@ export class RestoreDrills extends Construct {
   readonly functions: VerifyFunctions;
   readonly workflow: VerifyWorkflow;
   readonly sweeper: VerificationSweeper;
-  readonly alerting: DrAlerting;
 
   constructor(scope: Construct, id: string, props: RestoreDrillsProps) {
     super(scope, id);
@@ -50,7 +48,6 @@ export class RestoreDrills extends Construct {
     });
     this.workflow = new VerifyWorkflow(this, 'Workflow', { config, functions: this.functions });
     this.sweeper = new VerificationSweeper(this, 'Sweeper', { config, verification });
-    this.alerting = new DrAlerting(this, 'Alerting', { config, stateMachines: [this.workflow.stateMachine] });
 
     new VerifyPermissions(this, 'Permissions', {
       config,

@@ -2,7 +2,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lib/config/schema.js';
-import { allowing, asArray, LONG_TIMEOUT, rawTestConfig, statementsOf, synth, TEST_ACCOUNT, testConfig, type IamStatement, type Synthesized } from './fixtures.js';
+import { allowing, asArray, LONG_TIMEOUT, rawDrillConfig, rawTestConfig, statementsOf, synth, TEST_ACCOUNT, testConfig, type IamStatement, type Synthesized } from './fixtures.js';
 
 const DR = 'eu-west-1';
 const PRIMARY = 'eu-central-1';
@@ -124,3 +124,19 @@ it('without any standby configured there is no failover workflow (nothing to pro
   const policies = JSON.stringify(built.drTemplate!.findResources('AWS::IAM::Policy'));
   expect(policies).not.toMatch(/PromoteReadReplica|SwitchoverGlobalCluster|FailoverGlobalCluster|ChangeResourceRecordSets|ssm:PutParameter/);
 }, LONG_TIMEOUT);
+
+describe('DR-region alerting with drills and failover', () => {
+  it('one failure-notifier and one rule watch every DR workflow', () => {
+    const built = synth(parseConfig({ ...rawDrillConfig(), incident: { databases: { orders: { standby: { replicaInstance: 'orders-replica' }, endpoint: { ssmParameter: '/app/orders/writer' } } } } }, 'test'));
+    const rules = Object.values(built.drTemplate!.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.states'] } } }));
+    expect(rules).toHaveLength(1);
+    const watched = (rules[0] as { Properties: { EventPattern: { detail: { stateMachineArn: { Ref: string }[] } } } }).Properties.EventPattern.detail.stateMachineArn;
+    expect(watched.map((r) => r.Ref).sort()).toEqual([
+      built.dr.getLogicalId(built.dr.failover!.stateMachine.node.defaultChild as never),
+      built.dr.getLogicalId(built.dr.restoreDrills!.workflow.stateMachine.node.defaultChild as never),
+    ].sort());
+    const notifiers = Object.values(built.drTemplate!.findResources('AWS::Lambda::Function')).filter((f) => /readable alert for a failed/.test(JSON.stringify(f)));
+    expect(notifiers).toHaveLength(1);
+    expect((rules[0] as { Properties: { Targets: { Arn: unknown }[] } }).Properties.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [built.dr.getLogicalId(built.dr.alerting!.notifier.node.defaultChild as never), 'Arn'] });
+  }, LONG_TIMEOUT);
+});

@@ -268,9 +268,9 @@ describe('DR-region failure alerts', { timeout: LONG_TIMEOUT }, () => {
         'detail-type': ['Step Functions Execution Status Change'],
         detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: id(drills().workflow.stateMachine) }] },
       },
-      Targets: [Match.objectLike({ Arn: getAtt(drills().alerting.notifier, 'Arn'), DeadLetterConfig: { Arn: Match.anyValue() } })],
+      Targets: [Match.objectLike({ Arn: getAtt(s.dr.alerting!.notifier, 'Arn'), DeadLetterConfig: { Arn: Match.anyValue() } })],
     });
-    const fn = dr.findResources('AWS::Lambda::Function')[id(drills().alerting.notifier)];
+    const fn = dr.findResources('AWS::Lambda::Function')[id(s.dr.alerting!.notifier)];
     expect(fn.Properties.Environment.Variables.ALERT_TOPIC_ARN).toBe(`arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-alerts`);
   });
 
@@ -280,7 +280,7 @@ describe('DR-region failure alerts', { timeout: LONG_TIMEOUT }, () => {
       AliasName: 'alias/acme-dr/alerts',
       TargetKeyId: { 'Fn::GetAtt': [s.primary.getLogicalId(s.primary.alerting.topic.masterKey!.node.defaultChild as never), 'Arn'] },
     });
-    for (const [rolePrefix, topic] of [['RestoreDrillsAlertingFailureNotifierRole', 'alerts'], ['RestoreDrillsSweeperFunctionRole', 'warnings']]) {
+    for (const [rolePrefix, topic] of [['AlertingFailureNotifierRole', 'alerts'], ['RestoreDrillsSweeperFunctionRole', 'warnings']]) {
       const statements = statementsOf(dr, rolePrefix);
       expect(allowing(statements, 'sns:Publish').flatMap(resources)).toEqual([`arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-${topic}`]);
       const kms = allowing(statements, 'kms:Decrypt');
