@@ -18,6 +18,8 @@ export interface RestorePollRequest {
   restoreId: string;
   timeoutSeconds: number;
   poll: PollState;
+  /** How messages name the database (default "throwaway <restoreId> of <db>"). */
+  label?: string;
 }
 
 export interface RestorePollResult extends PollStep {
@@ -35,7 +37,7 @@ const TRANSIENT = new Set([
 ]);
 
 export function evaluateRestorePoll(observed: RestoredDatabase | undefined, req: RestorePollRequest, now: Date): RestorePollResult {
-  const what = `throwaway ${req.restoreId} of ${req.db}`;
+  const what = req.label ?? `throwaway ${req.restoreId} of ${req.db}`;
   if (!observed) throw new SnapshotNotFoundError(`${what} does not exist (deleted during the drill?)`);
   if (observed.status !== 'available' && !TRANSIENT.has(observed.status)) {
     throw new SnapshotFailedError(`${what} is "${observed.status}": the restore failed`);

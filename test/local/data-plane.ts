@@ -14,6 +14,7 @@ import { startPostgres, type Postgres } from './postgres.js';
 import type { SdkCall } from './sdk-bridge.js';
 
 type Out = Record<string, Record<string, unknown> | undefined>;
+type IncidentRestoreCall = { action: string; plan: { kind: 'instance' | 'cluster'; db: string; targetId: string; mode: 'pitr' | 'snapshot'; snapshotArn?: string } };
 
 export class LocalDataPlane {
   private readonly live = new Map<string, string>(); // "instance:orders" -> pg database on the main server
@@ -21,6 +22,7 @@ export class LocalDataPlane {
   private readonly restored = new Map<string, Postgres>(); // restored instance/cluster id -> its own server
   private readonly unreachable = new Set<string>(); // databases whose restores refuse connections (fault)
   private readonly deadPorts = new Map<string, number>();
+  private readonly swapped = new Set<string>(); // targets a rename cutover swapped in
   private readonly dir = mkdtempSync(join(tmpdir(), 'rdsdr-dumps-'));
 
   constructor(private readonly pg: Postgres) {}
@@ -64,14 +66,56 @@ export class LocalDataPlane {
     }
   };
 
-  /** Follows the copy Lambda: a started DR copy holds the same data as its source. */
-  readonly onLambda = (functionName: string, input: unknown, output: unknown): void => {
+  /**
+   * Follows the Lambdas that move data: a started DR copy holds its source's data; an incident
+   * restore (restore-database) comes up as its own server — from the snapshot's dump, or for a
+   * point-in-time restore from the source's data as it is now; a rename cutover moves names.
+   */
+  readonly onLambda = async (functionName: string, input: unknown, output: unknown): Promise<void> => {
+    if (functionName === 'restore-database') return this.followIncidentRestore(input as IncidentRestoreCall, output as { started?: boolean });
+    if (functionName === 'rename-cutover') return this.followRename(input as { plan: { kind: 'instance' | 'cluster'; db: string; targetId: string; replacedId: string } });
     if (functionName !== 'copy-snapshot') return;
     const source = (input as { sourceSnapshotArn: string }).sourceSnapshotArn;
     const copy = output as { arn: string };
     const dump = this.dumps.get(source);
     if (dump && copy.arn) this.dumps.set(copy.arn, dump);
   };
+
+  private async followIncidentRestore(call: IncidentRestoreCall, output: { started?: boolean }): Promise<void> {
+    if (call.action !== 'start' || !output?.started) return;
+    const { plan } = call;
+    if (plan.mode === 'snapshot') return this.restore(plan.targetId, plan.snapshotArn!);
+    // PITR: the source's data as of now stands in for "as of restoreTime" (moto keeps no history).
+    const database = this.live.get(`${plan.kind}:${plan.db}`);
+    if (!database) return;
+    const pitrArn = `pitr:${plan.targetId}`;
+    const file = join(this.dir, `${encodeURIComponent(pitrArn)}.dump`);
+    this.pg.tool('pg_dump', ['-Fc', '-f', file, database]);
+    this.dumps.set(pitrArn, file);
+    await this.restore(plan.targetId, pitrArn);
+  }
+
+  /** A rename moves whichever data stands behind the old name (a live database or a restored server). */
+  private followRename(call: { plan: { kind: 'instance' | 'cluster'; db: string; targetId: string; replacedId: string } }): void {
+    const { kind, db, targetId, replacedId } = call.plan;
+    const move = (from: string, to: string) => {
+      const live = this.live.get(`${kind}:${from}`);
+      if (live !== undefined && !this.live.has(`${kind}:${to}`)) {
+        this.live.delete(`${kind}:${from}`);
+        this.live.set(`${kind}:${to}`, live);
+      }
+      const server = this.restored.get(from);
+      if (server && !this.restored.has(to)) {
+        this.restored.delete(from);
+        this.restored.set(to, server);
+      }
+    };
+    // The whole swap once per target (the Lambda's later calls find it done).
+    if (this.swapped.has(targetId)) return;
+    this.swapped.add(targetId);
+    move(db, replacedId);
+    move(targetId, db);
+  }
 
   /**
    * Points the endpoints RDS reports for restored databases at their local servers, on the client
@@ -153,6 +197,16 @@ export class LocalDataPlane {
   /** Ids of restored databases whose servers are still running (a leak if a drill is over). */
   get runningRestores(): string[] {
     return [...this.restored.keys()];
+  }
+
+  /** The server behind a restored database (superuser access over its socket), for assertions. */
+  restoredServer(id: string): Postgres | undefined {
+    return this.restored.get(id);
+  }
+
+  /** The PostgreSQL database (on the main server) behind live RDS resource `id`. */
+  liveDatabase(kind: 'instance' | 'cluster', id: string): string | undefined {
+    return this.live.get(`${kind}:${id}`);
   }
 
   hasData(snapshotArn: string): boolean {

@@ -14,6 +14,7 @@ import { rdsClient } from '../../lambdas/shared/rds-clients.js';
 import { reportsBucketName } from '../../lib/verify/reports-bucket.js';
 import { SETTINGS_ENV } from '../../lambdas/shared/settings.js';
 import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/failure-notifier/format-alert.js';
+import { incidentClients } from '../../lambdas/shared/incident/clients.js';
 import { LocalDataPlane } from './data-plane.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
 import { startPostgres, type Postgres } from './postgres.js';
@@ -26,7 +27,7 @@ const LAMBDA_MODULES = [
   'plan-verification', 'restore-status', 'verify-restored-database', 'verification-report', 'verification-summary',
   'sweep-verification-instances', 'plan-prune', 'delete-snapshot', 'prune-report', 'rpo-monitor',
   'plan-failover', 'failover-checks', 'promote-standby', 'standby-status', 'cutover-endpoint', 'incident-report',
-  'check-pitr-readiness',
+  'check-pitr-readiness', 'plan-restore', 'restore-database', 'rename-cutover',
 ];
 
 export interface LocalStackOptions {
@@ -163,6 +164,8 @@ export class LocalStack {
       this.sdk.onCall(this.dataPlane.onSdkCall);
       this.sdkDr.onCall(this.dataPlane.onSdkCall);
       this.dataPlane.exposeRestoredEndpoints(rdsClient(drRegion));
+      // The incident workflows' clients (restores in either region).
+      for (const region of [primaryRegion, drRegion]) this.dataPlane.exposeRestoredEndpoints(incidentClients.rds(region));
     }
   }
 
@@ -170,14 +173,14 @@ export class LocalStack {
    * Runs one workflow's ASL through the local runner in `region`, with its `${Name}FunctionArn`
    * placeholders bound to the local handlers; a failed run goes through the alerting path like in AWS.
    */
-  private async runAslWorkflow(workflow: 'backup' | 'verify' | 'prune' | 'failover', region: string, functions: string[], input: unknown, executionName?: string): Promise<WorkflowRun> {
+  private async runAslWorkflow(workflow: 'backup' | 'verify' | 'prune' | 'failover' | 'pitr-restore', region: string, functions: string[], input: unknown, executionName?: string): Promise<WorkflowRun> {
     const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
     const run = await runWorkflow({
       aslPath: resolve(REPO_ROOT, `state-machines/${workflow}.asl.json`),
       stateMachineName: `${this.config.appName}-${workflow}`,
       region,
       accountId: LOCAL_ACCOUNT_ID,
-      substitutions: Object.fromEntries(functions.map((f) => [`${pascal(f)}FunctionArn`, `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${f}`])),
+      substitutions: { Region: region, ...Object.fromEntries(functions.map((f) => [`${pascal(f)}FunctionArn`, `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${f}`])) },
       lambdas: this.lambdas,
       sdk: region === this.config.drRegion ? this.sdkDr : this.sdk,
       input,
@@ -212,6 +215,12 @@ export class LocalStack {
   runFailover(input: unknown, executionName?: string): Promise<WorkflowRun> {
     const functions = ['plan-failover', 'failover-checks', 'promote-standby', 'standby-status', 'cutover-endpoint', 'incident-report'];
     return this.runAslWorkflow('failover', this.config.drRegion, functions, input, executionName);
+  }
+
+  /** Runs the point-in-time / snapshot restore workflow as deployed in `region` (primary by default). */
+  runRestore(input: unknown, region = this.config.primaryRegion, executionName?: string): Promise<WorkflowRun> {
+    const functions = ['plan-restore', 'restore-database', 'verify-restored-database', 'rename-cutover', 'cutover-endpoint', 'incident-report'];
+    return this.runAslWorkflow('pitr-restore', region, functions, input, executionName);
   }
 
   /** The verification reports a drill execution wrote to the reports bucket. */
