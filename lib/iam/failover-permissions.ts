@@ -7,7 +7,7 @@ import type { RdsDrConfig } from '../config/schema.js';
 import type { IncidentDatabaseConfig } from '../config/incident-schema.js';
 import { acknowledgeRule } from '../nag/acknowledge.js';
 import { warningKeyAliasName, warningTopicName } from '../observability/rpo-monitoring.js';
-import type { ReportsBucket } from '../verify/reports-bucket.js';
+import { reportsBucketName, reportsKeyAliasName, type ReportsBucket } from '../verify/reports-bucket.js';
 import { grantWithReasons, type WildcardReasons } from './grant.js';
 import { kmsKeyArn, rdsArn } from './arns.js';
 
@@ -20,7 +20,7 @@ const WILDCARD_REASONS: WildcardReasons = [
     'Protection by tag selection is decided over the primary region\'s fleet (unfiltered DescribeDBInstances/DescribeDBClusters ' +
       'are authorized against db:* / cluster:*); read-only.',
   ],
-  [/:kms:[a-z0-9-]+:[^:]+:key\/\*$/, 'The warning topic key lives in the primary stack (another region); it is matched by its alias (kms:ResourceAliases), not a stack reference.'],
+  [/:kms:[a-z0-9-]+:[^:]+:key\/\*$/, 'The warning topic key (primary stack) and, from the primary region, the reports key (DR stack) live in other stacks/regions; each is matched by its alias (kms:ResourceAliases), not a stack reference.'],
   [/\/incidents\/[a-z-]+\/\*$/, 'Timeline keys (database, date, execution name) are only known at run time; limited to this workflow\'s incidents/ prefix.'],
 ];
 
@@ -91,14 +91,27 @@ export function grantEndpointCutover(fn: IFunction, config: RdsDrConfig): void {
  * Lets `fn` (lambdas/incident-report) write timelines under incidents/<workflow>/ of the reports bucket
  * and publish the notice to the primary-region warnings topic. Reusable by the restore workflow.
  */
-export function grantIncidentReport(fn: IFunction, config: RdsDrConfig, reports: ReportsBucket, workflow: string): void {
+export function grantIncidentReport(fn: IFunction, config: RdsDrConfig, reports: ReportsBucket | undefined, workflow: string): void {
   const account = Stack.of(fn).account;
   const anyPrimaryKey = kmsKeyArn(fn, config.primaryRegion, '*');
+  // From another region (the primary deployment of the restore workflow) the DR bucket and its key
+  // are reached by their fixed name and alias, not by a cross-region reference.
+  const timelines = reports
+    ? reports.bucket.arnForObjects(`${INCIDENT_REPORTS_PREFIX}${workflow}/*`)
+    : `arn:aws:s3:::${reportsBucketName(config.appName, account, config.drRegion)}/${INCIDENT_REPORTS_PREFIX}${workflow}/*`;
+  const reportsKey = reports
+    ? new iam.PolicyStatement({ sid: 'EncryptIncidentTimelines', actions: ['kms:GenerateDataKey'], resources: [reports.key.keyArn] })
+    : new iam.PolicyStatement({
+        sid: 'EncryptIncidentTimelines',
+        actions: ['kms:GenerateDataKey'],
+        resources: [kmsKeyArn(fn, config.drRegion, '*')],
+        conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': reportsKeyAliasName(config.appName) } },
+      });
   grantWithReasons(
     fn,
     [
-      new iam.PolicyStatement({ sid: 'WriteIncidentTimelines', actions: ['s3:PutObject'], resources: [reports.bucket.arnForObjects(`${INCIDENT_REPORTS_PREFIX}${workflow}/*`)] }),
-      new iam.PolicyStatement({ sid: 'EncryptIncidentTimelines', actions: ['kms:GenerateDataKey'], resources: [reports.key.keyArn] }),
+      new iam.PolicyStatement({ sid: 'WriteIncidentTimelines', actions: ['s3:PutObject'], resources: [timelines] }),
+      reportsKey,
       new iam.PolicyStatement({ sid: 'PublishIncidentNotice', actions: ['sns:Publish'], resources: [`arn:aws:sns:${config.primaryRegion}:${account}:${warningTopicName(config)}`] }),
       new iam.PolicyStatement({
         sid: 'EncryptNoticeWithTopicKey',

@@ -35,7 +35,7 @@ export class DrAlerting extends Construct {
     grantAlertPublish(this.notifier, config);
 
     this.rule = createExecutionFailureRule(this, {
-      description: `${config.appName}: ${config.drRegion} executions (restore drills) that failed, timed out or were aborted`,
+      description: `${config.appName}: ${config.drRegion} executions (drills, incident workflows) that failed, timed out or were aborted`,
       notifier: this.notifier,
     });
     // Only this app's state machines, never every state machine in the region.

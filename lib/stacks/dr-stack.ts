@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { RdsDrConfig } from '../config/schema.js';
 import { DrSnapshotKey } from '../dr/dr-snapshot-key.js';
 import { FailoverWorkflow, hasFailover } from '../incident/failover-workflow.js';
+import { RestoreWorkflow } from '../incident/restore-workflow.js';
 import { DrAlerting } from '../observability/dr-alerting.js';
 import { RdsEventAlerts } from '../observability/rds-event-alerts.js';
 import { ReportsBucket } from '../verify/reports-bucket.js';
@@ -25,6 +26,8 @@ export class DrStack extends Stack {
   readonly restoreDrills?: RestoreDrills;
   /** The failover workflow, when some database has a standby (incident.databases.<db>.standby). */
   readonly failover?: FailoverWorkflow;
+  /** Point-in-time / snapshot restore for incidents, restoring in the DR region (DR copies, replicated backups). */
+  readonly restore: RestoreWorkflow;
   /** One failure-notifier and rule for every DR-region workflow (absent when there is none). */
   readonly alerting?: DrAlerting;
 
@@ -48,8 +51,18 @@ export class DrStack extends Stack {
     new RdsEventAlerts(this, 'RdsEventAlerts', { config });
     if (hasFailover(config)) this.failover = new FailoverWorkflow(this, 'Failover', { config, reports: this.reports });
 
+    const drills = this.restoreDrills;
+    this.restore = new RestoreWorkflow(this, 'Restore', {
+      config,
+      reports: this.reports,
+      verifier: drills && {
+        fn: drills.functions.verifyRestoredDatabase,
+        resources: { subnetGroupName: drills.network.subnetGroupName, securityGroupIds: [drills.network.restoredDbSecurityGroup.securityGroupId], reportsBucket: this.reports.bucket.bucketName },
+      },
+    });
+
     // Failed, timed-out or aborted DR-region executions page through the primary alert topic.
-    const watched = [this.restoreDrills?.workflow.stateMachine, this.failover?.stateMachine].filter((sm) => sm !== undefined);
+    const watched = [this.restoreDrills?.workflow.stateMachine, this.failover?.stateMachine, this.restore.stateMachine].filter((sm) => sm !== undefined);
     if (watched.length > 0) this.alerting = new DrAlerting(this, 'Alerting', { config, stateMachines: watched });
   }
 }

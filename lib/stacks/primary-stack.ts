@@ -6,6 +6,7 @@ import { PolicySchedules } from '../backup/policy-schedules.js';
 import type { RdsDrConfig } from '../config/schema.js';
 import { BackupPermissions } from '../iam/backup-permissions.js';
 import { PrunePermissions } from '../iam/prune-permissions.js';
+import { RestoreWorkflow } from '../incident/restore-workflow.js';
 import { Alerting } from '../observability/alerting.js';
 import { RdsEventAlerts } from '../observability/rds-event-alerts.js';
 import { RpoMonitoring } from '../observability/rpo-monitoring.js';
@@ -23,6 +24,8 @@ export class PrimaryStack extends Stack {
   readonly schedules: PolicySchedules;
   readonly prune: PruneWorkflow;
   readonly rpoMonitoring: RpoMonitoring;
+  /** Point-in-time / snapshot restore for incidents, restoring in this region. */
+  readonly restore: RestoreWorkflow;
 
   constructor(scope: Construct, id: string, props: PrimaryStackProps) {
     super(scope, id, props);
@@ -50,6 +53,9 @@ export class PrimaryStack extends Stack {
     this.prune = new PruneWorkflow(this, 'Prune', { config, alertTopicArn: this.alerting.topic.topicArn });
     new PrunePermissions(this, 'PrunePermissions', { config, workflow: this.prune, alertTopic: this.alerting.topic });
     this.alerting.watch(this.prune.stateMachine);
+
+    this.restore = new RestoreWorkflow(this, 'Restore', { config });
+    this.alerting.watch(this.restore.stateMachine);
 
     this.rpoMonitoring = new RpoMonitoring(this, 'RpoMonitoring', { config, alertTopic: this.alerting.topic });
     // RDS snapshot / backup failure events of protected databases page through the alert topic.

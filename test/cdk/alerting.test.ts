@@ -46,14 +46,18 @@ describe('alert topic', { timeout: LONG_TIMEOUT }, () => {
 });
 
 describe('failure alerting', { timeout: LONG_TIMEOUT }, () => {
-  it('routes FAILED / TIMED_OUT / ABORTED executions of the backup and prune state machines to the notifier', () => {
+  it('routes FAILED / TIMED_OUT / ABORTED executions of the backup, prune and restore state machines to the notifier', () => {
     s.primaryTemplate.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.states'],
         'detail-type': ['Step Functions Execution Status Change'],
         detail: {
           status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
-          stateMachineArn: [{ Ref: logicalId(s.primary.backupStateMachine.stateMachine) }, { Ref: logicalId(s.primary.prune.stateMachine) }],
+          stateMachineArn: [
+            { Ref: logicalId(s.primary.backupStateMachine.stateMachine) },
+            { Ref: logicalId(s.primary.prune.stateMachine) },
+            { Ref: logicalId(s.primary.restore.stateMachine) },
+          ],
         },
       },
       Targets: [

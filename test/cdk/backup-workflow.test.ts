@@ -70,7 +70,7 @@ describe('backup state machine', { timeout: LONG_TIMEOUT }, () => {
 
   it('is a Standard state machine with X-Ray tracing and ALL-level logging incl. execution data', () => {
     const names = Object.values(s.primaryTemplate.findResources('AWS::StepFunctions::StateMachine')).map((r) => r.Properties.StateMachineName);
-    expect(names.sort()).toEqual(['acme-dr-backup', 'acme-dr-prune']);
+    expect(names.sort()).toEqual(['acme-dr-backup', 'acme-dr-pitr-restore', 'acme-dr-prune']);
     s.primaryTemplate.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineName: 'acme-dr-backup',
       StateMachineType: 'STANDARD',
@@ -117,7 +117,7 @@ describe('backup state machine', { timeout: LONG_TIMEOUT }, () => {
 describe('backup Lambdas', { timeout: LONG_TIMEOUT }, () => {
   it('are ARM, Node 22, 256 MB, traced, with their own log group and the shared settings', () => {
     const functions = s.primaryTemplate.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(11); // 5 backup + notifier + 3 prune + rpo-monitor + rds-event-notifier
+    expect(Object.keys(functions)).toHaveLength(16); // 5 backup + notifier + 3 prune + rpo-monitor + rds-event-notifier + 5 restore
     for (const fn of Object.values(functions).filter((f) => !/^Prune/.test(f.Properties.Description ?? '') && f.Properties.MemorySize === 256)) {
       const p = fn.Properties;
       expect(p).toMatchObject({
@@ -143,7 +143,7 @@ describe('backup Lambdas', { timeout: LONG_TIMEOUT }, () => {
 
   it('keep logs for a month', () => {
     const groups = Object.values(s.primaryTemplate.findResources('AWS::Logs::LogGroup'));
-    expect(groups.length).toBe(13); // eleven functions + two state machines
+    expect(groups.length).toBe(19); // sixteen functions + three state machines
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(30);
   });
 });

@@ -134,6 +134,7 @@ describe('DR-region alerting with drills and failover', () => {
     expect(watched.map((r) => r.Ref).sort()).toEqual([
       built.dr.getLogicalId(built.dr.failover!.stateMachine.node.defaultChild as never),
       built.dr.getLogicalId(built.dr.restoreDrills!.workflow.stateMachine.node.defaultChild as never),
+      built.dr.getLogicalId(built.dr.restore.stateMachine.node.defaultChild as never),
     ].sort());
     const notifiers = Object.values(built.drTemplate!.findResources('AWS::Lambda::Function')).filter((f) => /readable alert for a failed/.test(JSON.stringify(f)));
     expect(notifiers).toHaveLength(1);
