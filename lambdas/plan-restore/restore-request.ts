@@ -71,7 +71,7 @@ export function parseRestoreRequest(input: unknown, settings: RuntimeSettings, w
   if (v.restoreTime !== undefined && v.restoreTime !== 'latest' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v.restoreTime)) {
     throw new InvalidInputError(`input.restoreTime: "${v.restoreTime}" is not an ISO-8601 time with a zone, e.g. "2026-11-20T14:29:00Z"; or use "latest"`);
   }
-  if (v.restoreTime !== undefined && v.restoreTime !== 'latest' && Number.isNaN(Date.parse(v.restoreTime))) {
+  if (v.restoreTime !== undefined && v.restoreTime !== 'latest' && (Number.isNaN(Date.parse(v.restoreTime)) || !isCalendarDate(v.restoreTime))) {
     throw new InvalidInputError(`input.restoreTime: "${v.restoreTime}" is not a valid date`);
   }
   if (v.verify && !checksFor(v.db, settings)) {
@@ -90,6 +90,13 @@ export function parseRestoreRequest(input: unknown, settings: RuntimeSettings, w
     cutover: v.cutover,
     reason: v.reason,
   };
+}
+
+/** Date.parse rolls 2026-02-30 over to March 2; a restore time must name a real day and time. */
+function isCalendarDate(iso: string): boolean {
+  const [y, m, d, hh, mm] = [iso.slice(0, 4), iso.slice(5, 7), iso.slice(8, 10), iso.slice(11, 13), iso.slice(14, 16)].map(Number);
+  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth && hh <= 23 && mm <= 59;
 }
 
 /** The drill checks configured for `db`, if any (the restore's verify runs the same checks). */
