@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../bin/cli/main.js';
+import { SfnExecutions } from '../../bin/cli/sfn-executions.js';
 import { createPostgresInstance } from '../local/fleet.js';
 import { LocalStack } from '../local/local-stack.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig } from '../local/moto.js';
@@ -20,13 +21,16 @@ const GOLD = { 'rds-dr:policy': 'gold' };
 describe('rds-dr CLI against the local AWS', () => {
   let aws: LocalStack;
   let sfnDr: LocalSfnEndpoint;
+  let sfnPrimary: LocalSfnEndpoint;
   const dir = mkdtempSync(join(tmpdir(), 'rdsdr-cli-'));
   const configPath = join(dir, 'config.json');
 
   const ssm = (region: string) => new SSMClient(motoClientConfig(aws.moto, region));
+  /** The CLI with each region's Step Functions at its local endpoint (as --endpoint does for one region). */
   const cli = async (...argv: string[]) => {
     const lines: string[] = [];
-    const code = await main([...argv, '-c', configPath, '--endpoint', sfnDr.endpoint], { write: (l) => lines.push(l), pollMs: 20 });
+    const gateway = (region: string) => new SfnExecutions(region, region === DR ? sfnDr.endpoint : sfnPrimary.endpoint);
+    const code = await main([...argv, '-c', configPath], { write: (l) => lines.push(l), pollMs: 20, gateway });
     return { code, out: lines.join('\n') };
   };
 
@@ -65,11 +69,15 @@ describe('rds-dr CLI against the local AWS', () => {
     sfnDr = new LocalSfnEndpoint(DR, LOCAL_ACCOUNT_ID);
     sfnDr.register('rds-dr-verify', (input, name) => aws.runVerify(input, name));
     sfnDr.register('rds-dr-failover', (input, name) => aws.runFailover(input, name));
-    aws.onWorkflowEvent = sfnDr.onEvent;
+    sfnPrimary = new LocalSfnEndpoint(PRIMARY, LOCAL_ACCOUNT_ID);
+    sfnPrimary.register('rds-dr-pitr-restore', (input, name) => aws.runRestore(input, PRIMARY, name));
+    aws.onWorkflowEvent = (arn, event) => (arn.includes(`:${DR}:`) ? sfnDr : sfnPrimary).onEvent(arn, event);
     await sfnDr.start();
+    await sfnPrimary.start();
   });
   afterAll(async () => {
     await sfnDr?.stop();
+    await sfnPrimary?.stop();
     await aws?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -110,11 +118,28 @@ describe('rds-dr CLI against the local AWS', () => {
     for (const region of [PRIMARY, DR]) expect((await ssm(region).send(new GetParameterCommand({ Name: '/app/orders/writer' }))).Parameter?.Value).toBe('orders.primary.example');
   });
 
-  it('usage errors exit 2 without starting anything; an undeployed workflow is named', async () => {
+  it('restore --snapshot latest: restores in the primary region, prints each state, exits 0', async () => {
+    const { code, out } = await cli('restore', 'orders', '--snapshot', 'latest', '--target', 'orders-cli');
+    expect(out).toContain(`starting rds-dr-pitr-restore in ${PRIMARY} with input {"db":"orders","snapshot":"latest","targetId":"orders-cli","region":"${PRIMARY}","verify":false,"cutover":false}`);
+    const states = [...out.matchAll(/▶ (\w+)/g)].map((m) => m[1]);
+    expect(states.slice(0, 3)).toEqual(['PlanRestore', 'InitState', 'StartRestore']);
+    expect(states).toContain('ReportTimeline');
+    expect(code).toBe(0);
+    expect((await aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-cli' }))).DBInstances?.[0]?.DBInstanceStatus).toBe('available');
+  });
+
+  it('usage errors exit 2 without starting anything; --endpoint reaches a local endpoint; an undeployed workflow is named', async () => {
     expect((await cli('verify')).code).toBe(2);
     expect((await cli('failover', 'orders')).out).toMatch(/--reason is required/);
-    const missing = await cli('restore', 'orders', '--time', 'latest', '--target', 'orders-pitr');
-    expect(missing.out).toContain(`no state machine "rds-dr-pitr-restore" in ${PRIMARY}`);
-    expect(missing.code).toBe(2);
+    const empty = new LocalSfnEndpoint(PRIMARY, LOCAL_ACCOUNT_ID);
+    await empty.start();
+    try {
+      const lines: string[] = [];
+      const code = await main(['restore', 'orders', '--time', 'latest', '--target', 'orders-pitr', '-c', configPath, '--endpoint', empty.endpoint], { write: (l) => lines.push(l) });
+      expect(lines.join('\n')).toContain(`no state machine "rds-dr-pitr-restore" in ${PRIMARY}`);
+      expect(code).toBe(2);
+    } finally {
+      await empty.stop();
+    }
   });
 });
