@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { selectDatabases } from '../discover-databases/select-databases.js';
 import type { DbClusterInfo, DbInstanceInfo } from '../discover-databases/fleet.js';
 import { InvalidInputError } from '../shared/errors.js';
+import { formatInputIssues } from '../shared/input-issues.js';
 import type { RuntimeSettings } from '../shared/settings.js';
 
 const ALLOWED = 'db, reason, dryRun, force';
@@ -44,11 +45,6 @@ export interface FailoverPlan extends FailoverRequest {
   protection: string;
 }
 
-function formatIssues(error: z.ZodError): string {
-  return error.issues
-    .map((i) => (i.code === 'unrecognized_keys' ? `input: unknown field(s) ${i.keys.join(', ')}; allowed: ${ALLOWED}` : `input.${i.path.join('.') || '(root)'}: ${i.message}`))
-    .join('; ');
-}
 
 /** Validates {"db", "reason", "dryRun"?, "force"?}; the message names the bad field. */
 export function parseFailoverRequest(input: unknown): FailoverRequest {
@@ -56,7 +52,7 @@ export function parseFailoverRequest(input: unknown): FailoverRequest {
     throw new InvalidInputError(`input must be a JSON object like {"db": "orders", "reason": "us-east-1 outage INC-123", "dryRun": true}, got ${JSON.stringify(input)}`);
   }
   const parsed = failoverInput.safeParse(input);
-  if (!parsed.success) throw new InvalidInputError(formatIssues(parsed.error));
+  if (!parsed.success) throw new InvalidInputError(formatInputIssues(parsed.error, ALLOWED));
   return parsed.data;
 }
 

@@ -7,17 +7,9 @@ import {
   type DBInstance,
   type RDSClient,
 } from '@aws-sdk/client-rds';
+import { orUndefined } from '../shared/rds-lookup.js';
 import type { SourceFacts } from './restore-request.js';
 
-const NOT_FOUND = new Set(['DBInstanceNotFoundFault', 'DBClusterNotFoundFault', 'DBInstanceAutomatedBackupNotFoundFault', 'DBInstanceAutomatedBackupNotFound']);
-const orUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => {
-  try {
-    return await p;
-  } catch (err) {
-    if (NOT_FOUND.has((err as Error).name)) return undefined;
-    throw err;
-  }
-};
 
 export interface RestoreSourceGateway {
   /** The live instance or cluster `db` in this region, or undefined. */

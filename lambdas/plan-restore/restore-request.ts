@@ -3,6 +3,7 @@
 // later states carry out. Nothing here touches AWS: the handler feeds it what the gateway read.
 import { z } from 'zod';
 import { InvalidInputError } from '../shared/errors.js';
+import { formatInputIssues } from '../shared/input-issues.js';
 import type { CatalogSnapshot } from '../shared/snapshot-catalog.js';
 import type { DatabaseChecksSettings, RuntimeSettings } from '../shared/settings.js';
 import { slotStamp } from '../shared/naming.js';
@@ -47,11 +48,6 @@ export interface RestoreRequest {
   reason?: string;
 }
 
-function formatIssues(error: z.ZodError): string {
-  return error.issues
-    .map((i) => (i.code === 'unrecognized_keys' ? `input: unknown field(s) ${i.keys.join(', ')}; allowed: ${ALLOWED}` : `input.${i.path.join('.') || '(root)'}: ${i.message}`))
-    .join('; ');
-}
 
 /** Validates the console input; `workflowRegion` is where this deployment of the workflow runs. */
 export function parseRestoreRequest(input: unknown, settings: RuntimeSettings, workflowRegion: string): RestoreRequest {
@@ -59,7 +55,7 @@ export function parseRestoreRequest(input: unknown, settings: RuntimeSettings, w
     throw new InvalidInputError(`input must be a JSON object like {"db": "orders", "restoreTime": "2026-11-20T14:29:00Z", "targetId": "orders-pitr-1429"}, got ${JSON.stringify(input)}`);
   }
   const parsed = restoreInput.safeParse(input);
-  if (!parsed.success) throw new InvalidInputError(formatIssues(parsed.error));
+  if (!parsed.success) throw new InvalidInputError(formatInputIssues(parsed.error, ALLOWED));
   const v = parsed.data;
   const region = v.region ?? workflowRegion;
   if (region !== settings.primaryRegion && region !== settings.drRegion) {

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { InvalidInputError } from '../shared/errors.js';
+import { formatInputIssues } from '../shared/input-issues.js';
 import { scheduleSlot, slotStamp, TAG } from '../shared/naming.js';
 import type { DatabaseChecksSettings, VerificationSettings } from '../shared/settings.js';
 import { tagValueOf, type SnapshotInfo, type SnapshotKind } from '../shared/snapshots.js';
@@ -25,11 +26,6 @@ export type VerifyRequest =
   | { mode: 'policy'; policy: string; slot: Date }
   | { mode: 'db'; db: string; policy: string; slot: Date; snapshotArn?: string };
 
-function formatIssues(error: z.ZodError, allowed: string): string {
-  return error.issues
-    .map((i) => (i.code === 'unrecognized_keys' ? `input: unknown field(s) ${i.keys.join(', ')}; allowed: ${allowed}` : `input.${i.path.join('.') || '(root)'}: ${i.message}`))
-    .join('; ');
-}
 
 /** The policy that drills `db`, if any. */
 function policyOf(db: string, settings: VerificationSettings): string | undefined {
@@ -44,14 +40,14 @@ export function parseVerifyRequest(input: unknown, settings: VerificationSetting
   const drilled = Object.values(settings.policies).flatMap((p) => Object.keys(p.databases));
   if ('policy' in input) {
     const parsed = scheduledInput.safeParse(input);
-    if (!parsed.success) throw new InvalidInputError(formatIssues(parsed.error, 'policy, scheduledTime'));
+    if (!parsed.success) throw new InvalidInputError(formatInputIssues(parsed.error, 'policy, scheduledTime'));
     if (!settings.policies[parsed.data.policy]) {
       throw new InvalidInputError(`input.policy: "${parsed.data.policy}" has no restore drills; policies with drills: ${Object.keys(settings.policies).join(', ')}`);
     }
     return { mode: 'policy', policy: parsed.data.policy, slot: scheduleSlot(new Date(parsed.data.scheduledTime ?? startTime)) };
   }
   const parsed = manualInput.safeParse(input);
-  if (!parsed.success) throw new InvalidInputError(formatIssues(parsed.error, 'db, snapshot, region (or policy, scheduledTime)'));
+  if (!parsed.success) throw new InvalidInputError(formatInputIssues(parsed.error, 'db, snapshot, region (or policy, scheduledTime)'));
   const { db, snapshot, region } = parsed.data;
   const policy = policyOf(db, settings);
   if (!policy) throw new InvalidInputError(`input.db: "${db}" is not drilled by this deployment; drilled databases: ${drilled.join(', ')}`);

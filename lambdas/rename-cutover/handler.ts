@@ -3,24 +3,18 @@ import type { RestorePlan } from '../plan-restore/restore-request.js';
 import { incidentClients } from '../shared/incident/clients.js';
 import { timelineStep, type TimelineStep } from '../shared/incident/timeline.js';
 import { logger, withLogKeys } from '../shared/logger.js';
+import { orUndefined, tagMap } from '../shared/rds-lookup.js';
 import { finishedStep, nextStep, type PollState, type PollStep } from '../shared/wait-budget.js';
 import { CutoverBlockedError, nextRenameMove, type Observed, type RenameWorld } from './rename-plan.js';
 
-const NOT_FOUND = new Set(['DBInstanceNotFoundFault', 'DBClusterNotFoundFault']);
-const tagMap = (list?: { Key?: string; Value?: string }[]) => Object.fromEntries((list ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 
 async function observe(rds: RDSClient, kind: 'instance' | 'cluster', id: string): Promise<Observed | undefined> {
-  try {
-    if (kind === 'instance') {
-      const d = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0];
-      return d ? { status: d.DBInstanceStatus ?? 'unknown', tags: tagMap(d.TagList) } : undefined;
-    }
-    const c = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters?.[0];
-    return c ? { status: c.Status ?? 'unknown', tags: tagMap(c.TagList) } : undefined;
-  } catch (err) {
-    if (NOT_FOUND.has((err as Error).name)) return undefined;
-    throw err;
+  if (kind === 'instance') {
+    const d = (await orUndefined(rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))))?.DBInstances?.[0];
+    return d ? { status: d.DBInstanceStatus ?? 'unknown', tags: tagMap(d.TagList) } : undefined;
   }
+  const c = (await orUndefined(rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))))?.DBClusters?.[0];
+  return c ? { status: c.Status ?? 'unknown', tags: tagMap(c.TagList) } : undefined;
 }
 
 export interface RenameCutoverEvent {

@@ -9,12 +9,11 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import type { RestorePlan } from '../plan-restore/restore-request.js';
+import { orUndefined, tagMap } from '../shared/rds-lookup.js';
 import { RdsRestoredDatabaseReader } from '../restore-status/rds-restored-database-reader.js';
 import type { ExistingTarget, RestoreGateway } from './restore-target.js';
 
-const NOT_FOUND = new Set(['DBInstanceNotFoundFault', 'DBClusterNotFoundFault']);
 const asTags = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-const tagMap = (list?: { Key?: string; Value?: string }[]) => Object.fromEntries((list ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 const optional = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
 
 export class RdsRestoreGateway implements RestoreGateway {
@@ -24,18 +23,13 @@ export class RdsRestoreGateway implements RestoreGateway {
   }
 
   async findTarget(plan: RestorePlan): Promise<ExistingTarget | undefined> {
-    try {
-      if (plan.kind === 'instance') {
-        const d = (await this.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: plan.targetId }))).DBInstances?.[0];
-        return d ? { tags: tagMap(d.TagList) } : undefined;
-      }
-      const c = (await this.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: plan.targetId }))).DBClusters?.[0];
-      if (!c) return undefined;
-      return { tags: tagMap(c.TagList), memberExists: (c.DBClusterMembers ?? []).some((m) => m.DBInstanceIdentifier === plan.memberId) };
-    } catch (err) {
-      if (NOT_FOUND.has((err as Error).name)) return undefined;
-      throw err;
+    if (plan.kind === 'instance') {
+      const d = (await orUndefined(this.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: plan.targetId }))))?.DBInstances?.[0];
+      return d ? { tags: tagMap(d.TagList) } : undefined;
     }
+    const c = (await orUndefined(this.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: plan.targetId }))))?.DBClusters?.[0];
+    if (!c) return undefined;
+    return { tags: tagMap(c.TagList), memberExists: (c.DBClusterMembers ?? []).some((m) => m.DBInstanceIdentifier === plan.memberId) };
   }
 
   async restore(plan: RestorePlan, tags: Record<string, string>): Promise<void> {

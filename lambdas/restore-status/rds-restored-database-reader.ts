@@ -1,7 +1,7 @@
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import type { RestoredDatabase } from './restore-poll.js';
 
-const NOT_FOUND = new Set(['DBInstanceNotFoundFault', 'DBClusterNotFoundFault']);
+import { isRdsNotFound } from '../shared/rds-lookup.js';
 
 /** Reads a throwaway instance (or cluster + member) as the restore loop needs it. */
 export class RdsRestoredDatabaseReader {
@@ -32,7 +32,7 @@ export class RdsRestoredDatabaseReader {
         secretStatus: cluster.MasterUserSecret?.SecretStatus,
       };
     } catch (err) {
-      if (NOT_FOUND.has((err as Error).name)) return undefined;
+      if (isRdsNotFound(err)) return undefined;
       throw err;
     }
   }

@@ -11,8 +11,8 @@ import {
 import { incidentClients } from './clients.js';
 import type { ClusterFacts, GlobalClusterFacts, InstanceFacts, LagMetric, PrimaryState, StandbyGateway } from './standby.js';
 
-const NOT_FOUND = new Set(['DBInstanceNotFoundFault', 'DBInstanceNotFound', 'DBClusterNotFoundFault', 'DBClusterNotFound', 'GlobalClusterNotFoundFault', 'GlobalClusterNotFound']);
-const notFound = (err: unknown) => NOT_FOUND.has((err as Error).name);
+import { isRdsNotFound } from '../rds-lookup.js';
+const notFound = (err: unknown) => isRdsNotFound(err);
 
 export class AwsStandbyGateway implements StandbyGateway {
   constructor(
