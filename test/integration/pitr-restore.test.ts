@@ -12,7 +12,7 @@ import {
   DescribeDBSnapshotsCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RestorePlan } from '../../lambdas/plan-restore/restore-request.js';
@@ -43,7 +43,7 @@ describe('point-in-time and snapshot restore on the local AWS', () => {
       await c.end();
     }
   };
-  /** Everything a restore may write: instances, clusters, snapshots (both regions). */
+  /** Everything a restore may write: instances, clusters, snapshots, SSM parameters (both regions). */
   const worldState = async () => {
     const out: Record<string, unknown> = {};
     for (const region of [PRIMARY, DR]) {
@@ -51,6 +51,9 @@ describe('point-in-time and snapshot restore on the local AWS', () => {
       out[`clusters:${region}`] = ((await rds(region).send(new DescribeDBClustersCommand({}))).DBClusters ?? []).map((c) => `${c.DBClusterIdentifier}:${c.Status}`).sort();
       out[`snapshots:${region}`] = ((await rds(region).send(new DescribeDBSnapshotsCommand({}))).DBSnapshots ?? []).map((s) => s.DBSnapshotIdentifier).sort();
       out[`cluster-snapshots:${region}`] = ((await rds(region).send(new DescribeDBClusterSnapshotsCommand({}))).DBClusterSnapshots ?? []).map((s) => s.DBClusterSnapshotIdentifier).sort();
+      out[`ssm:${region}`] = ((await new SSMClient(motoClientConfig(aws.moto, region)).send(new GetParametersByPathCommand({ Path: '/', Recursive: true }))).Parameters ?? [])
+        .map((p) => `${p.Name}=${p.Value}@${p.Version}`)
+        .sort();
     }
     return out;
   };
