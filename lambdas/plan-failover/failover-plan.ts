@@ -1,9 +1,9 @@
 // Pure planning of a failover: validate the console input, resolve the configured standby, and
 // decide whether the database is protected by this deployment. Nothing here touches AWS.
 import { z } from 'zod';
-import { selectDatabases } from '../discover-databases/select-databases.js';
-import type { DbClusterInfo, DbInstanceInfo } from '../discover-databases/fleet.js';
 import { InvalidInputError } from '../shared/errors.js';
+// Protection is decided the same way for every incident workflow; re-exported for the failover's callers.
+export { protectionByConfig, protectionByFleet, type Protection } from '../shared/incident/protection.js';
 import { formatInputIssues } from '../shared/input-issues.js';
 import type { RuntimeSettings } from '../shared/settings.js';
 
@@ -89,29 +89,6 @@ export function resolveFailoverPlan(request: FailoverRequest, settings: RuntimeS
     waitTimeoutSeconds: incident.waitTimeoutSeconds,
     protection,
   };
-}
-
-export type Protection =
-  | { protected: true; how: string }
-  | { protected: false; how: string }
-  /** Only tag selection could protect it: the primary region's fleet must be read to know. */
-  | { protected: 'needs-fleet' };
-
-/** Protected without any AWS call when a policy lists the identifier; otherwise tag policies need the fleet. */
-export function protectionByConfig(db: string, kind: 'instance' | 'cluster', settings: RuntimeSettings): Protection {
-  const policies = Object.entries(settings.policies);
-  const listing = policies.find(([, p]) => (kind === 'instance' ? p.selection.instances : p.selection.clusters).includes(db));
-  if (listing) return { protected: true, how: `listed in policy ${listing[0]} selection.${kind === 'instance' ? 'instances' : 'clusters'}` };
-  if (policies.some(([, p]) => Object.keys(p.selection.tags).length > 0)) return { protected: 'needs-fleet' };
-  return { protected: false, how: 'no policy lists it and no policy selects by tags' };
-}
-
-/** Tag selection, with the backup workflow's own selection logic over the primary region's fleet. */
-export function protectionByFleet(db: string, kind: 'instance' | 'cluster', settings: RuntimeSettings, fleet: { instances: DbInstanceInfo[]; clusters: DbClusterInfo[] }): { protected: boolean; how: string } {
-  for (const [name, policy] of Object.entries(settings.policies)) {
-    if (selectDatabases(fleet, policy).selected.some((s) => s.id === db && s.kind === kind)) return { protected: true, how: `selected by the tags of policy ${name}` };
-  }
-  return { protected: false, how: 'no policy lists it and none of the policies\' tags select it in the primary region' };
 }
 
 export function notProtectedError(db: string, kind: string, how: string): InvalidInputError {

@@ -1,7 +1,7 @@
 import { RdsFleetReader } from '../discover-databases/rds-fleet-reader.js';
-import { protectionByConfig, protectionByFleet } from '../plan-failover/failover-plan.js';
 import { InvalidInputError } from '../shared/errors.js';
 import { incidentClients } from '../shared/incident/clients.js';
+import { protectionByConfig, protectionByFleet } from '../shared/incident/protection.js';
 import { timelineStep, type TimelineStep } from '../shared/incident/timeline.js';
 import { logger, withLogKeys } from '../shared/logger.js';
 import { readSettings } from '../shared/settings.js';
