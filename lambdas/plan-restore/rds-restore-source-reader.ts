@@ -4,7 +4,9 @@ import {
   DescribeDBClustersCommand,
   DescribeDBInstanceAutomatedBackupsCommand,
   DescribeDBInstancesCommand,
+  paginateDescribeDBInstanceAutomatedBackups,
   type DBInstance,
+  type DBInstanceAutomatedBackup,
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { orUndefined } from '../shared/rds-lookup.js';
@@ -69,9 +71,15 @@ export class RdsRestoreSourceReader implements RestoreSourceGateway {
   }
 
   async describeReplicatedBackups(db: string): Promise<SourceFacts | undefined> {
-    const backup = (await orUndefined(this.rds.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: db }))))?.DBInstanceAutomatedBackups?.find(
-      (b) => b.RestoreWindow?.EarliestTime && b.RestoreWindow.LatestTime,
-    );
+    // In the DR region no instance `db` exists, and DescribeDBInstanceAutomatedBackups' DBInstanceIdentifier
+    // must name an existing instance: list the region's backups and match the replicated one by its source.
+    let backup: DBInstanceAutomatedBackup | undefined;
+    for await (const page of paginateDescribeDBInstanceAutomatedBackups({ client: this.rds }, {})) {
+      backup ??= (page.DBInstanceAutomatedBackups ?? []).find(
+        (b) => (b.DBInstanceIdentifier === db || b.DBInstanceArn?.endsWith(`:db:${db}`)) && b.RestoreWindow?.EarliestTime && b.RestoreWindow.LatestTime,
+      );
+      if (backup) break;
+    }
     if (!backup) return undefined;
     return {
       kind: 'instance',
