@@ -5,8 +5,8 @@
 // Two numbers, because period keys are memoized per zone and 15 minutes of UTC: "cold" clears the
 // memo before each run (a Lambda's first plan of the day), "warm" keeps it (a re-plan in the same
 // process, e.g. the dry run followed by the real run).
-import { clearPeriodMemo } from '../lambdas/prune-snapshots/periods.js';
-import { planRetention, type RetentionPolicy, type RetentionSnapshot } from '../lambdas/prune-snapshots/plan-retention.js';
+import { clearPeriodMemo } from '../lambdas/core/retention/periods.js';
+import { planRetention, type RetentionPolicy, type RetentionSnapshot } from '../lambdas/core/retention/plan-retention.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const DATABASES = 1_000;

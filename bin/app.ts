@@ -1,8 +1,8 @@
 // CDK entry point: `cdk synth -c config=path/to/config.json` (default config/example.json).
 import { App } from 'aws-cdk-lib';
-import { buildApp } from '../lib/app.js';
-import { loadConfigFile } from '../lib/config/load.js';
-import { ConfigError, type RdsDrConfig } from '../lib/config/schema.js';
+import { buildApp } from '../lib/platform/app.js';
+import { loadConfigFile } from '../lib/platform/config/load.js';
+import { ConfigError, type RdsDrConfig } from '../lib/platform/config/schema.js';
 
 const app = new App();
 const configPath = String(app.node.tryGetContext('config') ?? 'config/example.json');

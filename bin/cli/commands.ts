@@ -1,9 +1,11 @@
-// Turns `rds-dr failover|restore|verify ...` arguments into the exact JSON input the console would
+// Turns `rds-dr failover|restore|drill ...` arguments into the exact JSON input the console would
 // take, and the state machine (name and region) to start. Pure: nothing here talks to AWS, so every
 // flag rule is unit-tested, and the workflows' first states still validate whatever arrives.
-import type { RdsDrConfig } from '../../lib/config/schema.js';
+import type { RdsDrConfig } from '../../lib/platform/config/schema.js';
+import { stateMachineName, type WorkflowName } from '../../lib/platform/registry.js';
 
-export type WorkflowKind = 'failover' | 'pitr-restore' | 'verify';
+/** The workflows a person starts by hand (registry names: lib/platform/registry.ts). */
+export type WorkflowKind = Extract<WorkflowName, 'failover' | 'restore' | 'drill'>;
 
 export interface StartCommand {
   kind: 'start';
@@ -27,7 +29,7 @@ export const USAGE = `usage:
   rds-dr failover <db> --reason "<why, ticket>" [--dry-run] [--force]
   rds-dr restore  <db> (--time <ISO-8601|latest> | --snapshot <id|latest>) --target <new-id>
                   [--region <region>] [--verify] [--cutover] [--reason "<why>"]
-  rds-dr verify   <db> [--snapshot <DR copy ARN>]
+  rds-dr drill    <db> [--snapshot <DR copy ARN>]   (alias: verify)
 common: -c/--config <file> (default config/example.json)  --no-follow  --name <execution name>
         --endpoint <url> (a local Step Functions endpoint)`;
 
@@ -41,8 +43,8 @@ interface FlagSpec {
 const COMMON: FlagSpec = { values: ['--config', '--name', '--endpoint', '--account'], switches: ['--no-follow'] };
 const SPECS: Record<WorkflowKind, FlagSpec> = {
   failover: { values: ['--reason'], switches: ['--dry-run', '--force'] },
-  'pitr-restore': { values: ['--time', '--snapshot', '--target', '--region', '--reason'], switches: ['--verify', '--cutover'] },
-  verify: { values: ['--snapshot'], switches: [] },
+  restore: { values: ['--time', '--snapshot', '--target', '--region', '--reason'], switches: ['--verify', '--cutover'] },
+  drill: { values: ['--snapshot'], switches: [] },
 };
 
 export interface ParsedArgs {
@@ -80,7 +82,8 @@ export function parseFlags(argv: string[], spec: FlagSpec): ParsedArgs {
   return { positional, values, switches };
 }
 
-const COMMAND_WORKFLOWS: Record<string, WorkflowKind> = { failover: 'failover', restore: 'pitr-restore', verify: 'verify' };
+// `verify` is the drill's former name, kept as an alias so existing runbooks and scripts still work.
+const COMMAND_WORKFLOWS: Record<string, WorkflowKind> = { failover: 'failover', restore: 'restore', drill: 'drill', verify: 'drill' };
 
 /** The config file a command names (or the default), read before buildStartCommand. */
 export function configPathOf(argv: string[]): string {
@@ -89,7 +92,7 @@ export function configPathOf(argv: string[]): string {
   return argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : (argv[i + 1] ?? 'config/example.json');
 }
 
-/** Builds the execution to start for `failover|restore|verify`, or throws a UsageError naming the flag. */
+/** Builds the execution to start for `failover|restore|drill` (or `verify`), or throws a UsageError naming the flag. */
 export function buildStartCommand(command: string, argv: string[], config: RdsDrConfig): StartCommand {
   const workflow = COMMAND_WORKFLOWS[command];
   if (!workflow) throw new UsageError(`unknown command "${command}"\n${USAGE}`);
@@ -99,7 +102,7 @@ export function buildStartCommand(command: string, argv: string[], config: RdsDr
   const base = {
     kind: 'start' as const,
     workflow,
-    stateMachineName: `${config.appName}-${workflow}`,
+    stateMachineName: stateMachineName(config.appName, workflow),
     executionName: args.values['--name'],
     endpoint: args.values['--endpoint'],
     follow: !args.switches.has('--no-follow'),
@@ -116,7 +119,7 @@ export function buildStartCommand(command: string, argv: string[], config: RdsDr
     };
   }
 
-  if (workflow === 'pitr-restore') {
+  if (workflow === 'restore') {
     const time = args.values['--time'];
     const snapshot = args.values['--snapshot'];
     if ((time === undefined) === (snapshot === undefined)) throw new UsageError('restore: give exactly one of --time <ISO-8601|latest> or --snapshot <id|latest>');

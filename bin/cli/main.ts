@@ -1,5 +1,5 @@
 // `npx rds-dr <command>`: status, or start an incident workflow and follow it state by state.
-import { loadConfigFile } from '../../lib/config/load.js';
+import { loadConfigFile } from '../../lib/platform/config/load.js';
 import { buildStartCommand, configPathOf, USAGE, UsageError } from './commands.js';
 import { followExecution, type ExecutionGateway } from './follow.js';
 import { SfnExecutions } from './sfn-executions.js';

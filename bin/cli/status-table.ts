@@ -1,9 +1,9 @@
 // `rds-dr status`: per database, recovery-point ages against the objectives, last drill and
 // measured RTO. Pure: turns metrics + objectives into rows and breaches.
-import type { DatabaseRecoveryFacts, MetricPoint } from '../../lambdas/rpo-monitor/recovery-ages.js';
+import type { DatabaseRecoveryFacts, MetricPoint } from '../../lambdas/monitor/recovery-ages.js';
 
-export type { Objectives } from '../../lib/config/objectives.js';
-import type { Objectives } from '../../lib/config/objectives.js';
+export type { Objectives } from '../../lib/platform/config/objectives.js';
+import type { Objectives } from '../../lib/platform/config/objectives.js';
 
 export interface StatusCell {
   text: string;

@@ -1,12 +1,12 @@
 // `npx rds-dr status [-c config.json]`: the dashboard's table in a terminal, from live AWS data.
 // Exits 1 when any objective is breached, so it can gate a cron job or a CI pipeline.
-import { loadConfigFile } from '../../lib/config/load.js';
-import { strictestObjectives } from '../../lib/config/objectives.js';
-import { toRuntimeSettings } from '../../lib/config/runtime-settings.js';
-import type { RdsDrConfig } from '../../lib/config/schema.js';
-import { reportsBucketName } from '../../lib/verify/reports-bucket.js';
-import { recoveryMetrics } from '../../lambdas/rpo-monitor/recovery-ages.js';
-import { readRecoveryFacts } from '../../lambdas/rpo-monitor/recovery-facts-reader.js';
+import { loadConfigFile } from '../../lib/platform/config/load.js';
+import { strictestObjectives } from '../../lib/platform/config/objectives.js';
+import { toRuntimeSettings } from '../../lib/platform/config/runtime-settings.js';
+import type { RdsDrConfig } from '../../lib/platform/config/schema.js';
+import { reportsBucketName } from '../../lib/platform/reports-bucket.js';
+import { recoveryMetrics } from '../../lambdas/monitor/recovery-ages.js';
+import { readRecoveryFacts } from '../../lambdas/monitor/recovery-facts.js';
 import { anyBreach, renderTable, statusRows } from './status-table.js';
 
 export async function status(config: RdsDrConfig, options: { account?: string; colour: boolean; now?: Date }): Promise<{ output: string; breached: boolean }> {

@@ -1,8 +1,8 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import type { RdsDrConfig } from '../config/schema.js';
-import { createRdsDrFunction } from '../lambda/rds-dr-function.js';
+import type { RdsDrConfig } from '../platform/config/schema.js';
+import { createRdsDrFunction } from '../platform/rds-dr-function.js';
 import { warningTopicArn } from '../observability/alerting.js';
 
 /** The Lambdas the backup state machine calls (see state-machines/backup.asl.json). */

@@ -1,12 +1,13 @@
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { RdsDrConfig } from '../config/schema.js';
-import { repoPath } from '../paths.js';
-import { createWorkflowStateMachine } from '../shared/workflow-state-machine.js';
+import type { RdsDrConfig } from '../platform/config/schema.js';
+import { repoPath } from '../platform/paths.js';
+import { WORKFLOWS } from '../platform/registry.js';
+import { createWorkflowStateMachine } from '../platform/workflow-state-machine.js';
 import type { BackupFunctions } from './backup-functions.js';
 
 /** The workflow file deployed as-is; the local test runner executes the same file. */
-export const BACKUP_ASL_PATH = repoPath('state-machines', 'backup.asl.json');
+export const BACKUP_ASL_PATH = repoPath(WORKFLOWS.backup.asl);
 
 export interface BackupStateMachineProps {
   readonly config: RdsDrConfig;
@@ -21,14 +22,14 @@ export class BackupStateMachine extends Construct {
     super(scope, id);
     const { functions } = props;
     this.stateMachine = createWorkflowStateMachine(this, {
-      stateMachineName: `${props.config.appName}-backup`,
-      aslPath: BACKUP_ASL_PATH,
-      substitutions: {
-        DiscoverDatabasesFunctionArn: functions.discoverDatabases.functionArn,
-        SnapshotStatusFunctionArn: functions.snapshotStatus.functionArn,
-        CopySnapshotFunctionArn: functions.copySnapshot.functionArn,
-        BackupReportFunctionArn: functions.backupReport.functionArn,
-        CheckPitrReadinessFunctionArn: functions.checkPitrReadiness.functionArn,
+      appName: props.config.appName,
+      workflow: 'backup',
+      functionArns: {
+        'discover-databases': functions.discoverDatabases.functionArn,
+        'snapshot-status': functions.snapshotStatus.functionArn,
+        'copy-snapshot': functions.copySnapshot.functionArn,
+        'backup-report': functions.backupReport.functionArn,
+        'check-pitr-readiness': functions.checkPitrReadiness.functionArn,
       },
     });
   }

@@ -8,11 +8,11 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { RdsDrConfig } from '../config/schema.js';
-import { createRdsDrFunction } from '../lambda/rds-dr-function.js';
-import { acknowledgeRule } from '../nag/acknowledge.js';
-import { createDeadLetterQueue } from '../shared/dead-letter-queue.js';
-import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/failure-notifier/format-alert.js';
+import type { RdsDrConfig } from '../platform/config/schema.js';
+import { createRdsDrFunction } from '../platform/rds-dr-function.js';
+import { acknowledgeRule } from '../platform/nag.js';
+import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
+import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/alerts/failure-alert.js';
 
 
 // Deterministic names, so the DR stack can publish to the topic without a cross-region reference.

@@ -3,9 +3,9 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { RdsDrConfig } from '../config/schema.js';
-import { grantAlertPublish } from '../iam/alert-publish.js';
-import { createRdsDrFunction } from '../lambda/rds-dr-function.js';
+import type { RdsDrConfig } from '../platform/config/schema.js';
+import { grantAlertPublish } from './alert-publish.js';
+import { createRdsDrFunction } from '../platform/rds-dr-function.js';
 import { alertTopicArn, createExecutionFailureRule } from './alerting.js';
 
 export interface DrAlertingProps {

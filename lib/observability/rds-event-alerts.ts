@@ -5,14 +5,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { RdsDrConfig } from '../config/schema.js';
-import { grantAlertPublish } from '../iam/alert-publish.js';
-import { rdsArn, SNAPSHOT_PREFIX } from '../iam/arns.js';
-import { grantWithReasons } from '../iam/grant.js';
-import { createRdsDrFunction } from '../lambda/rds-dr-function.js';
-import { acknowledgeRule } from '../nag/acknowledge.js';
-import { createDeadLetterQueue } from '../shared/dead-letter-queue.js';
-import { RDS_FAILURE_EVENT_IDS } from '../../lambdas/rds-event-notifier/format-rds-event.js';
+import type { RdsDrConfig } from '../platform/config/schema.js';
+import { grantAlertPublish } from './alert-publish.js';
+import { rdsArn, SNAPSHOT_PREFIX } from '../platform/arns.js';
+import { grantWithReasons } from '../platform/grant.js';
+import { createRdsDrFunction } from '../platform/rds-dr-function.js';
+import { acknowledgeRule } from '../platform/nag.js';
+import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
+import { RDS_FAILURE_EVENT_IDS } from '../../lambdas/alerts/rds-event-alert.js';
 import { alertTopicArn } from './alerting.js';
 
 export interface RdsEventAlertsProps {

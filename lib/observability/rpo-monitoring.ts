@@ -10,21 +10,21 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { strictestObjectives, type Objectives } from '../config/objectives.js';
-import type { RdsDrConfig } from '../config/schema.js';
-import { METRIC_NAMESPACE } from '../../lambdas/shared/metrics.js';
-import { grantRpoMonitor } from '../iam/rpo-monitor-permissions.js';
-import { createRdsDrFunction } from '../lambda/rds-dr-function.js';
-import { acknowledgeRule } from '../nag/acknowledge.js';
-import { createDeadLetterQueue } from '../shared/dead-letter-queue.js';
-import { reportsBucketName } from '../verify/reports-bucket.js';
-import { hasRestoreDrills } from '../verify/restore-drills.js';
+import { strictestObjectives, type Objectives } from '../platform/config/objectives.js';
+import type { RdsDrConfig } from '../platform/config/schema.js';
+import { METRIC_NAMESPACE } from '../../lambdas/core/metrics.js';
+import { grantRpoMonitor } from './rpo-monitor-permissions.js';
+import { createRdsDrFunction } from '../platform/rds-dr-function.js';
+import { acknowledgeRule } from '../platform/nag.js';
+import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
+import { reportsBucketName } from '../platform/reports-bucket.js';
+import { hasRestoreDrills } from '../drill/restore-drills.js';
 
 import { warningKeyAliasName, warningTopicName } from './alerting.js';
 
 export { warningKeyAliasName, warningTopicName } from './alerting.js';
 
-export { strictestObjectives, type Objectives } from '../config/objectives.js';
+export { strictestObjectives, type Objectives } from '../platform/config/objectives.js';
 
 /** Share of the DR RPO at which a lagging copy warns, before the DR RPO alarm pages. */
 export const COPY_LAG_WARN_SHARE = 0.8;

@@ -4,14 +4,15 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { RdsDrConfig } from '../config/schema.js';
-import { createRdsDrFunction } from '../lambda/rds-dr-function.js';
-import { repoPath } from '../paths.js';
-import { createDeadLetterQueue } from '../shared/dead-letter-queue.js';
-import { createWorkflowStateMachine } from '../shared/workflow-state-machine.js';
-import { reportsBucketName } from '../verify/reports-bucket.js';
+import type { RdsDrConfig } from '../platform/config/schema.js';
+import { createRdsDrFunction } from '../platform/rds-dr-function.js';
+import { repoPath } from '../platform/paths.js';
+import { WORKFLOWS } from '../platform/registry.js';
+import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
+import { createWorkflowStateMachine } from '../platform/workflow-state-machine.js';
+import { reportsBucketName } from '../platform/reports-bucket.js';
 
-export const PRUNE_ASL_PATH = repoPath('state-machines', 'prune.asl.json');
+export const PRUNE_ASL_PATH = repoPath(WORKFLOWS.prune.asl);
 
 export interface PruneWorkflowProps {
   readonly config: RdsDrConfig;
@@ -57,12 +58,12 @@ export class PruneWorkflow extends Construct {
     });
 
     this.stateMachine = createWorkflowStateMachine(this, {
-      stateMachineName: `${config.appName}-prune`,
-      aslPath: PRUNE_ASL_PATH,
-      substitutions: {
-        PlanPruneFunctionArn: this.planPrune.functionArn,
-        DeleteSnapshotFunctionArn: this.deleteSnapshot.functionArn,
-        PruneReportFunctionArn: this.pruneReport.functionArn,
+      appName: config.appName,
+      workflow: 'prune',
+      functionArns: {
+        'plan-prune': this.planPrune.functionArn,
+        'delete-snapshot': this.deleteSnapshot.functionArn,
+        'prune-report': this.pruneReport.functionArn,
       },
     });
 

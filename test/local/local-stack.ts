@@ -8,27 +8,20 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client }
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { resolve } from 'node:path';
-import { parseConfig, type RdsDrConfig } from '../../lib/config/schema.js';
-import { drKeyAliasName, toRuntimeSettings, type VerificationResources } from '../../lib/config/runtime-settings.js';
-import { rdsClient } from '../../lambdas/shared/rds-clients.js';
-import { reportsBucketName } from '../../lib/verify/reports-bucket.js';
-import { SETTINGS_ENV } from '../../lambdas/shared/settings.js';
-import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/failure-notifier/format-alert.js';
-import { incidentClients } from '../../lambdas/shared/incident/clients.js';
+import { parseConfig, type RdsDrConfig } from '../../lib/platform/config/schema.js';
+import { drKeyAliasName, toRuntimeSettings, type VerificationResources } from '../../lib/platform/config/runtime-settings.js';
+import { reportsBucketName } from '../../lib/platform/reports-bucket.js';
+import { SETTINGS_ENV } from '../../lambdas/core/settings.js';
+import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/alerts/failure-alert.js';
+import { awsClients } from '../../lambdas/aws/clients.js';
 import { LocalDataPlane } from './data-plane.js';
+import { functionArnPlaceholder, LAMBDAS, stateMachineName, WORKFLOWS, type WorkflowName } from '../../lib/platform/registry.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
 import { startPostgres, type Postgres } from './postgres.js';
 import { SdkBridge } from './sdk-bridge.js';
 import { executionStatusChangeEvent, type EventLog, runWorkflow, type LambdaHandler, type WorkflowRun } from './workflow-runner.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
-const LAMBDA_MODULES = [
-  'discover-databases', 'snapshot-status', 'copy-snapshot', 'backup-report', 'failure-notifier',
-  'plan-verification', 'restore-status', 'verify-restored-database', 'verification-report', 'verification-summary',
-  'sweep-verification-instances', 'plan-prune', 'delete-snapshot', 'prune-report', 'rpo-monitor',
-  'plan-failover', 'failover-checks', 'promote-standby', 'standby-status', 'cutover-endpoint', 'incident-report',
-  'check-pitr-readiness', 'plan-restore', 'restore-database', 'rename-cutover',
-];
 
 export interface LocalStackOptions {
   /** Raw config (as in config/*.json); primary/DR regions and policies come from it. */
@@ -155,17 +148,17 @@ export class LocalStack {
     // Locally the restored servers speak plain TCP; in AWS the verifier verifies RDS's certificate.
     process.env.RDSDR_PG_SSL = 'disable';
     process.env.AWS_S3_FORCE_PATH_STYLE = 'true';
-    for (const name of LAMBDA_MODULES) {
-      this.lambdas[name] = (await import(`../../lambdas/${name}/handler.ts`)).handler as LambdaHandler;
+    // Every Lambda the registry lists, loaded from the same handler file CDK bundles.
+    for (const [name, entry] of Object.entries(LAMBDAS)) {
+      this.lambdas[name] = (await import(resolve(REPO_ROOT, entry))).handler as LambdaHandler;
     }
     this.sdk = new SdkBridge(primaryRegion);
     this.sdkDr = new SdkBridge(drRegion);
     if (this.dataPlane) {
       this.sdk.onCall(this.dataPlane.onSdkCall);
       this.sdkDr.onCall(this.dataPlane.onSdkCall);
-      this.dataPlane.exposeRestoredEndpoints(rdsClient(drRegion));
-      // The incident workflows' clients (restores in either region).
-      for (const region of [primaryRegion, drRegion]) this.dataPlane.exposeRestoredEndpoints(incidentClients.rds(region));
+      // Every Lambda reads RDS through the one client per region (restores happen in either region).
+      for (const region of [primaryRegion, drRegion]) this.dataPlane.exposeRestoredEndpoints(awsClients.rds(region));
     }
   }
 
@@ -173,14 +166,14 @@ export class LocalStack {
    * Runs one workflow's ASL through the local runner in `region`, with its `${Name}FunctionArn`
    * placeholders bound to the local handlers; a failed run goes through the alerting path like in AWS.
    */
-  private async runAslWorkflow(workflow: 'backup' | 'verify' | 'prune' | 'failover' | 'pitr-restore', region: string, functions: string[], input: unknown, executionName?: string): Promise<WorkflowRun> {
-    const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
+  private async runAslWorkflow(workflow: WorkflowName, region: string, input: unknown, executionName?: string): Promise<WorkflowRun> {
+    const entry = WORKFLOWS[workflow];
     const run = await runWorkflow({
-      aslPath: resolve(REPO_ROOT, `state-machines/${workflow}.asl.json`),
-      stateMachineName: `${this.config.appName}-${workflow}`,
+      aslPath: resolve(REPO_ROOT, entry.asl),
+      stateMachineName: stateMachineName(this.config.appName, workflow),
       region,
       accountId: LOCAL_ACCOUNT_ID,
-      substitutions: { Region: region, ...Object.fromEntries(functions.map((f) => [`${pascal(f)}FunctionArn`, `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${f}`])) },
+      substitutions: { Region: region, ...Object.fromEntries(entry.lambdas.map((f) => [functionArnPlaceholder(f), `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${f}`])) },
       lambdas: this.lambdas,
       sdk: region === this.config.drRegion ? this.sdkDr : this.sdk,
       input,
@@ -197,30 +190,27 @@ export class LocalStack {
 
   /** Runs the backup workflow once, in the primary region. */
   runBackup(input: unknown, executionName?: string): Promise<WorkflowRun> {
-    return this.runAslWorkflow('backup', this.config.primaryRegion, ['discover-databases', 'check-pitr-readiness', 'snapshot-status', 'copy-snapshot', 'backup-report'], input, executionName);
+    return this.runAslWorkflow('backup', this.config.primaryRegion, input, executionName);
   }
 
   /** Runs the restore-drill workflow once, in the DR region (as deployed). */
-  runVerify(input: unknown, executionName?: string): Promise<WorkflowRun> {
-    const functions = ['plan-verification', 'restore-status', 'verify-restored-database', 'verification-report', 'verification-summary'];
-    return this.runAslWorkflow('verify', this.config.drRegion, functions, input, executionName);
+  runDrill(input: unknown, executionName?: string): Promise<WorkflowRun> {
+    return this.runAslWorkflow('drill', this.config.drRegion, input, executionName);
   }
 
   /** Runs the prune workflow once, in the primary region (as deployed). */
   runPrune(input: unknown, executionName?: string): Promise<WorkflowRun> {
-    return this.runAslWorkflow('prune', this.config.primaryRegion, ['plan-prune', 'delete-snapshot', 'prune-report'], input, executionName);
+    return this.runAslWorkflow('prune', this.config.primaryRegion, input, executionName);
   }
 
   /** Runs the failover workflow once, in the DR region (as deployed: the primary region may be down). */
   runFailover(input: unknown, executionName?: string): Promise<WorkflowRun> {
-    const functions = ['plan-failover', 'failover-checks', 'promote-standby', 'standby-status', 'cutover-endpoint', 'incident-report'];
-    return this.runAslWorkflow('failover', this.config.drRegion, functions, input, executionName);
+    return this.runAslWorkflow('failover', this.config.drRegion, input, executionName);
   }
 
   /** Runs the point-in-time / snapshot restore workflow as deployed in `region` (primary by default). */
   runRestore(input: unknown, region = this.config.primaryRegion, executionName?: string): Promise<WorkflowRun> {
-    const functions = ['plan-restore', 'restore-database', 'verify-restored-database', 'rename-cutover', 'cutover-endpoint', 'incident-report'];
-    return this.runAslWorkflow('pitr-restore', region, functions, input, executionName);
+    return this.runAslWorkflow('restore', region, input, executionName);
   }
 
   /** The verification reports a drill execution wrote to the reports bucket. */
@@ -244,7 +234,7 @@ export class LocalStack {
 
   /** Invokes the hourly sweeper once. */
   async runSweeper(): Promise<{ deleted: string[]; failed: { id: string; error: string }[] }> {
-    return (await this.lambdas['sweep-verification-instances']({ id: 'local' } as never)) as never;
+    return (await this.lambdas['sweep-drill-leftovers']({ id: 'local' } as never)) as never;
   }
 
   /** Alerts delivered to the SQS queue subscribed to the alert topic (drains them). */

@@ -1,6 +1,6 @@
 // `npm start`: the main job on this machine. Starts the local AWS (moto + PostgreSQL), creates a
 // sample fleet with real data, runs the backup workflow (state-machines/backup.asl.json), damages
-// the live data, runs the restore drill (state-machines/verify.asl.json) against the DR copies, and
+// the live data, runs the restore drill (state-machines/drill.asl.json) against the DR copies, and
 // prints what happened and where alerts went.
 import { CreateDBSnapshotCommand } from '@aws-sdk/client-rds';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     await c.end();
     console.log('\nlive damage after the backup: deleted all but 10 rows of orders.items');
 
-    const drill = await aws.runVerify({ policy, scheduledTime: new Date().toISOString() });
+    const drill = await aws.runDrill({ policy, scheduledTime: new Date().toISOString() });
     console.log(`\nrestore drill ${drill.status} (${drill.statesEntered.length} states)  execution ${drill.executionArn}\n`);
     const drillRows: Row[] = [];
     for (const { key, report } of await aws.drillReports(drill.executionArn)) {

@@ -1,0 +1,47 @@
+import { paginateDescribeDBClusters, paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds';
+import type { DbClusterInfo, DbInstanceInfo, FleetReader } from '../core/fleet.js';
+import { tagsOf } from './rds-tags.js';
+
+/** FleetReader over the RDS API (DescribeDBInstances / DescribeDBClusters, paginated). */
+export class RdsFleetReader implements FleetReader {
+  constructor(private readonly rds: RDSClient) {}
+
+  async listInstances(): Promise<DbInstanceInfo[]> {
+    const out: DbInstanceInfo[] = [];
+    for await (const page of paginateDescribeDBInstances({ client: this.rds, pageSize: 100 }, {})) {
+      for (const db of page.DBInstances ?? []) {
+        out.push({
+          id: db.DBInstanceIdentifier ?? '',
+          arn: db.DBInstanceArn ?? '',
+          engine: db.Engine ?? '',
+          status: db.DBInstanceStatus ?? '',
+          tags: tagsOf(db.TagList),
+          replicaSource: db.ReadReplicaSourceDBInstanceIdentifier ?? db.ReadReplicaSourceDBClusterIdentifier,
+          clusterId: db.DBClusterIdentifier,
+          createdAt: db.InstanceCreateTime?.toISOString(),
+          latestRestorableTime: db.LatestRestorableTime?.toISOString(),
+        });
+      }
+    }
+    return out;
+  }
+
+  async listClusters(): Promise<DbClusterInfo[]> {
+    const out: DbClusterInfo[] = [];
+    for await (const page of paginateDescribeDBClusters({ client: this.rds, pageSize: 100 }, {})) {
+      for (const c of page.DBClusters ?? []) {
+        out.push({
+          id: c.DBClusterIdentifier ?? '',
+          arn: c.DBClusterArn ?? '',
+          engine: c.Engine ?? '',
+          status: c.Status ?? '',
+          tags: tagsOf(c.TagList),
+          replicaSource: c.ReplicationSourceIdentifier,
+          createdAt: c.ClusterCreateTime?.toISOString(),
+          latestRestorableTime: c.LatestRestorableTime?.toISOString(),
+        });
+      }
+    }
+    return out;
+  }
+}

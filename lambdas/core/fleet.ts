@@ -1,0 +1,35 @@
+// What discovery needs to know about the RDS fleet, independent of the SDK.
+import type { Tag } from './snapshots.js';
+
+export interface DbInstanceInfo {
+  id: string;
+  arn: string;
+  engine: string;
+  status: string;
+  tags: Tag[];
+  /** Set when the instance is a read replica (of an instance or a cluster). */
+  replicaSource?: string;
+  /** Set when the instance is a member of an Aurora / Multi-AZ DB cluster. */
+  clusterId?: string;
+  createdAt?: string;
+  /** Newest point-in-time restore target, when automated backups are on. */
+  latestRestorableTime?: string;
+}
+
+export interface DbClusterInfo {
+  id: string;
+  arn: string;
+  engine: string;
+  status: string;
+  tags: Tag[];
+  /** Set when the cluster is a cross-region read replica cluster. */
+  replicaSource?: string;
+  createdAt?: string;
+  latestRestorableTime?: string;
+}
+
+/** Reads the primary region's fleet (paginated by the adapter). */
+export interface FleetReader {
+  listInstances(): Promise<DbInstanceInfo[]>;
+  listClusters(): Promise<DbClusterInfo[]>;
+}

@@ -1,0 +1,71 @@
+// Deterministic names: the same database and schedule slot always map to the same snapshot id,
+// which is what makes a retried or duplicated schedule idempotent.
+import { createHash } from 'node:crypto';
+
+export const SNAPSHOT_PREFIX = 'rdsdr-';
+const MAX_SNAPSHOT_ID_LENGTH = 255;
+
+/** Every tag rds-dr reads or writes, in one place. */
+export const TAG = {
+  // on snapshots and copies
+  managed: 'rds-dr:managed',
+  policy: 'rds-dr:policy',
+  sourceArn: 'rds-dr:source-arn',
+  slot: 'rds-dr:slot',
+  copyOf: 'rds-dr:copy-of',
+  /** Any value: the snapshot is never deleted by the prune. */
+  legalHold: 'rds-dr:legal-hold',
+  // on snapshots and on the databases rds-dr creates
+  execution: 'rds-dr:execution',
+  // on throwaway drill instances and incident restores
+  purpose: 'rds-dr:purpose',
+  expiresAt: 'rds-dr:expires-at',
+  /** On a throwaway instance: the snapshot it was restored from (pruning must not delete it meanwhile). */
+  sourceSnapshot: 'rds-dr:source-snapshot',
+  restoredFrom: 'rds-dr:restored-from',
+  sourceDb: 'rds-dr:source-db',
+  reason: 'rds-dr:reason',
+} as const;
+
+/** Values of TAG.purpose. */
+export const PURPOSE = { drill: 'verification', incidentRestore: 'incident-restore' } as const;
+
+/** Identifier prefix of throwaway drill instances and clusters. */
+export const THROWAWAY_PREFIX = 'rdsdr-verify-';
+
+/** The schedule slot: the scheduled time truncated to the minute, in UTC. */
+export function scheduleSlot(time: Date): Date {
+  const slot = new Date(time.getTime());
+  slot.setUTCSeconds(0, 0);
+  return slot;
+}
+
+/** yyyymmddhhmm of a slot, UTC. */
+export function slotStamp(slot: Date): string {
+  return slot.toISOString().replace(/[-:T]/g, '').slice(0, 12);
+}
+
+/**
+ * `rdsdr-<db>-<yyyymmddhhmm>`, valid under RDS snapshot identifier rules (letters, digits, single
+ * hyphens, starts with a letter, no trailing hyphen, at most 255 chars). A name that would be too
+ * long keeps a readable prefix and gets a hash of the full database id, so it stays unique.
+ */
+export function snapshotIdentifier(dbId: string, slot: Date): string {
+  const cleanDb = dbId
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '');
+  const suffix = `-${slotStamp(slot)}`;
+  const full = `${SNAPSHOT_PREFIX}${cleanDb}${suffix}`;
+  if (full.length <= MAX_SNAPSHOT_ID_LENGTH) return full;
+  const hash = createHash('sha256').update(dbId).digest('hex').slice(0, 10);
+  const room = MAX_SNAPSHOT_ID_LENGTH - SNAPSHOT_PREFIX.length - suffix.length - hash.length - 1;
+  const head = cleanDb.slice(0, room).replace(/-+$/, '');
+  return `${SNAPSHOT_PREFIX}${head}-${hash}${suffix}`;
+}
+
+/** RDS tag values are at most 256 characters. */
+export function tagValue(value: string): string {
+  return value.length <= 256 ? value : value.slice(0, 256);
+}

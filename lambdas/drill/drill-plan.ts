@@ -1,0 +1,143 @@
+// Pure planning of a restore drill: validate the request, pick each database's newest usable
+// snapshot, and name the throwaway instance. Nothing here touches AWS.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { InvalidInputError } from '../core/errors.js';
+import { formatInputIssues } from '../core/input-issues.js';
+import { scheduleSlot, slotStamp, TAG } from '../core/naming.js';
+import type { DatabaseChecksSettings, VerificationSettings } from '../core/settings.js';
+import { tagValueOf, type SnapshotInfo, type SnapshotKind } from '../core/snapshots.js';
+
+export const VERIFY_PREFIX = 'rdsdr-verify-';
+export const PURPOSE_TAG = 'rds-dr:purpose';
+export const EXPIRES_TAG = 'rds-dr:expires-at';
+/** On a throwaway instance: the snapshot it was restored from (pruning must not delete it meanwhile). */
+export const SOURCE_SNAPSHOT_TAG = 'rds-dr:source-snapshot';
+const MAX_DB_ID = 63;
+
+const scheduledInput = z.strictObject({ policy: z.string().min(1), scheduledTime: z.iso.datetime({ offset: true }).optional() });
+const manualInput = z.strictObject({
+  db: z.string().min(1),
+  snapshot: z.string().min(1).optional(),
+  region: z.string().min(1).optional(),
+});
+
+export type VerifyRequest =
+  | { mode: 'policy'; policy: string; slot: Date }
+  | { mode: 'db'; db: string; policy: string; slot: Date; snapshotArn?: string };
+
+
+/** The policy that drills `db`, if any. */
+function policyOf(db: string, settings: VerificationSettings): string | undefined {
+  return Object.entries(settings.policies).find(([, p]) => db in p.databases)?.[0];
+}
+
+/** Validates a scheduled ({policy}) or manual ({db, snapshot?, region?}) request; names the bad field. */
+export function parseVerifyRequest(input: unknown, settings: VerificationSettings, accountId: string, startTime: string): VerifyRequest {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new InvalidInputError(`input must be a JSON object like {"db": "<identifier>"} or {"policy": "<name>"}, got ${JSON.stringify(input)}`);
+  }
+  const drilled = Object.values(settings.policies).flatMap((p) => Object.keys(p.databases));
+  if ('policy' in input) {
+    const parsed = scheduledInput.safeParse(input);
+    if (!parsed.success) throw new InvalidInputError(formatInputIssues(parsed.error, 'policy, scheduledTime'));
+    if (!settings.policies[parsed.data.policy]) {
+      throw new InvalidInputError(`input.policy: "${parsed.data.policy}" has no restore drills; policies with drills: ${Object.keys(settings.policies).join(', ')}`);
+    }
+    return { mode: 'policy', policy: parsed.data.policy, slot: scheduleSlot(new Date(parsed.data.scheduledTime ?? startTime)) };
+  }
+  const parsed = manualInput.safeParse(input);
+  if (!parsed.success) throw new InvalidInputError(formatInputIssues(parsed.error, 'db, snapshot, region (or policy, scheduledTime)'));
+  const { db, snapshot, region } = parsed.data;
+  const policy = policyOf(db, settings);
+  if (!policy) throw new InvalidInputError(`input.db: "${db}" is not drilled by this deployment; drilled databases: ${drilled.join(', ')}`);
+  if (region !== undefined && region !== settings.region) {
+    throw new InvalidInputError(`input.region: "${region}" has no verification network; drills run in ${settings.region}`);
+  }
+  if (snapshot !== undefined) {
+    const m = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):(snapshot|cluster-snapshot):([a-zA-Z][a-zA-Z0-9-]*)$/.exec(snapshot);
+    if (!m) throw new InvalidInputError(`input.snapshot: must be a DB snapshot or cluster snapshot ARN, got "${snapshot}"`);
+    if (m[2] !== accountId) throw new InvalidInputError(`input.snapshot: belongs to account ${m[2]}, not this account ${accountId}`);
+    if (m[1] !== settings.region) throw new InvalidInputError(`input.snapshot: is in ${m[1]}; drills restore in ${settings.region}`);
+  }
+  return { mode: 'db', db, policy, slot: scheduleSlot(new Date(startTime)), snapshotArn: snapshot };
+}
+
+/** `rdsdr-verify-<db>-<yyyymmddhhmm>` within RDS's 63-character instance id limit (room for a "-1" member suffix). */
+export function throwawayIdentifier(db: string, slot: Date): string {
+  const clean = db.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+  const suffix = `-${slotStamp(slot)}`;
+  const room = MAX_DB_ID - 2 - VERIFY_PREFIX.length - suffix.length;
+  if (clean.length <= room) return `${VERIFY_PREFIX}${clean}${suffix}`;
+  const hash = createHash('sha256').update(db).digest('hex').slice(0, 6);
+  return `${VERIFY_PREFIX}${clean.slice(0, room - 7).replace(/-+$/, '')}-${hash}${suffix}`;
+}
+
+/** The source database id a managed snapshot was taken from (from its source-arn tag). */
+export function sourceDbOf(snapshot: SnapshotInfo): string | undefined {
+  return tagValueOf(snapshot.tags, TAG.sourceArn)?.split(':').pop();
+}
+
+/** Newest available rds-dr snapshot of `db` among `candidates`. */
+export function newestUsableSnapshot<T extends SnapshotInfo>(candidates: T[], db: string): T | undefined {
+  return candidates
+    .filter((s) => s.status === 'available' && tagValueOf(s.tags, TAG.managed) === 'true' && sourceDbOf(s) === db)
+    .sort((a, b) => Date.parse(b.createdAt ?? '') - Date.parse(a.createdAt ?? ''))[0];
+}
+
+export interface VerificationItem {
+  db: string;
+  kind: SnapshotKind;
+  engine: string;
+  snapshotId: string;
+  snapshotArn: string;
+  /** When the data was captured (the original snapshot's time, not the copy's). */
+  snapshotTime: string;
+  restoreId: string;
+  clusterInstanceId: string;
+  instanceClass: string;
+  subnetGroupName: string;
+  securityGroupIds: string[];
+  restoreTimeoutSeconds: number;
+  tags: { Key: string; Value: string }[];
+  checks: DatabaseChecksSettings;
+}
+
+export function verificationItem(
+  db: string,
+  snapshot: SnapshotInfo & { engine: string; originalCreatedAt?: string },
+  request: VerifyRequest,
+  settings: VerificationSettings,
+  executionArn: string,
+  now: Date,
+): VerificationItem {
+  const policy = settings.policies[request.policy];
+  const checks = policy.databases[db];
+  const instanceClass = checks.instanceClass ?? settings.instanceClasses[snapshot.engine];
+  if (!instanceClass) {
+    throw new InvalidInputError(`no instance class configured for engine ${snapshot.engine} (verification.instanceClasses or the database's instanceClass)`);
+  }
+  const restoreId = throwawayIdentifier(db, request.slot);
+  const expiresAt = new Date(now.getTime() + settings.expiryHours * 3600_000).toISOString();
+  return {
+    db,
+    kind: snapshot.kind,
+    engine: snapshot.engine,
+    snapshotId: snapshot.id,
+    snapshotArn: snapshot.arn,
+    snapshotTime: snapshot.originalCreatedAt ?? tagValueOf(snapshot.tags, TAG.slot) ?? snapshot.createdAt ?? now.toISOString(),
+    restoreId,
+    clusterInstanceId: `${restoreId}-1`,
+    instanceClass,
+    subnetGroupName: settings.subnetGroupName,
+    securityGroupIds: settings.securityGroupIds,
+    restoreTimeoutSeconds: policy.restoreTimeoutSeconds,
+    tags: [
+      { Key: PURPOSE_TAG, Value: 'verification' },
+      { Key: EXPIRES_TAG, Value: expiresAt },
+      { Key: SOURCE_SNAPSHOT_TAG, Value: snapshot.arn },
+      { Key: TAG.execution, Value: executionArn.slice(0, 256) },
+    ],
+    checks,
+  };
+}

@@ -1,0 +1,54 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { z } from 'zod';
+import { logger, withLogKeys } from '../aws/logger.js';
+import type { DatabaseChecksSettings } from '../core/settings.js';
+import { runChecks, type CheckResult, type Verdict } from './sql-checks.js';
+import { openPgSession } from './pg-session.js';
+
+const env = z.object({ RDSDR_PG_SSL: z.enum(['disable', 'require', 'verify-full']).default('verify-full') }).parse(process.env);
+
+export interface VerifyEvent {
+  db: string;
+  restoreId: string;
+  snapshotId: string;
+  snapshotTime: string;
+  host: string;
+  port: number;
+  secretArn: string;
+  checks: DatabaseChecksSettings;
+  executionArn?: string;
+}
+
+const notRun = (checks: DatabaseChecksSettings, why: string): CheckResult[] => [
+  ...checks.tables.map((t) => ({ name: `table ${t.name} exists`, passed: false, error: `could not run: ${why}` })),
+  ...checks.assertions.map((a) => ({ name: a.name, passed: false, error: `could not run: ${why}` })),
+];
+
+/** Connects to the throwaway instance with its managed master secret and runs the configured checks. */
+export async function handler(event: VerifyEvent): Promise<Verdict> {
+  withLogKeys({ executionArn: event.executionArn, db: event.db, snapshotId: event.snapshotId, restoreId: event.restoreId });
+  const startedAt = new Date().toISOString();
+  const results: CheckResult[] = [];
+  let session: Awaited<ReturnType<typeof openPgSession>> | undefined;
+  try {
+    // The secret lives where the throwaway instance is; its ARN says which region that is.
+    const secrets = new SecretsManagerClient({ region: event.secretArn.split(':')[3], maxAttempts: 5 });
+    const secret = await secrets.send(new GetSecretValueCommand({ SecretId: event.secretArn }));
+    const { username, password } = JSON.parse(secret.SecretString ?? '{}') as { username?: string; password?: string };
+    session = await openPgSession(
+      { host: event.host, port: event.port, database: event.checks.database, user: username ?? '', password: password ?? '' },
+      env.RDSDR_PG_SSL,
+    );
+    results.push({ name: 'connect', passed: true, observed: `${event.host}:${event.port}/${event.checks.database}` });
+    results.push(...(await runChecks(session, event.checks, new Date(event.snapshotTime))));
+  } catch (err) {
+    const why = (err as Error).message;
+    results.push({ name: 'connect', passed: false, error: why }, ...notRun(event.checks, 'no connection'));
+  } finally {
+    await session?.close().catch(() => undefined);
+  }
+  const verdict = { passed: results.every((r) => r.passed), checks: results, startedAt, finishedAt: new Date().toISOString() };
+  for (const r of results) logger[r.passed ? 'info' : 'error']('check', { check: r.name, passed: r.passed, observed: r.observed, expected: r.expected, error: r.error });
+  logger.info('verification finished', { passed: verdict.passed, failed: results.filter((r) => !r.passed).map((r) => r.name) });
+  return verdict;
+}

@@ -1,0 +1,96 @@
+// Pure planning of a failover: validate the console input, resolve the configured standby, and
+// decide whether the database is protected by this deployment. Nothing here touches AWS.
+import { z } from 'zod';
+import { InvalidInputError } from '../core/errors.js';
+// Protection is decided the same way for every incident workflow; re-exported for the failover's callers.
+export { protectionByConfig, protectionByFleet, type Protection } from '../core/protection.js';
+import { formatInputIssues } from '../core/input-issues.js';
+import type { RuntimeSettings } from '../core/settings.js';
+
+const ALLOWED = 'db, reason, dryRun, force';
+
+const failoverInput = z.strictObject({
+  db: z.string({ error: 'required: the database identifier in the primary region, e.g. "orders"' }).min(1, { error: 'must not be empty' }),
+  reason: z
+    .string({ error: 'required: why you fail over (what happened, incident ticket); it is logged with the promotion' })
+    .trim()
+    .min(1, { error: 'must not be empty: say why (what happened, incident ticket)' }),
+  dryRun: z.boolean({ error: 'must be true or false' }).default(false),
+  force: z.boolean({ error: 'must be true or false' }).default(false),
+});
+
+export interface FailoverRequest {
+  db: string;
+  reason: string;
+  dryRun: boolean;
+  force: boolean;
+}
+
+export type StandbyRef =
+  /** Cross-region read replica of an RDS instance, in drRegion. */
+  | { type: 'replica'; id: string; arn: string }
+  /** Secondary cluster (in drRegion) of an Aurora global database. */
+  | { type: 'global'; globalCluster: string; id: string; arn: string };
+
+export interface FailoverPlan extends FailoverRequest {
+  kind: 'instance' | 'cluster';
+  executionArn: string;
+  primaryRegion: string;
+  drRegion: string;
+  primaryArn: string;
+  standby: StandbyRef;
+  maxReplicaLagSeconds: number;
+  waitTimeoutSeconds: number;
+  /** How protection by this deployment was established (for the timeline). */
+  protection: string;
+}
+
+
+/** Validates {"db", "reason", "dryRun"?, "force"?}; the message names the bad field. */
+export function parseFailoverRequest(input: unknown): FailoverRequest {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new InvalidInputError(`input must be a JSON object like {"db": "orders", "reason": "us-east-1 outage INC-123", "dryRun": true}, got ${JSON.stringify(input)}`);
+  }
+  const parsed = failoverInput.safeParse(input);
+  if (!parsed.success) throw new InvalidInputError(formatInputIssues(parsed.error, ALLOWED));
+  return parsed.data;
+}
+
+/**
+ * Resolves the standby of `request.db` from `incident.databases`; throws InvalidInput (naming
+ * input.db) when the database has no standby configured.
+ */
+export function resolveFailoverPlan(request: FailoverRequest, settings: RuntimeSettings, executionArn: string, protection: string): FailoverPlan {
+  const account = executionArn.split(':')[4] ?? '';
+  const incident = settings.incident;
+  const standby = incident?.databases[request.db]?.standby;
+  if (!incident || !standby) {
+    const withStandby = Object.entries(incident?.databases ?? {}).filter(([, d]) => d.standby).map(([db]) => db);
+    throw new InvalidInputError(
+      `input.db: "${request.db}" has no standby configured (incident.databases.${request.db}.standby); ` +
+        `databases with a standby: ${withStandby.join(', ') || 'none'}. Without a standby, restore the newest DR copy instead (restore workflow).`,
+    );
+  }
+  const { primaryRegion, drRegion } = settings;
+  const arn = (region: string, type: 'db' | 'cluster', id: string) => `arn:aws:rds:${region}:${account}:${type}:${id}`;
+  const kind = 'replicaInstance' in standby ? 'instance' : 'cluster';
+  return {
+    ...request,
+    kind,
+    executionArn,
+    primaryRegion,
+    drRegion,
+    primaryArn: arn(primaryRegion, kind === 'instance' ? 'db' : 'cluster', request.db),
+    standby:
+      'replicaInstance' in standby
+        ? { type: 'replica', id: standby.replicaInstance, arn: arn(drRegion, 'db', standby.replicaInstance) }
+        : { type: 'global', globalCluster: standby.globalCluster, id: standby.secondaryCluster, arn: arn(drRegion, 'cluster', standby.secondaryCluster) },
+    maxReplicaLagSeconds: incident.databases[request.db].maxReplicaLagSeconds,
+    waitTimeoutSeconds: incident.waitTimeoutSeconds,
+    protection,
+  };
+}
+
+export function notProtectedError(db: string, kind: string, how: string): InvalidInputError {
+  return new InvalidInputError(`input.db: "${db}" (${kind}) is not protected by this deployment: ${how}. Check the identifier, or add it to a policy's selection.`);
+}

@@ -1,0 +1,57 @@
+// Turns described snapshots into the planner's input, and plans each backup policy with its own
+// retention (a snapshot's rds-dr:policy tag says which policy made it).
+import { TAG } from '../core/naming.js';
+import type { RetentionSettings } from '../core/settings.js';
+import { captureTime, tagValueOf, type DescribedSnapshot } from '../core/snapshots.js';
+import { LEGAL_HOLD_TAG } from './delete-recheck.js';
+import { planRetention, type RetentionDecision, type RetentionPolicy, type RetentionSnapshot } from '../core/retention/plan-retention.js';
+
+export interface Inventory {
+  /** Every manual snapshot per region (rds-dr's and everyone else's: they all count against the quota). */
+  snapshots: (DescribedSnapshot & { region: string })[];
+  /** Identifiers of databases (instances and clusters) that still exist in the primary region. */
+  existingDatabases: ReadonlySet<string>;
+  /** Snapshot ARNs that a running restore drill restored from. */
+  inUseByVerification: ReadonlySet<string>;
+}
+
+export function toRetentionSnapshot(s: DescribedSnapshot & { region: string }, inUse: ReadonlySet<string>): RetentionSnapshot {
+  return {
+    id: s.id,
+    arn: s.arn,
+    region: s.region,
+    kind: s.kind,
+    dbId: tagValueOf(s.tags, TAG.sourceArn)?.split(':').pop() ?? s.sourceDbId,
+    createdAt: captureTime(s),
+    status: s.status,
+    managed: tagValueOf(s.tags, TAG.managed) === 'true',
+    legalHold: s.tags.some((t) => t.Key === LEGAL_HOLD_TAG),
+    inUseByVerification: inUse.has(s.arn),
+  };
+}
+
+function regionPolicies(retention: RetentionSettings, primaryRegion: string, drRegion: string): Record<string, RetentionPolicy> {
+  const base = { timeZone: retention.timeZone, keepDeletedDatabases: retention.keepDeletedDatabases };
+  return { [primaryRegion]: { ...retention.primary, ...base }, [drRegion]: { ...retention.dr, ...base } };
+}
+
+/** Plans every snapshot; snapshots of unknown policies (or no policy tag) are planned with no policy: kept. */
+export function planInventory(
+  inventory: Inventory,
+  retentionByPolicy: Record<string, RetentionSettings>,
+  regions: { primary: string; dr: string },
+  now: Date,
+): RetentionDecision[] {
+  const byPolicy = new Map<string, RetentionSnapshot[]>();
+  for (const s of inventory.snapshots) {
+    const policy = tagValueOf(s.tags, TAG.policy) ?? '';
+    const list = byPolicy.get(policy) ?? [];
+    list.push(toRetentionSnapshot(s, inventory.inUseByVerification));
+    byPolicy.set(policy, list);
+  }
+  const context = { existingDatabases: inventory.existingDatabases };
+  return [...byPolicy.entries()].flatMap(([policy, snapshots]) => {
+    const retention = retentionByPolicy[policy];
+    return planRetention(snapshots, retention ? regionPolicies(retention, regions.primary, regions.dr) : {}, now, context);
+  });
+}

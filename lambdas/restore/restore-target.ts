@@ -1,0 +1,62 @@
+// The restore itself (an incident restore into a new identifier) and one turn of its wait loop.
+// Behind RestoreGateway so the decisions are tested without AWS; the SDK adapter is beside it.
+import type { RestorePlan } from './restore-request.js';
+import { evaluateRestorePoll, type RestoredDatabase, type RestorePollResult } from '../core/restore-poll.js';
+import { NamedError } from '../core/errors.js';
+import { timelineStep, type TimelineStep } from '../core/timeline.js';
+import type { PollState } from '../core/wait-budget.js';
+
+export const EXECUTION_TAG = 'rds-dr:execution';
+export const PURPOSE_TAG = 'rds-dr:purpose';
+export const INCIDENT_RESTORE = 'incident-restore';
+
+/** The target id is taken by something this execution did not create. */
+export class TargetInUseError extends NamedError {
+  readonly errorName = 'rds-dr.TargetInUse';
+}
+
+export interface ExistingTarget {
+  tags: Record<string, string>;
+  /** Aurora: whether the writer instance exists yet. */
+  memberExists?: boolean;
+}
+
+export interface RestoreGateway {
+  findTarget(plan: RestorePlan): Promise<ExistingTarget | undefined>;
+  restore(plan: RestorePlan, tags: Record<string, string>): Promise<void>;
+  addClusterMember(plan: RestorePlan, tags: Record<string, string>): Promise<void>;
+  read(plan: RestorePlan): Promise<RestoredDatabase | undefined>;
+}
+
+export function restoreTags(plan: RestorePlan): Record<string, string> {
+  const from = plan.mode === 'pitr' ? (plan.useLatest ? 'pitr:latest' : `pitr:${plan.restoreTime}`) : `snapshot:${plan.snapshotArn}`;
+  const tags: Record<string, string> = { [PURPOSE_TAG]: INCIDENT_RESTORE, [EXECUTION_TAG]: plan.executionArn.slice(0, 256), 'rds-dr:restored-from': from.slice(0, 256), 'rds-dr:source-db': plan.db };
+  if (plan.reason) tags['rds-dr:reason'] = plan.reason.slice(0, 256);
+  return tags;
+}
+
+/** Starts the restore unless this execution already did (a retried state or a re-driven execution). */
+export async function startRestore(plan: RestorePlan, gateway: RestoreGateway, now: () => Date): Promise<{ step: TimelineStep; started: boolean }> {
+  const startedAt = now();
+  const tags = restoreTags(plan);
+  const existing = await gateway.findTarget(plan);
+  if (existing && existing.tags[EXECUTION_TAG] !== tags[EXECUTION_TAG]) {
+    throw new TargetInUseError(`${plan.targetId} exists in ${plan.region} and was not created by this execution; nothing was changed`);
+  }
+  if (!existing) await gateway.restore(plan, tags);
+  // Aurora restores a cluster without instances: add the writer (also when a retry lost it).
+  if (plan.kind === 'cluster' && !existing?.memberExists) await gateway.addClusterMember(plan, tags);
+  const what = plan.mode === 'pitr' ? `${plan.kind} ${plan.db} to ${plan.useLatest ? 'the latest restorable time' : plan.restoreTime}` : `snapshot ${plan.snapshotId}`;
+  return existing
+    ? { step: timelineStep('restore', startedAt, now(), 'already-done', `${plan.targetId} already restored by this execution`), started: false }
+    : { step: timelineStep('restore', startedAt, now(), 'done', `restoring ${what} into ${plan.targetId}${plan.memberId ? ` (+ writer ${plan.memberId})` : ''} in ${plan.region}`), started: true };
+}
+
+/** One turn of the wait for the target (phase restore), or for its managed master secret (phase credentials). */
+export async function pollTarget(plan: RestorePlan, phase: 'restore' | 'credentials', poll: PollState, gateway: RestoreGateway, now: () => Date): Promise<RestorePollResult & { step?: TimelineStep }> {
+  const observed = await gateway.read(plan);
+  const result = evaluateRestorePoll(observed, { phase, db: plan.db, restoreId: plan.targetId, timeoutSeconds: plan.timeoutSeconds, poll, label: `restored ${plan.targetId} of ${plan.db}` }, now());
+  if (!result.available) return result;
+  const name = phase === 'restore' ? 'wait-available' : 'wait-credentials';
+  return { ...result, step: timelineStep(name, new Date(result.startedAt), now(), 'done', `${plan.targetId} ${phase === 'restore' ? 'available' : 'has its managed master password'} after ${Math.round((now().getTime() - Date.parse(result.startedAt)) / 1000)} s`) };
+}

@@ -1,0 +1,219 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { grantWithReasons, type WildcardReasons } from '../platform/grant.js';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { BackupFunctions } from './backup-functions.js';
+import { drKeyAliasName } from '../platform/config/runtime-settings.js';
+import type { RdsDrConfig } from '../platform/config/schema.js';
+import { kmsKeyArn, rdsArn, SNAPSHOT_PREFIX } from '../platform/arns.js';
+import { grantPitrReadiness } from './pitr-readiness-permissions.js';
+
+export interface BackupPermissionsProps {
+  readonly config: RdsDrConfig;
+  readonly stateMachine: sfn.StateMachine;
+  readonly functions: BackupFunctions;
+}
+
+const PREFIXED = `${SNAPSHOT_PREFIX}*`;
+
+/**
+ * Least-privilege grants for the backup workflow. Writes are limited to the selected databases
+ * and to snapshots named rdsdr-*; nothing here can delete a snapshot.
+ */
+export class BackupPermissions extends Construct {
+  constructor(scope: Construct, id: string, props: BackupPermissionsProps) {
+    super(scope, id);
+    const { config, stateMachine, functions } = props;
+    const primary = config.primaryRegion;
+    const dr = config.drRegion;
+
+    // --- State machine: snapshots via aws-sdk:rds tasks, and the four Lambdas. ---
+    grantWithReasons(stateMachine, [
+      ...sourceSnapshotStatements(this, config),
+      new iam.PolicyStatement({
+        sid: 'CreateAndTagPrefixedSnapshots',
+        actions: ['rds:CreateDBSnapshot', 'rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource'],
+        resources: [rdsArn(this, primary, 'snapshot', PREFIXED), rdsArn(this, primary, 'cluster-snapshot', PREFIXED)],
+      }),
+      // Unqualified ARNs only (grantInvoke would add "<arn>:*"): the ASL calls the unqualified function ARN.
+      new iam.PolicyStatement({
+        sid: 'InvokeBackupFunctions',
+        actions: ['lambda:InvokeFunction'],
+        resources: functions.all.map((fn) => fn.functionArn),
+      }),
+    ], WILDCARD_REASONS);
+
+    // --- discover-databases: list candidates; tags come back in the describe output. ---
+    grantWithReasons(functions.discoverDatabases, [
+      new iam.PolicyStatement({
+        sid: 'DescribeSourceDatabases',
+        actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
+        resources: [rdsArn(this, primary, 'db', '*'), rdsArn(this, primary, 'cluster', '*')],
+      }),
+    ], WILDCARD_REASONS);
+
+    // --- snapshot-status: source snapshots in the primary region, copies in the DR region. ---
+    grantWithReasons(functions.snapshotStatus, [
+      new iam.PolicyStatement({
+        sid: 'DescribeRdsDrSnapshots',
+        actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+        resources: [
+          ...[primary, dr].flatMap((region) => [
+            rdsArn(this, region, 'snapshot', PREFIXED),
+            rdsArn(this, region, 'cluster-snapshot', PREFIXED),
+          ]),
+          // Describe*Snapshots filtered by DB identifier is also authorized against the source DB.
+          rdsArn(this, primary, 'db', '*'),
+          rdsArn(this, primary, 'cluster', '*'),
+        ],
+      }),
+    ], WILDCARD_REASONS);
+
+    // --- copy-snapshot: encrypted cross-region copy issued to the DR region with SourceRegion. ---
+    grantWithReasons(functions.copySnapshot, copySnapshotStatements(this, config), WILDCARD_REASONS);
+
+    // --- check-pitr-readiness: read-only, plus the scoped replication start where pitr.enforce asks. ---
+    grantPitrReadiness(this, functions.checkPitrReadiness, config);
+  }
+}
+
+
+const WILDCARD_REASONS: WildcardReasons = [
+  [
+    /:(cluster-)?snapshot:rdsdr-\*$/,
+    'Snapshots are created with the deterministic rdsdr- prefix; their full names (database + schedule slot) are ' +
+      'only known at run time, so access is limited to the rdsdr-* name pattern.',
+  ],
+  [
+    /:rds:[^*]*:(db|cluster):\*$/,
+    'Databases selected by tag are only known at run time: db:* / cluster:* is narrowed by aws:ResourceTag ' +
+      'conditions for CreateDB(Cluster)Snapshot, and is otherwise used only for read-only Describe* calls.',
+  ],
+  [
+    /:kms:[^*]*:key\/\*$/,
+    'KMS keys are matched by condition, not id: the DR key by its alias (kms:ResourceAliases; avoids a cross-region ' +
+      'stack reference), source DB keys only via kms:ViaService=rds.<primary>; CreateGrant also requires ' +
+      'kms:GrantIsForAWSResource.',
+  ],
+];
+
+/** CreateDB(Cluster)Snapshot on the source databases each policy selects: by identifier or by all its tags. */
+function sourceSnapshotStatements(scope: Construct, config: RdsDrConfig): iam.PolicyStatement[] {
+  const region = config.primaryRegion;
+  const policies = Object.values(config.policies);
+  const statements: iam.PolicyStatement[] = [];
+
+  const instances = unique(policies.flatMap((p) => p.selection.instances));
+  const clusters = unique(policies.flatMap((p) => p.selection.clusters));
+  if (instances.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'SnapshotSelectedInstances',
+        actions: ['rds:CreateDBSnapshot'],
+        resources: instances.map((id) => rdsArn(scope, region, 'db', id)),
+      }),
+    );
+  }
+  if (clusters.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'SnapshotSelectedClusters',
+        actions: ['rds:CreateDBClusterSnapshot'],
+        resources: clusters.map((id) => rdsArn(scope, region, 'cluster', id)),
+      }),
+    );
+  }
+
+  // A tag selection matches databases carrying ALL its tags: one statement per distinct tag set.
+  const tagSets = unique(
+    policies.map((p) => JSON.stringify(Object.entries(p.selection.tags).sort())).filter((s) => s !== '[]'),
+  );
+  tagSets.forEach((tagSet, index) => {
+    const condition = {
+      StringEquals: Object.fromEntries(
+        (JSON.parse(tagSet) as [string, string][]).map(([key, value]) => [`aws:ResourceTag/${key}`, value]),
+      ),
+    };
+    statements.push(
+      new iam.PolicyStatement({
+        sid: `SnapshotTaggedInstances${index}`,
+        actions: ['rds:CreateDBSnapshot'],
+        resources: [rdsArn(scope, region, 'db', '*')],
+        conditions: condition,
+      }),
+      new iam.PolicyStatement({
+        sid: `SnapshotTaggedClusters${index}`,
+        actions: ['rds:CreateDBClusterSnapshot'],
+        resources: [rdsArn(scope, region, 'cluster', '*')],
+        conditions: condition,
+      }),
+    );
+  });
+  return statements;
+}
+
+function copySnapshotStatements(scope: Construct, config: RdsDrConfig): iam.PolicyStatement[] {
+  const primary = config.primaryRegion;
+  const dr = config.drRegion;
+  const drKey = drKeyScope(scope, config);
+  return [
+    new iam.PolicyStatement({
+      sid: 'CopyPrefixedSnapshotsToDr',
+      actions: ['rds:CopyDBSnapshot', 'rds:CopyDBClusterSnapshot', 'rds:AddTagsToResource'],
+      resources: [primary, dr].flatMap((region) => [
+        rdsArn(scope, region, 'snapshot', PREFIXED),
+        rdsArn(scope, region, 'cluster-snapshot', PREFIXED),
+      ]),
+    }),
+    new iam.PolicyStatement({
+      sid: 'DescribeDrCopies',
+      actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+      resources: [rdsArn(scope, dr, 'snapshot', PREFIXED), rdsArn(scope, dr, 'cluster-snapshot', PREFIXED)],
+    }),
+    // RDS encrypts the copy through a grant it creates on the DR key as the caller.
+    new iam.PolicyStatement({
+      sid: 'GrantRdsUseOfDrKey',
+      actions: ['kms:CreateGrant'],
+      resources: [drKey.resource],
+      conditions: { ...drKey.conditions, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DescribeDrKey',
+      actions: ['kms:DescribeKey'],
+      resources: [drKey.resource],
+      conditions: drKey.conditions,
+    }),
+    // Source snapshots are encrypted with whatever key the source DB uses; only via RDS in the primary region.
+    new iam.PolicyStatement({
+      sid: 'GrantRdsUseOfSourceKeys',
+      actions: ['kms:CreateGrant'],
+      resources: [kmsKeyArn(scope, primary, '*')],
+      conditions: {
+        StringEquals: { 'kms:ViaService': `rds.${primary}.amazonaws.com` },
+        Bool: { 'kms:GrantIsForAWSResource': 'true' },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DescribeSourceKeys',
+      actions: ['kms:DescribeKey'],
+      resources: [kmsKeyArn(scope, primary, '*')],
+      conditions: { StringEquals: { 'kms:ViaService': `rds.${primary}.amazonaws.com` } },
+    }),
+  ];
+}
+
+/**
+ * The DR copy key: the configured ARN, or the key the DR stack created, matched by its alias
+ * (a cross-region stack reference would need SSM plumbing; the alias is deterministic).
+ */
+function drKeyScope(scope: Construct, config: RdsDrConfig): { resource: string; conditions: Record<string, unknown> } {
+  if (config.drKmsKeyArn) return { resource: config.drKmsKeyArn, conditions: {} };
+  return {
+    resource: kmsKeyArn(scope, config.drRegion, '*'),
+    conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': drKeyAliasName(config) } },
+  };
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}

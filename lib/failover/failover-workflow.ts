@@ -1,0 +1,75 @@
+import { Duration } from 'aws-cdk-lib';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { RdsDrConfig } from '../platform/config/schema.js';
+import { FailoverPermissions } from './failover-permissions.js';
+import { createRdsDrFunction } from '../platform/rds-dr-function.js';
+import { repoPath } from '../platform/paths.js';
+import { WORKFLOWS } from '../platform/registry.js';
+import { createWorkflowStateMachine } from '../platform/workflow-state-machine.js';
+import type { ReportsBucket } from '../platform/reports-bucket.js';
+
+/** The workflow file deployed as-is; the local test runner executes the same file. */
+export const FAILOVER_ASL_PATH = repoPath(WORKFLOWS.failover.asl);
+
+/**
+ * True when some database has a standby (incident.databases.<db>.standby). Without one there is
+ * nothing to fail over to, so no failover workflow (and no promotion permission) is deployed.
+ */
+export const hasFailover = (config: RdsDrConfig): boolean => Object.values(config.incident.databases).some((d) => d.standby !== undefined);
+
+export interface FailoverWorkflowProps {
+  readonly config: RdsDrConfig;
+  /** The DR stack's reports bucket: timelines go under incidents/failover/. */
+  readonly reports: ReportsBucket;
+}
+
+/**
+ * The failover workflow `<app>-failover` in the DR region (the primary region's Step Functions may
+ * be down when it is needed): its six Lambdas, least-privilege IAM (the DR stack's one DrAlerting pages on its failures).
+ */
+export class FailoverWorkflow extends Construct {
+  readonly planFailover: NodejsFunction;
+  readonly failoverChecks: NodejsFunction;
+  readonly promoteStandby: NodejsFunction;
+  readonly standbyStatus: NodejsFunction;
+  readonly cutoverEndpoint: NodejsFunction;
+  readonly incidentReport: NodejsFunction;
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: FailoverWorkflowProps) {
+    super(scope, id);
+    const { config, reports } = props;
+    if (!hasFailover(config)) throw new Error('FailoverWorkflow needs a database with incident.databases.<db>.standby');
+    const reportsBucket = reports.bucket.bucketName;
+    const fn = (cid: string, name: Parameters<typeof createRdsDrFunction>[2]['name'], description: string, timeout = Duration.seconds(60)) =>
+      createRdsDrFunction(this, cid, { name, config, description: `rds-dr: ${description}`, timeout, reportsBucket });
+
+    // Calls into the primary region give up within ~30 s (3 attempts, short timeouts); the timeouts leave room for that.
+    this.planFailover = fn('PlanFailover', 'plan-failover', 'validates a failover request, checks the database is protected, resolves its standby', Duration.seconds(120));
+    this.failoverChecks = fn('FailoverChecks', 'failover-checks', 'failover pre-checks (standby available, replica lag, primary state) and the decision');
+    this.promoteStandby = fn('PromoteStandby', 'promote-standby', 'promotes the standby (read replica promotion / Aurora global switchover or forced failover); idempotent');
+    this.standbyStatus = fn('StandbyStatus', 'standby-status', 'reports whether the promoted standby is available and writable');
+    this.cutoverEndpoint = fn('CutoverEndpoint', 'cutover-endpoint', 'points the writer endpoint (Route 53 CNAME, SSM parameter) at the new writer', Duration.seconds(120));
+    this.incidentReport = fn('IncidentReport', 'incident-report', 'writes the incident timeline to S3 and a notice to the warnings topic');
+
+    this.stateMachine = createWorkflowStateMachine(new Construct(this, 'StateMachine'), {
+      appName: config.appName,
+      workflow: 'failover',
+      functionArns: {
+        'plan-failover': this.planFailover.functionArn,
+        'failover-checks': this.failoverChecks.functionArn,
+        'promote-standby': this.promoteStandby.functionArn,
+        'standby-status': this.standbyStatus.functionArn,
+        'cutover-endpoint': this.cutoverEndpoint.functionArn,
+        'incident-report': this.incidentReport.functionArn,
+      },
+    });
+    new FailoverPermissions(this, 'Permissions', { config, workflow: this, reports });
+  }
+
+  get functions(): NodejsFunction[] {
+    return [this.planFailover, this.failoverChecks, this.promoteStandby, this.standbyStatus, this.cutoverEndpoint, this.incidentReport];
+  }
+}

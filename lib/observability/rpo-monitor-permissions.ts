@@ -1,0 +1,67 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { grantWithReasons, type WildcardReasons } from '../platform/grant.js';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import type { RdsDrConfig } from '../platform/config/schema.js';
+import { reportsKeyAliasName, VERIFICATION_REPORTS_PREFIX } from '../platform/reports-bucket.js';
+import { kmsKeyArn, rdsArn, type RdsResourceType } from '../platform/arns.js';
+
+/** Namespace of every rds-dr metric; PutMetricData is limited to it. */
+import { METRIC_NAMESPACE } from '../../lambdas/core/metrics.js';
+
+/**
+ * Least privilege for the RPO monitor: read-only RDS in both regions, read-only on the verification
+ * reports (the last drill's verdict), and metrics only into the RdsDr namespace. It writes nothing else.
+ */
+export function grantRpoMonitor(scope: Construct, fn: IFunction, config: RdsDrConfig, reportsBucketName: string): void {
+  const regions = [config.primaryRegion, config.drRegion];
+  const every = (type: RdsResourceType) => regions.map((r) => rdsArn(scope, r, type, '*'));
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'ReadDatabasesAndSnapshotsBothRegions',
+      actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters', 'rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+      resources: [...every('db'), ...every('cluster'), ...every('snapshot'), ...every('cluster-snapshot')],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadAutomatedBackupsBothRegions',
+      actions: ['rds:DescribeDBInstanceAutomatedBackups'],
+      resources: every('auto-backup'),
+    }),
+    new iam.PolicyStatement({
+      sid: 'ListVerificationReports',
+      actions: ['s3:ListBucket'],
+      resources: [`arn:aws:s3:::${reportsBucketName}`],
+      conditions: { StringLike: { 's3:prefix': `${VERIFICATION_REPORTS_PREFIX}*` } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadVerificationReports',
+      actions: ['s3:GetObject'],
+      resources: [`arn:aws:s3:::${reportsBucketName}/${VERIFICATION_REPORTS_PREFIX}*`],
+    }),
+    // The reports key lives in the DR stack; it is matched by its alias, not a cross-region reference.
+    new iam.PolicyStatement({
+      sid: 'DecryptVerificationReports',
+      actions: ['kms:Decrypt'],
+      resources: [kmsKeyArn(scope, config.drRegion, '*')],
+      conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': reportsKeyAliasName(config.appName) } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'PublishRecoveryMetrics',
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
+    }),
+  ];
+  grantWithReasons(fn, statements, WILDCARD_REASONS);
+}
+
+const WILDCARD_REASONS: WildcardReasons = [
+  [
+    /:(db|cluster|snapshot|cluster-snapshot|auto-backup):\*$/,
+    'Read-only Describe calls: the protected databases are selected by tag at run time, and their newest snapshots, ' +
+      'copies and automated backups must be found in both regions; nothing here writes.',
+  ],
+  [/^arn:aws:kms:/, 'The reports key lives in the DR stack (another region); it is matched by its alias (kms:ResourceAliases), decrypt only.'],
+  [/\/reports\/verification\/\*$/, 'Drill report keys (database, date) are known at run time; read-only, limited to the reports/verification/ prefix.'],
+  [/^\*$/, 'cloudwatch:PutMetricData has no resource-level permissions; limited to the RdsDr namespace by condition.'],
+];

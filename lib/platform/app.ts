@@ -1,0 +1,61 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { RdsDrConfig } from './config/schema.js';
+import { DrStack } from './dr-stack.js';
+import { PrimaryStack } from './primary-stack.js';
+import { hasRestoreDrills } from '../drill/restore-drills.js';
+
+export interface BuildAppOptions {
+  /** @default a new App */
+  readonly app?: App;
+  /** Run the cdk-nag AwsSolutions checks at synth. @default true */
+  readonly nag?: boolean;
+}
+
+export interface RdsDrApp {
+  readonly app: App;
+  readonly primary: PrimaryStack;
+  readonly dr: DrStack;
+}
+
+/** Builds the rds-dr stacks from a validated config; bin/app.ts and the tests share this. */
+export function buildApp(config: RdsDrConfig, options: BuildAppOptions = {}): RdsDrApp {
+  const app = options.app ?? new App();
+  // Undefined account = environment-agnostic on the account axis: synth works without credentials.
+  const account = config.account ?? process.env.CDK_DEFAULT_ACCOUNT;
+
+  const dr = new DrStack(app, `${config.appName}-dr`, {
+    config,
+    env: { account, region: config.drRegion },
+    description: `${config.appName}: ${drStackContents(config)} in the DR region`,
+  });
+
+  const primary = new PrimaryStack(app, `${config.appName}-primary`, {
+    config,
+    env: { account, region: config.primaryRegion },
+    description: `${config.appName}: scheduled RDS/Aurora snapshots copied to ${config.drRegion}, with alerting`,
+  });
+  // Copies need the DR key, so `cdk deploy --all` deploys the DR stack first. No values cross regions:
+  // the DR stack's alerting publishes to the primary alert topic by its fixed name, so alerts from the
+  // DR region only arrive once the primary stack exists too (deploy --all does both).
+  primary.addStackDependency(
+    dr,
+    config.drKmsKeyArn
+      ? 'the prune workflow writes its audit to the DR stack reports bucket'
+      : 'copy-snapshot encrypts DR copies with the DR stack key',
+  );
+
+  // cdk-nag v3 is a CDK policy-validation plugin (v2's Aspect API is gone): findings are reported
+  // at synth, fail `cdk synth`, and make an in-memory app.synth() throw.
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, primary, dr };
+}
+
+function drStackContents(config: RdsDrConfig): string {
+  const parts = [
+    config.drKmsKeyArn ? undefined : 'KMS key for RDS snapshot copies',
+    'reports bucket',
+    hasRestoreDrills(config) ? 'scheduled restore drills' : undefined,
+  ];
+  return parts.filter(Boolean).join(' and ');
+}

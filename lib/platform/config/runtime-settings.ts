@@ -1,0 +1,76 @@
+import type { RuntimeSettings } from '../../../lambdas/core/settings.js';
+import type { RdsDrConfig } from './schema.js';
+
+/** Alias of the DR copy key when the DR stack creates it; RDS accepts the alias ARN as KmsKeyId. */
+export function drKeyAliasName(config: RdsDrConfig): string {
+  return `alias/${config.appName}/dr-snapshots`;
+}
+
+/** Names of deployed resources the verification Lambdas need (tokens in CDK, real names locally). */
+export interface VerificationResources {
+  subnetGroupName: string;
+  securityGroupIds: string[];
+  reportsBucket: string;
+}
+
+/** Projects the validated config onto what the Lambdas need at run time. */
+export function toRuntimeSettings(
+  config: RdsDrConfig,
+  accountId: string,
+  verification?: VerificationResources,
+  reportsBucket: string | undefined = verification?.reportsBucket,
+): RuntimeSettings {
+  const drilled = Object.entries(config.policies).filter(([, p]) => p.verify);
+  return {
+    appName: config.appName,
+    primaryRegion: config.primaryRegion,
+    drRegion: config.drRegion,
+    drKmsKeyId: config.drKmsKeyArn ?? `arn:aws:kms:${config.drRegion}:${accountId}:${drKeyAliasName(config)}`,
+    policies: Object.fromEntries(
+      Object.entries(config.policies).map(([name, p]) => [
+        name,
+        {
+          selection: p.selection,
+          maxConcurrency: p.maxConcurrency,
+          maxCopiesInFlight: p.maxCopiesInFlight,
+          snapshotTimeoutSeconds: p.snapshotTimeoutMinutes * 60,
+          copyTimeoutSeconds: p.copyTimeoutMinutes * 60,
+          retention: p.retention,
+          objectives: p.objectives,
+        },
+      ]),
+    ),
+    reportsBucket,
+    pruning: {
+      maxDeleteShare: config.pruning.maxDeleteShare,
+      maxDeletesPerRun: config.pruning.maxDeletesPerRun,
+      snapshotQuota: config.pruning.snapshotQuota,
+      quotaWarnPercent: config.pruning.quotaWarnPercent,
+      maxConcurrency: config.pruning.maxConcurrency,
+    },
+    incident: {
+      databases: config.incident.databases,
+      waitTimeoutSeconds: config.incident.waitTimeoutMinutes * 60,
+      pitrMinRetentionDays: config.incident.pitrMinRetentionDays,
+    },
+    verification:
+      verification && config.verification && drilled.length > 0
+        ? {
+            region: config.drRegion,
+            ...verification,
+            expiryHours: config.verification.expiryHours,
+            instanceClasses: config.verification.instanceClasses,
+            policies: Object.fromEntries(
+              drilled.map(([name, p]) => [
+                name,
+                {
+                  maxConcurrency: p.verify!.maxConcurrency,
+                  restoreTimeoutSeconds: p.verify!.restoreTimeoutMinutes * 60,
+                  databases: p.verify!.databases,
+                },
+              ]),
+            ),
+          }
+        : undefined,
+  };
+}

@@ -1,0 +1,68 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { RdsDrConfig } from './config/schema.js';
+import { DrSnapshotKey } from './dr-snapshot-key.js';
+import { FailoverWorkflow, hasFailover } from '../failover/failover-workflow.js';
+import { RestoreWorkflow } from '../restore/restore-workflow.js';
+import { DrAlerting } from '../observability/dr-alerting.js';
+import { RdsEventAlerts } from '../observability/rds-event-alerts.js';
+import { ReportsBucket } from './reports-bucket.js';
+import { hasRestoreDrills, RestoreDrills } from '../drill/restore-drills.js';
+
+export interface DrStackProps extends StackProps {
+  readonly config: RdsDrConfig;
+}
+
+/** Reports are kept this long when no verification block says otherwise. */
+export const DEFAULT_REPORT_RETENTION_DAYS = 400;
+
+/**
+ * Resources in the DR region: the key for snapshot copies (unless config.drKmsKeyArn names one),
+ * the reports bucket, and, when a policy has `verify`, the restore drills that prove those copies restore.
+ */
+export class DrStack extends Stack {
+  readonly snapshotKey?: DrSnapshotKey;
+  readonly reports: ReportsBucket;
+  readonly restoreDrills?: RestoreDrills;
+  /** The failover workflow, when some database has a standby (incident.databases.<db>.standby). */
+  readonly failover?: FailoverWorkflow;
+  /** Point-in-time / snapshot restore for incidents, restoring in the DR region (DR copies, replicated backups). */
+  readonly restore: RestoreWorkflow;
+  /** One failure-notifier and rule for every DR-region workflow (absent when there is none). */
+  readonly alerting?: DrAlerting;
+
+  constructor(scope: Construct, id: string, props: DrStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    if (!config.drKmsKeyArn) this.snapshotKey = new DrSnapshotKey(this, 'SnapshotKey', config);
+    // Always here: drill reports and the prune workflow's plans and audits land in it.
+    this.reports = new ReportsBucket(this, 'Reports', {
+      appName: config.appName,
+      retentionDays: config.verification?.reportRetentionDays ?? DEFAULT_REPORT_RETENTION_DAYS,
+    });
+    if (hasRestoreDrills(config)) {
+      this.restoreDrills = new RestoreDrills(this, 'RestoreDrills', {
+        config,
+        drKeyArn: config.drKmsKeyArn ?? this.snapshotKey!.key.keyArn,
+        reports: this.reports,
+      });
+    }
+    // Copies land here: their RDS failure events page through the primary alert topic (cross-region).
+    new RdsEventAlerts(this, 'RdsEventAlerts', { config });
+    if (hasFailover(config)) this.failover = new FailoverWorkflow(this, 'Failover', { config, reports: this.reports });
+
+    const drills = this.restoreDrills;
+    this.restore = new RestoreWorkflow(this, 'Restore', {
+      config,
+      reports: this.reports,
+      verifier: drills && {
+        fn: drills.functions.verifyRestoredDatabase,
+        resources: { subnetGroupName: drills.network.subnetGroupName, securityGroupIds: [drills.network.restoredDbSecurityGroup.securityGroupId], reportsBucket: this.reports.bucket.bucketName },
+      },
+    });
+
+    // Failed, timed-out or aborted DR-region executions page through the primary alert topic.
+    const watched = [this.restoreDrills?.workflow.stateMachine, this.failover?.stateMachine, this.restore.stateMachine].filter((sm) => sm !== undefined);
+    if (watched.length > 0) this.alerting = new DrAlerting(this, 'Alerting', { config, stateMachines: watched });
+  }
+}

@@ -1,0 +1,64 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { BackupFunctions } from '../backup/backup-functions.js';
+import { BackupStateMachine } from '../backup/backup-state-machine.js';
+import { PolicySchedules } from './policy-schedules.js';
+import type { RdsDrConfig } from './config/schema.js';
+import { BackupPermissions } from '../backup/backup-permissions.js';
+import { PrunePermissions } from '../prune/prune-permissions.js';
+import { RestoreWorkflow } from '../restore/restore-workflow.js';
+import { Alerting } from '../observability/alerting.js';
+import { RdsEventAlerts } from '../observability/rds-event-alerts.js';
+import { RpoMonitoring } from '../observability/rpo-monitoring.js';
+import { PruneWorkflow } from '../prune/prune-workflow.js';
+
+export interface PrimaryStackProps extends StackProps {
+  readonly config: RdsDrConfig;
+}
+
+/** Resources in the primary region: the scheduled backup workflow, the prune, alerting and RPO/RTO monitoring. */
+export class PrimaryStack extends Stack {
+  readonly alerting: Alerting;
+  readonly backupFunctions: BackupFunctions;
+  readonly backupStateMachine: BackupStateMachine;
+  readonly schedules: PolicySchedules;
+  readonly prune: PruneWorkflow;
+  readonly rpoMonitoring: RpoMonitoring;
+  /** Point-in-time / snapshot restore for incidents, restoring in this region. */
+  readonly restore: RestoreWorkflow;
+
+  constructor(scope: Construct, id: string, props: PrimaryStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.alerting = new Alerting(this, 'Alerting', config);
+
+    this.backupFunctions = new BackupFunctions(this, 'BackupFunctions', config);
+    this.backupStateMachine = new BackupStateMachine(this, 'BackupStateMachine', {
+      config,
+      functions: this.backupFunctions,
+    });
+    new BackupPermissions(this, 'BackupPermissions', {
+      config,
+      stateMachine: this.backupStateMachine.stateMachine,
+      functions: this.backupFunctions,
+    });
+    this.schedules = new PolicySchedules(this, 'Schedules', {
+      config,
+      stateMachine: this.backupStateMachine.stateMachine,
+    });
+
+    this.alerting.watch(this.backupStateMachine.stateMachine);
+
+    this.prune = new PruneWorkflow(this, 'Prune', { config, alertTopicArn: this.alerting.topic.topicArn });
+    new PrunePermissions(this, 'PrunePermissions', { config, workflow: this.prune, alertTopic: this.alerting.topic });
+    this.alerting.watch(this.prune.stateMachine);
+
+    this.restore = new RestoreWorkflow(this, 'Restore', { config });
+    this.alerting.watch(this.restore.stateMachine);
+
+    this.rpoMonitoring = new RpoMonitoring(this, 'RpoMonitoring', { config, alertTopic: this.alerting.topic });
+    // RDS snapshot / backup failure events of protected databases page through the alert topic.
+    new RdsEventAlerts(this, 'RdsEventAlerts', { config, alertTopic: this.alerting.topic });
+  }
+}

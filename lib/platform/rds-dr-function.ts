@@ -1,0 +1,134 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { RdsDrConfig } from './config/schema.js';
+import { toRuntimeSettings, type VerificationResources } from './config/runtime-settings.js';
+import { SETTINGS_ENV } from '../../lambdas/core/settings.js';
+import { acknowledgeRule } from './nag.js';
+import { repoPath } from './paths.js';
+import { LAMBDAS, type LambdaName } from './registry.js';
+
+/** A Lambda of the app, as listed in the registry (lib/platform/registry.ts). */
+export type RdsDrFunctionName = LambdaName;
+
+/** Where a function that must reach resources inside a VPC runs. */
+export interface VpcPlacement {
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.ISubnet[];
+  readonly securityGroups: ec2.ISecurityGroup[];
+}
+
+export interface RdsDrFunctionProps {
+  readonly name: RdsDrFunctionName;
+  readonly config: RdsDrConfig;
+  readonly description: string;
+  /** @default 60 seconds */
+  readonly timeout?: Duration;
+  /** @default 256 MB */
+  readonly memorySize?: number;
+  /** Extra environment on top of the shared settings. */
+  readonly environment?: Record<string, string>;
+  /** Deployed names the restore-drill Lambdas read from RDSDR_SETTINGS.verification. */
+  readonly verification?: VerificationResources;
+  /** The reports bucket (DR region), when the function writes reports. */
+  readonly reportsBucket?: string;
+  /** Run inside these subnets with these security groups. */
+  readonly vpc?: VpcPlacement;
+}
+
+/**
+ * A bundled Node.js Lambda with the app's conventions: ARM, explicit log group with retention,
+ * X-Ray tracing, Powertools env and the RDSDR_SETTINGS contract from lambdas/core/settings.ts.
+ */
+export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFunctionProps): NodejsFunction {
+  const stack = Stack.of(scope);
+
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH });
+
+  // An explicit role with write access to its own log group only, instead of the
+  // AWSLambdaBasicExecutionRole managed policy (which allows writing to every log group).
+  const role = new iam.Role(scope, `${id}Role`, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: `rds-dr ${props.name} Lambda`,
+  });
+  logGroup.grantWrite(role);
+  if (props.vpc) role.addToPolicy(vpcNetworkInterfaceStatement());
+
+  const fn = new NodejsFunction(scope, id, {
+    entry: repoPath(LAMBDAS[props.name]),
+    handler: 'handler',
+    projectRoot: repoPath(),
+    depsLockFilePath: repoPath('package-lock.json'),
+    description: props.description,
+    runtime: lambda.Runtime.NODEJS_22_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: props.memorySize ?? 256,
+    timeout: props.timeout ?? Duration.seconds(60),
+    role,
+    logGroup,
+    tracing: lambda.Tracing.ACTIVE,
+    ...(props.vpc && {
+      vpc: props.vpc.vpc,
+      vpcSubnets: { subnets: props.vpc.subnets },
+      securityGroups: props.vpc.securityGroups,
+    }),
+    environment: {
+      POWERTOOLS_SERVICE_NAME: 'rds-dr',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+      // toJsonString keeps the account token (Ref AWS::AccountId) resolvable inside the JSON.
+      [SETTINGS_ENV]: stack.toJsonString(toRuntimeSettings(props.config, stack.account, props.verification, props.reportsBucket ?? props.verification?.reportsBucket)),
+      ...props.environment,
+    },
+    bundling: {
+      // esbuild from node_modules, no Docker: synth must work offline on a laptop or CI runner.
+      forceDockerBundling: false,
+      minify: true,
+      sourceMap: true,
+      target: 'node22',
+      format: OutputFormat.CJS,
+    },
+  });
+
+  acknowledgeRule(
+    role,
+    'AwsSolutions-IAM5[Resource::*]',
+    'X-Ray PutTraceSegments/PutTelemetryRecords (tracing: ACTIVE) do not support resource-level permissions; "*" is the only valid resource.' +
+      (props.vpc
+        ? ' In a VPC, Lambda also manages the function\'s network interfaces with ec2:*NetworkInterface* calls whose ' +
+          'ENI ids only exist at run time (the same grant as AWS\'s AWSLambdaVPCAccessExecutionRole); ec2:Describe* has no resource-level permissions.'
+        : ''),
+  );
+
+  acknowledgeRule(
+    fn,
+    'AwsSolutions-L1',
+    'Pinned to nodejs22.x (supported LTS) to match the esbuild target node22 the handlers are built and tested ' +
+      'for; moving to a newer runtime is a deliberate upgrade, not something a synth should do implicitly.',
+  );
+
+  return fn;
+}
+
+/**
+ * What Lambda needs to attach a function to a VPC, inline instead of the AWSLambdaVPCAccessExecutionRole
+ * managed policy (which CDK only adds to roles it creates itself).
+ */
+function vpcNetworkInterfaceStatement(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ManageLambdaNetworkInterfaces',
+    actions: [
+      'ec2:CreateNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSubnets',
+      'ec2:DeleteNetworkInterface',
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:UnassignPrivateIpAddresses',
+    ],
+    resources: ['*'],
+  });
+}

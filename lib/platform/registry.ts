@@ -1,0 +1,94 @@
+// The one list of rds-dr's workflows and Lambdas. CDK (the function factory and each workflow's
+// state machine), the local AWS (test/local) and the ASL tests all read it: adding a Lambda is one
+// entry here plus its handler file. Plain data: no aws-cdk-lib, so the test harness can import it.
+
+/** Where a workflow runs: the primary region, the DR region, or a deployment in each. */
+export type RegionRole = 'primary' | 'dr';
+
+/** Every Lambda: its handler file (exports `handler`), relative to the repository root. */
+export const LAMBDAS = {
+  // backup workflow (primary region)
+  'discover-databases': 'lambdas/backup/discover-databases.handler.ts',
+  'check-pitr-readiness': 'lambdas/backup/check-pitr-readiness.handler.ts',
+  'snapshot-status': 'lambdas/backup/snapshot-status.handler.ts',
+  'copy-snapshot': 'lambdas/backup/copy-snapshot.handler.ts',
+  'backup-report': 'lambdas/backup/backup-report.handler.ts',
+  // restore drill (DR region)
+  'plan-drill': 'lambdas/drill/plan-drill.handler.ts',
+  'throwaway-status': 'lambdas/drill/throwaway-status.handler.ts',
+  'verify-restored-database': 'lambdas/drill/verify-restored-database.handler.ts',
+  'drill-report': 'lambdas/drill/drill-report.handler.ts',
+  'drill-summary': 'lambdas/drill/drill-summary.handler.ts',
+  'sweep-drill-leftovers': 'lambdas/drill/sweep-drill-leftovers.handler.ts',
+  // prune (primary region)
+  'plan-prune': 'lambdas/prune/plan-prune.handler.ts',
+  'delete-snapshot': 'lambdas/prune/delete-snapshot.handler.ts',
+  'prune-report': 'lambdas/prune/prune-report.handler.ts',
+  // point-in-time / snapshot restore (both regions)
+  'plan-restore': 'lambdas/restore/plan-restore.handler.ts',
+  'restore-database': 'lambdas/restore/restore-database.handler.ts',
+  'rename-cutover': 'lambdas/restore/rename-cutover.handler.ts',
+  // failover (DR region)
+  'plan-failover': 'lambdas/failover/plan-failover.handler.ts',
+  'failover-checks': 'lambdas/failover/failover-checks.handler.ts',
+  'promote-standby': 'lambdas/failover/promote-standby.handler.ts',
+  'standby-status': 'lambdas/failover/standby-status.handler.ts',
+  // incident steps shared by failover and restore
+  'cutover-endpoint': 'lambdas/incident/cutover-endpoint.handler.ts',
+  'incident-report': 'lambdas/incident/incident-report.handler.ts',
+  // alerts and monitoring (EventBridge targets and schedules, no state machine)
+  'failure-notifier': 'lambdas/alerts/failure-notifier.handler.ts',
+  'rds-event-notifier': 'lambdas/alerts/rds-event-notifier.handler.ts',
+  'rpo-monitor': 'lambdas/monitor/rpo-monitor.handler.ts',
+} as const;
+
+export type LambdaName = keyof typeof LAMBDAS;
+
+export interface WorkflowEntry {
+  /** The ASL file deployed as-is and run by the local runner, relative to the repository root. */
+  readonly asl: string;
+  /** Deployed as `<appName>-<workflow>` in each of these regions. */
+  readonly regions: readonly RegionRole[];
+  /** The Lambdas its Task states call; each is the `${<PascalName>FunctionArn}` placeholder of the ASL file. */
+  readonly lambdas: readonly LambdaName[];
+}
+
+export const WORKFLOWS = {
+  backup: {
+    asl: 'state-machines/backup.asl.json',
+    regions: ['primary'],
+    lambdas: ['discover-databases', 'check-pitr-readiness', 'snapshot-status', 'copy-snapshot', 'backup-report'],
+  },
+  drill: {
+    asl: 'state-machines/drill.asl.json',
+    regions: ['dr'],
+    lambdas: ['plan-drill', 'throwaway-status', 'verify-restored-database', 'drill-report', 'drill-summary'],
+  },
+  prune: {
+    asl: 'state-machines/prune.asl.json',
+    regions: ['primary'],
+    lambdas: ['plan-prune', 'delete-snapshot', 'prune-report'],
+  },
+  restore: {
+    asl: 'state-machines/restore.asl.json',
+    regions: ['primary', 'dr'],
+    // verify-restored-database is the drills' verifier: only the DR deployment with drills has one.
+    lambdas: ['plan-restore', 'restore-database', 'verify-restored-database', 'rename-cutover', 'cutover-endpoint', 'incident-report'],
+  },
+  failover: {
+    asl: 'state-machines/failover.asl.json',
+    regions: ['dr'],
+    lambdas: ['plan-failover', 'failover-checks', 'promote-standby', 'standby-status', 'cutover-endpoint', 'incident-report'],
+  },
+} as const satisfies Record<string, WorkflowEntry>;
+
+export type WorkflowName = keyof typeof WORKFLOWS;
+
+/** `plan-drill` -> `PlanDrill`. */
+export const pascalCase = (name: string): string => name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
+
+/** The ASL placeholder a Lambda's ARN is substituted for: `${PlanDrillFunctionArn}`. */
+export const functionArnPlaceholder = (name: LambdaName): string => `${pascalCase(name)}FunctionArn`;
+
+/** The deployed state machine's name. */
+export const stateMachineName = (appName: string, workflow: WorkflowName): string => `${appName}-${workflow}`;

@@ -1,0 +1,102 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { grantWithReasons, type WildcardReasons } from '../platform/grant.js';
+import { METRIC_NAMESPACE } from '../../lambdas/core/metrics.js';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { RdsDrConfig } from '../platform/config/schema.js';
+import { acknowledgeRule } from '../platform/nag.js';
+import type { PruneWorkflow } from './prune-workflow.js';
+import { PRUNE_REPORTS_PREFIX, reportsKeyAliasName } from '../platform/reports-bucket.js';
+import { kmsKeyArn, rdsArn, SNAPSHOT_PREFIX } from '../platform/arns.js';
+
+export interface PrunePermissionsProps {
+  readonly config: RdsDrConfig;
+  readonly workflow: PruneWorkflow;
+  readonly alertTopic: sns.ITopic;
+}
+
+const MANAGED_TAG = 'rds-dr:managed';
+
+/**
+ * Least privilege for pruning. Only delete-snapshot can delete, only snapshots named rdsdr-* that
+ * carry rds-dr:managed=true; listing is read-only; reports go to one prefix of the reports bucket.
+ */
+export class PrunePermissions extends Construct {
+  constructor(scope: Construct, id: string, props: PrunePermissionsProps) {
+    super(scope, id);
+    const { config, workflow } = props;
+    const regions = [config.primaryRegion, config.drRegion];
+    const every = (type: 'db' | 'cluster' | 'snapshot' | 'cluster-snapshot', name: string) => regions.map((r) => rdsArn(this, r, type, name));
+    const reportObjects = `arn:aws:s3:::${workflow.reportsBucketName}/${PRUNE_REPORTS_PREFIX}*`;
+    const drKeys = kmsKeyArn(this, config.drRegion, '*');
+    const writeReports = [
+      new iam.PolicyStatement({ sid: 'WritePruneReports', actions: ['s3:PutObject'], resources: [reportObjects] }),
+      // The reports key lives in the DR stack; it is matched by its alias, not a cross-region reference.
+      new iam.PolicyStatement({
+        sid: 'EncryptPruneReports',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [drKeys],
+        conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': reportsKeyAliasName(config.appName) } },
+      }),
+    ];
+
+    grantWithReasons(workflow.planPrune, [
+      // Every manual snapshot counts against the quota and must be seen (unmanaged ones are kept, never touched).
+      new iam.PolicyStatement({
+        sid: 'ListSnapshotsBothRegions',
+        actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+        resources: [...every('snapshot', '*'), ...every('cluster-snapshot', '*'), ...every('db', '*'), ...every('cluster', '*')],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ListDatabasesBothRegions',
+        actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
+        resources: [...every('db', '*'), ...every('cluster', '*')],
+      }),
+      ...writeReports,
+    ], WILDCARD_REASONS);
+
+    grantWithReasons(workflow.deleteSnapshot, [
+      new iam.PolicyStatement({
+        sid: 'ReadBeforeDelete',
+        actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+        resources: [...every('snapshot', `${SNAPSHOT_PREFIX}*`), ...every('cluster-snapshot', `${SNAPSHOT_PREFIX}*`)],
+      }),
+      new iam.PolicyStatement({
+        sid: 'DeleteOnlyManagedRdsDrSnapshots',
+        actions: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
+        resources: [...every('snapshot', `${SNAPSHOT_PREFIX}*`), ...every('cluster-snapshot', `${SNAPSHOT_PREFIX}*`)],
+        conditions: { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: 'true' } },
+      }),
+    ], WILDCARD_REASONS);
+
+    grantWithReasons(workflow.pruneReport, [
+      ...writeReports,
+      new iam.PolicyStatement({
+        sid: 'PublishSnapshotMetrics',
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
+      }),
+    ], WILDCARD_REASONS);
+    props.alertTopic.grantPublish(workflow.pruneReport);
+    acknowledgeRule(
+      workflow.pruneReport.role!,
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      'Added by topic.grantPublish for the KMS-encrypted alert topic (quota warnings); limited to the topic key.',
+    );
+
+    // Unqualified ARNs only: the ASL calls the unqualified function ARNs.
+    props.workflow.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({ sid: 'InvokePruneFunctions', actions: ['lambda:InvokeFunction'], resources: workflow.functions.map((f) => f.functionArn) }),
+    );
+  }
+}
+
+const WILDCARD_REASONS: WildcardReasons = [
+  [/:(snapshot|cluster-snapshot):rdsdr-\*$/, 'Snapshots are named rdsdr-<db>-<slot> at run time; deletion additionally requires the rds-dr:managed=true tag.'],
+  [/:(snapshot|cluster-snapshot|db|cluster):\*$/, 'Read-only listing: every manual snapshot counts against the quota and databases are checked for existence; nothing here writes.'],
+  [/^arn:aws:kms:/, 'The reports key lives in the DR stack (another region); it is matched by its alias (kms:ResourceAliases) instead of a cross-region reference.'],
+  [/\/reports\/prune\/\*$/, 'Plan and audit object keys (date, execution) are known at run time; limited to the reports/prune/ prefix.'],
+  [/^\*$/, 'cloudwatch:PutMetricData has no resource-level permissions; limited to the RdsDr namespace by condition.'],
+];
+

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { summarizeBackup } from '../../../lambdas/backup/backup-summary.js';
+import { formatFailureAlert, type ExecutionStatusEvent } from '../../../lambdas/alerts/failure-alert.js';
+
+const EXEC = 'arn:aws:states:us-east-1:123456789012:execution:rds-dr-backup:run-1';
+
+describe('summarizeBackup', () => {
+  it('names every failed database with its error and the readable part of the cause', () => {
+    const report = summarizeBackup({
+      policy: 'gold', slot: '2026-11-22T02:00:00.000Z', executionArn: EXEC,
+      missing: [{ id: 'gone', kind: 'instance', reason: 'configured DB instance not found in the primary region' }],
+      results: [
+        { db: 'orders', kind: 'instance', status: 'SUCCEEDED', snapshotCreatedAt: '2026-11-22T02:00:05Z', copyAvailableAt: '2026-11-22T02:31:05Z' },
+        { db: 'billing', kind: 'instance', status: 'FAILED', error: 'rds-dr.SnapshotTimeout', cause: JSON.stringify({ errorType: 'rds-dr.SnapshotTimeout', errorMessage: 'still creating' }) },
+      ],
+    });
+    expect(report.failedCount).toBe(2);
+    expect(report.succeeded[0].seconds).toBe(1860);
+    expect(report.message).toBe(
+      'Backup policy "gold" slot 2026-11-22T02:00:00.000Z: 2 of 3 database(s) FAILED, 1 succeeded.\n' +
+        '- gone (instance): rds-dr.DatabaseNotProtectable: configured DB instance not found in the primary region\n' +
+        '- billing (instance): rds-dr.SnapshotTimeout: still creating',
+    );
+  });
+
+  it('reports success when every database made it', () => {
+    const report = summarizeBackup({ policy: 'gold', slot: 's', executionArn: EXEC, missing: [], results: [{ db: 'a', kind: 'cluster', status: 'SUCCEEDED' }] });
+    expect(report.failedCount).toBe(0);
+    expect(report.message).toMatch(/all 1 database\(s\) snapshotted and copied/);
+  });
+});
+
+describe('formatFailureAlert', () => {
+  const event = (detail: Partial<ExecutionStatusEvent['detail']>): ExecutionStatusEvent => ({
+    region: 'eu-west-1',
+    detail: { executionArn: EXEC, stateMachineArn: 'arn:aws:states:eu-west-1:1:stateMachine:rds-dr-backup', status: 'FAILED', startDate: 0, stopDate: 60_000, input: '{"policy":"gold"}', ...detail },
+  });
+
+  it('says which workflow, what failed, the error and where to click', () => {
+    const alert = formatFailureAlert(event({ error: 'rds-dr.BackupFailed', cause: '1 of 2 failed\n- orders (instance): Rds.SnapshotQuotaExceededException: too many' }), 'rds-dr');
+    expect(alert.subject).toBe('[rds-dr] rds-dr-backup FAILED: rds-dr.BackupFailed');
+    expect(alert.message).toContain('- orders (instance): Rds.SnapshotQuotaExceededException: too many');
+    expect(alert.message).toContain(`Console:   https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${EXEC}`);
+    expect(alert.message).toContain('Input:     {"policy":"gold"}');
+  });
+
+  it('explains timeouts and aborts, which carry no cause', () => {
+    expect(formatFailureAlert(event({ status: 'TIMED_OUT' }), 'rds-dr').message).toContain('hit its overall timeout');
+    expect(formatFailureAlert(event({ status: 'ABORTED' }), 'rds-dr').message).toContain('stopped by a person');
+  });
+
+  it('shows the message of a Lambda error cause, and keeps the subject within SNS limits', () => {
+    const alert = formatFailureAlert(event({ error: 'x'.repeat(200), cause: JSON.stringify({ errorType: 'rds-dr.InvalidInput', errorMessage: 'input.policy: unknown policy "p"' }) }), 'rds-dr');
+    expect(alert.message).toContain('input.policy: unknown policy "p"');
+    expect(alert.subject.length).toBeLessThan(100);
+  });
+});

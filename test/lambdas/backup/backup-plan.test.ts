@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { parseRunRequest, planBackup } from '../../../lambdas/backup/backup-plan.js';
+import type { RuntimeSettings } from '../../../lambdas/core/settings.js';
+import { DEFAULT_RETENTION } from '../settings-fixtures.js';
+
+const settings: RuntimeSettings = {
+  pruning: { maxDeleteShare: 0.5, maxDeletesPerRun: 500, snapshotQuota: 100, quotaWarnPercent: 90, maxConcurrency: 5 },
+  appName: 'rds-dr', primaryRegion: 'us-east-1', drRegion: 'us-west-2', drKmsKeyId: 'alias/x',
+  policies: {
+    gold: { selection: { tags: { a: 'b' }, instances: [], clusters: [] }, maxConcurrency: 8, maxCopiesInFlight: 3, snapshotTimeoutSeconds: 600, copyTimeoutSeconds: 900, retention: DEFAULT_RETENTION },
+  },
+};
+const START = '2026-11-22T10:17:31.123Z';
+
+describe('parseRunRequest', () => {
+  it('uses the scheduled time for the slot, or the execution start when started by hand', () => {
+    expect(parseRunRequest({ policy: 'gold', scheduledTime: '2026-11-22T02:00:07Z' }, settings, START).slot.toISOString()).toBe('2026-11-22T02:00:00.000Z');
+    expect(parseRunRequest({ policy: 'gold' }, settings, START).slot.toISOString()).toBe('2026-11-22T10:17:00.000Z');
+  });
+
+  it.each([
+    [null, /input must be a JSON object/],
+    ['gold', /input must be a JSON object/],
+    [[], /input must be a JSON object/],
+    [{}, /input\.policy: .*configured policies: gold/],
+    [{ policy: 'platinum' }, /input\.policy: unknown policy "platinum"; configured: gold/],
+    [{ policy: 'gold', scheduledTime: 'yesterday' }, /input\.scheduledTime: /],
+    [{ policy: 'gold', db: 'orders' }, /unknown field\(s\) db; allowed: policy, scheduledTime/],
+  ])('rejects %j with a message naming the field', (input, message) => {
+    expect(() => parseRunRequest(input, settings, START)).toThrow(message);
+    try {
+      parseRunRequest(input, settings, START);
+    } catch (err) {
+      expect((err as Error).name).toBe('rds-dr.InvalidInput');
+    }
+  });
+});
+
+describe('planBackup', () => {
+  it('bounds the Map by the copy limit and tags every snapshot', () => {
+    const request = parseRunRequest({ policy: 'gold', scheduledTime: '2026-11-22T02:00:00Z' }, settings, START);
+    const plan = planBackup(
+      request,
+      { selected: [{ id: 'orders', arn: 'arn:aws:rds:us-east-1:1:db:orders', kind: 'instance', engine: 'postgres' }], missing: [] },
+      'arn:aws:states:us-east-1:1:execution:m:e',
+    );
+    expect(plan.limits).toEqual({ mapConcurrency: 3, snapshotTimeoutSeconds: 600, copyTimeoutSeconds: 900 });
+    expect(plan.databases[0].snapshotId).toBe('rdsdr-orders-202611220200');
+    expect(Object.fromEntries(plan.databases[0].tags.map((t) => [t.Key, t.Value]))).toEqual({
+      'rds-dr:managed': 'true',
+      'rds-dr:policy': 'gold',
+      'rds-dr:source-arn': 'arn:aws:rds:us-east-1:1:db:orders',
+      'rds-dr:slot': '2026-11-22T02:00:00.000Z',
+      'rds-dr:execution': 'arn:aws:states:us-east-1:1:execution:m:e',
+    });
+  });
+});

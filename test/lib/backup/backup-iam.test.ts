@@ -1,0 +1,113 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { allowing, asArray, LONG_TIMEOUT, statementsOf, synth, testConfig, type IamStatement, type Synthesized } from '../fixtures.js';
+
+let s: Synthesized;
+beforeAll(() => {
+  s = synth(testConfig());
+}, LONG_TIMEOUT);
+
+const arn = (region: string, resource: string) => `arn:aws:rds:${region}:111122223333:${resource}`;
+const P = 'eu-central-1';
+const DR = 'eu-west-1';
+const resources = (statements: IamStatement[]) => statements.flatMap((st) => asArray(st.Resource as string | string[]));
+
+describe('state machine role', { timeout: LONG_TIMEOUT }, () => {
+  const statements = () => statementsOf(s.primaryTemplate, 'BackupStateMachineRole');
+
+  it('may snapshot the selected instances by ARN and tagged instances only with all their tags', () => {
+    const createDbSnapshot = allowing(statements(), 'rds:CreateDBSnapshot');
+    expect(resources(createDbSnapshot)).not.toContain('*');
+
+    const byId = createDbSnapshot.find((st) => st.Sid === 'SnapshotSelectedInstances');
+    expect(byId?.Resource).toEqual([arn(P, 'db:billing-db'), arn(P, 'db:orders-db')]);
+    expect(byId?.Condition).toBeUndefined();
+
+    const byTag = createDbSnapshot.filter((st) => st.Resource === arn(P, 'db:*'));
+    expect(byTag.map((st) => st.Condition).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      { StringEquals: { 'aws:ResourceTag/env': 'prod', 'aws:ResourceTag/rds-dr:policy': 'gold' } },
+      { StringEquals: { 'aws:ResourceTag/tier': 'archive' } },
+    ]);
+
+    // Every wildcard DB statement carries a tag condition.
+    for (const st of createDbSnapshot) {
+      if (asArray(st.Resource as string).some((r) => r.endsWith(':db:*'))) expect(st.Condition).toBeDefined();
+    }
+    const onSnapshots = createDbSnapshot.find((st) => st.Sid === 'CreateAndTagPrefixedSnapshots');
+    expect(onSnapshots?.Resource).toEqual([arn(P, 'snapshot:rdsdr-*'), arn(P, 'cluster-snapshot:rdsdr-*')]);
+  });
+
+  it('scopes cluster snapshots the same way', () => {
+    const createCluster = allowing(statements(), 'rds:CreateDBClusterSnapshot');
+    expect(createCluster.find((st) => st.Sid === 'SnapshotSelectedClusters')?.Resource).toEqual(arn(P, 'cluster:ledger'));
+    for (const st of createCluster.filter((x) => x.Resource === arn(P, 'cluster:*'))) {
+      expect(Object.keys(st.Condition!.StringEquals).every((k) => k.startsWith('aws:ResourceTag/'))).toBe(true);
+    }
+  });
+
+  it('tags only rdsdr-* snapshots, and invokes exactly the five backup functions', () => {
+    expect(resources(allowing(statements(), 'rds:AddTagsToResource'))).toEqual([
+      arn(P, 'snapshot:rdsdr-*'),
+      arn(P, 'cluster-snapshot:rdsdr-*'),
+    ]);
+    const invoke = allowing(statements(), 'lambda:InvokeFunction');
+    expect(resources(invoke)).toHaveLength(5);
+  });
+
+  it('has no RDS action on "*", and only the prune deleter may delete (rdsdr-* snapshots tagged managed)', () => {
+    const policies = Object.entries(s.primaryTemplate.findResources('AWS::IAM::Policy'));
+    const all = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement as IamStatement[]);
+    for (const st of all.filter((x) => asArray(x.Action).some((a) => a.startsWith('rds:')))) {
+      expect(asArray(st.Resource as string)).not.toContain('*');
+    }
+    const deleting = policies.filter(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as IamStatement[]).some((st) => asArray(st.Action).some((a) => /^rds:Delete/.test(a))),
+    );
+    expect(deleting.map(([id]) => id)).toEqual([expect.stringMatching(/^PruneDeleteSnapshotRoleDefaultPolicy/)]);
+    const del = statementsOf(s.primaryTemplate, 'PruneDeleteSnapshotRole').filter((st) => asArray(st.Action).some((a) => /^rds:Delete/.test(a)));
+    expect(del).toEqual([
+      expect.objectContaining({
+        Action: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
+        Resource: [arn(P, 'snapshot:rdsdr-*'), arn('eu-west-1', 'snapshot:rdsdr-*'), arn(P, 'cluster-snapshot:rdsdr-*'), arn('eu-west-1', 'cluster-snapshot:rdsdr-*')],
+        Condition: { StringEquals: { 'aws:ResourceTag/rds-dr:managed': 'true' } },
+      }),
+    ]);
+  });
+});
+
+describe('Lambda roles', { timeout: LONG_TIMEOUT }, () => {
+  it('discover-databases only describes primary-region instances and clusters', () => {
+    const rds = statementsOf(s.primaryTemplate, 'BackupFunctionsDiscoverDatabasesRole').filter((st) =>
+      asArray(st.Action).some((a) => a.startsWith('rds:')),
+    );
+    expect(rds).toEqual([
+      expect.objectContaining({
+        Action: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
+        Resource: [arn(P, 'db:*'), arn(P, 'cluster:*')],
+      }),
+    ]);
+  });
+
+  it('snapshot-status describes rdsdr-* snapshots in both regions', () => {
+    const describe = allowing(statementsOf(s.primaryTemplate, 'BackupFunctionsSnapshotStatusRole'), 'rds:DescribeDBSnapshots');
+    expect(resources(describe)).toEqual(
+      expect.arrayContaining([arn(P, 'snapshot:rdsdr-*'), arn(DR, 'snapshot:rdsdr-*'), arn(DR, 'cluster-snapshot:rdsdr-*')]),
+    );
+  });
+
+  it('copy-snapshot copies only rdsdr-* snapshots, and uses source keys only via RDS in the primary region', () => {
+    const statements = statementsOf(s.primaryTemplate, 'BackupFunctionsCopySnapshotRole');
+    expect(resources(allowing(statements, 'rds:CopyDBSnapshot')).sort()).toEqual(
+      [P, DR].flatMap((r) => [arn(r, 'snapshot:rdsdr-*'), arn(r, 'cluster-snapshot:rdsdr-*')]).sort(),
+    );
+    const sourceGrant = allowing(statements, 'kms:CreateGrant').find((st) => st.Resource === `arn:aws:kms:${P}:111122223333:key/*`);
+    expect(sourceGrant?.Condition).toEqual({
+      StringEquals: { 'kms:ViaService': `rds.${P}.amazonaws.com` },
+      Bool: { 'kms:GrantIsForAWSResource': 'true' },
+    });
+  });
+
+  it('Lambdas write only to their own log group (no AWSLambdaBasicExecutionRole)', () => {
+    const roles = Object.values(s.primaryTemplate.findResources('AWS::IAM::Role'));
+    for (const role of roles) expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? [])).not.toContain('AWSLambdaBasicExecutionRole');
+  });
+});

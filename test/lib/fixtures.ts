@@ -1,0 +1,103 @@
+// Shared by the CDK tests: configs, and one synth per config (bundling five Lambdas is the slow part).
+import { readFileSync } from 'node:fs';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { buildApp, type RdsDrApp } from '../../lib/platform/app.js';
+import { parseConfig, type RdsDrConfig } from '../../lib/platform/config/schema.js';
+import { repoPath } from '../../lib/platform/paths.js';
+
+export const TEST_ACCOUNT = '111122223333';
+export const BYO_KEY_ARN = `arn:aws:kms:eu-west-1:${TEST_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+/** A valid raw config (before defaults), covering tag, instance and cluster selections and a disabled schedule. */
+export function rawTestConfig(): Record<string, unknown> {
+  return {
+    appName: 'acme-dr',
+    account: TEST_ACCOUNT,
+    primaryRegion: 'eu-central-1',
+    drRegion: 'eu-west-1',
+    alerts: {
+      emails: ['dba@example.com', 'oncall@example.com'],
+      pagerDutyUrl: 'https://events.pagerduty.com/integration/abc/enqueue',
+    },
+    policies: {
+      gold: {
+        schedule: { cron: 'cron(0 2 * * ? *)', timeZone: 'UTC' },
+        selection: { tags: { 'rds-dr:policy': 'gold', env: 'prod' } },
+      },
+      billing: {
+        schedule: { cron: 'cron(30 1 * * ? *)', timeZone: 'Europe/Berlin' },
+        selection: { instances: ['billing-db', 'orders-db'], clusters: ['ledger'] },
+      },
+      weekly: {
+        schedule: { cron: 'cron(0 4 ? * SUN *)', timeZone: 'America/New_York', enabled: false },
+        selection: { tags: { tier: 'archive' } },
+      },
+    },
+  };
+}
+
+export const testConfig = (): RdsDrConfig => parseConfig(rawTestConfig(), 'test');
+export const byoKeyConfig = (): RdsDrConfig => parseConfig({ ...rawTestConfig(), drKmsKeyArn: BYO_KEY_ARN }, 'test');
+export const DRILL_SUBNETS = ['subnet-0aaa1111bbbb22223', 'subnet-0ccc3333dddd44445'];
+
+/** Restore drills on two policies (one schedule disabled), with a bring-your-own DR key and no zones configured. */
+export function rawDrillConfig(): Record<string, unknown> {
+  const raw = rawTestConfig() as { policies: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+  raw.drKmsKeyArn = BYO_KEY_ARN;
+  raw.verification = { vpcId: 'vpc-0123456789abcdef0', subnetIds: DRILL_SUBNETS, reportRetentionDays: 90 };
+  raw.policies.gold.verify = { databases: { orders: { tables: [{ name: 'public.orders' }] } } };
+  raw.policies.billing.verify = {
+    schedule: { cron: 'cron(0 5 ? * SAT *)', timeZone: 'Europe/Berlin', enabled: false },
+    databases: { 'billing-db': {}, ledger: {} },
+  };
+  return raw;
+}
+
+export const drillConfig = (): RdsDrConfig => parseConfig(rawDrillConfig(), 'test');
+export const exampleConfig = (): RdsDrConfig =>
+  parseConfig(JSON.parse(readFileSync(repoPath('config', 'example.json'), 'utf8')), 'config/example.json');
+
+export interface Synthesized extends RdsDrApp {
+  readonly assembly: CloudAssembly;
+  readonly primaryTemplate: Template;
+  readonly drTemplate?: Template;
+}
+
+/** Builds the app exactly as bin/app.ts does (cdk-nag included) and synthesizes it. */
+export function synth(config: RdsDrConfig): Synthesized {
+  const built = buildApp(config, { app: new App() });
+  // In-memory synth throws if cdk-nag (a policy-validation plugin) reports an unacknowledged error.
+  const assembly = built.app.synth();
+  return {
+    ...built,
+    assembly,
+    primaryTemplate: Template.fromStack(built.primary),
+    drTemplate: built.dr && Template.fromStack(built.dr),
+  };
+}
+
+/** All IAM policy statements of the given role logical-id prefix (e.g. "BackupFunctionsCopySnapshotRole"). */
+export function statementsOf(template: Template, rolePrefix: string): IamStatement[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.entries(policies)
+    .filter(([id]) => id.startsWith(`${rolePrefix}DefaultPolicy`))
+    .flatMap(([, p]) => (p as { Properties: { PolicyDocument: { Statement: IamStatement[] } } }).Properties.PolicyDocument.Statement);
+}
+
+export interface IamStatement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+export const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** Statements allowing the action. */
+export const allowing = (statements: IamStatement[], action: string) =>
+  statements.filter((s) => s.Effect === 'Allow' && asArray(s.Action).includes(action));
+
+export const LONG_TIMEOUT = 180_000;

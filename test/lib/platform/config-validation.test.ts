@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../../lib/platform/config/schema.js';
+import { rawTestConfig } from '../fixtures.js';
+
+type Raw = Record<string, any>;
+
+/** The problems parseConfig reports for a mutated copy of the valid test config. */
+function problemsFor(mutate: (c: Raw) => void): string[] {
+  const config = structuredClone(rawTestConfig()) as Raw;
+  mutate(config);
+  try {
+    parseConfig(config, 'bad.json');
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toContain('bad.json');
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected parseConfig to fail');
+}
+
+describe('parseConfig reports the field at fault', () => {
+  it('accepts the valid test config', () => {
+    expect(parseConfig(rawTestConfig()).policies.gold.maxCopiesInFlight).toBe(5);
+  });
+
+  it('unknown region', () => {
+    const problems = problemsFor((c) => (c.primaryRegion = 'us-east1'));
+    expect(problems).toEqual([expect.stringMatching(/^primaryRegion: unknown AWS region "us-east1"/)]);
+  });
+
+  it('drRegion equal to primaryRegion (a superRefine rule: only runs on an otherwise valid config)', () => {
+    const problems = problemsFor((c) => (c.drRegion = c.primaryRegion));
+    expect(problems).toEqual(['drRegion: must differ from primaryRegion (eu-central-1)']);
+  });
+
+  it('malformed cron', () => {
+    const problems = problemsFor((c) => (c.policies.gold.schedule.cron = 'cron(0 2 * * * *)'));
+    expect(problems).toEqual([expect.stringMatching(/^policies\.gold\.schedule\.cron: invalid EventBridge Scheduler cron/)]);
+  });
+
+  it('bad email', () => {
+    const problems = problemsFor((c) => (c.alerts.emails = ['oncall@example.com', 'not-an-email']));
+    expect(problems).toEqual(['alerts.emails.1: invalid email address "not-an-email"']);
+  });
+
+  it('maxCopiesInFlight above the RDS limit of 20', () => {
+    const problems = problemsFor((c) => (c.policies.billing.maxCopiesInFlight = 21));
+    expect(problems).toEqual([expect.stringMatching(/^policies\.billing\.maxCopiesInFlight: /)]);
+  });
+
+  it('empty selection', () => {
+    const problems = problemsFor((c) => (c.policies.gold.selection = {}));
+    expect(problems).toEqual([expect.stringMatching(/^policies\.gold\.selection: empty selection/)]);
+  });
+
+  it('unknown field', () => {
+    const problems = problemsFor((c) => (c.policies.gold.retentionDays = 7));
+    expect(problems).toEqual(['policies.gold: unknown field(s) "retentionDays"']);
+  });
+});

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runtimeSettingsSchema } from '../../../lambdas/core/settings.js';
+import { PRUNE_ASL_PATH } from '../../../lib/prune/prune-workflow.js';
+import { allowing, asArray, LONG_TIMEOUT, statementsOf, synth, testConfig, TEST_ACCOUNT, type Synthesized } from '../fixtures.js';
+
+let s: Synthesized;
+beforeAll(() => {
+  s = synth(testConfig());
+}, LONG_TIMEOUT);
+
+const REPORTS_BUCKET = `acme-dr-reports-${TEST_ACCOUNT}-eu-west-1`;
+const logicalId = (c: { node: { defaultChild?: unknown } }) => s.primary.getLogicalId(c.node.defaultChild as never);
+
+describe('prune workflow', { timeout: LONG_TIMEOUT }, () => {
+  it('deploys prune.asl.json with its three functions substituted', () => {
+    const [sm] = Object.values(s.primaryTemplate.findResources('AWS::StepFunctions::StateMachine')).filter((r) => r.Properties.StateMachineName === 'acme-dr-prune');
+    const placeholders = [...new Set([...readFileSync(PRUNE_ASL_PATH, 'utf8').matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))].sort();
+    expect(Object.keys(sm.Properties.DefinitionSubstitutions).sort()).toEqual(placeholders);
+    expect(sm.Properties.DefinitionSubstitutions.DeleteSnapshotFunctionArn).toEqual({ 'Fn::GetAtt': [logicalId(s.primary.prune.deleteSnapshot), 'Arn'] });
+    expect(sm.Properties.TracingConfiguration).toEqual({ Enabled: true });
+  });
+
+  it('runs daily from config.pruning.schedule with only the scheduled time as input', () => {
+    s.primaryTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: 'acme-dr-prune',
+      ScheduleExpression: 'cron(0 5 * * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+      Target: Match.objectLike({ Input: '{"scheduledTime":"<aws.scheduler.scheduled-time>"}', RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 3 }) }),
+    });
+  });
+
+  it('hands plan-prune and prune-report the DR reports bucket by its fixed name, which the DR stack creates', () => {
+    for (const fn of [s.primary.prune.planPrune, s.primary.prune.pruneReport]) {
+      const props = s.primaryTemplate.findResources('AWS::Lambda::Function')[logicalId(fn)].Properties;
+      const settings = runtimeSettingsSchema.parse(JSON.parse(props.Environment.Variables.RDSDR_SETTINGS));
+      expect(settings.reportsBucket).toBe(REPORTS_BUCKET);
+      expect(settings.pruning).toEqual({ maxDeleteShare: 0.5, maxDeletesPerRun: 500, snapshotQuota: 100, quotaWarnPercent: 90, maxConcurrency: 5 });
+    }
+    s.drTemplate!.hasResourceProperties('AWS::S3::Bucket', { BucketName: REPORTS_BUCKET });
+    s.drTemplate!.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/acme-dr/reports' });
+  });
+
+  it('writes reports only under reports/prune/ and uses the reports key only by its alias', () => {
+    for (const role of ['PrunePlanPruneRole', 'PrunePruneReportRole']) {
+      const statements = statementsOf(s.primaryTemplate, role);
+      expect(allowing(statements, 's3:PutObject').map((st) => st.Resource)).toEqual([`arn:aws:s3:::${REPORTS_BUCKET}/reports/prune/*`]);
+      expect(allowing(statements, 'kms:GenerateDataKey')[0]).toMatchObject({
+        Resource: `arn:aws:kms:eu-west-1:${TEST_ACCOUNT}:key/*`,
+        Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/acme-dr/reports' } },
+      });
+    }
+  });
+
+  it('lets plan-prune only read RDS, and prune-report publish metrics only to RdsDr', () => {
+    const plan = statementsOf(s.primaryTemplate, 'PrunePlanPruneRole').flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('rds:'));
+    expect(plan.every((a) => a.startsWith('rds:Describe'))).toBe(true);
+    expect(allowing(statementsOf(s.primaryTemplate, 'PrunePruneReportRole'), 'cloudwatch:PutMetricData')[0].Condition).toEqual({
+      StringEquals: { 'cloudwatch:namespace': 'RdsDr' },
+    });
+  });
+});

@@ -1,0 +1,348 @@
+// The failover workflow (state-machines/failover.asl.json) on moto through the local runner: an RDS
+// instance in the primary region with a cross-region read replica in the DR region.
+// moto lacks SwitchoverGlobalCluster / FailoverGlobalCluster: the Aurora global branch is tested
+// with aws-sdk-client-mock in test/unit/failover-aurora.test.ts.
+import { PutMetricDataCommand, CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CreateDBInstanceReadReplicaCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsClients } from '../../lambdas/aws/clients.js';
+import { StopDBInstanceCommand, StartDBInstanceCommand } from '@aws-sdk/client-rds';
+import { createPostgresInstance } from '../local/fleet.js';
+import { LocalStack } from '../local/local-stack.js';
+import { LOCAL_ACCOUNT_ID, motoClientConfig, type Moto } from '../local/moto.js';
+import { holdDatabaseStatus } from '../local/faults.js';
+import { freePort } from '../local/processes.js';
+import { DR, localConfig, PRIMARY } from './fixtures.js';
+
+const GOLD = { 'rds-dr:policy': 'gold' };
+const ZONE_NAME = 'db.example.internal';
+const REASON = 'us-east-1 outage INC-123';
+
+/**
+ * moto 5.2.1's PromoteReadReplica clears its internal replica flag (StopDBInstance then works, as
+ * for any standalone instance) but keeps reporting ReadReplicaSourceDBInstanceIdentifier. RDS drops
+ * that field on promotion, so this shim drops it for instances moto accepted a promotion of.
+ */
+const promotedInMoto = new Set<string>();
+function followPromotions(client: RDSClient): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName === 'PromoteReadReplicaCommand') promotedInMoto.add((args.input as { DBInstanceIdentifier: string }).DBInstanceIdentifier);
+      if (context.commandName === 'DescribeDBInstancesCommand') {
+        for (const d of (result.output as { DBInstances?: { DBInstanceIdentifier?: string; ReadReplicaSourceDBInstanceIdentifier?: string }[] }).DBInstances ?? []) {
+          if (promotedInMoto.has(d.DBInstanceIdentifier ?? '')) delete d.ReadReplicaSourceDBInstanceIdentifier;
+        }
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'moto-promotion-fidelity' },
+  );
+}
+
+/** moto's own notion: StopDBInstance refuses a replica (InvalidDBClusterStateFault) and works on a standalone instance. */
+async function motoSaysReplica(rds: RDSClient, id: string): Promise<boolean> {
+  try {
+    await rds.send(new StopDBInstanceCommand({ DBInstanceIdentifier: id }));
+  } catch (err) {
+    if ((err as Error).name === 'InvalidDBClusterStateFault') return true;
+    throw err;
+  }
+  await rds.send(new StartDBInstanceCommand({ DBInstanceIdentifier: id }));
+  return false;
+}
+
+/** Route 53 ids in moto are random; the config needs one that looks like AWS's (Z...). */
+async function createZone(moto: Moto): Promise<string> {
+  const r53 = new Route53Client(motoClientConfig(moto, 'us-east-1'));
+  for (let i = 0; i < 500; i++) {
+    const zone = await r53.send(new CreateHostedZoneCommand({ Name: ZONE_NAME, CallerReference: `rds-dr-test-${i}` }));
+    const id = (zone.HostedZone?.Id ?? '').replace('/hostedzone/', '');
+    if (/^Z[A-Z0-9]{1,31}$/.test(id)) return id;
+    await r53.send(new DeleteHostedZoneCommand({ Id: id }));
+  }
+  throw new Error('no Z... hosted zone id from moto');
+}
+
+const endpointOf = (db: string) => ({ route53: { hostedZoneId: 'ZPLACEHOLDER', recordName: `${db}.${ZONE_NAME}`, ttl: 30 }, ssmParameter: `/app/${db}/writer` });
+const DBS = ['orders', 'drill', 'laggy', 'outage', 'slow'];
+
+describe('failover workflow on the local AWS', () => {
+  let aws: LocalStack;
+  let zoneId = '';
+  let r53: Route53Client;
+  let ssm: Record<string, SSMClient>;
+  let rds: Record<string, RDSClient>;
+  let cloudwatchDr: CloudWatchClient;
+  let noticeQueueUrl = '';
+  let sqs: SQSClient;
+
+  beforeAll(async () => {
+    aws = await LocalStack.start({
+      config: localConfig({
+        incident: {
+          databases: {
+            ...Object.fromEntries(DBS.map((db) => [db, { standby: { replicaInstance: `${db}-replica` }, maxReplicaLagSeconds: 60, endpoint: endpointOf(db), cutover: 'endpoint' }])),
+            ghost: { standby: { replicaInstance: 'ghost-replica' } },
+            billing: { maxReplicaLagSeconds: 60 },
+          },
+        },
+      }),
+      prepare: async (moto, config) => {
+        zoneId = await createZone(moto);
+        const incident = config.incident as { databases: Record<string, { endpoint?: { route53: { hostedZoneId: string } } }> };
+        for (const d of Object.values(incident.databases)) if (d.endpoint) d.endpoint.route53.hostedZoneId = zoneId;
+        return config;
+      },
+    });
+    r53 = new Route53Client(motoClientConfig(aws.moto, 'us-east-1'));
+    followPromotions(aws.rdsDr);
+    followPromotions(awsClients.rds(DR));
+    ssm = { [PRIMARY]: new SSMClient(motoClientConfig(aws.moto, PRIMARY)), [DR]: new SSMClient(motoClientConfig(aws.moto, DR)) };
+    rds = { [PRIMARY]: aws.rds, [DR]: aws.rdsDr };
+    cloudwatchDr = new CloudWatchClient(motoClientConfig(aws.moto, DR));
+    // What the primary stack deploys: the warnings topic; a queue stands in for the email subscription.
+    const sns = new SNSClient(motoClientConfig(aws.moto, PRIMARY));
+    sqs = new SQSClient(motoClientConfig(aws.moto, PRIMARY));
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'rds-dr-warnings' }))).TopicArn;
+    expect(topicArn).toBe(`arn:aws:sns:${PRIMARY}:${LOCAL_ACCOUNT_ID}:rds-dr-warnings`);
+    noticeQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'warnings-inbox' }))).QueueUrl ?? '';
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: noticeQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
+
+    // Each scenario has its own primary + cross-region replica, and the application's current writer records.
+    for (const db of DBS) {
+      const primaryArn = await createPostgresInstance(aws.rds, db, GOLD);
+      await aws.rdsDr.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: `${db}-replica`, SourceDBInstanceIdentifier: primaryArn }));
+      const host = (await aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: db }))).DBInstances?.[0]?.Endpoint?.Address ?? '';
+      for (const region of [PRIMARY, DR]) await ssm[region].send(new PutParameterCommand({ Name: `/app/${db}/writer`, Value: host, Type: 'String' }));
+      await r53.send(new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: `${db}.${ZONE_NAME}`, Type: 'CNAME', TTL: 30, ResourceRecords: [{ Value: host }] } }] },
+      }));
+    }
+  }, 120_000);
+  afterAll(async () => aws?.stop());
+
+  const replicaLag = (db: string, seconds: number) =>
+    cloudwatchDr.send(new PutMetricDataCommand({
+      Namespace: 'AWS/RDS',
+      MetricData: [{ MetricName: 'ReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: `${db}-replica` }], Value: seconds, Unit: 'Seconds', Timestamp: new Date() }],
+    }));
+
+  const describeInstance = async (region: string, id: string) => (await rds[region].send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances![0];
+  const cname = async (db: string) =>
+    (await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }))).ResourceRecordSets?.find((r) => r.Name?.replace(/\.$/, '') === `${db}.${ZONE_NAME}`)?.ResourceRecords?.[0]?.Value;
+  const parameter = async (region: string, db: string) =>
+    (await ssm[region].send(new GetParametersByPathCommand({ Path: `/app/${db}` }))).Parameters?.find((p) => p.Name === `/app/${db}/writer`)?.Value;
+
+  /** Everything the failover may write: instances and clusters in both regions, the zone's records, SSM parameters in both regions. */
+  async function worldState() {
+    const out: Record<string, unknown> = {};
+    for (const region of [PRIMARY, DR]) {
+      out[`instances:${region}`] = ((await rds[region].send(new DescribeDBInstancesCommand({}))).DBInstances ?? [])
+        .map((d) => ({ id: d.DBInstanceIdentifier, status: d.DBInstanceStatus, source: d.ReadReplicaSourceDBInstanceIdentifier, replicas: d.ReadReplicaDBInstanceIdentifiers, endpoint: d.Endpoint?.Address }))
+        .sort((a, b) => String(a.id).localeCompare(String(b.id)));
+      out[`clusters:${region}`] = ((await rds[region].send(new DescribeDBClustersCommand({}))).DBClusters ?? []).map((c) => ({ id: c.DBClusterIdentifier, status: c.Status }));
+      out[`ssm:${region}`] = ((await ssm[region].send(new GetParametersByPathCommand({ Path: '/', Recursive: true }))).Parameters ?? [])
+        .map((p) => ({ name: p.Name, value: p.Value, version: p.Version }))
+        .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    }
+    out.records = (await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }))).ResourceRecordSets;
+    return out;
+  }
+
+  async function notices(): Promise<{ subject: string; message: string }[]> {
+    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: noticeQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    return (out.Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}')).map((e: { Subject?: string; Message?: string }) => ({ subject: e.Subject ?? '', message: e.Message ?? '' }));
+  }
+
+  async function report(executionArn: string) {
+    const s3 = new S3Client({ ...motoClientConfig(aws.moto, DR), forcePathStyle: true });
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: aws.reportsBucket, Prefix: 'incidents/failover/' }));
+    const key = listed.Contents?.map((o) => o.Key ?? '').find((k) => k.endsWith(`/${executionArn.split(':').pop()}.json`));
+    if (!key) return undefined;
+    return { key, body: JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: aws.reportsBucket, Key: key }))).Body!.transformToString()) };
+  }
+
+  it('moto marks the DR instance as a cross-region replica of the primary', async () => {
+    const replica = await describeInstance(DR, 'orders-replica');
+    expect(replica.ReadReplicaSourceDBInstanceIdentifier).toMatch(/orders$/);
+    expect(await motoSaysReplica(aws.rdsDr, 'orders-replica')).toBe(true);
+  });
+
+  it('promotes the replica, repoints Route 53 and SSM (both regions), writes the timeline and a notice', async () => {
+    await replicaLag('orders', 4);
+    const replicaHost = (await describeInstance(DR, 'orders-replica')).Endpoint?.Address;
+    expect(await cname('orders')).not.toBe(replicaHost);
+    const run = await aws.runFailover({ db: 'orders', reason: REASON, dryRun: false, force: false }, 'orders-1');
+    expect(run.cause ?? '').toBe('');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.statesEntered).toEqual(expect.arrayContaining(['PlanFailover', 'RunPreChecks', 'PromoteStandby', 'CheckWritable', 'CutoverEndpoint', 'ReportTimeline']));
+
+    expect((await describeInstance(DR, 'orders-replica')).ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+    expect(await motoSaysReplica(aws.rdsDr, 'orders-replica')).toBe(false);
+    expect(await cname('orders')).toBe(replicaHost);
+    expect(await parameter(DR, 'orders')).toBe(replicaHost);
+    expect(await parameter(PRIMARY, 'orders')).toBe(replicaHost);
+
+    const rep = await report(run.executionArn);
+    expect(rep?.key).toMatch(/^incidents\/failover\/orders\/\d{4}\/\d{2}\/\d{2}\/orders-1\.json$/);
+    expect(rep?.body.steps.map((s: { name: string }) => s.name)).toEqual(['plan', 'checks', 'promote', 'wait-writable', 'cutover', 'report']);
+    expect(rep?.body.steps.find((s: { name: string }) => s.name === 'promote').outcome).toBe('done');
+    expect(rep?.body.reason).toBe(REASON);
+    expect(rep?.body.totalSeconds).toBeGreaterThan(0);
+    expect(rep?.body.details.checks.map((c: { name: string; result: string }) => `${c.name}:${c.result}`)).toEqual(['standby-available:pass', 'replica-lag:pass', 'primary-state:pass']);
+    const notice = (await notices()).find((n) => n.message.includes('failover of orders completed'));
+    expect(notice?.message).toContain(REASON);
+    expect(notice?.message).toContain(run.executionArn);
+    expect(await aws.receiveAlerts()).toEqual([]);
+  });
+
+  it('a re-run on the already-promoted standby records "already promoted" and succeeds without changes', async () => {
+    const before = await worldState();
+    const run = await aws.runFailover({ db: 'orders', reason: REASON }, 'orders-2');
+    expect(run.status).toBe('SUCCEEDED');
+    const steps = (run.output as { steps: Record<string, { step: { outcome: string; detail: string } }> }).steps;
+    expect(steps.promote.step.outcome).toBe('already-done');
+    expect(steps.promote.step.detail).toMatch(/already promoted/);
+    expect(steps.cutover.step.outcome).toBe('already-done');
+    expect(await worldState()).toEqual(before);
+  });
+
+  it('dryRun changes nothing in RDS, Route 53 or SSM, yet runs every check and reports what it would do', async () => {
+    await replicaLag('drill', 2);
+    const before = await worldState();
+    const run = await aws.runFailover({ db: 'drill', reason: 'game day', dryRun: true }, 'drill-1');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(await worldState()).toEqual(before);
+    const steps = (run.output as { steps: Record<string, { step: { outcome: string; detail: string } }> }).steps;
+    expect(steps.checks.step.detail).toMatch(/standby-available pass.*replica-lag pass: lag 2 s.*primary-state pass/);
+    expect(steps.promote.step).toMatchObject({ outcome: 'would-do', detail: expect.stringMatching(/would PromoteReadReplica drill-replica in us-west-2/) });
+    expect(steps.cutover.step.outcome).toBe('would-do');
+    expect(steps.cutover.step.detail).toMatch(/Route 53 CNAME drill\.db\.example\.internal .*would-update/);
+    const rep = await report(run.executionArn);
+    expect(rep?.body.dryRun).toBe(true);
+    expect((await notices()).some((n) => n.subject.includes('DRY RUN failover of drill'))).toBe(true);
+  });
+
+  it('replica lag above the limit blocks without force (nothing changes) and proceeds with it', async () => {
+    await replicaLag('laggy', 900);
+    const before = await worldState();
+    const blocked = await aws.runFailover({ db: 'laggy', reason: REASON }, 'laggy-1');
+    expect(blocked.status).toBe('FAILED');
+    expect(blocked.error).toBe('rds-dr.PreCheckFailed');
+    expect(blocked.cause).toMatch(/pre-check replica-lag failed: lag 900 s exceeds the limit of 60 s.*rerun with force: true to accept data loss/);
+    expect(await worldState()).toEqual(before);
+    expect(blocked.statesEntered).toEqual(['PlanFailover', 'RunPreChecks', 'ReportFailure', 'FailoverFailed']);
+    const alerts = await aws.receiveAlerts();
+    expect(alerts.map((a) => a.message).join('\n')).toMatch(/replica-lag/);
+    // The failed run still leaves its timeline, ending in the failure.
+    const rep = await report(blocked.executionArn);
+    expect(rep?.body.outcome).toBe('failed');
+    expect(rep?.body.steps.map((s: { name: string }) => s.name)).toEqual(['plan', 'failed', 'report']);
+    expect(rep?.body.failure).toMatchObject({ error: 'rds-dr.PreCheckFailed', cause: expect.stringMatching(/^failover of laggy stopped before any change: pre-check replica-lag failed/) });
+
+    const forced = await aws.runFailover({ db: 'laggy', reason: `${REASON}, accepting 15 min loss`, force: true }, 'laggy-2');
+    expect(forced.status).toBe('SUCCEEDED');
+    expect((await describeInstance(DR, 'laggy-replica')).ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+    const steps = (forced.output as { steps: Record<string, { step: { detail: string } }> }).steps;
+    expect(steps.checks.step.detail).toMatch(/replica-lag pass: not enforced \(force: true\): lag 900 s/);
+  });
+
+  it('an unreachable primary region is recorded and does not block', async () => {
+    await replicaLag('outage', 1);
+    // The primary region is down: every incident client for it connects to a closed port.
+    const closed = await freePort();
+    const clients = [awsClients.rds(PRIMARY, true), awsClients.ssm(PRIMARY, true), awsClients.sns(PRIMARY, true)];
+    const name = 'primary-region-down';
+    for (const c of clients) {
+      (c.middlewareStack as RDSClient['middlewareStack']).add(
+        (next) => async (args) => {
+          const req = args.request as { hostname: string; port?: number };
+          req.hostname = '127.0.0.1';
+          req.port = closed;
+          return next(args);
+        },
+        { step: 'finalizeRequest', name },
+      );
+    }
+    try {
+      const run = await aws.runFailover({ db: 'outage', reason: REASON }, 'outage-1');
+      expect(run.cause ?? '').toBe('');
+      expect(run.status).toBe('SUCCEEDED');
+      const out = run.output as { plan: { protection: string }; steps: Record<string, { step: { detail: string }; notice?: { published: boolean } }> };
+      expect(out.plan.protection).toMatch(/tag selection unconfirmed: us-east-1 unreachable/);
+      expect(out.steps.checks.step.detail).toMatch(/primary-state pass: us-east-1 unreachable .*expected in a regional outage/);
+      expect(out.steps.cutover.step.detail).toMatch(/SSM parameter \/app\/outage\/writer in us-east-1 .*failed/);
+      expect(out.steps.report.notice?.published).toBe(false);
+    } finally {
+      for (const c of clients) c.middlewareStack.remove(name);
+    }
+    const host = (await describeInstance(DR, 'outage-replica')).Endpoint?.Address;
+    expect((await describeInstance(DR, 'outage-replica')).ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+    expect(await parameter(DR, 'outage')).toBe(host);
+    expect(await cname('outage')).toBe(host);
+    expect(await parameter(PRIMARY, 'outage')).not.toBe(host);
+  });
+
+  it('waits (Wait -> Describe -> Choice) while the promoted instance is still modifying, then cuts over', async () => {
+    await replicaLag('slow', 0);
+    let release: (() => void) | undefined;
+    let polls = 0;
+    const undoPromote = aws.wrapLambda('promote-standby', (original) => async (event) => {
+      const out = await original(event);
+      release = holdDatabaseStatus(awsClients.rds(DR), 'slow-replica', 'modifying');
+      return out;
+    });
+    const undoStatus = aws.wrapLambda('standby-status', (original) => async (event) => {
+      if (++polls === 3) release?.();
+      return original(event);
+    });
+    try {
+      const run = await aws.runFailover({ db: 'slow', reason: REASON }, 'slow-1');
+      expect(run.status).toBe('SUCCEEDED');
+      expect(polls).toBe(3);
+      expect(run.statesEntered.filter((s) => s === 'WaitForPromotion')).toHaveLength(2);
+      const host = (await describeInstance(DR, 'slow-replica')).Endpoint?.Address;
+      expect(await parameter(DR, 'slow')).toBe(host);
+    } finally {
+      undoPromote();
+      undoStatus();
+      release?.();
+    }
+  });
+
+  describe('bad input fails in the first state, changes nothing and the alert names the field', () => {
+    const cases: [string, unknown, RegExp][] = [
+      ['not an object', 'orders', /input must be a JSON object/],
+      ['missing db', { reason: REASON }, /input\.db: required/],
+      ['db of the wrong type', { db: 42, reason: REASON }, /input\.db:/],
+      ['db not protected by this deployment', { db: 'ghost', reason: REASON }, /input\.db: "ghost" \(instance\) is not protected by this deployment/],
+      ['db without a standby', { db: 'billing', reason: REASON }, /input\.db: "billing" has no standby configured \(incident\.databases\.billing\.standby\)/],
+      ['unknown field', { db: 'drill', reason: REASON, dryrun: true }, /unknown field\(s\) dryrun/],
+      ['force without reason', { db: 'drill', force: true }, /input\.reason: required/],
+      ['blank reason', { db: 'drill', reason: '   ' }, /input\.reason: must not be empty/],
+      ['non-boolean dryRun', { db: 'drill', reason: REASON, dryRun: 'yes' }, /input\.dryRun: must be true or false/],
+      ['non-boolean force', { db: 'drill', reason: REASON, force: 1 }, /input\.force: must be true or false/],
+    ];
+    it.each(cases)('%s', async (_name, input, field) => {
+      await aws.receiveAlerts();
+      const before = await worldState();
+      const run = await aws.runFailover(input);
+      expect(run.status).toBe('FAILED');
+      expect(run.error).toBe('rds-dr.InvalidInput');
+      expect(run.statesEntered).toEqual(['PlanFailover']);
+      expect(await worldState()).toEqual(before);
+      const alerts = await aws.receiveAlerts();
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0].subject).toContain('rds-dr.InvalidInput');
+      expect(alerts[0].message).toMatch(field);
+    });
+  });
+});

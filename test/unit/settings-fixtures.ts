@@ -1,9 +1,0 @@
-import type { RetentionSettings } from '../../lambdas/shared/settings.js';
-
-/** The default retention, as the config schema fills it in. */
-export const DEFAULT_RETENTION: RetentionSettings = {
-  primary: { daily: 30, weekly: 12, monthly: 12, yearly: 0, minimum: 3 },
-  dr: { daily: 30, weekly: 12, monthly: 12, yearly: 0, minimum: 3 },
-  timeZone: 'UTC',
-  keepDeletedDatabases: 'all',
-};
