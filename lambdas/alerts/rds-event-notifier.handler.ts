@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { SnsAlertPublisher } from '../aws/notices.js';
 import { logger, withLogKeys } from '../aws/logger.js';
 import { awsClients } from '../aws/clients.js';
@@ -8,8 +7,7 @@ import { RdsTagReader } from '../aws/rds-tags.js';
 import { protectionOf } from '../core/protection.js';
 
 const settings = readSettings();
-const env = z.object({ ALERT_TOPIC_ARN: z.string().startsWith('arn:'), APP_NAME: z.string().default('rds-dr') }).parse(process.env);
-const publisher = new SnsAlertPublisher(env.ALERT_TOPIC_ARN);
+const publisher = new SnsAlertPublisher(settings.alertTopicArn);
 
 /** Target of the RDS failure-event rules (primary and DR region): decides protection, then pages. */
 export async function handler(event: RdsEvent): Promise<{ messageId?: string; skipped?: string }> {
@@ -24,7 +22,7 @@ export async function handler(event: RdsEvent): Promise<{ messageId?: string; sk
       return { skipped: 'not protected by this deployment' };
     }
   }
-  const alert = formatRdsEventAlert(event, env.APP_NAME);
+  const alert = formatRdsEventAlert(event, settings.appName);
   const messageId = await publisher.publish(alert);
   logger.warn('RDS event alert published', { region: event.region, subject: alert.subject, messageId });
   return { messageId };

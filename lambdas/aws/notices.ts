@@ -1,17 +1,20 @@
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+// Alerts, warnings and notices go out through SNS topics; email and PagerDuty subscriptions fan them out.
+import { PublishCommand } from '@aws-sdk/client-sns';
 import type { Alert, AlertPublisher } from '../core/alert.js';
+import { awsClients, regionOfArn } from './clients.js';
 
-
-/** Publishes to the alert topic; email and PagerDuty subscriptions fan it out. */
 export class SnsAlertPublisher implements AlertPublisher {
-  private readonly sns: SNSClient;
-  constructor(private readonly topicArn: string) {
-    // Publish in the topic's region: notifiers in the DR region alert through the primary's topic.
-    this.sns = new SNSClient({ region: topicArn.split(':')[3], maxAttempts: 8 });
-  }
+  /**
+   * Publishes in the topic's region (a DR-region Lambda may publish to a primary-region topic).
+   * `impaired`: that region may be down, so give up fast (a best-effort notice).
+   */
+  constructor(
+    private readonly topicArn: string,
+    private readonly impaired = false,
+  ) {}
 
   async publish(alert: Alert): Promise<string> {
-    const out = await this.sns.send(
+    const out = await awsClients.sns(regionOfArn(this.topicArn), this.impaired).send(
       new PublishCommand({
         TopicArn: this.topicArn,
         Subject: alert.subject,

@@ -1,17 +1,8 @@
-import {
-  DescribeDBClustersCommand,
-  DescribeDBInstanceAutomatedBackupsCommand,
-  DescribeDBInstancesCommand,
-  StartDBInstanceAutomatedBackupsReplicationCommand,
-  type RDSClient,
-} from '@aws-sdk/client-rds';
-import type { PitrFacts, ProtectedDatabase } from '../core/pitr-readiness.js';
-
-export interface PitrGateway {
-  facts(db: ProtectedDatabase): Promise<PitrFacts>;
-  /** StartDBInstanceAutomatedBackupsReplication, called in the DR region. */
-  startReplication(db: ProtectedDatabase, retentionDays: number): Promise<void>;
-}
+// What the PITR readiness check reads: retention in the primary region, replication into the DR region.
+import { StartDBInstanceAutomatedBackupsReplicationCommand, type RDSClient } from '@aws-sdk/client-rds';
+import type { PitrFacts, PitrGateway, ProtectedDatabase } from '../core/pitr-readiness.js';
+import { findAutomatedBackup } from './rds-automated-backups.js';
+import { requireCluster, requireInstance } from './rds-databases.js';
 
 /** Replicated-backup statuses that mean replication is running or starting (RDS DBInstanceAutomatedBackup.Status). */
 const RUNNING = new Set(['replicating', 'pending', 'active']);
@@ -25,17 +16,12 @@ export class RdsPitrGateway implements PitrGateway {
   ) {}
 
   async facts(db: ProtectedDatabase): Promise<PitrFacts> {
-    if (db.kind === 'cluster') {
-      const c = (await this.primary.send(new DescribeDBClustersCommand({ DBClusterIdentifier: db.id }))).DBClusters?.[0];
-      return { backupRetentionPeriod: c?.BackupRetentionPeriod ?? 0 };
-    }
-    const i = (await this.primary.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: db.id }))).DBInstances?.[0];
+    if (db.kind === 'cluster') return { backupRetentionPeriod: (await requireCluster(this.primary, db.id))?.BackupRetentionPeriod ?? 0 };
+    // A database that cannot be read is the check's own shortfall ("unreadable"), with RDS's error.
+    const i = await requireInstance(this.primary, db.id);
     const onInstance = (i?.DBInstanceAutomatedBackupsReplications ?? []).some((r) => r.DBInstanceAutomatedBackupsArn?.split(':')[3] === this.drRegion);
     // The DR region's view: replicated automated backups of this source instance.
-    const inDr = (await this.dr.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: db.id }))).DBInstanceAutomatedBackups ?? [];
-    const replica = inDr.find(
-      (b) => (b.DBInstanceArn === db.arn || (i?.DbiResourceId !== undefined && b.DbiResourceId === i.DbiResourceId)) && RUNNING.has(b.Status ?? ''),
-    );
+    const replica = await findAutomatedBackup(this.dr, { arn: db.arn, dbiResourceId: i?.DbiResourceId }, (b) => RUNNING.has(b.Status ?? ''));
     return {
       backupRetentionPeriod: i?.BackupRetentionPeriod ?? 0,
       replicatedToDr: onInstance || replica !== undefined,

@@ -1,10 +1,16 @@
 import { paginateDescribeDBClusters, paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds';
-import type { DbClusterInfo, DbInstanceInfo, FleetReader } from '../core/fleet.js';
+import type { DbClusterInfo, DbInstanceInfo, Fleet, FleetReader } from '../core/fleet.js';
 import { tagsOf } from './rds-tags.js';
 
-/** FleetReader over the RDS API (DescribeDBInstances / DescribeDBClusters, paginated). */
+/** The one reader of a region's databases: FleetReader over the RDS API (DescribeDBInstances / DescribeDBClusters, paginated). */
 export class RdsFleetReader implements FleetReader {
   constructor(private readonly rds: RDSClient) {}
+
+  /** Every DB instance and DB cluster of the region. */
+  async list(): Promise<Fleet> {
+    const [instances, clusters] = await Promise.all([this.listInstances(), this.listClusters()]);
+    return { instances, clusters };
+  }
 
   async listInstances(): Promise<DbInstanceInfo[]> {
     const out: DbInstanceInfo[] = [];

@@ -1,18 +1,17 @@
+// Starts an incident restore into a new identifier (instance or cluster, from a point in time or a
+// snapshot) and adds an Aurora cluster's writer.
 import {
   CreateDBInstanceCommand,
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
   RestoreDBClusterFromSnapshotCommand,
   RestoreDBClusterToPointInTimeCommand,
   RestoreDBInstanceFromDBSnapshotCommand,
   RestoreDBInstanceToPointInTimeCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import type { RestorePlan } from '../restore/restore-request.js';
-import { orUndefined } from './rds-not-found.js';
+import { describeCluster, describeInstance } from './rds-databases.js';
 import { RdsRestoredDatabaseReader } from './rds-restored-database.js';
-import type { ExistingTarget, RestoreGateway } from '../restore/restore-target.js';
 import { tagMap } from './rds-tags.js';
+import type { ExistingTarget, RestoreGateway, RestorePlan } from '../core/restore-plan.js';
 
 const asTags = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 const optional = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
@@ -25,10 +24,10 @@ export class RdsRestoreGateway implements RestoreGateway {
 
   async findTarget(plan: RestorePlan): Promise<ExistingTarget | undefined> {
     if (plan.kind === 'instance') {
-      const d = (await orUndefined(this.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: plan.targetId }))))?.DBInstances?.[0];
+      const d = await describeInstance(this.rds, plan.targetId);
       return d ? { tags: tagMap(d.TagList) } : undefined;
     }
-    const c = (await orUndefined(this.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: plan.targetId }))))?.DBClusters?.[0];
+    const c = await describeCluster(this.rds, plan.targetId);
     if (!c) return undefined;
     return { tags: tagMap(c.TagList), memberExists: (c.DBClusterMembers ?? []).some((m) => m.DBInstanceIdentifier === plan.memberId) };
   }

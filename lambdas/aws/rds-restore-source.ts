@@ -1,28 +1,9 @@
-// The SDK adapter behind plan-restore: what the restore needs to know about the source database
-// (or, in the DR region, its replicated automated backups) and whether the target id is free.
-import {
-  DescribeDBClustersCommand,
-  DescribeDBInstanceAutomatedBackupsCommand,
-  DescribeDBInstancesCommand,
-  paginateDescribeDBInstanceAutomatedBackups,
-  type DBInstance,
-  type DBInstanceAutomatedBackup,
-  type RDSClient,
-} from '@aws-sdk/client-rds';
-import { orUndefined } from './rds-not-found.js';
-import type { SourceFacts } from '../restore/restore-request.js';
-
-
-export interface RestoreSourceGateway {
-  /** The live instance or cluster `db` in this region, or undefined. */
-  describeSource(db: string, now: Date): Promise<SourceFacts | undefined>;
-  /** Replicated automated backups of instance `db` in this region (cross-region PITR), or undefined. */
-  describeReplicatedBackups(db: string): Promise<SourceFacts | undefined>;
-  /** Network and parameter settings of another database here (the DR standby), to restore next to it. */
-  describeInstance(id: string): Promise<SourceFacts | undefined>;
-  /** Whether an instance or cluster with this identifier exists here. */
-  identifierInUse(id: string): Promise<boolean>;
-}
+// What an incident restore needs to know about its source database (or, in the DR region, its
+// replicated automated backups) and whether the target identifier is free.
+import type { DBInstance, RDSClient } from '@aws-sdk/client-rds';
+import type { RestoreSourceGateway, SourceFacts } from '../core/restore-plan.js';
+import { automatedBackupOfLiveInstance, findAutomatedBackup } from './rds-automated-backups.js';
+import { describeCluster, describeInstance, identifierInUse } from './rds-databases.js';
 
 function instanceFacts(d: DBInstance, now: Date): SourceFacts {
   const retentionDays = d.BackupRetentionPeriod ?? 0;
@@ -45,19 +26,19 @@ export class RdsRestoreSourceReader implements RestoreSourceGateway {
   constructor(private readonly rds: RDSClient) {}
 
   async describeSource(db: string, now: Date): Promise<SourceFacts | undefined> {
-    const instance = (await orUndefined(this.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: db }))))?.DBInstances?.[0];
+    const instance = await describeInstance(this.rds, db);
     if (instance && !instance.DBClusterIdentifier) {
       const facts = instanceFacts(instance, now);
       // The automated backup's own window is exact where RDS reports it.
-      const backup = (await orUndefined(this.rds.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: db }))))?.DBInstanceAutomatedBackups?.[0];
+      const backup = await automatedBackupOfLiveInstance(this.rds, db);
       if (facts.window && backup?.RestoreWindow?.EarliestTime) facts.window.earliest = backup.RestoreWindow.EarliestTime.toISOString();
       return facts;
     }
-    const cluster = (await orUndefined(this.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: db }))))?.DBClusters?.[0];
+    const cluster = await describeCluster(this.rds, db);
     if (!cluster) return undefined;
     // The restored cluster gets one writer of the source writer's class.
     const writerId = cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
-    const writer = writerId ? (await orUndefined(this.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: writerId }))))?.DBInstances?.[0] : undefined;
+    const writer = writerId ? await describeInstance(this.rds, writerId) : undefined;
     return {
       instanceClass: writer?.DBInstanceClass,
       kind: 'cluster',
@@ -71,15 +52,8 @@ export class RdsRestoreSourceReader implements RestoreSourceGateway {
   }
 
   async describeReplicatedBackups(db: string): Promise<SourceFacts | undefined> {
-    // In the DR region no instance `db` exists, and DescribeDBInstanceAutomatedBackups' DBInstanceIdentifier
-    // must name an existing instance: list the region's backups and match the replicated one by its source.
-    let backup: DBInstanceAutomatedBackup | undefined;
-    for await (const page of paginateDescribeDBInstanceAutomatedBackups({ client: this.rds }, {})) {
-      backup ??= (page.DBInstanceAutomatedBackups ?? []).find(
-        (b) => (b.DBInstanceIdentifier === db || b.DBInstanceArn?.endsWith(`:db:${db}`)) && b.RestoreWindow?.EarliestTime && b.RestoreWindow.LatestTime,
-      );
-      if (backup) break;
-    }
+    // In the DR region no instance `db` exists: list the region's backups and match the replicated one by its source.
+    const backup = await findAutomatedBackup(this.rds, { id: db }, (b) => b.RestoreWindow?.EarliestTime !== undefined && b.RestoreWindow.LatestTime !== undefined);
     if (!backup) return undefined;
     return {
       kind: 'instance',
@@ -92,14 +66,11 @@ export class RdsRestoreSourceReader implements RestoreSourceGateway {
   }
 
   async describeInstance(id: string): Promise<SourceFacts | undefined> {
-    const d = (await orUndefined(this.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))))?.DBInstances?.[0];
+    const d = await describeInstance(this.rds, id);
     return d ? instanceFacts(d, new Date()) : undefined;
   }
 
-  async identifierInUse(id: string): Promise<boolean> {
-    const instance = await orUndefined(this.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })));
-    if (instance?.DBInstances?.length) return true;
-    const cluster = await orUndefined(this.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id })));
-    return (cluster?.DBClusters?.length ?? 0) > 0;
+  identifierInUse(id: string): Promise<boolean> {
+    return identifierInUse(this.rds, id);
   }
 }

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { SnsAlertPublisher } from '../aws/notices.js';
 import { logger, withLogKeys } from '../aws/logger.js';
 import { awsClients } from '../aws/clients.js';
@@ -8,8 +7,7 @@ import { RdsPitrGateway } from '../aws/pitr-gateway.js';
 import type { PitrSummary } from '../core/pitr-readiness.js';
 
 const settings = readSettings();
-const env = z.object({ WARNING_TOPIC_ARN: z.string().startsWith('arn:') }).parse(process.env);
-const warnings = new SnsAlertPublisher(env.WARNING_TOPIC_ARN);
+const warnings = new SnsAlertPublisher(settings.warningTopicArn);
 const gateway = new RdsPitrGateway(awsClients.rds(settings.primaryRegion), awsClients.rds(settings.drRegion), settings.drRegion, settings.drKmsKeyId);
 
 /** Backup workflow, after discovery: PITR readiness of every database the run protects (warns; never fails the backup). */

@@ -1,5 +1,4 @@
-import type { PitrGateway } from '../aws/pitr-gateway.js';
-import { assessPitr, formatPitrWarning, requirementFor, shouldStartReplication, type PitrSummary, type ProtectedDatabase, type Shortfall } from '../core/pitr-readiness.js';
+import { assessPitr, formatPitrWarning, requirementFor, shouldStartReplication, type PitrSummary, type ProtectedDatabase, type Shortfall, type PitrGateway } from '../core/pitr-readiness.js';
 import type { RuntimeSettings } from '../core/settings.js';
 import { type AlertPublisher } from '../core/alert.js';
 

@@ -28,7 +28,13 @@ export interface DbClusterInfo {
   latestRestorableTime?: string;
 }
 
-/** Reads the primary region's fleet (paginated by the adapter). */
+/** A region's databases. */
+export interface Fleet {
+  instances: DbInstanceInfo[];
+  clusters: DbClusterInfo[];
+}
+
+/** Reads a region's fleet (paginated by the adapter). */
 export interface FleetReader {
   listInstances(): Promise<DbInstanceInfo[]>;
   listClusters(): Promise<DbClusterInfo[]>;

@@ -1,5 +1,5 @@
 // PITR readiness, pure: is each protected database restorable to a point in time with enough history,
-// and (where asked) are its automated backups replicated to the DR region? SDK-free; see pitr-gateway.ts.
+// and (where asked) are its automated backups replicated to the DR region? SDK-free; see lambdas/aws/pitr-gateway.ts.
 import type { RuntimeSettings } from './settings.js';
 import { type Alert } from './alert.js';
 
@@ -33,6 +33,13 @@ export interface PitrFacts {
   replicatedToDr?: boolean;
   /** Instances only, where known: the replicated backups' retention in drRegion. */
   drRetentionDays?: number;
+}
+
+/** Reads PITR facts from RDS and starts replication (lambdas/aws/pitr-gateway.ts). */
+export interface PitrGateway {
+  facts(db: ProtectedDatabase): Promise<PitrFacts>;
+  /** StartDBInstanceAutomatedBackupsReplication, called in the DR region. */
+  startReplication(db: ProtectedDatabase, retentionDays: number): Promise<void>;
 }
 
 export type ShortfallKind = 'backups-off' | 'retention-short' | 'not-replicated' | 'replication-unsupported' | 'unreadable';

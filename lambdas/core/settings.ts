@@ -1,5 +1,5 @@
 // The slice of the deployment config each Lambda needs at run time, passed as one JSON env var
-// (RDSDR_SETTINGS) and parsed once per cold start. CDK builds it with `toRuntimeSettings`.
+// (RDSDR_SETTINGS, the only configuration channel to the Lambdas) and parsed once per cold start. CDK builds it with `toRuntimeSettings`.
 import { z } from 'zod';
 
 const retentionCountsSchema = z.strictObject({
@@ -103,6 +103,11 @@ export const runtimeSettingsSchema = z.strictObject({
   verification: verificationSettingsSchema.optional(),
   /** Failover / restore workflows and PITR readiness (config `incident`). */
   incident: incidentSettingsSchema.optional(),
+  /** The topic that pages (email + PagerDuty) and the warnings topic (email), both in the primary region. */
+  alertTopicArn: z.string().startsWith('arn:'),
+  warningTopicArn: z.string().startsWith('arn:'),
+  /** How the drill verifier checks the restored database's TLS certificate (RDS CA bundle in AWS). */
+  verifierSslMode: z.enum(['disable', 'require', 'verify-full']),
 });
 
 export type RuntimeSettings = z.infer<typeof runtimeSettingsSchema>;

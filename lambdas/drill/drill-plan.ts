@@ -4,15 +4,10 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.js';
 import { formatInputIssues } from '../core/input-issues.js';
-import { scheduleSlot, slotStamp, TAG } from '../core/naming.js';
+import { PURPOSE, TAG, THROWAWAY_PREFIX, scheduleSlot, slotStamp } from '../core/naming.js';
 import type { DatabaseChecksSettings, VerificationSettings } from '../core/settings.js';
 import { tagValueOf, type SnapshotInfo, type SnapshotKind } from '../core/snapshots.js';
 
-export const VERIFY_PREFIX = 'rdsdr-verify-';
-export const PURPOSE_TAG = 'rds-dr:purpose';
-export const EXPIRES_TAG = 'rds-dr:expires-at';
-/** On a throwaway instance: the snapshot it was restored from (pruning must not delete it meanwhile). */
-export const SOURCE_SNAPSHOT_TAG = 'rds-dr:source-snapshot';
 const MAX_DB_ID = 63;
 
 const scheduledInput = z.strictObject({ policy: z.string().min(1), scheduledTime: z.iso.datetime({ offset: true }).optional() });
@@ -67,10 +62,10 @@ export function parseVerifyRequest(input: unknown, settings: VerificationSetting
 export function throwawayIdentifier(db: string, slot: Date): string {
   const clean = db.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
   const suffix = `-${slotStamp(slot)}`;
-  const room = MAX_DB_ID - 2 - VERIFY_PREFIX.length - suffix.length;
-  if (clean.length <= room) return `${VERIFY_PREFIX}${clean}${suffix}`;
+  const room = MAX_DB_ID - 2 - THROWAWAY_PREFIX.length - suffix.length;
+  if (clean.length <= room) return `${THROWAWAY_PREFIX}${clean}${suffix}`;
   const hash = createHash('sha256').update(db).digest('hex').slice(0, 6);
-  return `${VERIFY_PREFIX}${clean.slice(0, room - 7).replace(/-+$/, '')}-${hash}${suffix}`;
+  return `${THROWAWAY_PREFIX}${clean.slice(0, room - 7).replace(/-+$/, '')}-${hash}${suffix}`;
 }
 
 /** The source database id a managed snapshot was taken from (from its source-arn tag). */
@@ -133,9 +128,9 @@ export function verificationItem(
     securityGroupIds: settings.securityGroupIds,
     restoreTimeoutSeconds: policy.restoreTimeoutSeconds,
     tags: [
-      { Key: PURPOSE_TAG, Value: 'verification' },
-      { Key: EXPIRES_TAG, Value: expiresAt },
-      { Key: SOURCE_SNAPSHOT_TAG, Value: snapshot.arn },
+      { Key: TAG.purpose, Value: PURPOSE.drill },
+      { Key: TAG.expiresAt, Value: expiresAt },
+      { Key: TAG.sourceSnapshot, Value: snapshot.arn },
       { Key: TAG.execution, Value: executionArn.slice(0, 256) },
     ],
     checks,

@@ -1,7 +1,7 @@
 import { logger, withLogKeys } from '../aws/logger.js';
 import { readSettings } from '../core/settings.js';
 import { buildReport, failureLines, reportKey, type BranchOutcome, type DrillBranch } from './drill-report.js';
-import { AwsReportSinks } from '../aws/drill-report-sinks.js';
+import { AwsReportSinks } from './report-sinks.js';
 
 const settings = readSettings();
 const region = settings.verification?.region ?? settings.drRegion;

@@ -1,6 +1,6 @@
 // Which throwaway drill instances to delete: only those this tool made (id prefix AND purpose tag)
 // whose expiry has passed. Everything else is left alone, whatever its name says.
-import { EXPIRES_TAG, PURPOSE_TAG, VERIFY_PREFIX } from './drill-plan.js';
+import { PURPOSE, TAG, THROWAWAY_PREFIX } from '../core/naming.js';
 
 export interface DrillResource {
   kind: 'instance' | 'cluster';
@@ -22,10 +22,10 @@ const tag = (r: DrillResource, key: string) => r.tags.find((t) => t.Key === key)
 
 export function planSweep(resources: DrillResource[], now: Date, expiryHours: number): SweepDecision[] {
   return resources.map((resource) => {
-    if (tag(resource, PURPOSE_TAG) !== 'verification') return { resource, action: 'keep', reason: 'not tagged rds-dr:purpose=verification' };
-    if (!resource.id.startsWith(VERIFY_PREFIX)) return { resource, action: 'keep', reason: `identifier does not start with ${VERIFY_PREFIX}` };
+    if (tag(resource, TAG.purpose) !== PURPOSE.drill) return { resource, action: 'keep', reason: 'not tagged rds-dr:purpose=verification' };
+    if (!resource.id.startsWith(THROWAWAY_PREFIX)) return { resource, action: 'keep', reason: `identifier does not start with ${THROWAWAY_PREFIX}` };
     if (resource.status === 'deleting') return { resource, action: 'keep', reason: 'already deleting' };
-    const expiry = tag(resource, EXPIRES_TAG);
+    const expiry = tag(resource, TAG.expiresAt);
     // Without a readable expiry tag, fall back to creation time + the configured lifetime.
     const expiresAt = expiry && !Number.isNaN(Date.parse(expiry))
       ? Date.parse(expiry)

@@ -4,14 +4,12 @@ import { awsClients } from '../aws/clients.js';
 import { readSettings } from '../core/settings.js';
 import { planSweep } from './plan-sweep.js';
 import { RdsDrillFleet } from '../aws/rds-drill-fleet.js';
-import { z } from 'zod';
 
 const settings = readSettings();
 // A cleaned leftover is a WARNING (nothing is at risk any more): the `<app>-warnings` topic, not the one that pages.
-const env = z.object({ WARNING_TOPIC_ARN: z.string().startsWith('arn:'), APP_NAME: z.string().default('rds-dr') }).parse(process.env);
 const region = settings.verification?.region ?? settings.drRegion;
 const fleet = new RdsDrillFleet(awsClients.rds(region));
-const alerts = new SnsAlertPublisher(env.WARNING_TOPIC_ARN);
+const alerts = new SnsAlertPublisher(settings.warningTopicArn);
 
 export interface SweepResult {
   deleted: string[];
@@ -39,9 +37,9 @@ export async function handler(event: { id?: string } = {}): Promise<SweepResult>
   if (deleted.length || failed.length) {
     await alerts.publish({
       severity: 'warning',
-      subject: `[${env.APP_NAME}] sweeper removed ${deleted.length} leftover drill instance(s)${failed.length ? `, ${failed.length} failed` : ''}`.slice(0, 99),
+      subject: `[${settings.appName}] sweeper removed ${deleted.length} leftover drill instance(s)${failed.length ? `, ${failed.length} failed` : ''}`.slice(0, 99),
       message: [
-        `${env.APP_NAME}: the hourly sweeper in ${region} found throwaway restore-drill resources past their expiry.`,
+        `${settings.appName}: the hourly sweeper in ${region} found throwaway restore-drill resources past their expiry.`,
         'A drill execution was interrupted before its cleanup step; check recent verify executions.',
         '',
         ...deleted.map((d) => `deleted: ${d}`),

@@ -1,11 +1,10 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
 import { logger, withLogKeys } from '../aws/logger.js';
-import type { DatabaseChecksSettings } from '../core/settings.js';
+import { readSecretJson } from '../aws/secrets.js';
+import { readSettings, type DatabaseChecksSettings } from '../core/settings.js';
 import { runChecks, type CheckResult, type Verdict } from './sql-checks.js';
 import { openPgSession } from './pg-session.js';
 
-const env = z.object({ RDSDR_PG_SSL: z.enum(['disable', 'require', 'verify-full']).default('verify-full') }).parse(process.env);
+const settings = readSettings();
 
 export interface VerifyEvent {
   db: string;
@@ -31,13 +30,10 @@ export async function handler(event: VerifyEvent): Promise<Verdict> {
   const results: CheckResult[] = [];
   let session: Awaited<ReturnType<typeof openPgSession>> | undefined;
   try {
-    // The secret lives where the throwaway instance is; its ARN says which region that is.
-    const secrets = new SecretsManagerClient({ region: event.secretArn.split(':')[3], maxAttempts: 5 });
-    const secret = await secrets.send(new GetSecretValueCommand({ SecretId: event.secretArn }));
-    const { username, password } = JSON.parse(secret.SecretString ?? '{}') as { username?: string; password?: string };
+    const { username, password } = await readSecretJson<{ username: string; password: string }>(event.secretArn);
     session = await openPgSession(
       { host: event.host, port: event.port, database: event.checks.database, user: username ?? '', password: password ?? '' },
-      env.RDSDR_PG_SSL,
+      settings.verifierSslMode,
     );
     results.push({ name: 'connect', passed: true, observed: `${event.host}:${event.port}/${event.checks.database}` });
     results.push(...(await runChecks(session, event.checks, new Date(event.snapshotTime))));

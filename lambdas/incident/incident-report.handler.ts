@@ -1,27 +1,24 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { PublishCommand } from '@aws-sdk/client-sns';
-import { awsClients } from '../aws/clients.js';
-import { noticeTopicArn, runIncidentReport, type IncidentReportEvent, type IncidentReportResult } from './report-step.js';
 import { logger, withLogKeys } from '../aws/logger.js';
+import { SnsAlertPublisher } from '../aws/notices.js';
+import { S3Reports } from '../aws/reports.js';
 import { readSettings } from '../core/settings.js';
+import { runIncidentReport, type IncidentReportEvent, type IncidentReportResult } from './report-step.js';
 
 const settings = readSettings();
+// The notice goes to the primary region's warnings topic, which may be the region that is down: best effort.
+const notices = new SnsAlertPublisher(settings.warningTopicArn, true);
 
 /** Writes the incident timeline to the reports bucket (DR region) and a notice to the warnings topic (primary region, best effort). */
 export async function handler(event: IncidentReportEvent): Promise<IncidentReportResult> {
   withLogKeys({ db: event.db, executionArn: event.executionArn });
-  const bucket = settings.reportsBucket;
-  if (!bucket) throw new Error('RDSDR_SETTINGS.reportsBucket is not set');
-  const topicArn = process.env.NOTICE_TOPIC_ARN || noticeTopicArn(settings, event.executionArn.split(':')[4] ?? '');
+  if (!settings.reportsBucket) throw new Error('RDSDR_SETTINGS.reportsBucket is not set');
+  const reports = new S3Reports(settings.drRegion, settings.reportsBucket);
   const result = await runIncidentReport(
     event,
     {
-      store: async (key, body) => {
-        await awsClients.s3(settings.drRegion).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
-        return `s3://${bucket}/${key}`;
-      },
+      store: (key, body) => reports.put(key, body),
       notify: async (subject, message) => {
-        await awsClients.sns(settings.primaryRegion, true).send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }));
+        await notices.publish({ subject, message, severity: 'warning' });
       },
     },
     () => new Date(),

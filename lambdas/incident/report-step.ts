@@ -1,6 +1,5 @@
 // The report step (lambdas/incident-report) as a function of its input, settings and sinks.
 import { InvalidInputError } from '../core/errors.js';
-import type { RuntimeSettings } from '../core/settings.js';
 import { buildTimeline, collectSteps, formatTimelineNotice, timelineReportKey, timelineStep, type IncidentTimeline, type StepResult } from '../core/timeline.js';
 
 /**
@@ -92,9 +91,4 @@ function causeMessage(cause: string | undefined): string {
   } catch {
     return cause;
   }
-}
-
-/** The warnings topic (`<app>-warnings`, primary region) that receives success notices. */
-export function noticeTopicArn(settings: Pick<RuntimeSettings, 'appName' | 'primaryRegion'>, accountId: string): string {
-  return `arn:aws:sns:${settings.primaryRegion}:${accountId}:${settings.appName}-warnings`;
 }

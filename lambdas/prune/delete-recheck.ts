@@ -3,13 +3,12 @@
 import { SNAPSHOT_PREFIX, TAG } from '../core/naming.js';
 import { tagValueOf, type SnapshotInfo } from '../core/snapshots.js';
 
-export const LEGAL_HOLD_TAG = 'rds-dr:legal-hold';
 
 /** Why this snapshot must not be deleted now, or undefined when deleting it is allowed. */
 export function refusalReason(current: SnapshotInfo): string | undefined {
   if (!current.id.startsWith(SNAPSHOT_PREFIX)) return `identifier does not start with ${SNAPSHOT_PREFIX}`;
   if (tagValueOf(current.tags, TAG.managed) !== 'true') return `not tagged ${TAG.managed}=true`;
-  if (current.tags.some((t) => t.Key === LEGAL_HOLD_TAG)) return `under legal hold (${LEGAL_HOLD_TAG})`;
+  if (current.tags.some((t) => t.Key === TAG.legalHold)) return `under legal hold (${TAG.legalHold})`;
   if (current.status !== 'available') return `status is "${current.status}", not available`;
   return undefined;
 }

@@ -1,9 +1,9 @@
 import { paginateDescribeDBClusters, paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds';
-import { PURPOSE_TAG, SOURCE_SNAPSHOT_TAG } from '../drill/drill-plan.js';
 import { awsClients } from '../aws/clients.js';
 import type { Inventory } from './retention-inventory.js';
 import { tagsOf } from '../aws/rds-tags.js';
 import { RdsSnapshotCatalog } from '../aws/rds-snapshots.js';
+import { PURPOSE, TAG } from '../core/naming.js';
 
 
 async function databaseIds(rds: RDSClient): Promise<{ id: string; tags: { Key: string; Value: string }[] }[]> {
@@ -27,8 +27,8 @@ export async function readInventory(primaryRegion: string, drRegion: string): Pr
   ]);
   const inUse = new Set<string>();
   for (const db of drDbs) {
-    if (!db.tags.some((t) => t.Key === PURPOSE_TAG && t.Value === 'verification')) continue;
-    const source = db.tags.find((t) => t.Key === SOURCE_SNAPSHOT_TAG)?.Value;
+    if (!db.tags.some((t) => t.Key === TAG.purpose && t.Value === PURPOSE.drill)) continue;
+    const source = db.tags.find((t) => t.Key === TAG.sourceSnapshot)?.Value;
     if (source) inUse.add(source);
   }
   return {

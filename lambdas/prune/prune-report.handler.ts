@@ -1,6 +1,5 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
 import { SnsAlertPublisher } from '../aws/notices.js';
 import { logger, withLogKeys } from '../aws/logger.js';
 import { readSettings } from '../core/settings.js';
@@ -8,10 +7,9 @@ import { METRIC_NAMESPACE } from '../core/metrics.js';
 import { summarizePrune, type PruneReportInput, type PruneVerdict } from './prune-summary.js';
 
 const settings = readSettings();
-const env = z.object({ ALERT_TOPIC_ARN: z.string().startsWith('arn:'), APP_NAME: z.string().default('rds-dr') }).parse(process.env);
 const s3 = new S3Client({ region: settings.drRegion, maxAttempts: 5 });
 const cloudwatch = new CloudWatchClient({ region: settings.primaryRegion, maxAttempts: 5 });
-const alerts = new SnsAlertPublisher(env.ALERT_TOPIC_ARN);
+const alerts = new SnsAlertPublisher(settings.alertTopicArn);
 
 /** Last step of the prune workflow: audit, metrics, quota warning; the workflow fails on `failed`. */
 export async function handler(event: PruneReportInput): Promise<PruneVerdict> {
@@ -40,9 +38,9 @@ export async function handler(event: PruneReportInput): Promise<PruneVerdict> {
   if (verdict.quotaWarnings.length) {
     await alerts.publish({
       severity: 'critical',
-      subject: `[${env.APP_NAME}] RDS snapshot quota at ${Math.max(...verdict.usage.map((u) => u.usedPercent))}%`.slice(0, 99),
+      subject: `[${settings.appName}] RDS snapshot quota at ${Math.max(...verdict.usage.map((u) => u.usedPercent))}%`.slice(0, 99),
       message: [
-        `${env.APP_NAME}: manual snapshot usage reached ${settings.pruning.quotaWarnPercent}% of the quota (${settings.pruning.snapshotQuota}).`,
+        `${settings.appName}: manual snapshot usage reached ${settings.pruning.quotaWarnPercent}% of the quota (${settings.pruning.snapshotQuota}).`,
         'At the quota, new snapshots fail with SnapshotQuotaExceeded and backups stop.',
         ...verdict.quotaWarnings.map((w) => `- ${w}`),
         'Next: raise the quota in Service Quotas, or shorten retention, or remove hand-made snapshots.',

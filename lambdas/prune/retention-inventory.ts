@@ -3,7 +3,6 @@
 import { TAG } from '../core/naming.js';
 import type { RetentionSettings } from '../core/settings.js';
 import { captureTime, tagValueOf, type DescribedSnapshot } from '../core/snapshots.js';
-import { LEGAL_HOLD_TAG } from './delete-recheck.js';
 import { planRetention, type RetentionDecision, type RetentionPolicy, type RetentionSnapshot } from '../core/retention/plan-retention.js';
 
 export interface Inventory {
@@ -25,7 +24,7 @@ export function toRetentionSnapshot(s: DescribedSnapshot & { region: string }, i
     createdAt: captureTime(s),
     status: s.status,
     managed: tagValueOf(s.tags, TAG.managed) === 'true',
-    legalHold: s.tags.some((t) => t.Key === LEGAL_HOLD_TAG),
+    legalHold: s.tags.some((t) => t.Key === TAG.legalHold),
     inUseByVerification: inUse.has(s.arn),
   };
 }

@@ -6,9 +6,10 @@ import { timelineStep, type TimelineStep } from '../core/timeline.js';
 import { logger, withLogKeys } from '../aws/logger.js';
 import { readSettings } from '../core/settings.js';
 import { RdsRestoreSourceReader } from '../aws/rds-restore-source.js';
-import { buildRestorePlan, parseRestoreRequest, type RestorePlan, type RestoreRequest, type SourceFacts } from './restore-request.js';
+import { buildRestorePlan, parseRestoreRequest, type RestoreRequest } from './restore-request.js';
 import { RdsSnapshotCatalog } from '../aws/rds-snapshots.js';
 import { type DescribedSnapshot } from '../core/snapshots.js';
+import { type RestorePlan, type SourceFacts } from '../core/restore-plan.js';
 
 const settings = readSettings();
 

@@ -1,5 +1,4 @@
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, ModifyDBClusterCommand, ModifyDBInstanceCommand, type RDSClient } from '@aws-sdk/client-rds';
-import type { RestorePlan } from './restore-request.js';
 import { awsClients } from '../aws/clients.js';
 import { timelineStep, type TimelineStep } from '../core/timeline.js';
 import { logger, withLogKeys } from '../aws/logger.js';
@@ -7,6 +6,7 @@ import { orUndefined } from '../aws/rds-not-found.js';
 import { finishedStep, nextStep, type PollState, type PollStep } from '../core/wait-budget.js';
 import { CutoverBlockedError, nextRenameMove, type Observed, type RenameWorld } from './rename-plan.js';
 import { tagMap } from '../aws/rds-tags.js';
+import { type RestorePlan } from '../core/restore-plan.js';
 
 
 async function observe(rds: RDSClient, kind: 'instance' | 'cluster', id: string): Promise<Observed | undefined> {

@@ -1,9 +1,9 @@
 // Cutover by renaming, one idempotent move per call: `<db>` → `<db>-replaced-<slot>`, then the
 // restored target → `<db>`. Each call looks at what exists and does the next move, so a retried or
 // re-driven execution picks up where it stopped. The replaced database is never deleted.
-import type { RestorePlan } from './restore-request.js';
 import { NamedError } from '../core/errors.js';
-import { EXECUTION_TAG } from './restore-target.js';
+import { type RestorePlan } from '../core/restore-plan.js';
+import { TAG } from '../core/naming.js';
 
 export class CutoverBlockedError extends NamedError {
   readonly errorName = 'rds-dr.CutoverBlocked';
@@ -29,7 +29,7 @@ export type RenameMove =
   | { move: 'done'; why: string };
 
 export function nextRenameMove(plan: Pick<RestorePlan, 'db' | 'targetId' | 'replacedId' | 'executionArn'>, world: RenameWorld): RenameMove {
-  const ours = (o?: Observed) => o?.tags[EXECUTION_TAG] === plan.executionArn.slice(0, 256);
+  const ours = (o?: Observed) => o?.tags[TAG.execution] === plan.executionArn.slice(0, 256);
   const replacedId = plan.replacedId!;
   if (ours(world.current)) {
     return world.current!.status === 'available' ? { move: 'done', why: `${plan.db} is now the restored database; the old one is kept as ${replacedId}` } : { move: 'wait', why: `${plan.db} (restored) is "${world.current!.status}"` };

@@ -1,9 +1,9 @@
-import type { RestorePlan } from './restore-request.js';
 import { awsClients } from '../aws/clients.js';
 import { logger, withLogKeys } from '../aws/logger.js';
 import type { PollState } from '../core/wait-budget.js';
 import { RdsRestoreGateway } from '../aws/rds-restore-gateway.js';
 import { pollTarget, startRestore } from './restore-target.js';
+import { type RestorePlan } from '../core/restore-plan.js';
 
 export type RestoreDatabaseEvent =
   | { action: 'start'; plan: RestorePlan }

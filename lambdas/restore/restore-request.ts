@@ -6,7 +6,8 @@ import { InvalidInputError } from '../core/errors.js';
 import { formatInputIssues } from '../core/input-issues.js';
 import type { DatabaseChecksSettings, RuntimeSettings } from '../core/settings.js';
 import { slotStamp } from '../core/naming.js';
-import { type DescribedSnapshot } from '../core/snapshots.js';
+import type { DescribedSnapshot } from '../core/snapshots.js';
+import type { RestorePlan, RestoreWindow, SourceFacts } from '../core/restore-plan.js';
 
 const ALLOWED = 'db, restoreTime | snapshot, targetId, region, verify, cutover, reason';
 
@@ -47,7 +48,6 @@ export interface RestoreRequest {
   cutover: boolean;
   reason?: string;
 }
-
 
 /** Validates the console input; `workflowRegion` is where this deployment of the workflow runs. */
 export function parseRestoreRequest(input: unknown, settings: RuntimeSettings, workflowRegion: string): RestoreRequest {
@@ -101,11 +101,6 @@ export function checksFor(db: string, settings: RuntimeSettings): DatabaseChecks
   return undefined;
 }
 
-export interface RestoreWindow {
-  earliest?: string;
-  latest?: string;
-}
-
 /**
  * The time to restore to, checked against the restorable window. `latest` restores to
  * LatestRestorableTime (RDS's UseLatestRestorableTime). The bounds are inclusive.
@@ -139,52 +134,6 @@ export function chooseSnapshot(ref: 'latest' | string, db: string, snapshots: De
   if (named.sourceDbId !== db) throw new InvalidInputError(`input.snapshot: "${ref}" is a snapshot of "${named.sourceDbId}", not of "${db}"`);
   if (named.status !== 'available') throw new InvalidInputError(`input.snapshot: "${ref}" is "${named.status}", not available`);
   return named;
-}
-
-/** What the source database (or, in the DR region, its stand-in) contributes to the restore. */
-export interface SourceFacts {
-  kind: 'instance' | 'cluster';
-  arn: string;
-  engine: string;
-  instanceClass?: string;
-  subnetGroup?: string;
-  securityGroupIds: string[];
-  parameterGroup?: string;
-  window?: RestoreWindow;
-  /** Replicated automated backups (DR region): PITR restores from this ARN instead of the source id. */
-  automatedBackupsArn?: string;
-}
-
-export interface RestorePlan {
-  db: string;
-  kind: 'instance' | 'cluster';
-  region: string;
-  targetId: string;
-  /** Aurora: the writer instance added to the restored cluster. */
-  memberId?: string;
-  mode: 'pitr' | 'snapshot';
-  sourceArn: string;
-  automatedBackupsArn?: string;
-  restoreTime?: string;
-  useLatest?: boolean;
-  snapshotArn?: string;
-  snapshotId?: string;
-  engine: string;
-  instanceClass?: string;
-  subnetGroup?: string;
-  securityGroupIds: string[];
-  parameterGroup?: string;
-  /** When the restored data is from: the restore time, or the snapshot's capture time. */
-  dataAsOf: string;
-  verify: boolean;
-  checks?: DatabaseChecksSettings;
-  cutover?: 'rename' | 'endpoint';
-  /** Rename cutover: what the replaced database is renamed to. */
-  replacedId?: string;
-  /** Why (console input); '' when not given. */
-  reason: string;
-  executionArn: string;
-  timeoutSeconds: number;
 }
 
 export function buildRestorePlan(args: {

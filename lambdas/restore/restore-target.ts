@@ -1,36 +1,21 @@
 // The restore itself (an incident restore into a new identifier) and one turn of its wait loop.
 // Behind RestoreGateway so the decisions are tested without AWS; the SDK adapter is beside it.
-import type { RestorePlan } from './restore-request.js';
-import { evaluateRestorePoll, type RestoredDatabase, type RestorePollResult } from '../core/restore-poll.js';
+import { evaluateRestorePoll, type RestorePollResult } from '../core/restore-poll.js';
 import { NamedError } from '../core/errors.js';
 import { timelineStep, type TimelineStep } from '../core/timeline.js';
 import type { PollState } from '../core/wait-budget.js';
+import type { RestoreGateway, RestorePlan } from '../core/restore-plan.js';
+import { PURPOSE, TAG } from '../core/naming.js';
 
-export const EXECUTION_TAG = 'rds-dr:execution';
-export const PURPOSE_TAG = 'rds-dr:purpose';
-export const INCIDENT_RESTORE = 'incident-restore';
 
 /** The target id is taken by something this execution did not create. */
 export class TargetInUseError extends NamedError {
   readonly errorName = 'rds-dr.TargetInUse';
 }
 
-export interface ExistingTarget {
-  tags: Record<string, string>;
-  /** Aurora: whether the writer instance exists yet. */
-  memberExists?: boolean;
-}
-
-export interface RestoreGateway {
-  findTarget(plan: RestorePlan): Promise<ExistingTarget | undefined>;
-  restore(plan: RestorePlan, tags: Record<string, string>): Promise<void>;
-  addClusterMember(plan: RestorePlan, tags: Record<string, string>): Promise<void>;
-  read(plan: RestorePlan): Promise<RestoredDatabase | undefined>;
-}
-
 export function restoreTags(plan: RestorePlan): Record<string, string> {
   const from = plan.mode === 'pitr' ? (plan.useLatest ? 'pitr:latest' : `pitr:${plan.restoreTime}`) : `snapshot:${plan.snapshotArn}`;
-  const tags: Record<string, string> = { [PURPOSE_TAG]: INCIDENT_RESTORE, [EXECUTION_TAG]: plan.executionArn.slice(0, 256), 'rds-dr:restored-from': from.slice(0, 256), 'rds-dr:source-db': plan.db };
+  const tags: Record<string, string> = { [TAG.purpose]: PURPOSE.incidentRestore, [TAG.execution]: plan.executionArn.slice(0, 256), 'rds-dr:restored-from': from.slice(0, 256), 'rds-dr:source-db': plan.db };
   if (plan.reason) tags['rds-dr:reason'] = plan.reason.slice(0, 256);
   return tags;
 }
@@ -40,7 +25,7 @@ export async function startRestore(plan: RestorePlan, gateway: RestoreGateway, n
   const startedAt = now();
   const tags = restoreTags(plan);
   const existing = await gateway.findTarget(plan);
-  if (existing && existing.tags[EXECUTION_TAG] !== tags[EXECUTION_TAG]) {
+  if (existing && existing.tags[TAG.execution] !== tags[TAG.execution]) {
     throw new TargetInUseError(`${plan.targetId} exists in ${plan.region} and was not created by this execution; nothing was changed`);
   }
   if (!existing) await gateway.restore(plan, tags);

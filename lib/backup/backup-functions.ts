@@ -1,9 +1,8 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
 import { createRdsDrFunction } from '../platform/rds-dr-function.js';
-import { warningTopicArn } from '../observability/alerting.js';
 
 /** The Lambdas the backup state machine calls (see state-machines/backup.asl.json). */
 export class BackupFunctions extends Construct {
@@ -43,7 +42,6 @@ export class BackupFunctions extends Construct {
       description: 'rds-dr: checks automated-backup retention and DR replication (PITR readiness) of the databases a backup run protects',
       // One database at a time, two regions each.
       timeout: Duration.minutes(5),
-      environment: { WARNING_TOPIC_ARN: warningTopicArn(config, Stack.of(this).account) },
     });
   }
 

@@ -5,8 +5,9 @@ import { Construct } from 'constructs';
 import type { BackupFunctions } from './backup-functions.js';
 import { drKeyAliasName } from '../platform/config/runtime-settings.js';
 import type { RdsDrConfig } from '../platform/config/schema.js';
-import { kmsKeyArn, rdsArn, SNAPSHOT_PREFIX } from '../platform/arns.js';
+import { kmsKeyArn, rdsArn } from '../platform/arns.js';
 import { grantPitrReadiness } from './pitr-readiness-permissions.js';
+import { SNAPSHOT_PREFIX } from '../../lambdas/core/naming.js';
 
 export interface BackupPermissionsProps {
   readonly config: RdsDrConfig;

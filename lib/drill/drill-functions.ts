@@ -50,7 +50,6 @@ export class VerifyFunctions extends Construct {
       environment: {
         // The Lambda runtime ships the RDS CA bundle here; Node trusts it only when told to.
         NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
-        RDSDR_PG_SSL: 'verify-full',
       },
     });
     this.verificationReport = createRdsDrFunction(this, 'VerificationReport', {

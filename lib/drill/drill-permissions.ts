@@ -8,13 +8,14 @@ import { acknowledgeRule, acknowledgeWildcardResources } from '../platform/nag.j
 import type { ReportsBucket } from '../platform/reports-bucket.js';
 import { VERIFICATION_REPORTS_PREFIX } from '../platform/reports-bucket.js';
 import type { VerifyFunctions } from './drill-functions.js';
-import { PURPOSE_TAG, rdsArn, secretArn, SNAPSHOT_PREFIX, VERIFY_PREFIX } from '../platform/arns.js';
+import { rdsArn, secretArn } from '../platform/arns.js';
 
 /** The value of the rds-dr:purpose tag on every throwaway restore. */
 export const VERIFICATION_PURPOSE = 'verification';
 
 /** CloudWatch namespace of the drill metrics (lambdas/drill/drill-report.handler.ts). */
 import { METRIC_NAMESPACE } from '../../lambdas/core/metrics.js';
+import { TAG, THROWAWAY_PREFIX, SNAPSHOT_PREFIX } from '../../lambdas/core/naming.js';
 
 export interface VerifyPermissionsProps {
   readonly config: RdsDrConfig;
@@ -38,9 +39,9 @@ export class VerifyPermissions extends Construct {
     super(scope, id);
     const { config, stateMachine, functions } = props;
     const dr = config.drRegion;
-    const throwaways = [rdsArn(this, dr, 'db', `${VERIFY_PREFIX}*`), rdsArn(this, dr, 'cluster', `${VERIFY_PREFIX}*`)];
-    const requestTagged = { StringEquals: { [`aws:RequestTag/${PURPOSE_TAG}`]: VERIFICATION_PURPOSE } };
-    const resourceTagged = { StringEquals: { [`aws:ResourceTag/${PURPOSE_TAG}`]: VERIFICATION_PURPOSE } };
+    const throwaways = [rdsArn(this, dr, 'db', `${THROWAWAY_PREFIX}*`), rdsArn(this, dr, 'cluster', `${THROWAWAY_PREFIX}*`)];
+    const requestTagged = { StringEquals: { [`aws:RequestTag/${TAG.purpose}`]: VERIFICATION_PURPOSE } };
+    const resourceTagged = { StringEquals: { [`aws:ResourceTag/${TAG.purpose}`]: VERIFICATION_PURPOSE } };
     const managedSecrets = secretArn(this, dr, 'rds!*');
 
     // --- State machine: restore, manage password, delete via aws-sdk:rds tasks; invoke the Lambdas. ---

@@ -10,7 +10,6 @@ import type { RdsDrConfig } from '../platform/config/schema.js';
 import { grantWarningPublish } from '../observability/alert-publish.js';
 import { createRdsDrFunction } from '../platform/rds-dr-function.js';
 import { acknowledgeWildcardResources } from '../platform/nag.js';
-import { warningTopicArn } from '../observability/alerting.js';
 import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
 
 export interface VerificationSweeperProps {
@@ -38,7 +37,6 @@ export class VerificationSweeper extends Construct {
       // Paginates every instance and cluster of the region, then deletes sequentially.
       timeout: Duration.minutes(5),
       // A cleaned leftover is a warning: the primary-region `<app>-warnings` topic (cross-region publish).
-      environment: { WARNING_TOPIC_ARN: warningTopicArn(config, Stack.of(this).account), APP_NAME: config.appName },
     });
     grantWarningPublish(this.function, config);
 

@@ -6,10 +6,11 @@ import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
 import type { IncidentDatabaseConfig } from '../platform/config/incident-schema.js';
 import { acknowledgeRule } from '../platform/nag.js';
-import { warningKeyAliasName, warningTopicName } from '../observability/rpo-monitoring.js';
+import { warningKeyAliasName } from '../observability/alerting.js';
 import { reportsBucketName, reportsKeyAliasName, type ReportsBucket } from '../platform/reports-bucket.js';
 import { grantWithReasons, type WildcardReasons } from '../platform/grant.js';
 import { kmsKeyArn, rdsArn } from '../platform/arns.js';
+import { warningTopicName } from '../platform/config/runtime-settings.js';
 
 /** Key prefix of the incident timelines (lambdas/incident-report); one sub-prefix per workflow. */
 export const INCIDENT_REPORTS_PREFIX = 'incidents/';

@@ -3,8 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RdsDrConfig } from '../platform/config/schema.js';
 import { acknowledgeRule, acknowledgeWildcardResources } from '../platform/nag.js';
-import { alertKeyAliasName, alertTopicArn, warningKeyAliasName, warningTopicArn } from './alerting.js';
+import { alertKeyAliasName, warningKeyAliasName } from './alerting.js';
 import { kmsKeyArn } from '../platform/arns.js';
+import { alertTopicArn, warningTopicArn } from '../platform/config/runtime-settings.js';
 
 /**
  * Lets a function (in any region) publish to the primary-region alert topic. The topic and its

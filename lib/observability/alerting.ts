@@ -13,26 +13,14 @@ import { createRdsDrFunction } from '../platform/rds-dr-function.js';
 import { acknowledgeRule } from '../platform/nag.js';
 import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
 import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/alerts/failure-alert.js';
+import { alertTopicName } from '../platform/config/runtime-settings.js';
 
 
-// Deterministic names, so the DR stack can publish to the topic without a cross-region reference.
-export const alertTopicName = (config: RdsDrConfig): string => `${config.appName}-alerts`;
 export const alertKeyAliasName = (config: RdsDrConfig): string => `alias/${config.appName}/alerts`;
 
-/** The warning topic (email only; created by RpoMonitoring in the primary stack). */
-export const warningTopicName = (config: RdsDrConfig): string => `${config.appName}-warnings`;
 /** Alias of the warning topic's key: DR-region publishers are granted the key by it. */
 export const warningKeyAliasName = (config: RdsDrConfig): string => `alias/${config.appName}/warnings`;
 
-/** ARN of the primary-region warning topic, built from its fixed name. */
-export function warningTopicArn(config: RdsDrConfig, account: string): string {
-  return `arn:aws:sns:${config.primaryRegion}:${account}:${warningTopicName(config)}`;
-}
-
-/** ARN of the primary-region alert topic, built from its fixed name. */
-export function alertTopicArn(config: RdsDrConfig, account: string): string {
-  return `arn:aws:sns:${config.primaryRegion}:${account}:${alertTopicName(config)}`;
-}
 
 /**
  * Turns failed, timed-out or aborted executions of the watched state machines into a message on
@@ -81,7 +69,6 @@ export class Alerting extends Construct {
       name: 'failure-notifier',
       config,
       description: 'rds-dr: publishes a readable alert for a failed, timed-out or aborted backup execution',
-      environment: { ALERT_TOPIC_ARN: this.topic.topicArn, APP_NAME: config.appName },
     });
     this.topic.grantPublish(this.notifier);
     acknowledgeRule(

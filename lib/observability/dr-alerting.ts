@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+
 import type * as events from 'aws-cdk-lib/aws-events';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
 import { grantAlertPublish } from './alert-publish.js';
 import { createRdsDrFunction } from '../platform/rds-dr-function.js';
-import { alertTopicArn, createExecutionFailureRule } from './alerting.js';
+import { createExecutionFailureRule } from './alerting.js';
 
 export interface DrAlertingProps {
   readonly config: RdsDrConfig;
@@ -30,7 +30,6 @@ export class DrAlerting extends Construct {
       name: 'failure-notifier',
       config,
       description: `rds-dr: publishes a readable alert for a failed, timed-out or aborted ${config.drRegion} execution`,
-      environment: { ALERT_TOPIC_ARN: alertTopicArn(config, Stack.of(this).account), APP_NAME: config.appName },
     });
     grantAlertPublish(this.notifier, config);
 

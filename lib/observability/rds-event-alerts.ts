@@ -7,13 +7,13 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
 import { grantAlertPublish } from './alert-publish.js';
-import { rdsArn, SNAPSHOT_PREFIX } from '../platform/arns.js';
+import { rdsArn } from '../platform/arns.js';
 import { grantWithReasons } from '../platform/grant.js';
 import { createRdsDrFunction } from '../platform/rds-dr-function.js';
 import { acknowledgeRule } from '../platform/nag.js';
 import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
 import { RDS_FAILURE_EVENT_IDS } from '../../lambdas/alerts/rds-event-alert.js';
-import { alertTopicArn } from './alerting.js';
+import { SNAPSHOT_PREFIX } from '../../lambdas/core/naming.js';
 
 export interface RdsEventAlertsProps {
   readonly config: RdsDrConfig;
@@ -77,13 +77,11 @@ export class RdsEventAlerts extends Construct {
     const { config } = props;
     const stack = Stack.of(this);
     const region = stack.region;
-    const topicArn = props.alertTopic?.topicArn ?? alertTopicArn(config, stack.account);
 
     this.notifier = createRdsDrFunction(this, 'Notifier', {
       name: 'rds-event-notifier',
       config,
       description: `rds-dr: pages on RDS snapshot, copy and automated-backup failure events of protected databases (${region})`,
-      environment: { ALERT_TOPIC_ARN: topicArn, APP_NAME: config.appName },
     });
     if (props.alertTopic) {
       props.alertTopic.grantPublish(this.notifier);

@@ -20,9 +20,9 @@ import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
 import { reportsBucketName } from '../platform/reports-bucket.js';
 import { hasRestoreDrills } from '../drill/restore-drills.js';
 
-import { warningKeyAliasName, warningTopicName } from './alerting.js';
+import { warningKeyAliasName } from './alerting.js';
+import { warningTopicName } from '../platform/config/runtime-settings.js';
 
-export { warningKeyAliasName, warningTopicName } from './alerting.js';
 
 export { strictestObjectives, type Objectives } from '../platform/config/objectives.js';
 

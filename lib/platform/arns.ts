@@ -4,12 +4,8 @@ import type { Construct } from 'constructs';
 // Partition is fixed to "aws": regions are validated against the commercial list
 // (lib/config/regions.ts), and literal ARNs keep IAM policies readable in the template.
 
-/** Prefix of every snapshot the workflow creates or copies; IAM write access is limited to it. */
-export const SNAPSHOT_PREFIX = 'rdsdr-';
-
-// Throwaway restore-drill ids start with VERIFY_PREFIX and carry PURPOSE_TAG=verification; IAM
-// restore/modify/delete access is limited to both. One definition, shared with the Lambdas.
-export { PURPOSE_TAG, VERIFY_PREFIX } from '../../lambdas/drill/drill-plan.js';
+// IAM write access is limited to SNAPSHOT_PREFIX snapshots, and restore/modify/delete of throwaway
+// drill databases to THROWAWAY_PREFIX ids carrying TAG.purpose: the Lambdas' own definitions (core/naming.ts).
 
 export type RdsResourceType = 'db' | 'cluster' | 'snapshot' | 'cluster-snapshot' | 'subgrp' | 'og' | 'pg' | 'cluster-pg' | 'auto-backup';
 

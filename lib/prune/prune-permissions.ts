@@ -7,7 +7,8 @@ import type { RdsDrConfig } from '../platform/config/schema.js';
 import { acknowledgeRule } from '../platform/nag.js';
 import type { PruneWorkflow } from './prune-workflow.js';
 import { PRUNE_REPORTS_PREFIX, reportsKeyAliasName } from '../platform/reports-bucket.js';
-import { kmsKeyArn, rdsArn, SNAPSHOT_PREFIX } from '../platform/arns.js';
+import { kmsKeyArn, rdsArn } from '../platform/arns.js';
+import { SNAPSHOT_PREFIX } from '../../lambdas/core/naming.js';
 
 export interface PrunePermissionsProps {
   readonly config: RdsDrConfig;

@@ -54,7 +54,6 @@ export class PruneWorkflow extends Construct {
       config,
       description: 'rds-dr: writes the prune audit, snapshot count and quota metrics, warns near the quota',
       reportsBucket: this.reportsBucketName,
-      environment: { ALERT_TOPIC_ARN: props.alertTopicArn, APP_NAME: config.appName },
     });
 
     this.stateMachine = createWorkflowStateMachine(this, {

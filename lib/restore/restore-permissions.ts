@@ -5,10 +5,10 @@ import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
 import type { RestoreWorkflow } from './restore-workflow.js';
 import type { ReportsBucket } from '../platform/reports-bucket.js';
-import { INCIDENT_RESTORE, PURPOSE_TAG } from '../../lambdas/restore/restore-target.js';
 import { kmsKeyArn, rdsArn, secretArn } from '../platform/arns.js';
 import { grantEndpointCutover, grantIncidentReport } from '../failover/failover-permissions.js';
 import { grantWithReasons, type WildcardReasons } from '../platform/grant.js';
+import { PURPOSE, TAG } from '../../lambdas/core/naming.js';
 
 const WILDCARD_REASONS: WildcardReasons = [
   [/:rds:[a-z0-9-]+:[^:]+:(db|cluster|snapshot|cluster-snapshot|auto-backup|subgrp|pg|cluster-pg|og):\*$/,
@@ -36,8 +36,8 @@ export class RestorePermissions extends Construct {
     const { config, workflow } = props;
     const region = Stack.of(this).region;
     const any = (type: Parameters<typeof rdsArn>[2], r = region) => rdsArn(this, r, type, '*');
-    const requestTagged = { StringEquals: { [`aws:RequestTag/${PURPOSE_TAG}`]: INCIDENT_RESTORE } };
-    const resourceTagged = { StringEquals: { [`aws:ResourceTag/${PURPOSE_TAG}`]: INCIDENT_RESTORE } };
+    const requestTagged = { StringEquals: { [`aws:RequestTag/${TAG.purpose}`]: PURPOSE.incidentRestore } };
+    const resourceTagged = { StringEquals: { [`aws:ResourceTag/${TAG.purpose}`]: PURPOSE.incidentRestore } };
     const describe = new iam.PolicyStatement({
       sid: 'DescribeDatabases',
       actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],

@@ -139,14 +139,14 @@ export class LocalStack {
 
     // Lambda environment, as CDK sets it; the key is named by ARN so tests can check it was used.
     const reportsBucket = this.verification?.reportsBucket ?? (await this.createReportsBucket());
-    const settings = { ...toRuntimeSettings(this.config, LOCAL_ACCOUNT_ID, this.verification, reportsBucket), drKmsKeyId: this.drKeyArn };
-    process.env[SETTINGS_ENV] = JSON.stringify(settings);
-    process.env.ALERT_TOPIC_ARN = this.alertTopicArn;
-    process.env.WARNING_TOPIC_ARN = this.warningTopicArn;
-    process.env.APP_NAME = this.config.appName;
-    process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
     // Locally the restored servers speak plain TCP; in AWS the verifier verifies RDS's certificate.
-    process.env.RDSDR_PG_SSL = 'disable';
+    const settings = { ...toRuntimeSettings(this.config, LOCAL_ACCOUNT_ID, this.verification, reportsBucket), drKmsKeyId: this.drKeyArn, verifierSslMode: 'disable' as const };
+    // The Lambdas build nothing from names: they get the topics' ARNs in the settings, as deployed.
+    if (settings.alertTopicArn !== this.alertTopicArn || settings.warningTopicArn !== this.warningTopicArn) {
+      throw new Error(`settings name topics ${settings.alertTopicArn}, ${settings.warningTopicArn}; moto made ${this.alertTopicArn}, ${this.warningTopicArn}`);
+    }
+    process.env[SETTINGS_ENV] = JSON.stringify(settings);
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
     process.env.AWS_S3_FORCE_PATH_STYLE = 'true';
     // Every Lambda the registry lists, loaded from the same handler file CDK bundles.
     for (const [name, entry] of Object.entries(LAMBDAS)) {

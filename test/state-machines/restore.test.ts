@@ -15,13 +15,13 @@ import {
 import { GetParameterCommand, GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RestorePlan } from '../../lambdas/restore/restore-request.js';
 import { handler as renameCutover } from '../../lambdas/restore/rename-cutover.handler.js';
 import { handler as restoreDatabase } from '../../lambdas/restore/restore-database.handler.js';
 import { createAuroraPostgresCluster, createPostgresInstance } from '../local/fleet.js';
 import { LocalStack } from '../local/local-stack.js';
 import { motoClientConfig } from '../local/moto.js';
 import { DR, localConfig, PRIMARY } from './fixtures.js';
+import { type RestorePlan } from '../../lambdas/core/restore-plan.js';
 
 const GOLD = { 'rds-dr:policy': 'gold' };
 const REASON = 'bad migration INC-7';

@@ -6,6 +6,21 @@ export function drKeyAliasName(config: RdsDrConfig): string {
   return `alias/${config.appName}/dr-snapshots`;
 }
 
+// Deterministic names, so the DR stack and every Lambda reach the topics without a cross-region reference.
+export const alertTopicName = (config: RdsDrConfig): string => `${config.appName}-alerts`;
+/** The warning topic (email only; created by RpoMonitoring in the primary stack). */
+export const warningTopicName = (config: RdsDrConfig): string => `${config.appName}-warnings`;
+
+/** ARN of the primary-region alert topic, built from its fixed name. */
+export function alertTopicArn(config: RdsDrConfig, account: string): string {
+  return `arn:aws:sns:${config.primaryRegion}:${account}:${alertTopicName(config)}`;
+}
+
+/** ARN of the primary-region warning topic, built from its fixed name. */
+export function warningTopicArn(config: RdsDrConfig, account: string): string {
+  return `arn:aws:sns:${config.primaryRegion}:${account}:${warningTopicName(config)}`;
+}
+
 /** Names of deployed resources the verification Lambdas need (tokens in CDK, real names locally). */
 export interface VerificationResources {
   subnetGroupName: string;
@@ -26,6 +41,9 @@ export function toRuntimeSettings(
     primaryRegion: config.primaryRegion,
     drRegion: config.drRegion,
     drKmsKeyId: config.drKmsKeyArn ?? `arn:aws:kms:${config.drRegion}:${accountId}:${drKeyAliasName(config)}`,
+    alertTopicArn: alertTopicArn(config, accountId),
+    warningTopicArn: warningTopicArn(config, accountId),
+    verifierSslMode: 'verify-full',
     policies: Object.fromEntries(
       Object.entries(config.policies).map(([name, p]) => [
         name,

@@ -5,8 +5,8 @@ import { DBInstanceNotFoundFault, DescribeDBInstanceAutomatedBackupsCommand, RDS
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RdsRestoreSourceReader } from '../../../lambdas/aws/rds-restore-source.js';
-import type { RestorePlan } from '../../../lambdas/restore/restore-request.js';
 import { RdsRestoreGateway } from '../../../lambdas/aws/rds-restore-gateway.js';
+import { type RestorePlan } from '../../../lambdas/core/restore-plan.js';
 
 const SOURCE_ARN = 'arn:aws:rds:us-east-1:123456789012:db:orders';
 const BACKUPS_ARN = 'arn:aws:rds:us-west-2:123456789012:auto-backup:ab-replicated-orders';

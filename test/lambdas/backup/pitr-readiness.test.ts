@@ -107,6 +107,24 @@ describe('enforce: StartDBInstanceAutomatedBackupsReplication (aws-sdk-client-mo
     expect(published).toEqual([]);
   });
 
+  it('finds the replicated backups in the DR region by listing them: there, DescribeDBInstanceAutomatedBackups by identifier fails (no such instance)', async () => {
+    published.length = 0;
+    primary.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: 'orders', DBInstanceArn: orders.arn, BackupRetentionPeriod: 10, DbiResourceId: 'db-ABC' }] });
+    // As in AWS: the identifier "must match the identifier of an existing DB instance" — none exists in the DR region.
+    dr.on(DescribeDBInstanceAutomatedBackupsCommand, { DBInstanceIdentifier: 'orders' }).rejects(Object.assign(new Error('DB instance orders not found'), { name: 'DBInstanceNotFoundFault' }));
+    dr.on(DescribeDBInstanceAutomatedBackupsCommand, {}).resolves({
+      DBInstanceAutomatedBackups: [
+        { DBInstanceArn: 'arn:aws:rds:us-east-1:123456789012:db:other', DbiResourceId: 'db-OTHER', Status: 'replicating', BackupRetentionPeriod: 3 },
+        { DBInstanceArn: orders.arn, DbiResourceId: 'db-ABC', Status: 'replicating', BackupRetentionPeriod: 10 },
+      ],
+    });
+    const gateway = new RdsPitrGateway(primaryClient, drClient, 'us-west-2', drKey);
+    expect(await gateway.facts(orders)).toEqual({ backupRetentionPeriod: 10, replicatedToDr: true, drRetentionDays: 10 });
+    const out = await checkPitrReadiness({ policy: 'gold', databases: [orders] }, { settings, gateway, warnings, log });
+    expect(out.shortfalls).toEqual([]);
+    expect(dr.commandCalls(StartDBInstanceAutomatedBackupsReplicationCommand)).toHaveLength(0);
+  });
+
   it('a failed start and an unreadable database are reported, never thrown', async () => {
     published.length = 0;
     primary.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders' }).resolves({ DBInstances: [{ DBInstanceIdentifier: 'orders', DBInstanceArn: orders.arn, BackupRetentionPeriod: 10 }] });

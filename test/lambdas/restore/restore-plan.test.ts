@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { toRuntimeSettings } from '../../../lib/platform/config/runtime-settings.js';
 import { parseConfig } from '../../../lib/platform/config/schema.js';
-import { buildRestorePlan, checkRestoreTime, chooseSnapshot, parseRestoreRequest, replacedIdentifier, type SourceFacts } from '../../../lambdas/restore/restore-request.js';
+import { buildRestorePlan, checkRestoreTime, chooseSnapshot, parseRestoreRequest, replacedIdentifier } from '../../../lambdas/restore/restore-request.js';
 import { nextRenameMove } from '../../../lambdas/restore/rename-plan.js';
 import { type DescribedSnapshot } from '../../../lambdas/core/snapshots.js';
+import { type SourceFacts } from '../../../lambdas/core/restore-plan.js';
 
 const settings = toRuntimeSettings(
   parseConfig({

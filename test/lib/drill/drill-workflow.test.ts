@@ -3,19 +3,7 @@ import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DRILL_ASL_PATH } from '../../../lib/drill/drill-state-machine.js';
-import {
-  allowing,
-  asArray,
-  BYO_KEY_ARN,
-  DRILL_SUBNETS,
-  drillConfig,
-  LONG_TIMEOUT,
-  statementsOf,
-  synth,
-  TEST_ACCOUNT,
-  type IamStatement,
-  type Synthesized,
-} from '../fixtures.js';
+import { allowing, asArray, BYO_KEY_ARN, DRILL_SUBNETS, drillConfig, LONG_TIMEOUT, statementsOf, synth, TEST_ACCOUNT, type IamStatement, type Synthesized } from '../fixtures.js';
 
 let s: Synthesized;
 let dr: Template;

@@ -1,0 +1,69 @@
+// One RDS DB instance or DB cluster by identifier: describe it (undefined when it does not exist),
+// rename it, delete it. Every "describe an instance or a cluster" of rds-dr goes through here.
+import {
+  DeleteDBClusterCommand,
+  DeleteDBInstanceCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  ModifyDBClusterCommand,
+  ModifyDBInstanceCommand,
+  type DBCluster,
+  type DBInstance,
+  type RDSClient,
+} from '@aws-sdk/client-rds';
+import { isRdsNotFound, orUndefined } from './rds-not-found.js';
+
+export type DatabaseKind = 'instance' | 'cluster';
+
+export async function describeInstance(rds: RDSClient, id: string): Promise<DBInstance | undefined> {
+  return (await orUndefined(rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))))?.DBInstances?.[0];
+}
+
+/** The instance `id`; RDS's own not-found error when there is none (for callers that report it). */
+export async function requireInstance(rds: RDSClient, id: string): Promise<DBInstance | undefined> {
+  return (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0];
+}
+
+/** The cluster `id`; RDS's own not-found error when there is none. */
+export async function requireCluster(rds: RDSClient, id: string): Promise<DBCluster | undefined> {
+  return (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters?.[0];
+}
+
+export async function describeCluster(rds: RDSClient, id: string): Promise<DBCluster | undefined> {
+  return (await orUndefined(rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))))?.DBClusters?.[0];
+}
+
+/** The instance or cluster `id`, whichever `kind` says. */
+export async function describeDatabase(rds: RDSClient, kind: DatabaseKind, id: string): Promise<DBInstance | DBCluster | undefined> {
+  return kind === 'instance' ? describeInstance(rds, id) : describeCluster(rds, id);
+}
+
+/** Status of an instance (DBInstanceStatus) or a cluster (Status). */
+export const statusOf = (d: DBInstance | DBCluster): string => ('DBInstanceStatus' in d ? d.DBInstanceStatus : (d as DBCluster).Status) ?? 'unknown';
+
+/** Whether an instance or a cluster with this identifier exists here. */
+export async function identifierInUse(rds: RDSClient, id: string): Promise<boolean> {
+  return (await describeInstance(rds, id)) !== undefined || (await describeCluster(rds, id)) !== undefined;
+}
+
+/** ModifyDB{Instance,Cluster} NewDB…Identifier, applied immediately. */
+export async function renameDatabase(rds: RDSClient, kind: DatabaseKind, from: string, to: string): Promise<void> {
+  if (kind === 'instance') await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: from, NewDBInstanceIdentifier: to, ApplyImmediately: true }));
+  else await rds.send(new ModifyDBClusterCommand({ DBClusterIdentifier: from, NewDBClusterIdentifier: to, ApplyImmediately: true }));
+}
+
+/**
+ * Deletes a throwaway instance, or a throwaway cluster after its member instances, without a final
+ * snapshot; what is already gone counts as deleted (idempotent).
+ */
+export async function deleteThrowaway(rds: RDSClient, kind: DatabaseKind, id: string, memberIds: string[] = []): Promise<void> {
+  const gone = (err: unknown) => {
+    if (!isRdsNotFound(err)) throw err;
+  };
+  if (kind === 'instance') {
+    await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true, DeleteAutomatedBackups: true })).catch(gone);
+    return;
+  }
+  for (const member of memberIds) await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: member, SkipFinalSnapshot: true })).catch(gone);
+  await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: id, SkipFinalSnapshot: true })).catch(gone);
+}
