@@ -1,13 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { functionArnPlaceholder, LAMBDAS, WORKFLOWS } from '../../lib/platform/registry.js';
 
 const require = createRequire(import.meta.url);
 const validator = require('asl-validator') as (d: unknown) => { isValid: boolean; errorsText(sep?: string): string };
 const DIR = resolve(import.meta.dirname, '../../state-machines');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.asl.json'));
-const LAMBDAS = resolve(import.meta.dirname, '../../lambdas');
+const ROOT = resolve(import.meta.dirname, '../..');
 
 describe.each(files)('%s', (file) => {
   const text = readFileSync(join(DIR, file), 'utf8');
@@ -21,13 +22,12 @@ describe.each(files)('%s', (file) => {
     expect(substituted.isValid).toBe(true);
   });
 
-  it('references only Lambda placeholders that name an existing handler folder (and the deployment Region)', () => {
-    const folders = readdirSync(LAMBDAS);
-    for (const name of placeholders.filter((p) => p !== 'Region')) {
-      expect(name).toMatch(/FunctionArn$/);
-      const folder = name.replace(/FunctionArn$/, '').replace(/[A-Z]/g, (c, i) => (i ? '-' : '') + c.toLowerCase());
-      expect(folders).toContain(folder);
-    }
+  it('references exactly the Lambdas the registry lists for its workflow (and the deployment Region), each with a handler file', () => {
+    const workflow = Object.entries(WORKFLOWS).find(([, w]) => w.asl === `state-machines/${file}`);
+    expect(workflow, `${file} is not in lib/platform/registry.ts`).toBeDefined();
+    const listed = workflow![1].lambdas;
+    expect(placeholders.filter((p) => p !== 'Region').sort()).toEqual(listed.map(functionArnPlaceholder).sort());
+    for (const name of listed) expect(existsSync(resolve(ROOT, LAMBDAS[name])), LAMBDAS[name]).toBe(true);
   });
 });
 
