@@ -1,26 +1,6 @@
 // Follows a Step Functions execution the way the console's event view does: one line per state as
 // it is entered, failures with their error and cause, and the final status with the output.
-import type { HistoryEvent } from '@aws-sdk/client-sfn';
-
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
-
-export interface ExecutionDescription {
-  status: ExecutionStatus;
-  startDate: Date;
-  stopDate?: Date;
-  output?: string;
-  error?: string;
-  cause?: string;
-}
-
-/** The small slice of Step Functions the CLI needs; SfnExecutions is the SDK adapter. */
-export interface ExecutionGateway {
-  findStateMachineArn(name: string): Promise<string | undefined>;
-  start(stateMachineArn: string, input: string, name?: string): Promise<{ executionArn: string }>;
-  describe(executionArn: string): Promise<ExecutionDescription>;
-  /** History events after `nextToken`, oldest first. */
-  history(executionArn: string, nextToken?: string): Promise<{ events: HistoryEvent[]; nextToken?: string }>;
-}
+import type { ExecutionDescription, ExecutionGateway, HistoryEvent } from '../../lambdas/aws/step-functions.js';
 
 const seconds = (from: Date, to: Date) => `${((to.getTime() - from.getTime()) / 1000).toFixed(1)}s`.padStart(7);
 

@@ -1,8 +1,8 @@
 // `npx rds-dr <command>`: status, or start an incident workflow and follow it state by state.
 import { loadConfigFile } from '../../lib/platform/config/load.js';
 import { buildStartCommand, configPathOf, USAGE, UsageError } from './commands.js';
-import { followExecution, type ExecutionGateway } from './follow.js';
-import { SfnExecutions } from './sfn-executions.js';
+import { followExecution } from './follow.js';
+import { SfnExecutions, type ExecutionGateway } from '../../lambdas/aws/step-functions.js';
 import { main as statusMain } from './status.js';
 
 export interface CliIo {

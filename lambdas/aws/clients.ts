@@ -10,6 +10,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
@@ -33,6 +34,8 @@ export const awsClients = {
   s3: (region: string) => cached('s3', region, false, (c) => new S3Client(c)),
   cloudwatch: (region: string) => cached('cloudwatch', region, false, (c) => new CloudWatchClient(c)),
   secrets: (region: string) => cached('secrets', region, false, (c) => new SecretsManagerClient(c)),
+  /** Step Functions for the CLI; `endpoint` points it at a local Step Functions (tests). */
+  sfn: (region: string, endpoint?: string) => cached(`sfn${endpoint ?? ''}`, region, false, (c) => new SFNClient({ ...c, ...(endpoint ? { endpoint } : {}) })),
   /** Route 53's control plane is global; its API endpoint is in us-east-1. */
   route53: () => cached('route53', 'us-east-1', false, (c) => new Route53Client(c)),
 };

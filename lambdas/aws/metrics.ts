@@ -1,15 +1,8 @@
 // rds-dr's CloudWatch metrics (namespace RdsDr, to which IAM scopes PutMetricData).
 import { PutMetricDataCommand, type StandardUnit } from '@aws-sdk/client-cloudwatch';
-import { METRIC_NAMESPACE } from '../core/metrics.js';
+import { METRIC_NAMESPACE, type Metric } from '../core/metrics.js';
 import { awsClients } from './clients.js';
 
-export interface Metric {
-  name: string;
-  dimensions: Record<string, string>;
-  value: number;
-  unit: 'Seconds' | 'Count' | 'Percent' | 'None';
-  timestamp: Date;
-}
 
 // PutMetricData accepts at most 1,000 data points per call.
 const BATCH = 1000;

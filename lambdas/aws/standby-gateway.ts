@@ -1,8 +1,6 @@
 // StandbyGateway over RDS and CloudWatch. Calls into the primary region use the impaired-region client.
 import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import {
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
   PromoteReadReplicaCommand,
@@ -10,9 +8,8 @@ import {
 } from '@aws-sdk/client-rds';
 import { awsClients } from './clients.js';
 import type { ClusterFacts, GlobalClusterFacts, InstanceFacts, LagMetric, PrimaryState, StandbyGateway } from '../core/standby.js';
-
-import { isRdsNotFound } from './rds-not-found.js';
-const notFound = (err: unknown) => isRdsNotFound(err);
+import { describeCluster, describeInstance } from './rds-databases.js';
+import { orUndefined } from './rds-not-found.js';
 
 export class AwsStandbyGateway implements StandbyGateway {
   constructor(
@@ -25,46 +22,31 @@ export class AwsStandbyGateway implements StandbyGateway {
   }
 
   async describeInstance(region: string, id: string): Promise<InstanceFacts | undefined> {
-    try {
-      const db = (await this.rds(region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0];
-      if (!db) return undefined;
-      return {
-        id: db.DBInstanceIdentifier ?? id,
-        arn: db.DBInstanceArn ?? '',
-        status: db.DBInstanceStatus ?? 'unknown',
-        replicaSource: db.ReadReplicaSourceDBInstanceIdentifier || undefined,
-        endpoint: db.Endpoint?.Address,
-      };
-    } catch (err) {
-      if (notFound(err)) return undefined;
-      throw err;
-    }
+    const db = await describeInstance(this.rds(region), id);
+    if (!db) return undefined;
+    return {
+      id: db.DBInstanceIdentifier ?? id,
+      arn: db.DBInstanceArn ?? '',
+      status: db.DBInstanceStatus ?? 'unknown',
+      replicaSource: db.ReadReplicaSourceDBInstanceIdentifier || undefined,
+      endpoint: db.Endpoint?.Address,
+    };
   }
 
   async describeCluster(region: string, id: string): Promise<ClusterFacts | undefined> {
-    try {
-      const c = (await this.rds(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters?.[0];
-      if (!c) return undefined;
-      return { id: c.DBClusterIdentifier ?? id, arn: c.DBClusterArn ?? '', status: c.Status ?? 'unknown', endpoint: c.Endpoint };
-    } catch (err) {
-      if (notFound(err)) return undefined;
-      throw err;
-    }
+    const c = await describeCluster(this.rds(region), id);
+    if (!c) return undefined;
+    return { id: c.DBClusterIdentifier ?? id, arn: c.DBClusterArn ?? '', status: c.Status ?? 'unknown', endpoint: c.Endpoint };
   }
 
   async describeGlobalCluster(region: string, id: string): Promise<GlobalClusterFacts | undefined> {
-    try {
-      const g = (await this.rds(region).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id }))).GlobalClusters?.[0];
-      if (!g) return undefined;
-      return {
-        id: g.GlobalClusterIdentifier ?? id,
-        status: g.Status ?? 'unknown',
-        members: (g.GlobalClusterMembers ?? []).map((m) => ({ clusterArn: m.DBClusterArn ?? '', isWriter: m.IsWriter === true })),
-      };
-    } catch (err) {
-      if (notFound(err)) return undefined;
-      throw err;
-    }
+    const g = (await orUndefined(this.rds(region).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id }))))?.GlobalClusters?.[0];
+    if (!g) return undefined;
+    return {
+      id: g.GlobalClusterIdentifier ?? id,
+      status: g.Status ?? 'unknown',
+      members: (g.GlobalClusterMembers ?? []).map((m) => ({ clusterArn: m.DBClusterArn ?? '', isWriter: m.IsWriter === true })),
+    };
   }
 
   async replicaLagSeconds(region: string, metric: LagMetric, windowMinutes: number): Promise<number | undefined> {

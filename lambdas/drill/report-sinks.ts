@@ -1,5 +1,6 @@
 // Where a drill's report and metrics go: the reports bucket and CloudWatch, in the drill's region.
-import { putMetrics, type Metric } from '../aws/metrics.js';
+import { putMetrics } from '../aws/metrics.js';
+import type { Metric } from '../core/metrics.js';
 import { S3Reports } from '../aws/reports.js';
 import type { VerificationReport } from './drill-report.js';
 

@@ -1,7 +1,6 @@
 import { logger, withLogKeys } from '../aws/logger.js';
 import { RdsSnapshotReader, deleteSnapshot } from '../aws/rds-snapshots.js';
-import { TAG } from '../core/naming.js';
-import { tagValueOf, type SnapshotKind } from '../core/snapshots.js';
+import { sourceDatabaseOf, type SnapshotKind } from '../core/snapshots.js';
 import { refusalReason } from './delete-recheck.js';
 
 const reader = new RdsSnapshotReader();
@@ -27,7 +26,7 @@ export async function handler(input: DeleteSnapshotEvent): Promise<DeleteOutcome
   const event = { ...input, reason: input.reason ?? 'expired under the retention policy' };
   withLogKeys({ executionArn: event.executionArn, snapshotId: event.snapshotId });
   const current = await reader.describe(event.region, event.kind, event.snapshotId);
-  if (current) logger.appendKeys({ db: tagValueOf(current.tags, TAG.sourceArn)?.split(':').pop() ?? current.sourceDbId });
+  if (current) logger.appendKeys({ db: sourceDatabaseOf(current) });
   if (!current) {
     logger.info('snapshot already gone', { region: event.region, why: event.reason });
     return { region: event.region, snapshotId: event.snapshotId, outcome: 'already gone', detail: 'not found' };

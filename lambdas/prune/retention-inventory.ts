@@ -2,7 +2,7 @@
 // retention (a snapshot's rds-dr:policy tag says which policy made it).
 import { TAG } from '../core/naming.js';
 import type { RetentionSettings } from '../core/settings.js';
-import { captureTime, tagValueOf, type DescribedSnapshot } from '../core/snapshots.js';
+import { captureTime, sourceDatabaseOf, tagValueOf, type DescribedSnapshot } from '../core/snapshots.js';
 import { planRetention, type RetentionDecision, type RetentionPolicy, type RetentionSnapshot } from '../core/retention/plan-retention.js';
 
 export interface Inventory {
@@ -20,7 +20,7 @@ export function toRetentionSnapshot(s: DescribedSnapshot & { region: string }, i
     arn: s.arn,
     region: s.region,
     kind: s.kind,
-    dbId: tagValueOf(s.tags, TAG.sourceArn)?.split(':').pop() ?? s.sourceDbId,
+    dbId: sourceDatabaseOf(s),
     createdAt: captureTime(s),
     status: s.status,
     managed: tagValueOf(s.tags, TAG.managed) === 'true',

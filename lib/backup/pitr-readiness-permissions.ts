@@ -3,7 +3,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { drKeyAliasName } from '../platform/config/runtime-settings.js';
 import type { RdsDrConfig } from '../platform/config/schema.js';
-import { grantWarningPublish } from '../observability/alert-publish.js';
+import { grantWarningPublish } from '../platform/alert-publish.js';
 import { kmsKeyArn, rdsArn } from '../platform/arns.js';
 import { grantWithReasons } from '../platform/grant.js';
 

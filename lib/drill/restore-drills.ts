@@ -7,10 +7,8 @@ import { VerificationNetwork } from './drill-network.js';
 import { VerificationSweeper } from './sweeper.js';
 import { VerifyFunctions } from './drill-functions.js';
 import { VerifyWorkflow } from './drill-state-machine.js';
+import { hasRestoreDrills } from '../platform/config/features.js';
 
-/** True when some policy has restore drills (the schema then guarantees config.verification). */
-export const hasRestoreDrills = (config: RdsDrConfig): boolean =>
-  config.verification !== undefined && Object.values(config.policies).some((p) => p.verify);
 
 export interface RestoreDrillsProps {
   readonly config: RdsDrConfig;

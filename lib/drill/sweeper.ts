@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { SCHEDULE_RETRY_ATTEMPTS } from '../platform/policy-schedules.js';
 import type { VerificationResources } from '../platform/config/runtime-settings.js';
 import type { RdsDrConfig } from '../platform/config/schema.js';
-import { grantWarningPublish } from '../observability/alert-publish.js';
+import { grantWarningPublish } from '../platform/alert-publish.js';
 import { createRdsDrFunction } from '../platform/rds-dr-function.js';
 import { acknowledgeWildcardResources } from '../platform/nag.js';
 import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';

@@ -6,14 +6,10 @@ import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
 import type { IncidentDatabaseConfig } from '../platform/config/incident-schema.js';
 import { acknowledgeRule } from '../platform/nag.js';
-import { warningKeyAliasName } from '../observability/alerting.js';
-import { reportsBucketName, reportsKeyAliasName, type ReportsBucket } from '../platform/reports-bucket.js';
+import type { ReportsBucket } from '../platform/reports-bucket.js';
 import { grantWithReasons, type WildcardReasons } from '../platform/grant.js';
-import { kmsKeyArn, rdsArn } from '../platform/arns.js';
-import { warningTopicName } from '../platform/config/runtime-settings.js';
-
-/** Key prefix of the incident timelines (lambdas/incident-report); one sub-prefix per workflow. */
-export const INCIDENT_REPORTS_PREFIX = 'incidents/';
+import { rdsArn } from '../platform/arns.js';
+import { grantEndpointCutover, grantIncidentReport } from '../platform/incident-permissions.js';
 
 const WILDCARD_REASONS: WildcardReasons = [
   [
@@ -22,7 +18,6 @@ const WILDCARD_REASONS: WildcardReasons = [
       'are authorized against db:* / cluster:*); read-only.',
   ],
   [/:kms:[a-z0-9-]+:[^:]+:key\/\*$/, 'The warning topic key (primary stack) and, from the primary region, the reports key (DR stack) live in other stacks/regions; each is matched by its alias (kms:ResourceAliases), not a stack reference.'],
-  [/\/incidents\/[a-z-]+\/\*$/, 'Timeline keys (database, date, execution name) are only known at run time; limited to this workflow\'s incidents/ prefix.'],
 ];
 
 type WithStandby = [string, IncidentDatabaseConfig & { standby: NonNullable<IncidentDatabaseConfig['standby']> }];
@@ -41,88 +36,6 @@ export function configuredStandbys(scope: Construct, config: RdsDrConfig) {
     // Global clusters have no region in their ARN.
     globalClusters: globals.map((g) => `arn:aws:rds::${account}:global-cluster:${g.globalCluster}`),
   };
-}
-
-/**
- * Lets `fn` repoint the writer endpoints of incident.databases: UPSERT only CNAMEs with the configured
- * names in the configured zones, and PutParameter only on the configured parameters (both regions).
- * Reusable by the restore workflow's cutover.
- */
-export function grantEndpointCutover(fn: IFunction, config: RdsDrConfig): void {
-  const account = Stack.of(fn).account;
-  const endpoints = Object.values(config.incident.databases).flatMap((d) => (d.endpoint ? [d.endpoint] : []));
-  const zones = [...new Set(endpoints.flatMap((e) => (e.route53 ? [e.route53.hostedZoneId] : [])))];
-  const statements: iam.PolicyStatement[] = [];
-  for (const zone of zones) {
-    const names = [...new Set(endpoints.filter((e) => e.route53?.hostedZoneId === zone).map((e) => e.route53!.recordName.replace(/\.$/, '').toLowerCase()))];
-    statements.push(
-      new iam.PolicyStatement({
-        sid: `UpsertWriterCname${zone}`,
-        actions: ['route53:ChangeResourceRecordSets'],
-        resources: [`arn:aws:route53:::hostedzone/${zone}`],
-        conditions: {
-          'ForAllValues:StringEquals': {
-            'route53:ChangeResourceRecordSetsNormalizedRecordNames': names,
-            'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME'],
-            'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
-          },
-        },
-      }),
-    );
-  }
-  if (zones.length > 0) {
-    statements.push(
-      new iam.PolicyStatement({ sid: 'ReadWriterCnames', actions: ['route53:ListResourceRecordSets'], resources: zones.map((z) => `arn:aws:route53:::hostedzone/${z}`) }),
-    );
-  }
-  const parameters = [...new Set(endpoints.flatMap((e) => (e.ssmParameter ? [e.ssmParameter] : [])))];
-  if (parameters.length > 0) {
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'WriteWriterParameters',
-        actions: ['ssm:GetParameter', 'ssm:PutParameter'],
-        resources: [config.primaryRegion, config.drRegion].flatMap((region) => parameters.map((p) => `arn:aws:ssm:${region}:${account}:parameter${p}`)),
-      }),
-    );
-  }
-  grantWithReasons(fn, statements, WILDCARD_REASONS);
-}
-
-/**
- * Lets `fn` (lambdas/incident-report) write timelines under incidents/<workflow>/ of the reports bucket
- * and publish the notice to the primary-region warnings topic. Reusable by the restore workflow.
- */
-export function grantIncidentReport(fn: IFunction, config: RdsDrConfig, reports: ReportsBucket | undefined, workflow: string): void {
-  const account = Stack.of(fn).account;
-  const anyPrimaryKey = kmsKeyArn(fn, config.primaryRegion, '*');
-  // From another region (the primary deployment of the restore workflow) the DR bucket and its key
-  // are reached by their fixed name and alias, not by a cross-region reference.
-  const timelines = reports
-    ? reports.bucket.arnForObjects(`${INCIDENT_REPORTS_PREFIX}${workflow}/*`)
-    : `arn:aws:s3:::${reportsBucketName(config.appName, account, config.drRegion)}/${INCIDENT_REPORTS_PREFIX}${workflow}/*`;
-  const reportsKey = reports
-    ? new iam.PolicyStatement({ sid: 'EncryptIncidentTimelines', actions: ['kms:GenerateDataKey'], resources: [reports.key.keyArn] })
-    : new iam.PolicyStatement({
-        sid: 'EncryptIncidentTimelines',
-        actions: ['kms:GenerateDataKey'],
-        resources: [kmsKeyArn(fn, config.drRegion, '*')],
-        conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': reportsKeyAliasName(config.appName) } },
-      });
-  grantWithReasons(
-    fn,
-    [
-      new iam.PolicyStatement({ sid: 'WriteIncidentTimelines', actions: ['s3:PutObject'], resources: [timelines] }),
-      reportsKey,
-      new iam.PolicyStatement({ sid: 'PublishIncidentNotice', actions: ['sns:Publish'], resources: [`arn:aws:sns:${config.primaryRegion}:${account}:${warningTopicName(config)}`] }),
-      new iam.PolicyStatement({
-        sid: 'EncryptNoticeWithTopicKey',
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [anyPrimaryKey],
-        conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': warningKeyAliasName(config) } },
-      }),
-    ],
-    WILDCARD_REASONS,
-  );
 }
 
 export interface FailoverPermissionsProps {

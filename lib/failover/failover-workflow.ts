@@ -9,15 +9,11 @@ import { repoPath } from '../platform/paths.js';
 import { WORKFLOWS } from '../platform/registry.js';
 import { createWorkflowStateMachine } from '../platform/workflow-state-machine.js';
 import type { ReportsBucket } from '../platform/reports-bucket.js';
+import { hasFailover } from '../platform/config/features.js';
 
 /** The workflow file deployed as-is; the local test runner executes the same file. */
 export const FAILOVER_ASL_PATH = repoPath(WORKFLOWS.failover.asl);
 
-/**
- * True when some database has a standby (incident.databases.<db>.standby). Without one there is
- * nothing to fail over to, so no failover workflow (and no promotion permission) is deployed.
- */
-export const hasFailover = (config: RdsDrConfig): boolean => Object.values(config.incident.databases).some((d) => d.standby !== undefined);
 
 export interface FailoverWorkflowProps {
   readonly config: RdsDrConfig;

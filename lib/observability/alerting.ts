@@ -13,13 +13,10 @@ import { createRdsDrFunction } from '../platform/rds-dr-function.js';
 import { acknowledgeRule } from '../platform/nag.js';
 import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
 import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/alerts/failure-alert.js';
-import { alertTopicName } from '../platform/config/runtime-settings.js';
+import { alertKeyAliasName, alertTopicName } from '../platform/config/runtime-settings.js';
 
 
-export const alertKeyAliasName = (config: RdsDrConfig): string => `alias/${config.appName}/alerts`;
 
-/** Alias of the warning topic's key: DR-region publishers are granted the key by it. */
-export const warningKeyAliasName = (config: RdsDrConfig): string => `alias/${config.appName}/warnings`;
 
 
 /**

@@ -4,7 +4,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
-import { grantAlertPublish } from './alert-publish.js';
+import { grantAlertPublish } from '../platform/alert-publish.js';
 import { createRdsDrFunction } from '../platform/rds-dr-function.js';
 import { createExecutionFailureRule } from './alerting.js';
 

@@ -6,7 +6,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
-import { grantAlertPublish } from './alert-publish.js';
+import { grantAlertPublish } from '../platform/alert-publish.js';
 import { rdsArn } from '../platform/arns.js';
 import { grantWithReasons } from '../platform/grant.js';
 import { createRdsDrFunction } from '../platform/rds-dr-function.js';

@@ -18,10 +18,9 @@ import { createRdsDrFunction } from '../platform/rds-dr-function.js';
 import { acknowledgeRule } from '../platform/nag.js';
 import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
 import { reportsBucketName } from '../platform/reports-bucket.js';
-import { hasRestoreDrills } from '../drill/restore-drills.js';
 
-import { warningKeyAliasName } from './alerting.js';
-import { warningTopicName } from '../platform/config/runtime-settings.js';
+import { warningTopicName, warningKeyAliasName } from '../platform/config/runtime-settings.js';
+import { hasRestoreDrills } from '../platform/config/features.js';
 
 
 export { strictestObjectives, type Objectives } from '../platform/config/objectives.js';

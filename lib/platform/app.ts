@@ -1,9 +1,10 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { RdsDrConfig } from './config/schema.js';
+import { loadConfigFile } from './config/load.js';
+import { ConfigError, type RdsDrConfig } from './config/schema.js';
 import { DrStack } from './dr-stack.js';
 import { PrimaryStack } from './primary-stack.js';
-import { hasRestoreDrills } from '../drill/restore-drills.js';
+import { hasRestoreDrills } from './config/features.js';
 
 export interface BuildAppOptions {
   /** @default a new App */
@@ -58,4 +59,24 @@ function drStackContents(config: RdsDrConfig): string {
     hasRestoreDrills(config) ? 'scheduled restore drills' : undefined,
   ];
   return parts.filter(Boolean).join(' and ');
+}
+
+/**
+ * What `cdk synth -c config=path/to/config.json` runs (bin/app.ts): the config named by the context
+ * (default config/example.json), validated; a bad one exits 1 naming every bad field.
+ */
+export function synthFromContext(): void {
+  const app = new App();
+  const configPath = String(app.node.tryGetContext('config') ?? 'config/example.json');
+  let config: RdsDrConfig;
+  try {
+    config = loadConfigFile(configPath);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    // The message names every bad field; a stack trace would only bury it.
+    console.error(err.message);
+    process.exit(1);
+  }
+  buildApp(config, { app });
+  app.synth();
 }

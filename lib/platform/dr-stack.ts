@@ -2,12 +2,13 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { RdsDrConfig } from './config/schema.js';
 import { DrSnapshotKey } from './dr-snapshot-key.js';
-import { FailoverWorkflow, hasFailover } from '../failover/failover-workflow.js';
+import { FailoverWorkflow } from '../failover/failover-workflow.js';
 import { RestoreWorkflow } from '../restore/restore-workflow.js';
 import { DrAlerting } from '../observability/dr-alerting.js';
 import { RdsEventAlerts } from '../observability/rds-event-alerts.js';
 import { ReportsBucket } from './reports-bucket.js';
-import { hasRestoreDrills, RestoreDrills } from '../drill/restore-drills.js';
+import { RestoreDrills } from '../drill/restore-drills.js';
+import { hasFailover, hasRestoreDrills } from './config/features.js';
 
 export interface DrStackProps extends StackProps {
   readonly config: RdsDrConfig;

@@ -3,12 +3,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
-import type { RestoreWorkflow } from './restore-workflow.js';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { ReportsBucket } from '../platform/reports-bucket.js';
 import { kmsKeyArn, rdsArn, secretArn } from '../platform/arns.js';
-import { grantEndpointCutover, grantIncidentReport } from '../failover/failover-permissions.js';
 import { grantWithReasons, type WildcardReasons } from '../platform/grant.js';
 import { PURPOSE, TAG } from '../../lambdas/core/naming.js';
+import { grantEndpointCutover, grantIncidentReport } from '../platform/incident-permissions.js';
 
 const WILDCARD_REASONS: WildcardReasons = [
   [/:rds:[a-z0-9-]+:[^:]+:(db|cluster|snapshot|cluster-snapshot|auto-backup|subgrp|pg|cluster-pg|og):\*$/,
@@ -20,7 +20,16 @@ const WILDCARD_REASONS: WildcardReasons = [
 
 export interface RestorePermissionsProps {
   readonly config: RdsDrConfig;
-  readonly workflow: RestoreWorkflow;
+  /** The restore workflow's functions and state machine (RestoreWorkflow). */
+  readonly workflow: {
+    readonly planRestore: NodejsFunction;
+    readonly restoreDatabase: NodejsFunction;
+    readonly renameCutover: NodejsFunction;
+    readonly cutoverEndpoint: NodejsFunction;
+    readonly incidentReport: NodejsFunction;
+    readonly stateMachine: sfn.StateMachine;
+    readonly functions: NodejsFunction[];
+  };
   readonly reports?: ReportsBucket;
   readonly verifier?: NodejsFunction;
 }

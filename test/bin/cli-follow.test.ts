@@ -1,6 +1,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { describeEvent, followExecution, type ExecutionDescription, type ExecutionGateway } from '../../bin/cli/follow.js';
+import { describeEvent, followExecution } from '../../bin/cli/follow.js';
+import { type ExecutionDescription, type ExecutionGateway } from '../../lambdas/aws/step-functions.js';
 
 const t0 = new Date('2026-11-23T01:00:00Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);

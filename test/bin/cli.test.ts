@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../bin/cli/main.js';
-import { SfnExecutions } from '../../bin/cli/sfn-executions.js';
+import { SfnExecutions } from '../../lambdas/aws/step-functions.js';
 import { createPostgresInstance } from '../local/fleet.js';
 import { LocalStack } from '../local/local-stack.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig } from '../local/moto.js';

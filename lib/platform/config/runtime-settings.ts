@@ -11,6 +11,10 @@ export const alertTopicName = (config: RdsDrConfig): string => `${config.appName
 /** The warning topic (email only; created by RpoMonitoring in the primary stack). */
 export const warningTopicName = (config: RdsDrConfig): string => `${config.appName}-warnings`;
 
+/** Aliases of the topics' keys: DR-region publishers are granted the keys by alias (kms:ResourceAliases). */
+export const alertKeyAliasName = (config: RdsDrConfig): string => `alias/${config.appName}/alerts`;
+export const warningKeyAliasName = (config: RdsDrConfig): string => `alias/${config.appName}/warnings`;
+
 /** ARN of the primary-region alert topic, built from its fixed name. */
 export function alertTopicArn(config: RdsDrConfig, account: string): string {
   return `arn:aws:sns:${config.primaryRegion}:${account}:${alertTopicName(config)}`;

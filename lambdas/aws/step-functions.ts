@@ -1,19 +1,44 @@
-// The SDK adapter behind ExecutionGateway: Step Functions in one region (optionally at a local endpoint).
+// Step Functions executions for the rds-dr CLI: find a state machine, start it, follow it. In one
+// region, optionally at a local endpoint (the tests' local Step Functions).
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
   paginateListStateMachines,
-  SFNClient,
+  type SFNClient,
+  type HistoryEvent,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { ExecutionDescription, ExecutionGateway, ExecutionStatus } from './follow.js';
+import { awsClients } from './clients.js';
+
+export type { HistoryEvent };
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+
+export interface ExecutionDescription {
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+/** The small slice of Step Functions the CLI needs; SfnExecutions below is the SDK adapter. */
+export interface ExecutionGateway {
+  findStateMachineArn(name: string): Promise<string | undefined>;
+  start(stateMachineArn: string, input: string, name?: string): Promise<{ executionArn: string }>;
+  describe(executionArn: string): Promise<ExecutionDescription>;
+  /** History events after `nextToken`, oldest first. */
+  history(executionArn: string, nextToken?: string): Promise<{ events: HistoryEvent[]; nextToken?: string }>;
+}
+
 
 export class SfnExecutions implements ExecutionGateway {
   private readonly client: SFNClient;
 
   constructor(region: string, endpoint?: string) {
-    // Throttling on Describe/GetExecutionHistory is retried by the SDK's standard retry mode.
-    this.client = new SFNClient({ region, ...(endpoint ? { endpoint } : {}), maxAttempts: 6 });
+    // Throttling on Describe/GetExecutionHistory is retried by the SDK (adaptive retries).
+    this.client = awsClients.sfn(region, endpoint);
   }
 
   async findStateMachineArn(name: string): Promise<string | undefined> {

@@ -1,11 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { RdsDrConfig } from '../platform/config/schema.js';
-import { acknowledgeRule, acknowledgeWildcardResources } from '../platform/nag.js';
-import { alertKeyAliasName, warningKeyAliasName } from './alerting.js';
-import { kmsKeyArn } from '../platform/arns.js';
-import { alertTopicArn, warningTopicArn } from '../platform/config/runtime-settings.js';
+import { kmsKeyArn } from './arns.js';
+import { alertKeyAliasName, alertTopicArn, warningKeyAliasName, warningTopicArn } from './config/runtime-settings.js';
+import type { RdsDrConfig } from './config/schema.js';
+import { acknowledgeRule, acknowledgeWildcardResources } from './nag.js';
 
 /**
  * Lets a function (in any region) publish to the primary-region alert topic. The topic and its
