@@ -65,9 +65,17 @@ export interface Synthesized extends RdsDrApp {
   readonly drTemplate?: Template;
 }
 
+/**
+ * An App that skips Lambda bundling (CDK's own `aws:cdk:bundling-stacks` context, as `cdk synth
+ * --exclusively` uses for other stacks): templates are identical except for the code asset, and
+ * esbuild's synchronous bundling would block the test worker for a minute per synth. The real
+ * bundling is covered by test/bin/cdk-synth.test.ts, which runs the CDK CLI.
+ */
+export const testApp = (): App => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+
 /** Builds the app exactly as bin/app.ts does (cdk-nag included) and synthesizes it. */
 export function synth(config: RdsDrConfig): Synthesized {
-  const built = buildApp(config, { app: new App() });
+  const built = buildApp(config, { app: testApp() });
   // In-memory synth throws if cdk-nag (a policy-validation plugin) reports an unacknowledged error.
   const assembly = built.app.synth();
   return {

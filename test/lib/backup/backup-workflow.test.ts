@@ -70,7 +70,7 @@ describe('backup state machine', { timeout: LONG_TIMEOUT }, () => {
 
   it('is a Standard state machine with X-Ray tracing and ALL-level logging incl. execution data', () => {
     const names = Object.values(s.primaryTemplate.findResources('AWS::StepFunctions::StateMachine')).map((r) => r.Properties.StateMachineName);
-    expect(names.sort()).toEqual(['acme-dr-backup', 'acme-dr-restore', 'acme-dr-prune']);
+    expect(names.sort()).toEqual(['acme-dr-backup', 'acme-dr-prune', 'acme-dr-restore']);
     s.primaryTemplate.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineName: 'acme-dr-backup',
       StateMachineType: 'STANDARD',

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { repoPath } from '../../../lib/platform/paths.js';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runtimeSettingsSchema } from '../../../lambdas/core/settings.js';
 import { buildApp } from '../../../lib/platform/app.js';
 import { parseConfig } from '../../../lib/platform/config/schema.js';
-import { allowing, asArray, LONG_TIMEOUT, rawDrillConfig, statementsOf, synth, testConfig, TEST_ACCOUNT, type Synthesized } from '../fixtures.js';
+import { allowing, asArray, LONG_TIMEOUT, rawDrillConfig, statementsOf, synth, testApp, testConfig, TEST_ACCOUNT, type Synthesized } from '../fixtures.js';
 
 /** Restore drills, three policies with different objectives (the strictest differs per objective), a 10-minute monitor and warning recipients. */
 function rawMonitoringConfig(): Record<string, unknown> {
@@ -24,7 +23,7 @@ let plain: Template;
 beforeAll(() => {
   s = synth(parseConfig(rawMonitoringConfig(), 'test'));
   // No drills, no warningEmails, default rate: only templates are needed (cdk-nag runs in the other suites).
-  plain = Template.fromStack(buildApp(testConfig(), { app: new App(), nag: false }).primary);
+  plain = Template.fromStack(buildApp(testConfig(), { app: testApp(), nag: false }).primary);
 }, LONG_TIMEOUT);
 
 const REPORTS_BUCKET = `acme-dr-reports-${TEST_ACCOUNT}-eu-west-1`;
