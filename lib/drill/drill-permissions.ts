@@ -112,7 +112,7 @@ export class VerifyPermissions extends Construct {
       }),
     ], WILDCARD_REASONS);
 
-    // --- plan-verification: lists the region's manual snapshots, checks the throwaway id is free. ---
+    // --- plan-drill: lists the region's manual snapshots, checks the throwaway id is free. ---
     grantWithReasons(functions.planVerification, [
       new iam.PolicyStatement({
         sid: 'ListDrSnapshots',
@@ -127,7 +127,7 @@ export class VerifyPermissions extends Construct {
       }),
     ], WILDCARD_REASONS);
 
-    // --- restore-status: the throwaway (and a cluster's member instance, also rdsdr-verify-*). ---
+    // --- throwaway-status: the throwaway (and a cluster's member instance, also rdsdr-verify-*). ---
     grantWithReasons(functions.restoreStatus, [
       new iam.PolicyStatement({
         sid: 'DescribeThrowawayDatabases',
@@ -145,7 +145,7 @@ export class VerifyPermissions extends Construct {
       }),
     ], WILDCARD_REASONS);
 
-    // --- verification-report: its S3 prefix and the drill metrics namespace. ---
+    // --- drill-report: its S3 prefix and the drill metrics namespace. ---
     const reportObjects = props.reports.bucket.arnForObjects(`${VERIFICATION_REPORTS_PREFIX}*`);
     grantWithReasons(functions.verificationReport, [
       new iam.PolicyStatement({
@@ -176,7 +176,7 @@ export class VerifyPermissions extends Construct {
       `cloudwatch:PutMetricData has no resource-level permissions; it is limited by the cloudwatch:namespace=${METRIC_NAMESPACE} condition.`,
     );
 
-    // --- verification-summary: nothing beyond its logs. ---
+    // --- drill-summary: nothing beyond its logs. ---
 
     // --- sweeper: lists the region's databases, deletes only expired tagged throwaways. ---
     grantWithReasons(props.sweeper, [
@@ -213,7 +213,7 @@ const WILDCARD_REASONS: WildcardReasons = [
   ],
   [
     /:(cluster-)?snapshot:\*$/,
-    'plan-verification lists the DR region\'s manual snapshots with an unfiltered, read-only Describe*Snapshots, ' +
+    'plan-drill lists the DR region\'s manual snapshots with an unfiltered, read-only Describe*Snapshots, ' +
       'which RDS authorizes against snapshot:* (a name pattern would deny it); it then keeps only rdsdr- snapshots.',
   ],
   [

@@ -82,10 +82,10 @@ describe('rds-dr CLI against the local AWS', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('verify: starts the drill in the DR region, prints each state as it passes, exits 0 on success', async () => {
-    const { code, out } = await cli('verify', 'orders', '--name', 'cli-drill');
-    expect(out).toContain(`starting rds-dr-verify in ${DR} with input {"db":"orders"}`);
-    expect(out).toContain(`execution arn:aws:states:${DR}:${LOCAL_ACCOUNT_ID}:execution:rds-dr-verify:cli-drill`);
+  it('drill: starts the drill in the DR region, prints each state as it passes, exits 0 on success', async () => {
+    const { code, out } = await cli('drill', 'orders', '--name', 'cli-drill');
+    expect(out).toContain(`starting rds-dr-drill in ${DR} with input {"db":"orders"}`);
+    expect(out).toContain(`execution arn:aws:states:${DR}:${LOCAL_ACCOUNT_ID}:execution:rds-dr-drill:cli-drill`);
     // States in the order they ran, as the console shows them.
     const states = [...out.matchAll(/▶ (\w+)/g)].map((m) => m[1]);
     expect(states[0]).toBe('PlanVerification');
@@ -95,8 +95,9 @@ describe('rds-dr CLI against the local AWS', () => {
     expect(code).toBe(0);
   });
 
-  it('a refused input fails at the first state: the CLI shows the field and exits 1', async () => {
+  it('a refused input fails at the first state: the CLI shows the field and exits 1 (through `verify`, the old name of `drill`)', async () => {
     const { code, out } = await cli('verify', 'nosuchdb');
+    expect(out).toContain(`starting rds-dr-drill in ${DR} with input {"db":"nosuchdb"}`);
     const states = [...out.matchAll(/▶ (\w+)/g)].map((m) => m[1]);
     expect(states[0]).toBe('PlanVerification');
     expect(states).not.toContain('RestoreInstance');

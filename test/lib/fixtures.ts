@@ -109,3 +109,14 @@ export const allowing = (statements: IamStatement[], action: string) =>
   statements.filter((s) => s.Effect === 'Allow' && asArray(s.Action).includes(action));
 
 export const LONG_TIMEOUT = 180_000;
+
+/**
+ * A function's RDSDR_SETTINGS as an object. Values CloudFormation fills in at deploy (a bucket name,
+ * a security group id) appear as `<ref:…>` strings.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a template resource, as aws-cdk-lib/assertions types it
+export function settingsOf(fn: { [key: string]: any }): Record<string, unknown> {
+  const value = fn.Properties.Environment.Variables.RDSDR_SETTINGS as string | { 'Fn::Join': [string, unknown[]] };
+  const text = typeof value === 'string' ? value : value['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : `<ref:${JSON.stringify(p).replace(/"/g, "'")}>`)).join(value['Fn::Join'][0]);
+  return JSON.parse(text);
+}

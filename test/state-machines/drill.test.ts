@@ -141,7 +141,7 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
     expect(report.throwaway.cleanup).toBe('deleted');
     expect(await throwaways()).toEqual([]);
     const [alert] = await aws.receiveAlerts();
-    expect(alert.subject).toContain('rds-dr-verify FAILED');
+    expect(alert.subject).toContain('rds-dr-drill FAILED');
     expect(alert.message).toContain('table public.invoices rows >= 100: observed 10, expected ">= 100"');
     expect(alert.message).toMatch(/table public\.invoices freshness: observed "[^"]+", expected ">= /);
     expect(alert.message).toContain('table public.payments exists: observed false');

@@ -1,4 +1,4 @@
-// The shared incident pieces (lambdas/shared/incident): endpoint cutover planning/execution and the timeline.
+// The shared incident pieces (lambdas/core: endpoint-cutover, timeline): endpoint cutover planning/execution and the timeline.
 import { describe, expect, it } from 'vitest';
 import { executeCutover, planCutover, type EndpointGateway } from '../../../lambdas/core/endpoint-cutover.js';
 import { runIncidentReport } from '../../../lambdas/incident/report-step.js';

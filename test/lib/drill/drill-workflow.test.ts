@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DRILL_ASL_PATH } from '../../../lib/drill/drill-state-machine.js';
-import { allowing, asArray, BYO_KEY_ARN, DRILL_SUBNETS, drillConfig, LONG_TIMEOUT, statementsOf, synth, TEST_ACCOUNT, type IamStatement, type Synthesized } from '../fixtures.js';
+import { allowing, asArray, BYO_KEY_ARN, DRILL_SUBNETS, drillConfig, LONG_TIMEOUT, statementsOf, synth, TEST_ACCOUNT, type IamStatement, type Synthesized, settingsOf } from '../fixtures.js';
 
 let s: Synthesized;
 let dr: Template;
@@ -59,9 +59,11 @@ describe('verification network', { timeout: LONG_TIMEOUT }, () => {
       Timeout: 900,
       MemorySize: 512,
       Environment: {
-        Variables: Match.objectLike({ NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem', RDSDR_PG_SSL: 'verify-full' }),
+        Variables: Match.objectLike({ NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem' }),
       },
     });
+    const verifier = dr.findResources('AWS::Lambda::Function')[id(drills().functions.verifyRestoredDatabase)];
+    expect(settingsOf(verifier).verifierSslMode).toBe('verify-full');
     const inVpc = resourcesOf(dr, 'AWS::Lambda::Function').filter(([, fn]) => fn.Properties.VpcConfig);
     expect(inVpc.map(([k]) => k)).toEqual([id(drills().functions.verifyRestoredDatabase)]);
   });
@@ -241,9 +243,9 @@ describe('sweeper', { timeout: LONG_TIMEOUT }, () => {
 
   it('knows the primary warnings topic by its fixed ARN (a cleaned leftover is a warning)', () => {
     const fn = dr.findResources('AWS::Lambda::Function')[id(drills().sweeper.function)];
-    expect(fn.Properties.Environment.Variables).toMatchObject({
-      WARNING_TOPIC_ARN: `arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-warnings`,
-      APP_NAME: 'acme-dr',
+    expect(settingsOf(fn)).toMatchObject({
+      warningTopicArn: `arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-warnings`,
+      appName: 'acme-dr',
     });
   });
 });
@@ -259,7 +261,7 @@ describe('DR-region failure alerts', { timeout: LONG_TIMEOUT }, () => {
       Targets: [Match.objectLike({ Arn: getAtt(s.dr.alerting!.notifier, 'Arn'), DeadLetterConfig: { Arn: Match.anyValue() } })],
     });
     const fn = dr.findResources('AWS::Lambda::Function')[id(s.dr.alerting!.notifier)];
-    expect(fn.Properties.Environment.Variables.ALERT_TOPIC_ARN).toBe(`arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-alerts`);
+    expect(settingsOf(fn).alertTopicArn).toBe(`arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-alerts`);
   });
 
   it('publish to the primary topic through its key alias, which the primary stack creates', () => {

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LONG_TIMEOUT, statementsOf, synth, testConfig, type Synthesized } from '../fixtures.js';
+import { LONG_TIMEOUT, statementsOf, synth, testConfig, TEST_ACCOUNT, type Synthesized, settingsOf } from '../fixtures.js';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -76,12 +76,13 @@ describe('failure alerting', { timeout: LONG_TIMEOUT }, () => {
     expect(s.primaryTemplate.findResources('AWS::SQS::Queue')[dlqId].Properties.SqsManagedSseEnabled).toBe(true);
   });
 
-  it('gives the notifier the topic ARN and app name, and only publish rights on that topic', () => {
-    s.primaryTemplate.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: {
-        Variables: Match.objectLike({ ALERT_TOPIC_ARN: { Ref: logicalId(s.primary.alerting.topic) }, APP_NAME: 'acme-dr' }),
-      },
+  it('gives the notifier the topic ARN and app name (in its settings), and only publish rights on that topic', () => {
+    const notifier = s.primaryTemplate.findResources('AWS::Lambda::Function')[logicalId(s.primary.alerting.notifier)];
+    expect(settingsOf(notifier)).toMatchObject({
+      alertTopicArn: `arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-alerts`,
+      appName: 'acme-dr',
     });
+    s.primaryTemplate.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'acme-dr-alerts' });
     const statements = statementsOf(s.primaryTemplate, 'AlertingFailureNotifierRole');
     const publish = statements.filter((st) => st.Action === 'sns:Publish');
     expect(publish).toEqual([expect.objectContaining({ Resource: { Ref: logicalId(s.primary.alerting.topic) } })]);

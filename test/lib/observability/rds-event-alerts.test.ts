@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../../lib/platform/config/schema.js';
-import { allowing, drillConfig, LONG_TIMEOUT, rawTestConfig, statementsOf, synth, type Synthesized } from '../fixtures.js';
+import { allowing, drillConfig, LONG_TIMEOUT, rawTestConfig, statementsOf, synth, TEST_ACCOUNT, type Synthesized, settingsOf } from '../fixtures.js';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -38,11 +38,12 @@ describe('RDS event alerts', { timeout: LONG_TIMEOUT }, () => {
     const primaryFn = Object.values(s.primaryTemplate.findResources('AWS::Lambda::Function')).find((f) =>
       String(f.Properties.Description).includes('RDS snapshot, copy and automated-backup failure events'),
     );
-    expect(primaryFn?.Properties.Environment.Variables.ALERT_TOPIC_ARN).toEqual({ Ref: expect.stringMatching(/^AlertingTopic/) });
+        expect(settingsOf(primaryFn!).alertTopicArn).toBe(`arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-alerts`);
+    expect(allowing(statementsOf(s.primaryTemplate, 'RdsEventAlertsNotifierRole'), 'sns:Publish').flatMap((st) => [st.Resource].flat())).toEqual([{ Ref: expect.stringMatching(/^AlertingTopic/) }]);
     const drFn = Object.values(s.drTemplate!.findResources('AWS::Lambda::Function')).find((f) =>
       String(f.Properties.Description).includes('RDS snapshot, copy and automated-backup failure events'),
     );
-    expect(JSON.stringify(drFn?.Properties.Environment.Variables.ALERT_TOPIC_ARN)).toContain(':acme-dr-alerts');
+    expect(settingsOf(drFn!).alertTopicArn).toBe(`arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-alerts`);
     const dr = statementsOf(s.drTemplate!, 'RdsEventAlertsNotifierRole');
     expect(allowing(dr, 'sns:Publish')).toHaveLength(1);
     expect(JSON.stringify(dr)).toContain('alias/acme-dr/alerts');
@@ -57,9 +58,9 @@ describe('sweeper warnings', { timeout: LONG_TIMEOUT }, () => {
     const fn = Object.values(s.drTemplate!.findResources('AWS::Lambda::Function')).find((f) =>
       String(f.Properties.Description).includes('deletes expired throwaway restore-drill'),
     );
-    expect(fn?.Properties.Environment.Variables.ALERT_TOPIC_ARN).toBeUndefined();
-    expect(JSON.stringify(fn?.Properties.Environment.Variables.WARNING_TOPIC_ARN)).toContain(':sns:eu-central-1:');
-    expect(JSON.stringify(fn?.Properties.Environment.Variables.WARNING_TOPIC_ARN)).toContain(':acme-dr-warnings');
+    const settings = settingsOf(fn!);
+    expect(settings.warningTopicArn).toContain(':sns:eu-central-1:');
+    expect(settings.warningTopicArn).toContain(':acme-dr-warnings');
     const st = statementsOf(s.drTemplate!, 'RestoreDrillsSweeperFunctionRole');
     const publish = allowing(st, 'sns:Publish');
     expect(JSON.stringify(publish)).toContain('acme-dr-warnings');
