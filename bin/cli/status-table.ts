@@ -2,7 +2,6 @@
 // measured RTO. Pure: turns metrics + objectives into rows and breaches.
 import type { DatabaseRecoveryFacts, MetricPoint } from '../../lambdas/monitor/recovery-ages.js';
 
-export type { Objectives } from '../../lib/platform/config/objectives.js';
 import type { Objectives } from '../../lib/platform/config/objectives.js';
 
 export interface StatusCell {

@@ -1,6 +1,7 @@
 // Turns a validated run request and the selected databases into the backup workflow's work list.
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.js';
+import { formatInputIssues } from '../core/input-issues.js';
 import { scheduleSlot, slotStamp, snapshotIdentifier, TAG, tagValue } from '../core/naming.js';
 import type { PolicySettings, RuntimeSettings } from '../core/settings.js';
 import type { SelectedDatabase, UnprotectableDatabase } from '../core/selection.js';
@@ -26,12 +27,7 @@ export function parseRunRequest(input: unknown, settings: RuntimeSettings, execu
   const parsed = runInputSchema.safeParse(input);
   const configured = Object.keys(settings.policies);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) =>
-      i.code === 'unrecognized_keys'
-        ? `input: unknown field(s) ${i.keys.join(', ')}; allowed: policy, scheduledTime`
-        : `input.${i.path.join('.') || '(root)'}: ${i.message}`,
-    );
-    throw new InvalidInputError(`${problems.join('; ')} (configured policies: ${configured.join(', ')})`);
+    throw new InvalidInputError(`${formatInputIssues(parsed.error, 'policy, scheduledTime')} (configured policies: ${configured.join(', ')})`);
   }
   const policy = settings.policies[parsed.data.policy];
   if (!policy) {

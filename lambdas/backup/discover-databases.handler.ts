@@ -4,14 +4,11 @@ import { readSettings } from '../core/settings.js';
 import { parseRunRequest, planBackup, type BackupPlan } from './backup-plan.js';
 import { RdsFleetReader } from '../aws/rds-fleet.js';
 import { selectDatabases } from '../core/selection.js';
+import type { WorkflowStartEvent } from '../core/input-issues.js';
 
 const settings = readSettings();
 
-export interface DiscoverEvent {
-  input: unknown;
-  executionArn: string;
-  executionStartTime: string;
-}
+export type DiscoverEvent = WorkflowStartEvent;
 
 /** First state of the backup workflow: validate the input, then list what the policy protects. */
 export async function handler(event: DiscoverEvent): Promise<BackupPlan> {

@@ -5,7 +5,6 @@ import { TAG } from '../core/naming.js';
 import { tagValueOf, type SnapshotInfo } from '../core/snapshots.js';
 import { finishedStep, nextStep, type PollState, type PollStep } from '../core/wait-budget.js';
 
-export { nextWaitSeconds } from '../core/wait-budget.js';
 
 export type SnapshotLocation = 'source' | 'dr';
 

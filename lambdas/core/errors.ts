@@ -32,6 +32,21 @@ export class SnapshotNotFoundError extends NamedError {
   readonly errorName = 'rds-dr.SnapshotNotFound';
 }
 
+/** A restored database (drill throwaway, incident restore target) reached a status it cannot recover from. */
+export class RestoreFailedError extends NamedError {
+  readonly errorName = 'rds-dr.RestoreFailed';
+}
+
+/** A restored database did not become available (or get its managed password) within its wait budget. */
+export class RestoreTimeoutError extends NamedError {
+  readonly errorName = 'rds-dr.RestoreTimeout';
+}
+
+/** A restored database that should exist does not (deleted while it was being waited for). */
+export class RestoreNotFoundError extends NamedError {
+  readonly errorName = 'rds-dr.RestoreNotFound';
+}
+
 /** A snapshot with our deterministic identifier exists but was not made from the expected source. */
 export class SnapshotConflictError extends NamedError {
   readonly errorName = 'rds-dr.SnapshotConflict';

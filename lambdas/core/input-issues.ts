@@ -7,3 +7,10 @@ export function formatInputIssues(error: z.ZodError, allowed: string): string {
     .map((i) => (i.code === 'unrecognized_keys' ? `input: unknown field(s) ${i.keys.join(', ')}; allowed: ${allowed}` : `input.${i.path.join('.') || '(root)'}: ${i.message}`))
     .join('; ');
 }
+
+/** What every workflow's first state gets: the console or schedule input, unparsed, and the execution. */
+export interface WorkflowStartEvent {
+  input: unknown;
+  executionArn: string;
+  executionStartTime: string;
+}

@@ -1,5 +1,6 @@
-// Pure decision for one turn of the restore (or credentials) wait loop of a throwaway instance.
-import { SnapshotFailedError, SnapshotNotFoundError, SnapshotTimeoutError } from './errors.js';
+// Pure decision for one turn of the restore (or credentials) wait loop of a restored database: a
+// drill's throwaway or an incident restore's target.
+import { RestoreFailedError, RestoreNotFoundError, RestoreTimeoutError } from './errors.js';
 import { finishedStep, nextStep, type PollState, type PollStep } from './wait-budget.js';
 
 export interface RestoredDatabase {
@@ -38,9 +39,9 @@ const TRANSIENT = new Set([
 
 export function evaluateRestorePoll(observed: RestoredDatabase | undefined, req: RestorePollRequest, now: Date): RestorePollResult {
   const what = req.label ?? `throwaway ${req.restoreId} of ${req.db}`;
-  if (!observed) throw new SnapshotNotFoundError(`${what} does not exist (deleted during the drill?)`);
+  if (!observed) throw new RestoreNotFoundError(`${what} does not exist (deleted during the drill?)`);
   if (observed.status !== 'available' && !TRANSIENT.has(observed.status)) {
-    throw new SnapshotFailedError(`${what} is "${observed.status}": the restore failed`);
+    throw new RestoreFailedError(`${what} is "${observed.status}": the restore failed`);
   }
   const ready =
     observed.status === 'available' &&
@@ -51,7 +52,7 @@ export function evaluateRestorePoll(observed: RestoredDatabase | undefined, req:
   const step = nextStep(req.poll, req.timeoutSeconds, now);
   if ('timedOut' in step) {
     const waitingFor = req.phase === 'restore' ? 'to become available' : 'to get its managed master password';
-    throw new SnapshotTimeoutError(`${what} still "${observed.status}" after ${step.elapsedSeconds} s waiting ${waitingFor} (limit ${req.timeoutSeconds} s)`);
+    throw new RestoreTimeoutError(`${what} still "${observed.status}" after ${step.elapsedSeconds} s waiting ${waitingFor} (limit ${req.timeoutSeconds} s)`);
   }
   return { ...base, available: false, ...step };
 }

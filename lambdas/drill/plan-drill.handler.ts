@@ -4,14 +4,11 @@ import { awsClients } from '../aws/clients.js';
 import { readSettings } from '../core/settings.js';
 import { newestUsableSnapshot, parseVerifyRequest, verificationItem, type VerificationItem } from './drill-plan.js';
 import { RdsSnapshotCatalog } from '../aws/rds-snapshots.js';
+import type { WorkflowStartEvent } from '../core/input-issues.js';
 
 const settings = readSettings();
 
-export interface PlanVerificationEvent {
-  input: unknown;
-  executionArn: string;
-  executionStartTime: string;
-}
+export type PlanDrillEvent = WorkflowStartEvent;
 
 export interface VerificationPlan {
   policy: string;
@@ -21,7 +18,7 @@ export interface VerificationPlan {
 }
 
 /** First state of the drill: validate the request, then pick what to restore. */
-export async function handler(event: PlanVerificationEvent): Promise<VerificationPlan> {
+export async function handler(event: PlanDrillEvent): Promise<VerificationPlan> {
   withLogKeys({ executionArn: event.executionArn });
   const verification = settings.verification;
   if (!verification) throw new InvalidInputError('this deployment has no restore drills configured (no policy has verify)');

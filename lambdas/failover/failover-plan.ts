@@ -2,8 +2,6 @@
 // decide whether the database is protected by this deployment. Nothing here touches AWS.
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.js';
-// Protection is decided the same way for every incident workflow; re-exported for the failover's callers.
-export { protectionByConfig, protectionByFleet, type Protection } from '../core/protection.js';
 import { formatInputIssues } from '../core/input-issues.js';
 import type { RuntimeSettings } from '../core/settings.js';
 

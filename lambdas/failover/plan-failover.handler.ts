@@ -3,15 +3,13 @@ import { timelineStep, type TimelineStep } from '../core/timeline.js';
 import { RdsFleetReader } from '../aws/rds-fleet.js';
 import { logger, withLogKeys } from '../aws/logger.js';
 import { readSettings } from '../core/settings.js';
-import { notProtectedError, parseFailoverRequest, protectionByConfig, protectionByFleet, resolveFailoverPlan, type FailoverPlan } from './failover-plan.js';
+import { notProtectedError, parseFailoverRequest, resolveFailoverPlan, type FailoverPlan } from './failover-plan.js';
+import { protectionByConfig, protectionByFleet } from '../core/protection.js';
+import type { WorkflowStartEvent } from '../core/input-issues.js';
 
 const settings = readSettings();
 
-export interface PlanFailoverEvent {
-  input: unknown;
-  executionArn: string;
-  executionStartTime: string;
-}
+export type PlanFailoverEvent = WorkflowStartEvent;
 
 /** First state of the failover: validate the input, check protection, resolve the standby. No writes. */
 export async function handler(event: PlanFailoverEvent): Promise<{ plan: FailoverPlan; steps: { plan: { step: TimelineStep } } }> {

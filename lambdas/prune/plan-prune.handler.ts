@@ -5,11 +5,12 @@ import { readInventory } from './inventory-reader.js';
 import { buildPrunePlan, type PrunePlanOutput } from './prune-plan.js';
 import { parsePruneRequest } from './prune-request.js';
 import { planInventory } from './retention-inventory.js';
+import type { WorkflowStartEvent } from '../core/input-issues.js';
 
 const settings = readSettings();
 
 /** First state of the prune workflow: validate, inventory both regions, plan, guard, save the full plan. */
-export async function handler(event: { input: unknown; executionArn: string; executionStartTime: string }): Promise<PrunePlanOutput> {
+export async function handler(event: WorkflowStartEvent): Promise<PrunePlanOutput> {
   withLogKeys({ executionArn: event.executionArn });
   const request = parsePruneRequest(event.input);
   const inventory = await readInventory(settings.primaryRegion, settings.drRegion);

@@ -2,6 +2,7 @@
 // {"dryRun": true} to see the plan without deleting anything.
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.js';
+import { formatInputIssues } from '../core/input-issues.js';
 
 const schema = z.strictObject({
   dryRun: z.boolean().default(false),
@@ -18,11 +19,7 @@ export function parsePruneRequest(input: unknown): PruneRequest {
   }
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    throw new InvalidInputError(
-      parsed.error.issues
-        .map((i) => (i.code === 'unrecognized_keys' ? `input: unknown field(s) ${i.keys.join(', ')}; allowed: dryRun, scheduledTime` : `input.${i.path.join('.')}: ${i.message}`))
-        .join('; '),
-    );
+    throw new InvalidInputError(formatInputIssues(parsed.error, 'dryRun, scheduledTime'));
   }
   return { dryRun: parsed.data.dryRun };
 }

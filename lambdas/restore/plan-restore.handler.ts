@@ -10,15 +10,13 @@ import type { DescribedSnapshot } from '../core/snapshots.js';
 import { timelineStep, type TimelineStep } from '../core/timeline.js';
 import { buildRestorePlan, parseRestoreRequest } from './restore-request.js';
 import { protection, resolveSource, type RestoreSourceDeps } from './restore-source.js';
+import type { WorkflowStartEvent } from '../core/input-issues.js';
 
 const settings = readSettings();
 
-export interface PlanRestoreEvent {
-  input: unknown;
+export interface PlanRestoreEvent extends WorkflowStartEvent {
   /** The region this deployment of the workflow runs (and restores) in. */
   workflowRegion: string;
-  executionArn: string;
-  executionStartTime: string;
 }
 
 /** First state of the restore: validate the input, resolve source, window or snapshot, target. No writes. */

@@ -13,7 +13,7 @@ const ALLOWED = 'db, restoreTime | snapshot, targetId, region, verify, cutover, 
 
 // RDS DB instance / cluster identifiers: 1-63 letters, digits, hyphens; a letter first; no "--"; no trailing "-".
 const RDS_ID = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}$/;
-const isRdsId = (s: string) => RDS_ID.test(s) && !s.endsWith('-');
+export const isRdsId = (s: string) => RDS_ID.test(s) && !s.endsWith('-');
 
 const restoreInput = z
   .strictObject({
@@ -199,4 +199,3 @@ export function replacedIdentifier(db: string, at: Date): string {
   return `${db.slice(0, 63 - suffix.length).replace(/-+$/, '')}${suffix}`;
 }
 
-export { isRdsId };

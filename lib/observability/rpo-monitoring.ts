@@ -23,7 +23,6 @@ import { warningTopicName, warningKeyAliasName } from '../platform/config/runtim
 import { hasRestoreDrills } from '../platform/config/features.js';
 
 
-export { strictestObjectives, type Objectives } from '../platform/config/objectives.js';
 
 /** Share of the DR RPO at which a lagging copy warns, before the DR RPO alarm pages. */
 export const COPY_LAG_WARN_SHARE = 0.8;

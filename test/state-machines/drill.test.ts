@@ -186,7 +186,7 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
       expect(run.statesEntered).not.toContain('RunChecks');
       expect(await throwaways()).toEqual([]);
       const [alert] = await aws.receiveAlerts();
-      expect(alert.message).toMatch(/rds-dr\.SnapshotTimeout: throwaway rdsdr-verify-orders-\d+ of orders still "creating" after 600 s waiting to become available/);
+      expect(alert.message).toMatch(/rds-dr\.RestoreTimeout: throwaway rdsdr-verify-orders-\d+ of orders still "creating" after 600 s waiting to become available/);
     } finally {
       release();
     }

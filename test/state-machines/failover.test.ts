@@ -23,28 +23,6 @@ const GOLD = { 'rds-dr:policy': 'gold' };
 const ZONE_NAME = 'db.example.internal';
 const REASON = 'us-east-1 outage INC-123';
 
-/**
- * moto 5.2.1's PromoteReadReplica clears its internal replica flag (StopDBInstance then works, as
- * for any standalone instance) but keeps reporting ReadReplicaSourceDBInstanceIdentifier. RDS drops
- * that field on promotion, so this shim drops it for instances moto accepted a promotion of.
- */
-const promotedInMoto = new Set<string>();
-function followPromotions(client: RDSClient): void {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const result = await next(args);
-      if (context.commandName === 'PromoteReadReplicaCommand') promotedInMoto.add((args.input as { DBInstanceIdentifier: string }).DBInstanceIdentifier);
-      if (context.commandName === 'DescribeDBInstancesCommand') {
-        for (const d of (result.output as { DBInstances?: { DBInstanceIdentifier?: string; ReadReplicaSourceDBInstanceIdentifier?: string }[] }).DBInstances ?? []) {
-          if (promotedInMoto.has(d.DBInstanceIdentifier ?? '')) delete d.ReadReplicaSourceDBInstanceIdentifier;
-        }
-      }
-      return result;
-    },
-    { step: 'initialize', name: 'moto-promotion-fidelity' },
-  );
-}
-
 /** moto's own notion: StopDBInstance refuses a replica (InvalidDBClusterStateFault) and works on a standalone instance. */
 async function motoSaysReplica(rds: RDSClient, id: string): Promise<boolean> {
   try {
@@ -101,8 +79,6 @@ describe('failover workflow on the local AWS', () => {
       },
     });
     r53 = new Route53Client(motoClientConfig(aws.moto, 'us-east-1'));
-    followPromotions(aws.rdsDr);
-    followPromotions(awsClients.rds(DR));
     ssm = { [PRIMARY]: new SSMClient(motoClientConfig(aws.moto, PRIMARY)), [DR]: new SSMClient(motoClientConfig(aws.moto, DR)) };
     rds = { [PRIMARY]: aws.rds, [DR]: aws.rdsDr };
     cloudwatchDr = new CloudWatchClient(motoClientConfig(aws.moto, DR));

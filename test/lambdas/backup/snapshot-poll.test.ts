@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePoll, nextWaitSeconds, type PollRequest } from '../../../lambdas/backup/snapshot-poll.js';
+import { evaluatePoll, type PollRequest } from '../../../lambdas/backup/snapshot-poll.js';
 import type { SnapshotInfo } from '../../../lambdas/core/snapshots.js';
+import { nextWaitSeconds } from '../../../lambdas/core/wait-budget.js';
 
 const now = new Date('2026-11-22T02:10:00Z');
 const snap = (over: Partial<SnapshotInfo> = {}): SnapshotInfo => ({

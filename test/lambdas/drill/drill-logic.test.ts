@@ -10,7 +10,7 @@ describe('evaluateRestorePoll', () => {
   it('waits through transient statuses and fails on terminal ones', () => {
     expect(evaluateRestorePoll({ status: 'creating' }, req, now)).toMatchObject({ available: false, waitSeconds: 30 });
     expect(() => evaluateRestorePoll({ status: 'incompatible-network' }, req, now)).toThrow(/"incompatible-network": the restore failed/);
-    expect(() => evaluateRestorePoll(undefined, req, now)).toThrow(expect.objectContaining({ name: 'rds-dr.SnapshotNotFound' }));
+    expect(() => evaluateRestorePoll(undefined, req, now)).toThrow(expect.objectContaining({ name: 'rds-dr.RestoreNotFound' }));
   });
   it('needs an active managed secret before the credentials phase is done', () => {
     const available = { status: 'available', endpoint: { host: 'h', port: 5432 }, secretArn: 'arn:s', secretStatus: 'creating' };

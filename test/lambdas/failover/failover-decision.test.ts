@@ -1,10 +1,11 @@
 // Pure failover logic: input validation, standby resolution, pre-checks, switchover vs failover vs refuse.
 import { describe, expect, it } from 'vitest';
 import { assertCanProceed, decideAction, evaluateChecks, type StandbyObservation } from '../../../lambdas/failover/failover-decision.js';
-import { parseFailoverRequest, protectionByConfig, resolveFailoverPlan, type FailoverPlan } from '../../../lambdas/failover/failover-plan.js';
+import { parseFailoverRequest, resolveFailoverPlan, type FailoverPlan } from '../../../lambdas/failover/failover-plan.js';
 import type { PrimaryState } from '../../../lambdas/core/standby.js';
 import { toRuntimeSettings } from '../../../lib/platform/config/runtime-settings.js';
 import { parseConfig } from '../../../lib/platform/config/schema.js';
+import { protectionByConfig } from '../../../lambdas/core/protection.js';
 
 const EXECUTION = 'arn:aws:states:us-west-2:123456789012:execution:rds-dr-failover:x';
 const settings = toRuntimeSettings(
