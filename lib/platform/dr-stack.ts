@@ -7,7 +7,7 @@ import { RestoreWorkflow } from '../restore/restore-workflow.js';
 import { DrAlerting } from '../observability/dr-alerting.js';
 import { RdsEventAlerts } from '../observability/rds-event-alerts.js';
 import { ReportsBucket } from './reports-bucket.js';
-import { RestoreDrills } from '../drill/restore-drills.js';
+import { RestoreDrills } from '../drill/drill-workflow.js';
 import { hasFailover, hasRestoreDrills } from './config/features.js';
 
 export interface DrStackProps extends StackProps {

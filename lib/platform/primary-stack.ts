@@ -1,11 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { BackupFunctions } from '../backup/backup-functions.js';
-import { BackupStateMachine } from '../backup/backup-state-machine.js';
-import { PolicySchedules } from './policy-schedules.js';
+import { BackupWorkflow } from '../backup/backup-workflow.js';
 import type { RdsDrConfig } from './config/schema.js';
-import { BackupPermissions } from '../backup/backup-permissions.js';
-import { PrunePermissions } from '../prune/prune-permissions.js';
 import { RestoreWorkflow } from '../restore/restore-workflow.js';
 import { Alerting } from '../observability/alerting.js';
 import { RdsEventAlerts } from '../observability/rds-event-alerts.js';
@@ -19,9 +15,7 @@ export interface PrimaryStackProps extends StackProps {
 /** Resources in the primary region: the scheduled backup workflow, the prune, alerting and RPO/RTO monitoring. */
 export class PrimaryStack extends Stack {
   readonly alerting: Alerting;
-  readonly backupFunctions: BackupFunctions;
-  readonly backupStateMachine: BackupStateMachine;
-  readonly schedules: PolicySchedules;
+  readonly backup: BackupWorkflow;
   readonly prune: PruneWorkflow;
   readonly rpoMonitoring: RpoMonitoring;
   /** Point-in-time / snapshot restore for incidents, restoring in this region. */
@@ -33,25 +27,10 @@ export class PrimaryStack extends Stack {
 
     this.alerting = new Alerting(this, 'Alerting', config);
 
-    this.backupFunctions = new BackupFunctions(this, 'BackupFunctions', config);
-    this.backupStateMachine = new BackupStateMachine(this, 'BackupStateMachine', {
-      config,
-      functions: this.backupFunctions,
-    });
-    new BackupPermissions(this, 'BackupPermissions', {
-      config,
-      stateMachine: this.backupStateMachine.stateMachine,
-      functions: this.backupFunctions,
-    });
-    this.schedules = new PolicySchedules(this, 'Schedules', {
-      config,
-      stateMachine: this.backupStateMachine.stateMachine,
-    });
+    this.backup = new BackupWorkflow(this, config);
+    this.alerting.watch(this.backup.stateMachine);
 
-    this.alerting.watch(this.backupStateMachine.stateMachine);
-
-    this.prune = new PruneWorkflow(this, 'Prune', { config, alertTopicArn: this.alerting.topic.topicArn });
-    new PrunePermissions(this, 'PrunePermissions', { config, workflow: this.prune, alertTopic: this.alerting.topic });
+    this.prune = new PruneWorkflow(this, 'Prune', { config, alertTopic: this.alerting.topic });
     this.alerting.watch(this.prune.stateMachine);
 
     this.restore = new RestoreWorkflow(this, 'Restore', { config });

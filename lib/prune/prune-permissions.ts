@@ -5,18 +5,26 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
 import { acknowledgeRule } from '../platform/nag.js';
-import type { PruneWorkflow } from './prune-workflow.js';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { PRUNE_REPORTS_PREFIX, reportsKeyAliasName } from '../platform/reports-bucket.js';
 import { kmsKeyArn, rdsArn } from '../platform/arns.js';
-import { SNAPSHOT_PREFIX } from '../../lambdas/core/naming.js';
+import { SNAPSHOT_PREFIX, TAG } from '../../lambdas/core/naming.js';
 
 export interface PrunePermissionsProps {
   readonly config: RdsDrConfig;
-  readonly workflow: PruneWorkflow;
+  /** The prune workflow's functions, state machine and reports bucket (PruneWorkflow). */
+  readonly workflow: {
+    readonly planPrune: NodejsFunction;
+    readonly deleteSnapshot: NodejsFunction;
+    readonly pruneReport: NodejsFunction;
+    readonly stateMachine: sfn.StateMachine;
+    readonly functions: NodejsFunction[];
+    readonly reportsBucketName: string;
+  };
   readonly alertTopic: sns.ITopic;
 }
 
-const MANAGED_TAG = 'rds-dr:managed';
 
 /**
  * Least privilege for pruning. Only delete-snapshot can delete, only snapshots named rdsdr-* that
@@ -66,7 +74,7 @@ export class PrunePermissions extends Construct {
         sid: 'DeleteOnlyManagedRdsDrSnapshots',
         actions: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
         resources: [...every('snapshot', `${SNAPSHOT_PREFIX}*`), ...every('cluster-snapshot', `${SNAPSHOT_PREFIX}*`)],
-        conditions: { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: 'true' } },
+        conditions: { StringEquals: { [`aws:ResourceTag/${TAG.managed}`]: 'true' } },
       }),
     ], WILDCARD_REASONS);
 

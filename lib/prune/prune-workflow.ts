@@ -3,7 +3,9 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { PrunePermissions } from './prune-permissions.js';
 import type { RdsDrConfig } from '../platform/config/schema.js';
 import { createRdsDrFunction } from '../platform/rds-dr-function.js';
 import { repoPath } from '../platform/paths.js';
@@ -16,12 +18,14 @@ export const PRUNE_ASL_PATH = repoPath(WORKFLOWS.prune.asl);
 
 export interface PruneWorkflowProps {
   readonly config: RdsDrConfig;
-  readonly alertTopicArn: string;
+  /** The alert topic the quota warning pages through. */
+  readonly alertTopic: sns.ITopic;
 }
 
 /**
  * The daily prune: plan GFS retention over both regions, stop on a suspicious plan, delete with
- * bounded concurrency, audit to the DR reports bucket. Runs in the primary region.
+ * bounded concurrency, audit to the DR reports bucket. Runs in the primary region; owns its
+ * functions, state machine, schedule and IAM.
  */
 export class PruneWorkflow extends Construct {
   readonly planPrune: NodejsFunction;
@@ -79,6 +83,7 @@ export class PruneWorkflow extends Construct {
         deadLetterQueue: createDeadLetterQueue(this, 'DeadLetterQueue', 'prune schedule deliveries that failed'),
       }),
     });
+    new PrunePermissions(this, 'Permissions', { config, workflow: this, alertTopic: props.alertTopic });
   }
 
   get functions(): NodejsFunction[] {

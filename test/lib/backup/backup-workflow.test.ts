@@ -11,7 +11,7 @@ beforeAll(() => {
   s = synth(testConfig());
 }, LONG_TIMEOUT);
 
-const stateMachineRef = () => ({ Ref: s.primary.getLogicalId(s.primary.backupStateMachine.stateMachine.node.defaultChild as never) });
+const stateMachineRef = () => ({ Ref: s.primary.getLogicalId(s.primary.backup.stateMachine.node.defaultChild as never) });
 
 describe('policy schedules', { timeout: LONG_TIMEOUT }, () => {
   it('creates exactly one backup schedule per policy, plus the daily prune and the RPO monitor', () => {
@@ -92,11 +92,11 @@ describe('backup state machine', { timeout: LONG_TIMEOUT }, () => {
     const substitutions = stateMachine().DefinitionSubstitutions;
     expect(Object.keys(substitutions).sort()).toEqual([...placeholders].sort());
     const fnIds = {
-      DiscoverDatabasesFunctionArn: s.primary.backupFunctions.discoverDatabases,
-      SnapshotStatusFunctionArn: s.primary.backupFunctions.snapshotStatus,
-      CopySnapshotFunctionArn: s.primary.backupFunctions.copySnapshot,
-      BackupReportFunctionArn: s.primary.backupFunctions.backupReport,
-      CheckPitrReadinessFunctionArn: s.primary.backupFunctions.checkPitrReadiness,
+      DiscoverDatabasesFunctionArn: s.primary.backup.functions.discoverDatabases,
+      SnapshotStatusFunctionArn: s.primary.backup.functions.snapshotStatus,
+      CopySnapshotFunctionArn: s.primary.backup.functions.copySnapshot,
+      BackupReportFunctionArn: s.primary.backup.functions.backupReport,
+      CheckPitrReadinessFunctionArn: s.primary.backup.functions.checkPitrReadiness,
     };
     for (const [name, fn] of Object.entries(fnIds)) {
       const logicalId = s.primary.getLogicalId(fn.node.defaultChild as never);

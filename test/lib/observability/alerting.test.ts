@@ -54,7 +54,7 @@ describe('failure alerting', { timeout: LONG_TIMEOUT }, () => {
         detail: {
           status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
           stateMachineArn: [
-            { Ref: logicalId(s.primary.backupStateMachine.stateMachine) },
+            { Ref: logicalId(s.primary.backup.stateMachine) },
             { Ref: logicalId(s.primary.prune.stateMachine) },
             { Ref: logicalId(s.primary.restore.stateMachine) },
           ],

@@ -1,0 +1,26 @@
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import type { RdsDrConfig } from '../platform/config/schema.js';
+import { PolicySchedules } from '../platform/policy-schedules.js';
+import { BackupFunctions } from './backup-functions.js';
+import { BackupPermissions } from './backup-permissions.js';
+import { BackupStateMachine } from './backup-state-machine.js';
+
+/**
+ * The backup workflow: its Lambdas, `<app>-backup` state machine, IAM and one schedule per policy.
+ * It adds them to `scope` under their long-standing ids (BackupFunctions, BackupStateMachine,
+ * BackupPermissions, Schedules) rather than one level deeper, so the named resources (state machine,
+ * schedules) keep their logical ids and an upgrade updates them in place instead of replacing them.
+ */
+export class BackupWorkflow {
+  readonly functions: BackupFunctions;
+  readonly stateMachine: sfn.StateMachine;
+  readonly schedules: PolicySchedules;
+
+  constructor(scope: Construct, config: RdsDrConfig) {
+    this.functions = new BackupFunctions(scope, 'BackupFunctions', config);
+    this.stateMachine = new BackupStateMachine(scope, 'BackupStateMachine', { config, functions: this.functions }).stateMachine;
+    new BackupPermissions(scope, 'BackupPermissions', { config, stateMachine: this.stateMachine, functions: this.functions });
+    this.schedules = new PolicySchedules(scope, 'Schedules', { config, stateMachine: this.stateMachine });
+  }
+}
