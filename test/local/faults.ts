@@ -24,18 +24,19 @@ export function holdSnapshotStatus(client: RDSClient, id: string, status: string
   return () => client.middlewareStack.remove(name);
 }
 
-/** Makes Describe(DBInstances|DBClusters) report `status` for instance/cluster `id` until undone. */
-export function holdDatabaseStatus(client: RDSClient, id: string, status: string): () => void {
+/** Makes Describe(DBInstances|DBClusters) report `status` for instance/cluster `id` (or every id it matches) until undone. */
+export function holdDatabaseStatus(client: RDSClient, id: string | RegExp, status: string): () => void {
+  const matches = (name: string | undefined) => (typeof id === 'string' ? name === id : name !== undefined && id.test(name));
   const name = `hold-db-${id}-${status}-${Math.random()}`;
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const result = await next(args);
       const out = result.output as { DBInstances?: DatabaseLike[]; DBClusters?: DatabaseLike[] };
       if (context.commandName === 'DescribeDBInstancesCommand') {
-        for (const d of out.DBInstances ?? []) if (d.DBInstanceIdentifier === id) d.DBInstanceStatus = status;
+        for (const d of out.DBInstances ?? []) if (matches(d.DBInstanceIdentifier)) d.DBInstanceStatus = status;
       }
       if (context.commandName === 'DescribeDBClustersCommand') {
-        for (const c of out.DBClusters ?? []) if (c.DBClusterIdentifier === id) c.Status = status;
+        for (const c of out.DBClusters ?? []) if (matches(c.DBClusterIdentifier)) c.Status = status;
       }
       return result;
     },
