@@ -1,6 +1,6 @@
 // Executes `arn:aws:states:::aws-sdk:<service>:<action>` Task resources as real SDK v3 calls
-// (against moto in tests), translating names the way Step Functions does.
-import { renameKeys, toSdkName, toSfnErrorName, toSfnName } from './sfn-names.js';
+// (against moto in tests), with the field and error names Step Functions uses (sdk-contract.ts).
+import { sfnTaskErrorName, toSdkInput, toSfnOutput } from './sdk-contract.js';
 
 type SdkModule = Record<string, unknown>;
 const SDK_MODULES: Record<string, () => Promise<SdkModule>> = {
@@ -61,17 +61,21 @@ export class SdkBridge {
       client = new Client({ region: this.region, maxAttempts: 3 });
       this.clients.set(service, client);
     }
-    const input = renameKeys(sfnInput, (k) => toSdkName(service, k));
+    const { input, problems } = toSdkInput(service, action, sfnInput);
+    // Step Functions refuses such a definition at deploy time; a run must not get further than that.
+    if (problems.length) throw new SdkTaskError('States.Runtime', `aws-sdk:${service}:${action}: ${problems.join('; ')}`);
     const call: SdkCall = { region: this.region, service, action, input };
     try {
       call.output = await client.send(new Command(input));
     } catch (err) {
       call.error = (err as Error).name;
       this.calls.push(call);
-      throw new SdkTaskError(toSfnErrorName(service, (err as Error).name), (err as Error).message);
+      // An error the service's model does not name (Throttling, AccessDenied, InvalidParameterValue) reaches
+      // Step Functions as the service's base exception, with the code in the cause.
+      throw new SdkTaskError(sfnTaskErrorName(service, (err as Error).name), `${(err as Error).name}: ${(err as Error).message}`);
     }
     this.calls.push(call);
     for (const listener of this.listeners) await listener(call);
-    return renameKeys(call.output, toSfnName);
+    return toSfnOutput(call.output);
   }
 }

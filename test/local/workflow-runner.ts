@@ -3,6 +3,7 @@
 // states and Retry intervals are shortened, not skipped.
 import { readFileSync } from 'node:fs';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import { toSdkInput } from './sdk-contract.js';
 import { parseSdkResource, type SdkBridge } from './sdk-bridge.js';
 
 // aws-local-stepfunctions uses Promise.withResolvers (Node 22+); this project supports Node 20.
@@ -52,7 +53,7 @@ export interface RunWorkflowOptions {
   onEvent?: (executionArn: string, event: EventLog) => void;
 }
 
-type StateDef = { Type: string; Resource?: string; Retry?: unknown[]; ItemProcessor?: Machine; Iterator?: Machine; Branches?: Machine[] };
+type StateDef = { Type: string; Resource?: string; Parameters?: unknown; Retry?: unknown[]; ItemProcessor?: Machine; Iterator?: Machine; Branches?: Machine[] };
 type Machine = { States: Record<string, StateDef> };
 
 function* allStates(machine: Machine): Generator<[string, StateDef]> {
@@ -69,7 +70,15 @@ export function loadDefinition(aslPath: string, substitutions: Record<string, st
     if (!(name in substitutions)) throw new Error(`${aslPath}: no substitution for ${whole}`);
     return substitutions[name];
   });
-  return JSON.parse(text) as Machine;
+  const machine = JSON.parse(text) as Machine;
+  // As CreateStateMachine does: an aws-sdk task whose Parameters name a field the API does not have
+  // is refused (SCHEMA_VALIDATION_FAILED) before anything runs.
+  const problems = [...allStates(machine)].flatMap(([name, state]) => {
+    const sdk = state.Type === 'Task' && state.Resource ? parseSdkResource(state.Resource) : undefined;
+    return sdk ? toSdkInput(sdk.service, sdk.action, state.Parameters).problems.map((p) => `state ${name}: ${p}`) : [];
+  });
+  if (problems.length) throw new Error(`${aslPath}: SCHEMA_VALIDATION_FAILED: ${problems.join('; ')}`);
+  return machine;
 }
 
 /** Serialises a thrown Lambda error the way the Lambda runtime does, so Cause looks as in AWS. */

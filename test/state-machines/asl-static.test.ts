@@ -3,6 +3,17 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { functionArnPlaceholder, LAMBDAS, WORKFLOWS } from '../../lib/platform/registry.js';
+import { hasOperation, sfnErrorNames, toSdkInput } from '../local/sdk-contract.js';
+
+type StateDef = {
+  Resource?: string;
+  Parameters?: unknown;
+  Retry?: { ErrorEquals: string[] }[];
+  Catch?: { ErrorEquals: string[] }[];
+  ItemProcessor?: { States: Record<string, StateDef> };
+  Iterator?: { States: Record<string, StateDef> };
+  Branches?: { States: Record<string, StateDef> }[];
+};
 
 const require = createRequire(import.meta.url);
 const validator = require('asl-validator') as (d: unknown) => { isValid: boolean; errorsText(sep?: string): string };
@@ -28,6 +39,29 @@ describe.each(files)('%s', (file) => {
     const listed = workflow![1].lambdas;
     expect(placeholders.filter((p) => p !== 'Region').sort()).toEqual(listed.map(functionArnPlaceholder).sort());
     for (const name of listed) expect(existsSync(resolve(ROOT, LAMBDAS[name])), LAMBDAS[name]).toBe(true);
+  });
+
+  it('calls AWS APIs only with fields the API has, under the names Step Functions uses, and retries or catches only errors Step Functions can report', () => {
+    const problems: string[] = [];
+    const visit = (states: Record<string, StateDef>) => {
+      for (const [name, state] of Object.entries(states)) {
+        for (const child of [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])]) if (child) visit(child.States);
+        const sdk = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)$/.exec(state.Resource ?? '');
+        if (!sdk) continue;
+        const [, service, action] = sdk;
+        if (!hasOperation(service, action)) {
+          problems.push(`${name}: ${service}:${action} is not an API action`);
+          continue;
+        }
+        problems.push(...toSdkInput(service, action, state.Parameters).problems.map((p) => `${name}: ${p}`));
+        const known = sfnErrorNames(service);
+        for (const error of [...(state.Retry ?? []), ...(state.Catch ?? [])].flatMap((r) => r.ErrorEquals)) {
+          if (!error.startsWith('States.') && !known.has(error)) problems.push(`${name}: "${error}" is never reported by Step Functions for ${service} (not a modelled error of the API)`);
+        }
+      }
+    };
+    visit(JSON.parse(text).States);
+    expect(problems).toEqual([]);
   });
 });
 
