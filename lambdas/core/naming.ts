@@ -69,3 +69,12 @@ export function snapshotIdentifier(dbId: string, slot: Date): string {
 export function tagValue(value: string): string {
   return value.length <= 256 ? value : value.slice(0, 256);
 }
+
+/**
+ * Free text (an operator's reason) as an RDS tag value: RDS allows only letters, digits, white space
+ * and _ . : / = + - @ (Amazon RDS User Guide, "Tagging Amazon RDS resources") and refuses the whole
+ * request otherwise, so anything else becomes a space. The full text belongs in the report, not the tag.
+ */
+export function tagText(text: string): string {
+  return tagValue(text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, ' ').replace(/\s+/g, ' ').trim());
+}

@@ -5,7 +5,7 @@ import { NamedError } from '../core/errors.js';
 import { timelineStep, type TimelineStep } from '../core/timeline.js';
 import type { PollState } from '../core/wait-budget.js';
 import type { RestoreGateway, RestorePlan } from '../core/restore-plan.js';
-import { PURPOSE, TAG } from '../core/naming.js';
+import { PURPOSE, TAG, tagText, tagValue } from '../core/naming.js';
 
 
 /** The target id is taken by something this execution did not create. */
@@ -15,8 +15,9 @@ export class TargetInUseError extends NamedError {
 
 export function restoreTags(plan: RestorePlan): Record<string, string> {
   const from = plan.mode === 'pitr' ? (plan.useLatest ? 'pitr:latest' : `pitr:${plan.restoreTime}`) : `snapshot:${plan.snapshotArn}`;
-  const tags: Record<string, string> = { [TAG.purpose]: PURPOSE.incidentRestore, [TAG.execution]: plan.executionArn.slice(0, 256), 'rds-dr:restored-from': from.slice(0, 256), 'rds-dr:source-db': plan.db };
-  if (plan.reason) tags['rds-dr:reason'] = plan.reason.slice(0, 256);
+  const tags: Record<string, string> = { [TAG.purpose]: PURPOSE.incidentRestore, [TAG.execution]: tagValue(plan.executionArn), [TAG.restoredFrom]: tagValue(from), [TAG.sourceDb]: plan.db };
+  // The whole reason is in the plan and the timeline; the tag carries what RDS accepts.
+  if (plan.reason) tags[TAG.reason] = tagText(plan.reason);
   return tags;
 }
 

@@ -13,17 +13,63 @@ export function followPromotions(clients: RDSClient[]): void {
   for (const client of clients) {
     client.middlewareStack.add(
       (next, context) => async (args) => {
-        const result = await next(args);
-        if (context.commandName === 'PromoteReadReplicaCommand') promoted.add((args.input as { DBInstanceIdentifier: string }).DBInstanceIdentifier);
-        if (context.commandName === 'DescribeDBInstancesCommand') {
-          for (const d of (result.output as { DBInstances?: { DBInstanceIdentifier?: string; ReadReplicaSourceDBInstanceIdentifier?: string }[] }).DBInstances ?? []) {
-            if (promoted.has(d.DBInstanceIdentifier ?? '')) delete d.ReadReplicaSourceDBInstanceIdentifier;
+          const result = await next(args);
+          if (context.commandName === 'PromoteReadReplicaCommand') promoted.add((args.input as { DBInstanceIdentifier: string }).DBInstanceIdentifier);
+          if (context.commandName === 'DescribeDBInstancesCommand') {
+            for (const d of (result.output as { DBInstances?: { DBInstanceIdentifier?: string; ReadReplicaSourceDBInstanceIdentifier?: string }[] }).DBInstances ?? []) {
+              if (promoted.has(d.DBInstanceIdentifier ?? '')) delete d.ReadReplicaSourceDBInstanceIdentifier;
+            }
           }
+          return result;
+        },
+        // Unique per installation: a test file may start more than one local AWS on the same cached clients.
+        { step: 'initialize', name: `moto-promotion-fidelity-${Math.random()}` },
+      );
+    }
+  }
+
+
+  const rdsError = (name: string, message: string) => Object.assign(new Error(message), { name, $fault: 'client' });
+
+  /**
+   * RDS tag values "can contain only the set of Unicode letters, digits, white-space, '_', '.', ':',
+   * '/', '=', '+', '-', '@'" (Amazon RDS User Guide, "Tagging Amazon RDS resources"; keys likewise,
+   * and neither may start with "aws:"). moto accepts any string; RDS refuses the request with
+   * InvalidParameterValue.
+   */
+  const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+  export function tagProblem(tags: { Key?: string; Value?: string }[] | undefined): string | undefined {
+    for (const t of tags ?? []) {
+      if (!TAG_TEXT.test(t.Key ?? '') || (t.Key ?? '').startsWith('aws:')) return `tag key "${t.Key}" is not allowed`;
+      if (!TAG_TEXT.test(t.Value ?? '')) return `tag value "${t.Value}" of ${t.Key} has characters RDS does not allow (letters, digits, white space, _ . : / = + - @)`;
+    }
+    return undefined;
+  }
+
+  /**
+   * The RDS contracts moto skips, enforced on a client before moto sees the request. Each rule cites
+   * the AWS document it follows.
+   */
+  export function enforceRdsContracts(clients: RDSClient[]): void {
+  for (const client of clients) {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Tags?: { Key?: string; Value?: string }[]; DBInstanceIdentifier?: string };
+        const problem = tagProblem(input.Tags);
+        if (problem) throw rdsError('InvalidParameterValue', `${context.commandName}: ${problem}`);
+        // DescribeDBInstanceAutomatedBackups: "DBInstanceIdentifier … must match the identifier of an
+        // existing DB instance" (RDS API Reference). moto also returns another region's replicated
+        // backups for a name that exists nowhere here; RDS answers with an error.
+        if (context.commandName === 'DescribeDBInstanceAutomatedBackupsCommand' && input.DBInstanceIdentifier) {
+          const { DescribeDBInstancesCommand } = await import('@aws-sdk/client-rds');
+          await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: input.DBInstanceIdentifier })).catch((err: Error) => {
+            if (err.name !== 'DBInstanceNotFoundFault') throw err;
+            throw rdsError('DBInstanceNotFoundFault', `DBInstance ${input.DBInstanceIdentifier} not found (DescribeDBInstanceAutomatedBackups needs an existing instance in this region)`);
+          });
         }
-        return result;
+        return next(args);
       },
-      // Unique per installation: a test file may start more than one local AWS on the same cached clients.
-      { step: 'initialize', name: `moto-promotion-fidelity-${Math.random()}` },
+      { step: 'initialize', name: `rds-contracts-${Math.random()}` },
     );
   }
 }

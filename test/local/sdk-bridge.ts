@@ -1,5 +1,6 @@
 // Executes `arn:aws:states:::aws-sdk:<service>:<action>` Task resources as real SDK v3 calls
 // (against moto in tests), with the field and error names Step Functions uses (sdk-contract.ts).
+import { enforceRdsContracts } from './fidelity.js';
 import { sfnTaskErrorName, toSdkInput, toSfnOutput } from './sdk-contract.js';
 
 type SdkModule = Record<string, unknown>;
@@ -59,6 +60,7 @@ export class SdkBridge {
     if (!client) {
       const Client = mod[CLIENT_CLASS[service]] as new (cfg: object) => { send(cmd: unknown): Promise<unknown> };
       client = new Client({ region: this.region, maxAttempts: 3 });
+      if (service === 'rds') enforceRdsContracts([client as never]);
       this.clients.set(service, client);
     }
     const { input, problems } = toSdkInput(service, action, sfnInput);

@@ -13,6 +13,7 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { GetParameterCommand, GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as renameCutover } from '../../lambdas/restore/rename-cutover.handler.js';
@@ -185,6 +186,20 @@ describe('point-in-time and snapshot restore on the local AWS', () => {
     expect(await renameCutover({ plan, poll: {} })).toMatchObject({ complete: true });
     expect(await restoreDatabase({ action: 'start', plan: { ...plan, targetId: 'orders' } })).toMatchObject({ started: false, step: { outcome: 'already-done' } });
     expect(await worldState()).toEqual(before);
+  });
+
+  it('a free-text reason RDS would refuse as a tag value ("INC-42, bad migration") tags what RDS accepts and keeps the whole reason in the timeline', async () => {
+    const reason = 'INC-42, bad migration (ran twice!) — "orders" truncated';
+    const run = await aws.runRestore({ db: 'billing', snapshot: 'latest', targetId: 'billing-reason', reason }, PRIMARY, 'free-text-reason');
+    expect(run.cause ?? '').toBe('');
+    expect(run.status).toBe('SUCCEEDED');
+    const tag = (await instance(PRIMARY, 'billing-reason'))?.TagList?.find((t) => t.Key === 'rds-dr:reason')?.Value;
+    expect(tag).toBe('INC-42 bad migration ran twice orders truncated');
+    const s3 = new S3Client({ ...motoClientConfig(aws.moto, DR), forcePathStyle: true });
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: aws.reportsBucket, Prefix: 'incidents/restore/billing/' }));
+    const key = listed.Contents!.map((o) => o.Key!).find((k) => k.endsWith('free-text-reason.json'))!;
+    const timeline = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: aws.reportsBucket, Key: key }))).Body!.transformToString());
+    expect(timeline.reason).toBe(reason);
   });
 
   it('cutover by endpoint repoints the SSM parameter in both regions and keeps the original', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scheduleSlot, snapshotIdentifier, slotStamp } from '../../../lambdas/core/naming.js';
+import { scheduleSlot, snapshotIdentifier, slotStamp, tagText } from '../../../lambdas/core/naming.js';
 
 const RDS_SNAPSHOT_ID = /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/;
 
@@ -31,5 +31,15 @@ describe('snapshot naming', () => {
 
   it('cleans characters RDS does not allow in snapshot ids', () => {
     expect(snapshotIdentifier('a_b--c', new Date('2026-01-02T03:04:00Z'))).toBe('rdsdr-a-b-c-202601020304');
+  });
+});
+
+describe('free text as an RDS tag value', () => {
+  it('keeps what RDS allows, turns the rest into single spaces, and stays within 256 characters', () => {
+    expect(tagText('INC-42, bad migration (ran twice!)')).toBe('INC-42 bad migration ran twice');
+    expect(tagText('user@example.com: a/b=c+d_e.f')).toBe('user@example.com: a/b=c+d_e.f');
+    expect(tagText('Überlauf — 東京')).toBe('Überlauf 東京');
+    expect(tagText('x'.repeat(300))).toHaveLength(256);
+    expect(tagText('INC-42, bad migration')).toMatch(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u);
   });
 });
