@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.js';
 import { formatInputIssues } from '../core/input-issues.js';
-import { scheduleSlot, slotStamp, snapshotIdentifier, TAG, tagValue } from '../core/naming.js';
+import { runSlot, slotStamp, snapshotIdentifier, TAG, tagValue } from '../core/naming.js';
 import type { PolicySettings, RuntimeSettings } from '../core/settings.js';
 import type { SelectedDatabase, UnprotectableDatabase } from '../core/selection.js';
 import { type Tag } from '../core/snapshots.js';
@@ -33,8 +33,7 @@ export function parseRunRequest(input: unknown, settings: RuntimeSettings, execu
   if (!policy) {
     throw new InvalidInputError(`input.policy: unknown policy "${parsed.data.policy}"; configured: ${configured.join(', ')}`);
   }
-  const time = new Date(parsed.data.scheduledTime ?? executionStartTime);
-  return { policyName: parsed.data.policy, policy, slot: scheduleSlot(time) };
+  return { policyName: parsed.data.policy, policy, slot: runSlot(parsed.data.scheduledTime, executionStartTime) };
 }
 
 export interface PlannedDatabase extends SelectedDatabase {

@@ -1,6 +1,7 @@
 // Deterministic names: the same database and schedule slot always map to the same snapshot id,
 // which is what makes a retried or duplicated schedule idempotent.
 import { createHash } from 'node:crypto';
+import { InvalidInputError } from './errors.js';
 
 export const SNAPSHOT_PREFIX = 'rdsdr-';
 const MAX_SNAPSHOT_ID_LENGTH = 255;
@@ -38,6 +39,23 @@ export function scheduleSlot(time: Date): Date {
   const slot = new Date(time.getTime());
   slot.setUTCSeconds(0, 0);
   return slot;
+}
+
+/**
+ * How far ahead of the execution's start a scheduledTime may be: EventBridge Scheduler delivers at
+ * or after the scheduled time, so anything later is a mistake (or a clock skew) whose snapshots would
+ * be named, and dated, in the future.
+ */
+export const MAX_SCHEDULE_AHEAD_MS = 5 * 60_000;
+
+/** The schedule slot of a run: its scheduledTime (refused when in the future) or its start. */
+export function runSlot(scheduledTime: string | undefined, executionStartTime: string): Date {
+  if (scheduledTime !== undefined && Date.parse(scheduledTime) - Date.parse(executionStartTime) > MAX_SCHEDULE_AHEAD_MS) {
+    throw new InvalidInputError(
+      `input.scheduledTime: ${scheduledTime} is after this execution's start (${executionStartTime}); a run covers a slot that has come, at most ${MAX_SCHEDULE_AHEAD_MS / 60_000} minutes ahead`,
+    );
+  }
+  return scheduleSlot(new Date(scheduledTime ?? executionStartTime));
 }
 
 /** yyyymmddhhmm of a slot, UTC. */

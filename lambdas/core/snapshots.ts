@@ -53,3 +53,16 @@ export interface SnapshotCopier {
   /** Starts the copy in the DR region; throws CopyAlreadyExistsError when the target exists. */
   startCopy(req: CopyRequest): Promise<{ arn: string; status: string }>;
 }
+
+/**
+ * When the data was captured, for the RPO: the earlier of the slot tag and RDS's own time. A slot in
+ * the future (a bad scheduledTime, a skewed clock) must not read as a fresh backup for ever; a slot
+ * in the past (the normal case: RDS starts the snapshot after the scheduled time) keeps the age
+ * conservative.
+ */
+export function recoveryPointTime(s: DescribedSnapshot): string {
+  const rds = s.originalCreatedAt ?? s.createdAt;
+  const slot = tagValueOf(s.tags, TAG.slot);
+  if (!rds || !slot || Number.isNaN(Date.parse(slot))) return captureTime(s);
+  return Date.parse(slot) <= Date.parse(rds) ? slot : rds;
+}

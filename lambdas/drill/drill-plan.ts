@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.js';
 import { formatInputIssues } from '../core/input-issues.js';
-import { PURPOSE, TAG, THROWAWAY_PREFIX, scheduleSlot, slotStamp } from '../core/naming.js';
+import { PURPOSE, TAG, THROWAWAY_PREFIX, runSlot, scheduleSlot, slotStamp } from '../core/naming.js';
 import type { DatabaseChecksSettings, VerificationSettings } from '../core/settings.js';
 import { tagValueOf, type SnapshotInfo, type SnapshotKind } from '../core/snapshots.js';
 
@@ -39,7 +39,7 @@ export function parseVerifyRequest(input: unknown, settings: VerificationSetting
     if (!settings.policies[parsed.data.policy]) {
       throw new InvalidInputError(`input.policy: "${parsed.data.policy}" has no restore drills; policies with drills: ${Object.keys(settings.policies).join(', ')}`);
     }
-    return { mode: 'policy', policy: parsed.data.policy, slot: scheduleSlot(new Date(parsed.data.scheduledTime ?? startTime)) };
+    return { mode: 'policy', policy: parsed.data.policy, slot: runSlot(parsed.data.scheduledTime, startTime) };
   }
   const parsed = manualInput.safeParse(input);
   if (!parsed.success) throw new InvalidInputError(formatInputIssues(parsed.error, 'db, snapshot, region (or policy, scheduledTime)'));

@@ -9,7 +9,7 @@ import { S3Reports } from '../aws/reports.js';
 import { TAG } from '../core/naming.js';
 import { selectDatabases } from '../core/selection.js';
 import type { RuntimeSettings } from '../core/settings.js';
-import { captureTime, sourceDatabaseOf, tagValueOf, type DescribedSnapshot } from '../core/snapshots.js';
+import { recoveryPointTime, sourceDatabaseOf, tagValueOf, type DescribedSnapshot } from '../core/snapshots.js';
 import type { DatabaseRecoveryFacts } from './recovery-ages.js';
 
 /** Capture time of the newest available rds-dr snapshot per source database. */
@@ -18,7 +18,7 @@ function newestPerDatabase(snapshots: DescribedSnapshot[]): Map<string, string> 
   for (const s of snapshots) {
     if (s.status !== 'available' || tagValueOf(s.tags, TAG.managed) !== 'true') continue;
     const db = sourceDatabaseOf(s);
-    const at = captureTime(s);
+    const at = recoveryPointTime(s);
     if (!out.has(db) || Date.parse(at) > Date.parse(out.get(db)!)) out.set(db, at);
   }
   return out;

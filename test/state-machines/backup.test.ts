@@ -134,4 +134,17 @@ describe('backup workflow on the local AWS (moto + PostgreSQL)', () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0].message).toContain('input.policy: unknown policy "platinum"; configured: gold');
   });
+
+  it('a scheduledTime in the future fails at the first state naming the field: no snapshot is named or dated after it', async () => {
+    aws.sdkCalls.length = 0;
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const run = await aws.runBackup({ policy: 'gold', scheduledTime: future }, 'future-slot');
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('rds-dr.InvalidInput');
+    expect(run.statesEntered).toEqual(['DiscoverDatabases']);
+    expect(aws.sdkCalls).toEqual([]);
+    const alerts = await aws.receiveAlerts();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].message).toContain(`input.scheduledTime: ${future} is after this execution's start`);
+  });
 });

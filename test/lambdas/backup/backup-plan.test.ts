@@ -17,6 +17,8 @@ describe('parseRunRequest', () => {
   it('uses the scheduled time for the slot, or the execution start when started by hand', () => {
     expect(parseRunRequest({ policy: 'gold', scheduledTime: '2026-11-22T02:00:07Z' }, settings, START).slot.toISOString()).toBe('2026-11-22T02:00:00.000Z');
     expect(parseRunRequest({ policy: 'gold' }, settings, START).slot.toISOString()).toBe('2026-11-22T10:17:00.000Z');
+    // Scheduler may deliver a little early relative to the execution clock: up to five minutes ahead is a slot.
+    expect(parseRunRequest({ policy: 'gold', scheduledTime: '2026-11-22T10:22:00Z' }, settings, START).slot.toISOString()).toBe('2026-11-22T10:22:00.000Z');
   });
 
   it.each([
@@ -27,6 +29,8 @@ describe('parseRunRequest', () => {
     [{ policy: 'platinum' }, /input\.policy: unknown policy "platinum"; configured: gold/],
     [{ policy: 'gold', scheduledTime: 'yesterday' }, /input\.scheduledTime: /],
     [{ policy: 'gold', db: 'orders' }, /unknown field\(s\) db; allowed: policy, scheduledTime/],
+    // A slot in the future would name (and date) snapshots after it and read as a fresh backup for ever.
+    [{ policy: 'gold', scheduledTime: '2026-11-22T11:00:00Z' }, /input\.scheduledTime: 2026-11-22T11:00:00Z is after this execution's start/],
   ])('rejects %j with a message naming the field', (input, message) => {
     expect(() => parseRunRequest(input, settings, START)).toThrow(message);
     try {

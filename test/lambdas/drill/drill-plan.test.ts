@@ -51,6 +51,7 @@ describe('parseVerifyRequest', () => {
     [{ db: 'orders', snapshot: `arn:aws:rds:us-east-1:${ACCOUNT}:snapshot:rdsdr-orders-1` }, /input\.snapshot: is in us-east-1; drills restore in us-west-2/],
     [{ db: '' }, /input\.db: /],
     [{ policy: 'gold', db: 'orders' }, /unknown field\(s\) db/],
+    [{ policy: 'gold', scheduledTime: '2026-11-23T03:00:00Z' }, /input\.scheduledTime: 2026-11-23T03:00:00Z is after this execution's start/],
   ])('rejects %j naming the field', (input, message) => {
     expect(() => parse(input)).toThrow(message);
   });
