@@ -1,0 +1,35 @@
+// A `null` execution input is bad input like any other: every workflow fails it in its first state
+// with rds-dr.InvalidInput, pages once, and calls nothing. (The first states read the input from
+// $$.Execution.Input, which is null here, rather than from "$".)
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalStack } from '../local/local-stack.js';
+import type { WorkflowRun } from '../local/workflow-runner.js';
+import { localConfig } from './fixtures.js';
+
+describe('null execution input', () => {
+  let aws: LocalStack;
+  beforeAll(async () => {
+    aws = await LocalStack.start({ config: localConfig() });
+  }, 120_000);
+  afterAll(async () => aws?.stop());
+
+  const cases: [string, string, (aws: LocalStack) => Promise<WorkflowRun>][] = [
+    ['backup', 'DiscoverDatabases', (a) => a.runBackup(null, 'null-backup')],
+    ['drill', 'PlanVerification', (a) => a.runDrill(null, 'null-drill')],
+    ['prune', 'PlanPrune', (a) => a.runPrune(null, 'null-prune')],
+    ['restore', 'PlanRestore', (a) => a.runRestore(null, undefined, 'null-restore')],
+    ['failover', 'PlanFailover', (a) => a.runFailover(null, 'null-failover')],
+  ];
+  it.each(cases)('%s fails at %s with rds-dr.InvalidInput and one alert', async (_workflow, firstState, run) => {
+    await aws.receiveAlerts();
+    const calls = aws.sdkCalls.length + aws.sdkCallsDr.length;
+    const result = await run(aws);
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('rds-dr.InvalidInput');
+    expect(result.statesEntered).toEqual([firstState]);
+    expect(aws.sdkCalls.length + aws.sdkCallsDr.length).toBe(calls);
+    const alerts = await aws.receiveAlerts();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].message).toMatch(/input must be a JSON object|no restore drills configured/);
+  });
+});
