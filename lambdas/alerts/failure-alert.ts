@@ -1,6 +1,5 @@
-import { readableCause } from '../core/alert.js';
-import type { Alert } from '../core/alert.js';
 // The message someone reads at 3 a.m.: which workflow, what failed, the error, where to click.
+import { readableCause, truncateBytes, type Alert } from '../core/alert.js';
 
 /** Execution outcomes that page someone: the alert rules match these, the notifier formats them. */
 export const ALERTING_EXECUTION_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'];
@@ -47,20 +46,23 @@ export function formatFailureAlert(event: ExecutionStatusEvent, appName: string)
         ? 'The execution was stopped by a person or a deployment before it finished.'
         : 'No cause was recorded; open the execution to see the failed state.');
   const subject = `[${appName}] ${workflow} ${d.status}${d.error ? `: ${d.error}` : ''}`.replace(/[^\x20-\x7e]/g, '').slice(0, 99);
+  // The facts a responder needs come first; the cause and the input, which can be any size, last and
+  // capped, so an alert built from a huge input still fits SNS (lambdas/aws/notices.ts cuts the rest).
   const message = [
     `${appName}: workflow ${workflow} ended ${d.status}.`,
-    '',
-    'What failed:',
-    explanation,
     '',
     `Error:     ${d.error ?? '(none)'}`,
     `Execution: ${d.executionArn}`,
     `Started:   ${iso(d.startDate)}   Stopped: ${iso(d.stopDate)}`,
-    `Input:     ${d.input ?? '(not available)'}`,
     `Console:   ${executionConsoleUrl(event.region, d.executionArn)}`,
     '',
     'Next: open the execution in the console, find the red state, and follow the README section "When an alert fires".',
     `Runbook: docs/ALARMS.md#workflow-failure ("Workflow failed"); incidents: docs/RUNBOOK.md.`,
+    '',
+    'What failed:',
+    truncateBytes(explanation, 160_000),
+    '',
+    `Input:     ${truncateBytes(d.input ?? '(not available)', 64_000)}`,
   ].join('\n');
   return { subject, message, severity: 'critical' };
 }

@@ -1,6 +1,6 @@
 // Alerts, warnings and notices go out through SNS topics; email and PagerDuty subscriptions fan them out.
 import { PublishCommand } from '@aws-sdk/client-sns';
-import type { Alert, AlertPublisher } from '../core/alert.js';
+import { fitForSns, type Alert, type AlertPublisher } from '../core/alert.js';
 import { awsClients, regionOfArn } from './clients.js';
 
 export class SnsAlertPublisher implements AlertPublisher {
@@ -14,12 +14,14 @@ export class SnsAlertPublisher implements AlertPublisher {
   ) {}
 
   async publish(alert: Alert): Promise<string> {
+    // Always deliverable: an alert SNS refused would page nobody.
+    const fitted = fitForSns(alert);
     const out = await awsClients.sns(regionOfArn(this.topicArn), this.impaired).send(
       new PublishCommand({
         TopicArn: this.topicArn,
-        Subject: alert.subject,
-        Message: alert.message,
-        MessageAttributes: { severity: { DataType: 'String', StringValue: alert.severity } },
+        Subject: fitted.subject,
+        Message: fitted.message,
+        MessageAttributes: { severity: { DataType: 'String', StringValue: fitted.severity } },
       }),
     );
     return out.MessageId ?? '';

@@ -73,3 +73,27 @@ export function followPromotions(clients: RDSClient[]): void {
     );
   }
 }
+
+/**
+ * SNS Publish: "Messages must be UTF-8 encoded strings and at most 256 KB in size"; a subject
+ * "must be ASCII text that begins with a letter, number, or punctuation mark; must not include line
+ * breaks or control characters; and must be less than 100 characters long" (Amazon SNS API
+ * Reference, Publish). moto accepts anything; SNS refuses the call with InvalidParameter.
+ */
+export function enforceSnsContracts(clients: { middlewareStack: RDSClient['middlewareStack'] }[]): void {
+  for (const client of clients) {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'PublishCommand') {
+          const { Message, Subject } = args.input as { Message?: string; Subject?: string };
+          if (Buffer.byteLength(Message ?? '', 'utf8') > 262_144) throw Object.assign(new Error('Invalid parameter: Message too long'), { name: 'InvalidParameterException' });
+          if (Subject !== undefined && (Subject.length >= 100 || !/^[\x21-\x7e][\x20-\x7e]*$/.test(Subject))) {
+            throw Object.assign(new Error('Invalid parameter: Subject'), { name: 'InvalidParameterException' });
+          }
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: `sns-contracts-${Math.random()}` },
+    );
+  }
+}

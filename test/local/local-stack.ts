@@ -15,7 +15,7 @@ import { SETTINGS_ENV } from '../../lambdas/core/settings.js';
 import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/alerts/failure-alert.js';
 import { awsClients } from '../../lambdas/aws/clients.js';
 import { LocalDataPlane } from './data-plane.js';
-import { enforceRdsContracts, followPromotions } from './fidelity.js';
+import { enforceRdsContracts, enforceSnsContracts, followPromotions } from './fidelity.js';
 import { functionArnPlaceholder, LAMBDAS, stateMachineName, WORKFLOWS, type WorkflowName } from '../../lib/platform/registry.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
 import { startPostgres, type Postgres } from './postgres.js';
@@ -164,6 +164,7 @@ export class LocalStack {
     const rdsClients = [this.rds, this.rdsDr, ...[primaryRegion, drRegion].flatMap((r) => [awsClients.rds(r), awsClients.rds(r, true)])];
     followPromotions(rdsClients);
     enforceRdsContracts(rdsClients);
+    enforceSnsContracts([primaryRegion, drRegion].flatMap((r) => [awsClients.sns(r), awsClients.sns(r, true)]) as never);
   }
 
   /**

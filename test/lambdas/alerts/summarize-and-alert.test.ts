@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeBackup } from '../../../lambdas/backup/backup-summary.js';
 import { formatFailureAlert, type ExecutionStatusEvent } from '../../../lambdas/alerts/failure-alert.js';
+import { fitForSns, SNS_MAX_MESSAGE_BYTES, SNS_MAX_SUBJECT, truncateBytes } from '../../../lambdas/core/alert.js';
 
 const EXEC = 'arn:aws:states:us-east-1:123456789012:execution:rds-dr-backup:run-1';
 
@@ -53,5 +54,30 @@ describe('formatFailureAlert', () => {
     const alert = formatFailureAlert(event({ error: 'x'.repeat(200), cause: JSON.stringify({ errorType: 'rds-dr.InvalidInput', errorMessage: 'input.policy: unknown policy "p"' }) }), 'rds-dr');
     expect(alert.message).toContain('input.policy: unknown policy "p"');
     expect(alert.subject.length).toBeLessThan(100);
+  });
+});
+
+describe('alerts always fit SNS', () => {
+  it('an alert built from a huge input keeps the essential facts and fits SNS\'s 256 KB message and 100-character subject', () => {
+    const huge = 'x'.repeat(100_000);
+    const cause = JSON.stringify({ errorType: 'rds-dr.InvalidInput', errorMessage: `input.db: "${huge}" is not protected; input.db: "${huge}" again` });
+    const input = JSON.stringify({ db: huge, reason: 'é'.repeat(80_000) });
+    const alert = fitForSns(
+      formatFailureAlert({ region: 'eu-west-1', detail: { executionArn: EXEC, stateMachineArn: 'arn:aws:states:eu-west-1:1:stateMachine:rds-dr-restore', status: 'FAILED', error: 'rds-dr.InvalidInput', cause, input } }, 'rds-dr'),
+    );
+    expect(Buffer.byteLength(alert.message, 'utf8')).toBeLessThanOrEqual(SNS_MAX_MESSAGE_BYTES);
+    expect(alert.subject.length).toBeLessThan(SNS_MAX_SUBJECT);
+    expect(alert.subject).toMatch(/^[\x20-\x7e]+$/);
+    for (const fact of ['workflow rds-dr-restore ended FAILED', 'Error:     rds-dr.InvalidInput', `Execution: ${EXEC}`, 'Console:   https://eu-west-1.console.aws.amazon.com/states/', 'docs/ALARMS.md#workflow-failure']) {
+      expect(alert.message).toContain(fact);
+    }
+    expect(alert.message).toMatch(/bytes cut to fit the alert/);
+  });
+
+  it('cuts text on a character boundary and leaves small messages alone', () => {
+    expect(truncateBytes('short', 100)).toBe('short');
+    const cut = truncateBytes('é'.repeat(1000), 500);
+    expect(Buffer.byteLength(cut, 'utf8')).toBeLessThanOrEqual(500);
+    expect(cut).not.toContain('\uFFFD');
   });
 });

@@ -1,3 +1,4 @@
+// Whatever arrives at a first state, the workflow fails there and the alert reaches someone.
 // A `null` execution input is bad input like any other: every workflow fails it in its first state
 // with rds-dr.InvalidInput, pages once, and calls nothing. (The first states read the input from
 // $$.Execution.Input, which is null here, rather than from "$".)
@@ -31,5 +32,18 @@ describe('null execution input', () => {
     const alerts = await aws.receiveAlerts();
     expect(alerts).toHaveLength(1);
     expect(alerts[0].message).toMatch(/input must be a JSON object|no restore drills configured/);
+  });
+
+  it('an input with a 100 kB database name fails validation and still pages: the alert is cut to what SNS accepts, essentials first', async () => {
+    await aws.receiveAlerts();
+    const db = 'x'.repeat(100_000);
+    const result = await aws.runRestore({ db, snapshot: 'latest', targetId: 'huge-1' }, undefined, 'huge-input');
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('rds-dr.InvalidInput');
+    const alerts = await aws.receiveAlerts();
+    expect(alerts).toHaveLength(1);
+    expect(Buffer.byteLength(alerts[0].message, 'utf8')).toBeLessThanOrEqual(262_144);
+    expect(alerts[0].message).toContain(`Execution: ${result.executionArn}`);
+    expect(alerts[0].message).toContain('Error:     rds-dr.InvalidInput');
   });
 });
