@@ -114,6 +114,13 @@ const alertsSchema = z
     error: 'no alert destination: set at least one email, pagerDutyUrlParameter or pagerDutyUrl',
   });
 
+/** Schedule names rds-dr creates next to the policies' <app>-<policy> (prune, RPO monitor, drill sweeper). */
+export const RESERVED_POLICY_NAMES = ['prune', 'rpo-monitor', 'sweep-verification'];
+/** backup.asl.json TimeoutSeconds (48 h). */
+export const BACKUP_EXECUTION_TIMEOUT_MINUTES = 48 * 60;
+/** A drill's check (RunChecks times out at 15 min) and cleanup after its two restore waits. */
+const DRILL_CHECK_AND_CLEANUP_MINUTES = 30;
+
 export const configSchema = z
   .strictObject({
     /** Short name used in resource names, so two deployments in one account do not collide. */
@@ -181,6 +188,9 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['policies', name, 'retention', 'timeZone'], message: `unknown IANA time zone "${p.retention.timeZone}"` });
       }
     }
+    if (!isValidTimeZone(c.pruning.schedule.timeZone)) {
+      ctx.addIssue({ code: 'custom', path: ['pruning', 'schedule', 'timeZone'], message: `unknown IANA time zone "${c.pruning.schedule.timeZone}"` });
+    }
     if (!isValidSchedulerCron(c.pruning.schedule.cron)) {
       ctx.addIssue({ code: 'custom', path: ['pruning', 'schedule', 'cron'], message: `invalid EventBridge Scheduler cron "${c.pruning.schedule.cron}", e.g. cron(0 5 * * ? *)` });
     }
@@ -190,6 +200,37 @@ export const configSchema = z
       }
       if (d.standby && 'replicaInstance' in d.standby && d.standby.replicaInstance === db) {
         ctx.addIssue({ code: 'custom', path: ['incident', 'databases', db, 'standby', 'replicaInstance'], message: 'must name the replica, not the primary itself' });
+      }
+    }
+    // Limits the workflows and the sweeper depend on, checked here so that a config that would break
+    // at run time fails `cdk synth` naming the field.
+    for (const [name, p] of Object.entries(c.policies)) {
+      // Schedules are named <app>-<policy>; the app's own schedules must not be taken.
+      if (RESERVED_POLICY_NAMES.includes(name) || name.startsWith('verify-')) {
+        ctx.addIssue({ code: 'custom', path: ['policies', name], message: `"${name}" collides with a schedule rds-dr creates (<app>-${name}); reserved: ${RESERVED_POLICY_NAMES.join(', ')}, verify-*` });
+      }
+      // One database's snapshot and copy must fit the backup execution's timeout (backup.asl.json).
+      if (p.snapshotTimeoutMinutes + p.copyTimeoutMinutes > BACKUP_EXECUTION_TIMEOUT_MINUTES) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['policies', name, 'copyTimeoutMinutes'],
+          message: `snapshotTimeoutMinutes (${p.snapshotTimeoutMinutes}) + copyTimeoutMinutes (${p.copyTimeoutMinutes}) exceed the backup execution's ${BACKUP_EXECUTION_TIMEOUT_MINUTES} minutes`,
+        });
+      }
+      // A drill waits up to restoreTimeoutMinutes for the restore and again for its password, then checks
+      // for up to 15 minutes: the hourly sweeper must not take the throwaway (expiryHours) before that.
+      const drillMinutes = p.verify ? 2 * p.verify.restoreTimeoutMinutes + DRILL_CHECK_AND_CLEANUP_MINUTES : 0;
+      if (p.verify && c.verification && drillMinutes > c.verification.expiryHours * 60) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['policies', name, 'verify', 'restoreTimeoutMinutes'],
+          message: `a drill may run ${drillMinutes} minutes (2 x restoreTimeoutMinutes + ${DRILL_CHECK_AND_CLEANUP_MINUTES}), longer than verification.expiryHours (${c.verification.expiryHours} h): the sweeper could delete the throwaway under it`,
+        });
+      }
+    }
+    for (const [i, zone] of (c.verification?.availabilityZones ?? []).entries()) {
+      if (!new RegExp(`^${c.drRegion}[a-z]$`).test(zone)) {
+        ctx.addIssue({ code: 'custom', path: ['verification', 'availabilityZones', i], message: `"${zone}" is not an Availability Zone of drRegion ${c.drRegion} (e.g. ${c.drRegion}a)` });
       }
     }
     if (c.account && c.drKmsKeyArn && c.drKmsKeyArn.split(':')[4] !== c.account) {

@@ -58,3 +58,30 @@ describe('parseConfig reports the field at fault', () => {
     expect(problems).toEqual(['policies.gold: unknown field(s) "retentionDays"']);
   });
 });
+
+describe('parseConfig refuses what would break at deploy or run time, naming the field', () => {
+  it('an unknown prune schedule time zone (it would synthesize and fail at deploy)', () => {
+    expect(problemsFor((c) => (c.pruning = { schedule: { timeZone: 'Mars/Olympus' } }))).toEqual(['pruning.schedule.timeZone: unknown IANA time zone "Mars/Olympus"']);
+  });
+
+  it.each(['prune', 'rpo-monitor', 'sweep-verification', 'verify-gold'])('a policy named "%s" (its schedule <app>-%s would collide with one rds-dr creates)', (name) => {
+    expect(problemsFor((c) => (c.policies[name] = c.policies.gold))).toEqual([expect.stringMatching(new RegExp(`^policies\\.${name}: "${name}" collides with a schedule rds-dr creates`))]);
+  });
+
+  it('snapshot and copy budgets longer than the backup execution may run', () => {
+    expect(problemsFor((c) => Object.assign(c.policies.gold, { snapshotTimeoutMinutes: 24 * 60, copyTimeoutMinutes: 48 * 60 }))).toEqual([
+      'policies.gold.copyTimeoutMinutes: snapshotTimeoutMinutes (1440) + copyTimeoutMinutes (2880) exceed the backup execution\'s 2880 minutes',
+    ]);
+  });
+
+  it('a drill that may outlive the sweeper\'s expiry, and Availability Zones outside the DR region', () => {
+    const problems = problemsFor((c) => {
+      c.verification = { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0aaa1111bbbb22223', 'subnet-0ccc3333dddd44445'], availabilityZones: ['eu-west-1a', 'us-east-1b'], expiryHours: 4 };
+      c.policies.gold.verify = { restoreTimeoutMinutes: 120, databases: { orders: {} } };
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^policies\.gold\.verify\.restoreTimeoutMinutes: a drill may run 270 minutes .*longer than verification\.expiryHours \(4 h\)/),
+      'verification.availabilityZones.1: "us-east-1b" is not an Availability Zone of drRegion eu-west-1 (e.g. eu-west-1a)',
+    ]);
+  });
+});
