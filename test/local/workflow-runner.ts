@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import { toSdkInput } from './sdk-contract.js';
+import { LimitWatch } from './sfn-limits.js';
 import { parseSdkResource, type SdkBridge } from './sdk-bridge.js';
 
 // aws-local-stepfunctions uses Promise.withResolvers (Node 22+); this project supports Node 20.
@@ -32,6 +33,8 @@ export interface WorkflowRun {
   stopDate: number;
   /** Names of the states entered, in order (nested states included). */
   statesEntered: string[];
+  /** Execution history events as Step Functions counts them (test/local/sfn-limits.ts). */
+  historyEvents: number;
 }
 
 export interface RunWorkflowOptions {
@@ -130,25 +133,30 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
     context: { Execution: { Id: executionArn, Name: executionName }, StateMachine: { Id: stateMachineArn, Name: opts.stateMachineName } },
   });
   const statesEntered: string[] = [];
+  const limits = new LimitWatch();
   const collecting = (async () => {
     for await (const event of execution.eventLogs) {
       if (event.type === 'StateEntered') statesEntered.push(event.state.name);
       opts.onEvent?.(executionArn, event);
+      // A crossed quota ends the execution as it would in AWS: no Catch applies.
+      if (!limits.breach && limits.observe(event)) execution.abort();
     }
   })();
-  const base = { executionArn, stateMachineArn, input: opts.input, startDate, statesEntered };
+  const base = () => ({ executionArn, stateMachineArn, input: opts.input, startDate, statesEntered, historyEvents: limits.events });
   try {
     const output = await execution.result;
     await collecting.catch(() => undefined);
-    return { ...base, status: 'SUCCEEDED', output, stopDate: Date.now() };
+    if (limits.breach) return { ...base(), status: 'FAILED', error: limits.breach.error, cause: limits.breach.cause, stopDate: Date.now() };
+    return { ...base(), status: 'SUCCEEDED', output, stopDate: Date.now() };
   } catch (err) {
     await collecting.catch(() => undefined);
     const stopDate = Date.now();
-    if (err instanceof ExecutionTimeoutError) return { ...base, status: 'TIMED_OUT', stopDate };
-    if (err instanceof ExecutionAbortedError) return { ...base, status: 'ABORTED', stopDate };
+    if (limits.breach) return { ...base(), status: 'FAILED', error: limits.breach.error, cause: limits.breach.cause, stopDate };
+    if (err instanceof ExecutionTimeoutError) return { ...base(), status: 'TIMED_OUT', stopDate };
+    if (err instanceof ExecutionAbortedError) return { ...base(), status: 'ABORTED', stopDate };
     if (err instanceof ExecutionError) {
       const cause = (err as Error & { cause?: Error }).cause;
-      return { ...base, status: 'FAILED', error: cause?.name, cause: cause?.message, stopDate };
+      return { ...base(), status: 'FAILED', error: cause?.name, cause: cause?.message, stopDate };
     }
     throw err;
   }
