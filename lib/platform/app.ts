@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { DeploymentLimits } from './deployment-limits.js';
 import { loadConfigFile } from './config/load.js';
 import { ConfigError, type RdsDrConfig } from './config/schema.js';
 import { DrStack } from './dr-stack.js';
@@ -49,6 +50,8 @@ export function buildApp(config: RdsDrConfig, options: BuildAppOptions = {}): Rd
   // cdk-nag v3 is a CDK policy-validation plugin (v2's Aspect API is gone): findings are reported
   // at synth, fail `cdk synth`, and make an in-memory app.synth() throw.
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  // CloudFormation and Lambda limits that would otherwise only fail `cdk deploy`.
+  Validations.of(app).addPlugins(new DeploymentLimits());
   return { app, primary, dr };
 }
 
