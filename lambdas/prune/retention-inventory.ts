@@ -1,6 +1,6 @@
 // Turns described snapshots into the planner's input, and plans each backup policy with its own
 // retention (a snapshot's rds-dr:policy tag says which policy made it).
-import { TAG } from '../core/naming.js';
+import { SNAPSHOT_PREFIX, TAG } from '../core/naming.js';
 import type { RetentionSettings } from '../core/settings.js';
 import { captureTime, sourceDatabaseOf, tagValueOf, type DescribedSnapshot } from '../core/snapshots.js';
 import { planRetention, type RetentionDecision, type RetentionPolicy, type RetentionSnapshot } from '../core/retention/plan-retention.js';
@@ -23,7 +23,9 @@ export function toRetentionSnapshot(s: DescribedSnapshot & { region: string }, i
     dbId: sourceDatabaseOf(s),
     createdAt: captureTime(s),
     status: s.status,
-    managed: tagValueOf(s.tags, TAG.managed) === 'true',
+    // Both marks, as the last check before a delete requires them: a snapshot tagged managed by hand but
+    // not named rdsdr-* would otherwise be planned for deletion on every run and refused every time.
+    managed: tagValueOf(s.tags, TAG.managed) === 'true' && s.id.startsWith(SNAPSHOT_PREFIX),
     legalHold: s.tags.some((t) => t.Key === TAG.legalHold),
     inUseByVerification: inUse.has(s.arn),
   };

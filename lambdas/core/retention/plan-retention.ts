@@ -75,7 +75,7 @@ const BUCKETS: readonly [PeriodKind, 'daily' | 'weekly' | 'monthly' | 'yearly'][
 export const REASON = {
   newest: 'newest available: the last good copy is always kept',
   noPolicy: (region: string) => `no retention policy for ${region}: kept`,
-  unmanaged: 'not made by rds-dr (no rds-dr:managed=true): never deleted',
+  unmanaged: 'not made by rds-dr (no rds-dr:managed=true, or not named rdsdr-*): never deleted',
   notAvailable: (status: string) => `status "${status}": reported, not deleted`,
   legalHold: 'legal hold (rds-dr:legal-hold)',
   inUse: 'in use by a restore drill',

@@ -46,6 +46,19 @@ describe('retention inventory', () => {
     const s = described('rdsdr-orders-1', { 'rds-dr:managed': 'true', 'rds-dr:legal-hold': 'INC-1', 'rds-dr:source-arn': 'arn:aws:rds:us-east-1:1:db:orders-db' });
     expect(toRetentionSnapshot(s, new Set([s.arn]))).toMatchObject({ dbId: 'orders-db', managed: true, legalHold: true, inUseByVerification: true, region: 'us-west-2' });
   });
+  it('plans a snapshot tagged rds-dr:managed=true by hand, but not named rdsdr-*, as not rds-dr\'s: kept, saying why (the last check would refuse it on every run)', () => {
+    const old = (id: string) => described(id, { 'rds-dr:managed': 'true', 'rds-dr:policy': 'gold', 'rds-dr:slot': '2025-01-01T02:00:00.000Z' }, { createdAt: '2025-01-01T02:00:00.000Z' });
+    const [handTagged, ours] = [old('manual-before-upgrade'), old('rdsdr-orders-202501010200')];
+    expect(toRetentionSnapshot(handTagged, new Set()).managed).toBe(false);
+    const newer = described('rdsdr-orders-202611210200', { 'rds-dr:managed': 'true', 'rds-dr:policy': 'gold', 'rds-dr:slot': '2026-11-21T02:00:00.000Z' });
+    const tight = { ...DEFAULT_RETENTION, dr: { daily: 1, weekly: 0, monthly: 0, yearly: 0, minimum: 1 } };
+    const decisions = planInventory({ snapshots: [handTagged, ours, newer], existingDatabases: new Set(['orders']), inUseByVerification: new Set() }, { gold: tight }, { primary: 'us-east-1', dr: 'us-west-2' }, new Date('2026-11-22T12:00:00Z'));
+    const of = (id: string) => decisions.find((d) => d.snapshot.id === id)!;
+    expect(of('manual-before-upgrade')).toMatchObject({ action: 'keep', reasons: [expect.stringMatching(/not named rdsdr-\*/)] });
+    expect(of('rdsdr-orders-202501010200').action).toBe('delete');
+    expect(refusalReason(handTagged)).toMatch(/does not start with rdsdr-/);
+  });
+
   it('plans each policy with its own retention and keeps snapshots of unknown policies', () => {
     const mk = (i: number, policy: string) => described(`rdsdr-orders-${policy}-${i}`, { 'rds-dr:managed': 'true', 'rds-dr:policy': policy, 'rds-dr:slot': new Date(Date.parse('2026-11-21T02:00:00Z') - i * 86_400_000).toISOString() });
     const snapshots = [...Array.from({ length: 10 }, (_, i) => mk(i, 'gold')), ...Array.from({ length: 10 }, (_, i) => mk(i, 'retired'))];
