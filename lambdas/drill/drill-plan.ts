@@ -80,6 +80,18 @@ export function newestUsableSnapshot<T extends SnapshotInfo>(candidates: T[], db
     .sort((a, b) => Date.parse(b.createdAt ?? '') - Date.parse(a.createdAt ?? ''))[0];
 }
 
+/**
+ * Why a snapshot cannot be drilled, or undefined. A Multi-AZ DB cluster (a cluster snapshot of a
+ * non-Aurora engine) restores with RestoreDBClusterFromSnapshot and its own instance class and
+ * storage settings, not as an Aurora cluster plus one CreateDBInstance, which is what the drill does.
+ */
+export function undrillable(snapshot: { kind: SnapshotKind; engine: string }): string | undefined {
+  if (snapshot.kind === 'cluster' && !snapshot.engine.startsWith('aurora')) {
+    return `a Multi-AZ DB cluster (engine ${snapshot.engine}): drills restore DB instances and Aurora clusters only; not drilled`;
+  }
+  return undefined;
+}
+
 export interface VerificationItem {
   db: string;
   kind: SnapshotKind;

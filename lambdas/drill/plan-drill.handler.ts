@@ -2,7 +2,7 @@ import { InvalidInputError } from '../core/errors.js';
 import { logger, withLogKeys } from '../aws/logger.js';
 import { awsClients } from '../aws/clients.js';
 import { readSettings } from '../core/settings.js';
-import { newestUsableSnapshot, parseVerifyRequest, verificationItem, type VerificationItem } from './drill-plan.js';
+import { newestUsableSnapshot, parseVerifyRequest, verificationItem, type VerificationItem, undrillable } from './drill-plan.js';
 import { RdsSnapshotCatalog } from '../aws/rds-snapshots.js';
 import type { WorkflowStartEvent } from '../core/input-issues.js';
 
@@ -39,6 +39,11 @@ export async function handler(event: PlanDrillEvent): Promise<VerificationPlan> 
     }
     if (!chosen) {
       missing.push({ id: db, kind: 'instance', reason: `no available rds-dr snapshot of ${db} in ${verification.region} to restore` });
+      continue;
+    }
+    const refusal = undrillable(chosen);
+    if (refusal) {
+      missing.push({ id: db, kind: chosen.kind, reason: `${db} is ${refusal}` });
       continue;
     }
     items.push(verificationItem(db, chosen, request, verification, event.executionArn, now));

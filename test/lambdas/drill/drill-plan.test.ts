@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newestUsableSnapshot, parseVerifyRequest, throwawayIdentifier, verificationItem } from '../../../lambdas/drill/drill-plan.js';
+import { newestUsableSnapshot, parseVerifyRequest, throwawayIdentifier, verificationItem, undrillable } from '../../../lambdas/drill/drill-plan.js';
 import type { VerificationSettings } from '../../../lambdas/core/settings.js';
 import type { SnapshotInfo } from '../../../lambdas/core/snapshots.js';
 
@@ -71,5 +71,14 @@ describe('verificationItem', () => {
   });
   it('refuses an engine without an instance class', () => {
     expect(() => verificationItem('orders', snap('s', '2026-11-21T00:00:00Z', { engine: 'oracle-ee' } as never), { mode: 'policy', policy: 'gold', slot: new Date() }, settings, 'arn:e', new Date())).toThrow(/no instance class configured for engine oracle-ee/);
+  });
+});
+
+describe('undrillable', () => {
+  it('refuses a Multi-AZ DB cluster at plan time, naming it, and drills Aurora clusters and instances', () => {
+    expect(undrillable({ kind: 'cluster', engine: 'postgres' })).toMatch(/Multi-AZ DB cluster \(engine postgres\).*not drilled/);
+    expect(undrillable({ kind: 'cluster', engine: 'mysql' })).toMatch(/Multi-AZ DB cluster/);
+    expect(undrillable({ kind: 'cluster', engine: 'aurora-postgresql' })).toBeUndefined();
+    expect(undrillable({ kind: 'instance', engine: 'postgres' })).toBeUndefined();
   });
 });
