@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 
 // Partition is fixed to "aws": regions are validated against the commercial list
-// (lib/config/regions.ts), and literal ARNs keep IAM policies readable in the template.
+// (lib/platform/config/regions.ts), and literal ARNs keep IAM policies readable in the template.
 
 // IAM write access is limited to SNAPSHOT_PREFIX snapshots, and restore/modify/delete of throwaway
 // drill databases to THROWAWAY_PREFIX ids carrying TAG.purpose: the Lambdas' own definitions (core/naming.ts).

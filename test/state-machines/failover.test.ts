@@ -1,7 +1,7 @@
 // The failover workflow (state-machines/failover.asl.json) on moto through the local runner: an RDS
 // instance in the primary region with a cross-region read replica in the DR region.
 // moto lacks SwitchoverGlobalCluster / FailoverGlobalCluster: the Aurora global branch is tested
-// with aws-sdk-client-mock in test/unit/failover-aurora.test.ts.
+// with aws-sdk-client-mock in test/lambdas/failover/failover-aurora.test.ts.
 import { PutMetricDataCommand, CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateDBInstanceReadReplicaCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
