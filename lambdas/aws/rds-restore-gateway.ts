@@ -29,7 +29,7 @@ export class RdsRestoreGateway implements RestoreGateway {
     }
     const c = await describeCluster(this.rds, plan.targetId);
     if (!c) return undefined;
-    return { tags: tagMap(c.TagList), memberExists: (c.DBClusterMembers ?? []).some((m) => m.DBInstanceIdentifier === plan.memberId) };
+    return { tags: tagMap(c.TagList), status: c.Status, memberExists: (c.DBClusterMembers ?? []).some((m) => m.DBInstanceIdentifier === plan.memberId) };
   }
 
   async restore(plan: RestorePlan, tags: Record<string, string>): Promise<void> {

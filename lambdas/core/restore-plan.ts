@@ -69,6 +69,8 @@ export interface ExistingTarget {
   tags: Record<string, string>;
   /** Aurora: whether the writer instance exists yet. */
   memberExists?: boolean;
+  /** Aurora: the cluster's status (its writer can be added only once it is `available`). */
+  status?: string;
 }
 
 export interface RestoreGateway {

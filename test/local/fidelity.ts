@@ -67,6 +67,15 @@ export function followPromotions(clients: RDSClient[]): void {
             throw rdsError('DBInstanceNotFoundFault', `DBInstance ${input.DBInstanceIdentifier} not found (DescribeDBInstanceAutomatedBackups needs an existing instance in this region)`);
           });
         }
+        // CreateDBInstance into an Aurora cluster: "You can create DB instances only after the
+        // RestoreDBClusterFromSnapshot operation has completed and the DB cluster is available"
+        // (RDS API Reference, RestoreDBClusterFromSnapshot). moto adds the instance at once.
+        const cluster = (args.input as { DBClusterIdentifier?: string }).DBClusterIdentifier;
+        if (context.commandName === 'CreateDBInstanceCommand' && cluster) {
+          const { DescribeDBClustersCommand } = await import('@aws-sdk/client-rds');
+          const status = (await client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster }))).DBClusters?.[0]?.Status;
+          if (status !== 'available') throw rdsError('InvalidDBClusterStateFault', `DB cluster ${cluster} is ${status}, not available: its instances can be created once it is`);
+        }
         return next(args);
       },
       { step: 'initialize', name: `rds-contracts-${Math.random()}` },
