@@ -123,28 +123,20 @@ describe('backup workflow on the local AWS (moto + PostgreSQL)', () => {
     expect(alerts[0].message).toContain('https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/');
   });
 
-  it('bad input fails at the first state with an alert naming the field, and touches nothing', async () => {
+  const future = new Date(Date.now() + 3_600_000).toISOString();
+  it.each([
+    ['an unknown policy', { policy: 'platinum' }, 'input.policy: unknown policy "platinum"; configured: gold'],
+    // No snapshot may be named, or dated, after a slot that has not come.
+    ['a scheduledTime in the future', { policy: 'gold', scheduledTime: future }, `input.scheduledTime: ${future} is after this execution's start`],
+  ])('bad input (%s) fails at the first state with an alert naming the field, and touches nothing', async (_case, input, message) => {
     aws.sdkCalls.length = 0;
-    const run = await aws.runBackup({ policy: 'platinum' }, 'bad-input');
+    const run = await aws.runBackup(input, `bad-input-${Object.keys(input).length}`);
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('rds-dr.InvalidInput');
     expect(run.statesEntered).toEqual(['DiscoverDatabases']);
     expect(aws.sdkCalls).toEqual([]);
     const alerts = await aws.receiveAlerts();
     expect(alerts).toHaveLength(1);
-    expect(alerts[0].message).toContain('input.policy: unknown policy "platinum"; configured: gold');
-  });
-
-  it('a scheduledTime in the future fails at the first state naming the field: no snapshot is named or dated after it', async () => {
-    aws.sdkCalls.length = 0;
-    const future = new Date(Date.now() + 3_600_000).toISOString();
-    const run = await aws.runBackup({ policy: 'gold', scheduledTime: future }, 'future-slot');
-    expect(run.status).toBe('FAILED');
-    expect(run.error).toBe('rds-dr.InvalidInput');
-    expect(run.statesEntered).toEqual(['DiscoverDatabases']);
-    expect(aws.sdkCalls).toEqual([]);
-    const alerts = await aws.receiveAlerts();
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0].message).toContain(`input.scheduledTime: ${future} is after this execution's start`);
+    expect(alerts[0].message).toContain(message);
   });
 });
