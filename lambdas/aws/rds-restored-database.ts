@@ -28,6 +28,7 @@ export class RdsRestoredDatabaseReader {
       endpoint: cluster.Endpoint ? { host: cluster.Endpoint, port: cluster.Port ?? 5432 } : undefined,
       secretArn: cluster.MasterUserSecret?.SecretArn,
       secretStatus: cluster.MasterUserSecret?.SecretStatus,
+      cluster: { status: cluster.Status ?? 'unknown', memberExists: member !== undefined },
     };
   }
 }

@@ -9,6 +9,8 @@ export interface RestoredDatabase {
   endpoint?: { host: string; port: number };
   secretArn?: string;
   secretStatus?: string;
+  /** Aurora: the cluster's own status, and whether its member instance exists yet. */
+  cluster?: { status: string; memberExists: boolean };
 }
 
 export type RestorePhase = 'restore' | 'credentials';

@@ -4,7 +4,7 @@ import { evaluateRestorePoll, type RestorePollResult } from '../core/restore-pol
 import { NamedError } from '../core/errors.js';
 import { timelineStep, type TimelineStep } from '../core/timeline.js';
 import type { PollState } from '../core/wait-budget.js';
-import type { ExistingTarget, RestoreGateway, RestorePlan } from '../core/restore-plan.js';
+import type { RestoreGateway, RestorePlan } from '../core/restore-plan.js';
 import { PURPOSE, TAG, tagText, tagValue } from '../core/naming.js';
 
 
@@ -31,7 +31,7 @@ export async function startRestore(plan: RestorePlan, gateway: RestoreGateway, n
   }
   if (!existing) await gateway.restore(plan, tags);
   // Aurora restores a cluster without instances; its writer is added once the cluster is available.
-  await addWriterWhenReady(plan, existing, gateway);
+  await addWriterWhenReady(plan, existing && { status: existing.status ?? 'unknown', memberExists: existing.memberExists === true }, gateway);
   const what = plan.mode === 'pitr' ? `${plan.kind} ${plan.db} to ${plan.useLatest ? 'the latest restorable time' : plan.restoreTime}` : `snapshot ${plan.snapshotId}`;
   return existing
     ? { step: timelineStep('restore', startedAt, now(), 'already-done', `${plan.targetId} already restored by this execution`), started: false }
@@ -43,14 +43,15 @@ export async function startRestore(plan: RestorePlan, gateway: RestoreGateway, n
  * in a restored cluster only then (InvalidDBClusterState before). Called by the start and by every turn
  * of the wait, so a retry that lost the writer also gets it back.
  */
-async function addWriterWhenReady(plan: RestorePlan, target: ExistingTarget | undefined, gateway: RestoreGateway): Promise<void> {
-  if (plan.kind === 'cluster' && target && !target.memberExists && target.status === 'available') await gateway.addClusterMember(plan, restoreTags(plan));
+async function addWriterWhenReady(plan: RestorePlan, cluster: { status: string; memberExists: boolean } | undefined, gateway: RestoreGateway): Promise<void> {
+  if (plan.kind === 'cluster' && cluster && !cluster.memberExists && cluster.status === 'available') await gateway.addClusterMember(plan, restoreTags(plan));
 }
 
 /** One turn of the wait for the target (phase restore), or for its managed master secret (phase credentials). */
 export async function pollTarget(plan: RestorePlan, phase: 'restore' | 'credentials', poll: PollState, gateway: RestoreGateway, now: () => Date): Promise<RestorePollResult & { step?: TimelineStep }> {
-  if (plan.kind === 'cluster' && phase === 'restore') await addWriterWhenReady(plan, await gateway.findTarget(plan), gateway);
+  // One read per turn: it says whether the cluster is ready for its writer, too.
   const observed = await gateway.read(plan);
+  if (phase === 'restore') await addWriterWhenReady(plan, observed?.cluster, gateway);
   const result = evaluateRestorePoll(observed, { phase, db: plan.db, restoreId: plan.targetId, timeoutSeconds: plan.timeoutSeconds, poll, label: `restored ${plan.targetId} of ${plan.db}` }, now());
   if (!result.available) return result;
   const name = phase === 'restore' ? 'wait-available' : 'wait-credentials';
