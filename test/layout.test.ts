@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { LAMBDAS } from '../lib/platform/registry.js';
+import { LAMBDA_SETTINGS, LAMBDAS, type LambdaName } from '../lib/platform/registry.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SOURCE_DIRS = ['lambdas', 'lib', 'bin'];
@@ -80,7 +80,9 @@ describe('layout rules', () => {
       if (p?.startsWith('@aws-sdk/') && !i.from.startsWith('lambdas/aws/')) out.push(`${show(i)}: only lambdas/aws/ may import @aws-sdk/*`);
       if ((p === 'aws-cdk-lib' || p === 'constructs' || p === 'cdk-nag') && !i.from.startsWith('lib/')) out.push(`${show(i)}: only lib/ may import ${p}`);
       if (i.from.startsWith('lambdas/') && (i.target?.startsWith('lib/') || i.target?.startsWith('bin/'))) out.push(`${show(i)}: the Lambdas are bundled alone and must not reach into lib/ or bin/`);
-      if (i.from.startsWith('lambdas/core/') && p && !['zod', 'node:crypto'].includes(p)) out.push(`${show(i)}: core/ is pure (zod and node:crypto at most)`);
+      // settings.ts alone reads the deployment (its environment and the settings file bundled beside the handler).
+      const allowed = i.from === 'lambdas/core/settings.ts' ? ['zod', 'node:fs'] : ['zod', 'node:crypto'];
+      if (i.from.startsWith('lambdas/core/') && p && !allowed.includes(p)) out.push(`${show(i)}: core/ is pure (zod and node:crypto at most; settings.ts reads its file with node:fs)`);
       return out;
     });
     expect(violations).toEqual([]);
@@ -122,5 +124,15 @@ describe('layout rules', () => {
       .filter(({ f, name }) => !(f === 'lambdas/core/settings.ts' || (f === 'lambdas/aws/logger.ts' && name === 'POWERTOOLS_SERVICE_NAME')))
       .map(({ f, name }) => `${f} reads process.env.${name ?? '[...]'}: pass it in the settings (lambdas/core/settings.ts) instead`);
     expect(violations).toEqual([]);
+  });
+
+  it('6. each handler asks readSettings for exactly the sections the registry gives it (LAMBDA_SETTINGS)', () => {
+    const mismatches = Object.entries(LAMBDAS).flatMap(([name, entry]) => {
+      const call = /readSettings\(([^)]*)\)/.exec(readFileSync(join(ROOT, entry), 'utf8'));
+      const asked = call ? [...call[1].matchAll(/'([a-z]+)'/g)].map((m) => m[1]).sort() : [];
+      const given = [...LAMBDA_SETTINGS[name as LambdaName]].sort();
+      return asked.join() === given.join() ? [] : [`${entry} reads [${asked}] but the registry gives [${given}]`];
+    });
+    expect(mismatches).toEqual([]);
   });
 });

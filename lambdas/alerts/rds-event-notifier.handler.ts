@@ -6,7 +6,7 @@ import { classifyRdsEvent, formatRdsEventAlert, type RdsEvent } from './rds-even
 import { RdsTagReader } from '../aws/rds-tags.js';
 import { protectionOf } from '../core/protection.js';
 
-const settings = readSettings();
+const settings = readSettings(['policies']);
 const publisher = new SnsAlertPublisher(settings.alertTopicArn);
 
 /** Target of the RDS failure-event rules (primary and DR region): decides protection, then pages. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.js';
 import { formatInputIssues } from '../core/input-issues.js';
 import { runSlot, slotStamp, snapshotIdentifier, TAG, tagValue } from '../core/naming.js';
-import type { PolicySettings, RuntimeSettings } from '../core/settings.js';
+import type { PolicySettings, SettingsWith } from '../core/settings.js';
 import type { SelectedDatabase, UnprotectableDatabase } from '../core/selection.js';
 import { type Tag } from '../core/snapshots.js';
 
@@ -20,7 +20,7 @@ export interface RunRequest {
 }
 
 /** Validates the execution input; the error names the field and what is allowed. */
-export function parseRunRequest(input: unknown, settings: RuntimeSettings, executionStartTime: string): RunRequest {
+export function parseRunRequest(input: unknown, settings: SettingsWith<'policies'>, executionStartTime: string): RunRequest {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new InvalidInputError(`input must be a JSON object like {"policy": "<name>"}, got ${JSON.stringify(input)}`);
   }

@@ -6,7 +6,7 @@ import { checkPitrReadiness, type PitrCheckInput } from './check-pitr.js';
 import { RdsPitrGateway } from '../aws/pitr-gateway.js';
 import type { PitrSummary } from '../core/pitr-readiness.js';
 
-const settings = readSettings();
+const settings = readSettings(['incident']);
 const warnings = new SnsAlertPublisher(settings.warningTopicArn);
 const gateway = new RdsPitrGateway(awsClients.rds(settings.primaryRegion), awsClients.rds(settings.drRegion), settings.drRegion, settings.drKmsKeyId);
 

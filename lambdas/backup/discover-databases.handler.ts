@@ -6,7 +6,7 @@ import { RdsFleetReader } from '../aws/rds-fleet.js';
 import { selectDatabases } from '../core/selection.js';
 import type { WorkflowStartEvent } from '../core/input-issues.js';
 
-const settings = readSettings();
+const settings = readSettings(['policies']);
 
 export type DiscoverEvent = WorkflowStartEvent;
 

@@ -3,7 +3,7 @@
 // notifier, in incident.databases) needs no AWS call; tag selection needs the database's tags.
 import { hasAllTags, selectDatabases } from './selection.js';
 import type { DbClusterInfo, DbInstanceInfo } from './fleet.js';
-import type { RuntimeSettings } from './settings.js';
+import type { SettingsWith } from './settings.js';
 import type { Tag } from './snapshots.js';
 
 type Kind = 'instance' | 'cluster';
@@ -15,14 +15,14 @@ export type Protection =
   | { protected: 'needs-fleet' };
 
 /** The policy whose selection lists the identifier, if any. */
-function listingPolicy(settings: Pick<RuntimeSettings, 'policies'>, id: string, kind: Kind): string | undefined {
+function listingPolicy(settings: Pick<SettingsWith<'policies'>, 'policies'>, id: string, kind: Kind): string | undefined {
   return Object.entries(settings.policies).find(([, p]) => (kind === 'instance' ? p.selection.instances : p.selection.clusters).includes(id))?.[0];
 }
 
-const anyTagSelection = (settings: Pick<RuntimeSettings, 'policies'>) => Object.values(settings.policies).some((p) => Object.keys(p.selection.tags).length > 0);
+const anyTagSelection = (settings: Pick<SettingsWith<'policies'>, 'policies'>) => Object.values(settings.policies).some((p) => Object.keys(p.selection.tags).length > 0);
 
 /** Protected without any AWS call when a policy lists the identifier; otherwise tag policies need the fleet. */
-export function protectionByConfig(db: string, kind: Kind, settings: RuntimeSettings): Protection {
+export function protectionByConfig(db: string, kind: Kind, settings: SettingsWith<'policies'>): Protection {
   const listing = listingPolicy(settings, db, kind);
   if (listing) return { protected: true, how: `listed in policy ${listing} selection.${kind === 'instance' ? 'instances' : 'clusters'}` };
   if (anyTagSelection(settings)) return { protected: 'needs-fleet' };
@@ -30,7 +30,7 @@ export function protectionByConfig(db: string, kind: Kind, settings: RuntimeSett
 }
 
 /** Tag selection, with the backup workflow's own selection logic over the primary region's fleet. */
-export function protectionByFleet(db: string, kind: Kind, settings: RuntimeSettings, fleet: { instances: DbInstanceInfo[]; clusters: DbClusterInfo[] }): { protected: boolean; how: string } {
+export function protectionByFleet(db: string, kind: Kind, settings: SettingsWith<'policies'>, fleet: { instances: DbInstanceInfo[]; clusters: DbClusterInfo[] }): { protected: boolean; how: string } {
   for (const [name, policy] of Object.entries(settings.policies)) {
     if (selectDatabases(fleet, policy).selected.some((s) => s.id === db && s.kind === kind)) return { protected: true, how: `selected by the tags of policy ${name}` };
   }
@@ -43,7 +43,7 @@ export interface TagReader {
 }
 
 /** Protected by name (a policy's instances/clusters, or incident.databases) without any API call. */
-export function protectedByName(settings: Pick<RuntimeSettings, 'policies' | 'incident'>, id: string, kind: Kind): string | undefined {
+export function protectedByName(settings: Pick<SettingsWith<'policies'>, 'policies' | 'incident'>, id: string, kind: Kind): string | undefined {
   const listing = listingPolicy(settings, id, kind);
   if (listing) return `policy ${listing} (listed)`;
   if (settings.incident?.databases[id]) return 'incident.databases';
@@ -51,14 +51,14 @@ export function protectedByName(settings: Pick<RuntimeSettings, 'policies' | 'in
 }
 
 /** Protected by a policy's tag selection (all of its tags present). */
-export function protectedByTags(settings: Pick<RuntimeSettings, 'policies'>, tags: Tag[]): string | undefined {
+export function protectedByTags(settings: Pick<SettingsWith<'policies'>, 'policies'>, tags: Tag[]): string | undefined {
   const name = Object.entries(settings.policies).find(([, p]) => hasAllTags(tags, p.selection.tags))?.[0];
   return name === undefined ? undefined : `policy ${name} (tags)`;
 }
 
 /** Why the source is protected (for an RDS event), or undefined. Reads tags only when no name matches and some policy selects by tag. */
 export async function protectionOf(
-  settings: Pick<RuntimeSettings, 'policies' | 'incident'>,
+  settings: Pick<SettingsWith<'policies'>, 'policies' | 'incident'>,
   source: { id: string; arn?: string; kind: Kind },
   reader: TagReader,
 ): Promise<string | undefined> {

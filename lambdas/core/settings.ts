@@ -1,5 +1,8 @@
-// The slice of the deployment config each Lambda needs at run time, passed as one JSON env var
-// (RDSDR_SETTINGS, the only configuration channel to the Lambdas) and parsed once per cold start. CDK builds it with `toRuntimeSettings`.
+// The slice of the deployment config each Lambda needs at run time, parsed once per cold start. CDK
+// builds it with `toRuntimeSettings` and gives each function only the sections the registry names:
+// values filled in at deploy time travel in the RDSDR_SETTINGS variable, the rest in a file bundled
+// with the function's code (the only configuration channel to the Lambdas).
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const retentionCountsSchema = z.strictObject({
@@ -96,8 +99,10 @@ export const runtimeSettingsSchema = z.strictObject({
   drRegion: z.string(),
   /** Key ARN, alias ARN or alias name of the customer-managed key that encrypts DR copies. */
   drKmsKeyId: z.string(),
-  policies: z.record(z.string(), policySettingsSchema),
-  pruning: pruningSettingsSchema,
+  /** Which of the sections below this function was given (lib/platform/registry.ts lists them per Lambda). */
+  sections: z.array(z.enum(['policies', 'pruning', 'verification', 'incident'])),
+  policies: z.record(z.string(), policySettingsSchema).optional(),
+  pruning: pruningSettingsSchema.optional(),
   /** S3 bucket (in the DR region) for verification and prune reports. */
   reportsBucket: z.string().optional(),
   verification: verificationSettingsSchema.optional(),
@@ -121,9 +126,62 @@ export type DatabaseChecksSettings = z.infer<typeof databaseChecksSettingsSchema
 
 export const SETTINGS_ENV = 'RDSDR_SETTINGS';
 
-/** Parses RDSDR_SETTINGS; a deployment bug (missing/garbled settings) fails loudly at cold start. */
-export function readSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
+/** The parts of the settings that grow with the config; each Lambda gets only those it names. */
+export type SettingsSection = RuntimeSettings['sections'][number];
+export const SETTINGS_SECTIONS: readonly SettingsSection[] = ['policies', 'pruning', 'verification', 'incident'];
+
+/**
+ * Settings with the named sections delivered. `policies` and `pruning` always exist in a config, so
+ * delivered they are present; `verification` and `incident` stay optional (a deployment may have none).
+ */
+export type SettingsWith<K extends SettingsSection> = RuntimeSettings & { [P in K & ('policies' | 'pruning')]-?: NonNullable<RuntimeSettings[P]> };
+
+/** Every section delivered: what `toRuntimeSettings` builds before it is sliced per function. */
+export type FullSettings = SettingsWith<SettingsSection>;
+
+/**
+ * Where the deployed function finds the settings that do not fit the environment: CDK bundles them
+ * beside the handler (lib/platform/rds-dr-function.ts), because Lambda allows 4 KB of environment in
+ * total and a large config's drill checks alone take ~100 KB. The environment keeps only values
+ * CloudFormation fills in at deploy time (ARNs with the account id, generated names).
+ */
+export const BUNDLED_SETTINGS_FILE = 'rds-dr-settings.json';
+const BUNDLED_MARKER = '$bundled';
+
+/** Only what `sections` names, and the list itself, so a function cannot read a section it was not given. */
+export function sliceSettings<K extends SettingsSection>(settings: RuntimeSettings, sections: readonly K[]): SettingsWith<K> {
+  const sliced: Record<string, unknown> = { ...settings, sections: [...sections] };
+  for (const section of SETTINGS_SECTIONS) if (!sections.includes(section as K)) delete sliced[section];
+  return sliced as SettingsWith<K>;
+}
+
+/** `extra` laid over `base`, object by object (arrays and scalars are replaced). */
+export function mergeSettings(base: unknown, extra: unknown): unknown {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(base) || !isObject(extra)) return extra === undefined ? base : extra;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(extra)) merged[key] = mergeSettings(base[key], value);
+  return merged;
+}
+
+/**
+ * Parses RDSDR_SETTINGS (plus the bundled file it points to) once per cold start; a deployment bug
+ * (missing or garbled settings, a section the function needs but was not given) fails loudly here.
+ */
+export function readSettings<K extends SettingsSection = never>(needs: readonly K[] = [], env: NodeJS.ProcessEnv = process.env): SettingsWith<K> {
   const raw = env[SETTINGS_ENV];
   if (!raw) throw new Error(`${SETTINGS_ENV} is not set`);
-  return runtimeSettingsSchema.parse(JSON.parse(raw));
+  const { [BUNDLED_MARKER]: bundled, ...deployed } = JSON.parse(raw) as Record<string, unknown>;
+  let value: unknown = deployed;
+  if (bundled) {
+    // LAMBDA_TASK_ROOT: "the path to your Lambda function code" (Lambda's reserved environment variables).
+    const path = `${env.LAMBDA_TASK_ROOT ?? '.'}/${String(bundled)}`;
+    value = mergeSettings(JSON.parse(readFileSync(path, 'utf8')), deployed);
+  }
+  const settings = runtimeSettingsSchema.parse(value);
+  for (const section of needs) {
+    const missing = !settings.sections.includes(section) || ((section === 'policies' || section === 'pruning') && !settings[section]);
+    if (missing) throw new Error(`${SETTINGS_ENV}.${section} was not delivered to this function; lib/platform/registry.ts (LAMBDA_SETTINGS) lists what each Lambda gets`);
+  }
+  return settings as SettingsWith<K>;
 }

@@ -3,7 +3,7 @@ import { readSettings } from '../core/settings.js';
 import { buildReport, failureLines, reportKey, type BranchOutcome, type DrillBranch } from './drill-report.js';
 import { AwsReportSinks } from './report-sinks.js';
 
-const settings = readSettings();
+const settings = readSettings(['verification']);
 const region = settings.verification?.region ?? settings.drRegion;
 const sinks = new AwsReportSinks(settings.verification?.reportsBucket ?? '', region);
 

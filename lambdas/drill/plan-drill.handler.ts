@@ -6,7 +6,7 @@ import { newestUsableSnapshot, parseVerifyRequest, verificationItem, type Verifi
 import { RdsSnapshotCatalog } from '../aws/rds-snapshots.js';
 import type { WorkflowStartEvent } from '../core/input-issues.js';
 
-const settings = readSettings();
+const settings = readSettings(['verification']);
 
 export type PlanDrillEvent = WorkflowStartEvent;
 

@@ -6,7 +6,7 @@ import { planSweep, type DrillResource } from './plan-sweep.js';
 import { RdsFleetReader } from '../aws/rds-fleet.js';
 import { deleteThrowaway } from '../aws/rds-databases.js';
 
-const settings = readSettings();
+const settings = readSettings(['verification']);
 // A cleaned leftover is a WARNING (nothing is at risk any more): the `<app>-warnings` topic, not the one that pages.
 const region = settings.verification?.region ?? settings.drRegion;
 const rds = awsClients.rds(region);

@@ -4,7 +4,7 @@ import { readSettings } from '../core/settings.js';
 import { RdsRestoredDatabaseReader } from '../aws/rds-restored-database.js';
 import { evaluateRestorePoll, type RestorePollRequest, type RestorePollResult } from '../core/restore-poll.js';
 
-const settings = readSettings();
+const settings = readSettings(['verification']);
 const region = settings.verification?.region ?? settings.drRegion;
 const reader = new RdsRestoredDatabaseReader(awsClients.rds(region));
 

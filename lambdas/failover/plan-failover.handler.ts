@@ -7,7 +7,7 @@ import { notProtectedError, parseFailoverRequest, resolveFailoverPlan, type Fail
 import { protectionByConfig, protectionByFleet } from '../core/protection.js';
 import type { WorkflowStartEvent } from '../core/input-issues.js';
 
-const settings = readSettings();
+const settings = readSettings(['policies', 'incident']);
 
 export type PlanFailoverEvent = WorkflowStartEvent;
 

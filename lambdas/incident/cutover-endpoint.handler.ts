@@ -3,7 +3,7 @@ import { runCutover, type CutoverEvent, type CutoverResult } from './cutover-ste
 import { logger, withLogKeys } from '../aws/logger.js';
 import { readSettings } from '../core/settings.js';
 
-const settings = readSettings();
+const settings = readSettings(['incident']);
 const gateway = new AwsEndpointGateway(settings.primaryRegion);
 
 /** Points the db's configured writer endpoint targets (Route 53 CNAME, SSM parameter) at `endpoint`. */

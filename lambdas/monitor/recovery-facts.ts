@@ -8,7 +8,7 @@ import { RdsSnapshotCatalog } from '../aws/rds-snapshots.js';
 import { S3Reports } from '../aws/reports.js';
 import { TAG } from '../core/naming.js';
 import { selectDatabases } from '../core/selection.js';
-import type { RuntimeSettings } from '../core/settings.js';
+import type { SettingsWith } from '../core/settings.js';
 import { recoveryPointTime, sourceDatabaseOf, tagValueOf, type DescribedSnapshot } from '../core/snapshots.js';
 import type { DatabaseRecoveryFacts } from './recovery-ages.js';
 
@@ -38,7 +38,7 @@ async function replicatedBackups(drRegion: string): Promise<Map<string, string>>
 type DrillReport = { reportedAt: string; passed: boolean; restoreSeconds?: number };
 
 /** Everything the RPO monitor needs about every protected database, read from RDS and S3. */
-export async function readRecoveryFacts(settings: RuntimeSettings): Promise<DatabaseRecoveryFacts[]> {
+export async function readRecoveryFacts(settings: SettingsWith<'policies'>): Promise<DatabaseRecoveryFacts[]> {
   const [fleet, primarySnaps, drSnaps, replicated] = await Promise.all([
     new RdsFleetReader(awsClients.rds(settings.primaryRegion)).list(),
     new RdsSnapshotCatalog(awsClients.rds(settings.primaryRegion)).list(),

@@ -4,7 +4,7 @@ import { readSettings } from '../core/settings.js';
 import { recoveryMetrics, type MetricPoint } from './recovery-ages.js';
 import { readRecoveryFacts } from './recovery-facts.js';
 
-const settings = readSettings();
+const settings = readSettings(['policies', 'verification']);
 
 /** Scheduled every few minutes: publishes every protected database's recovery-point ages. */
 export async function handler(event: { id?: string } = {}): Promise<{ databases: number; metrics: MetricPoint[] }> {

@@ -7,7 +7,7 @@ import { parsePruneRequest } from './prune-request.js';
 import { planInventory } from './retention-inventory.js';
 import type { WorkflowStartEvent } from '../core/input-issues.js';
 
-const settings = readSettings();
+const settings = readSettings(['policies', 'pruning']);
 
 /** First state of the prune workflow: validate, inventory both regions, plan, guard, save the full plan. */
 export async function handler(event: WorkflowStartEvent): Promise<PrunePlanOutput> {

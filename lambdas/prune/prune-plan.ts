@@ -2,7 +2,7 @@
 // compact output the state machine carries (the full plan goes to S3).
 import { forecastQuota } from '../core/retention/quota-forecast.js';
 import type { RetentionDecision } from '../core/retention/plan-retention.js';
-import type { RuntimeSettings } from '../core/settings.js';
+import type { SettingsWith } from '../core/settings.js';
 import { checkDeletionGuard } from './plan-guard.js';
 import type { PruneRequest } from './prune-request.js';
 
@@ -73,7 +73,7 @@ export function regionQuota(decisions: RetentionDecision[], region: string, quot
 export function buildPrunePlan(args: {
   decisions: RetentionDecision[];
   request: PruneRequest;
-  settings: Pick<RuntimeSettings, 'primaryRegion' | 'drRegion' | 'pruning'>;
+  settings: Pick<SettingsWith<'pruning'>, 'primaryRegion' | 'drRegion' | 'pruning'>;
   executionArn: string;
   executionStartTime: string;
   now: Date;

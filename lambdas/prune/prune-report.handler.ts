@@ -5,7 +5,7 @@ import { S3Reports } from '../aws/reports.js';
 import { readSettings } from '../core/settings.js';
 import { quotaAlert, quotaMetrics, summarizePrune, type PruneReportInput, type PruneVerdict } from './prune-summary.js';
 
-const settings = readSettings();
+const settings = readSettings(['pruning']);
 const alerts = new SnsAlertPublisher(settings.alertTopicArn);
 
 /** Last step of the prune workflow: audit, metrics, quota warning; the workflow fails on `failed`. */

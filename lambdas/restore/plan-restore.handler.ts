@@ -12,7 +12,7 @@ import { buildRestorePlan, parseRestoreRequest } from './restore-request.js';
 import { protection, resolveSource, type RestoreSourceDeps } from './restore-source.js';
 import type { WorkflowStartEvent } from '../core/input-issues.js';
 
-const settings = readSettings();
+const settings = readSettings(['policies', 'verification', 'incident']);
 
 export interface PlanRestoreEvent extends WorkflowStartEvent {
   /** The region this deployment of the workflow runs (and restores) in. */

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.js';
 import { formatInputIssues } from '../core/input-issues.js';
-import type { DatabaseChecksSettings, RuntimeSettings } from '../core/settings.js';
+import type { DatabaseChecksSettings, RuntimeSettings, SettingsWith } from '../core/settings.js';
 import { slotStamp } from '../core/naming.js';
 import type { DescribedSnapshot } from '../core/snapshots.js';
 import type { RestorePlan, RestoreWindow, SourceFacts } from '../core/restore-plan.js';
@@ -139,7 +139,7 @@ export function chooseSnapshot(ref: 'latest' | string, db: string, snapshots: De
 export function buildRestorePlan(args: {
   request: RestoreRequest;
   source: SourceFacts;
-  settings: RuntimeSettings;
+  settings: SettingsWith<'policies'>;
   executionArn: string;
   executionStartTime: string;
   now: Date;

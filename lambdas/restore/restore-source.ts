@@ -5,12 +5,12 @@ import { InvalidInputError } from '../core/errors.js';
 import type { Fleet } from '../core/fleet.js';
 import { protectionByConfig, protectionByFleet } from '../core/protection.js';
 import type { RestoreSourceGateway, SourceFacts } from '../core/restore-plan.js';
-import type { RuntimeSettings } from '../core/settings.js';
+import type { SettingsWith } from '../core/settings.js';
 import type { DescribedSnapshot } from '../core/snapshots.js';
 import type { RestoreRequest } from './restore-request.js';
 
 export interface RestoreSourceDeps {
-  settings: RuntimeSettings;
+  settings: SettingsWith<'policies'>;
   /** The restore region's source reader. */
   reader: RestoreSourceGateway;
   /** The restore region's manual snapshots (read once, when first needed). */

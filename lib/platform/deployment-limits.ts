@@ -57,7 +57,7 @@ export function templateViolations(templatePath: string, text: string): PolicyVi
       violations.push({
         ruleName: 'LambdaEnvironmentSize',
         description: `function ${logicalId} has about ${size} bytes of environment variables; Lambda allows ${MAX_LAMBDA_ENVIRONMENT_BYTES} in total`,
-        fix: 'fewer policies, drilled or incident databases per deployment (the settings every function gets grow with them)',
+        fix: 'keep only deploy-time references in the environment; values known at synth belong in the bundled settings (lib/platform/function-settings.ts)',
         violatingResources: [{ resourceLogicalId: logicalId, locations: ['Properties.Environment.Variables'], templatePath }],
         severity: 'error',
       });

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { type CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,10 +7,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { RdsDrConfig } from './config/schema.js';
 import { toRuntimeSettings, type VerificationResources } from './config/runtime-settings.js';
-import { SETTINGS_ENV } from '../../lambdas/core/settings.js';
+import { BUNDLED_SETTINGS_FILE, SETTINGS_ENV, sliceSettings } from '../../lambdas/core/settings.js';
+import { splitDeployTimeValues, writeBundledSettings } from './function-settings.js';
 import { acknowledgeRule } from './nag.js';
 import { repoPath } from './paths.js';
-import { LAMBDAS, type LambdaName } from './registry.js';
+import { LAMBDA_SETTINGS, LAMBDAS, type LambdaName } from './registry.js';
 
 /** A Lambda of the app, as listed in the registry (lib/platform/registry.ts). */
 export type RdsDrFunctionName = LambdaName;
@@ -58,6 +59,12 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
   logGroup.grantWrite(role);
   if (props.vpc) role.addToPolicy(vpcNetworkInterfaceStatement());
 
+  // Only the sections this function reads (registry), split into what CloudFormation fills in at
+  // deploy time (environment) and what is known now (a file bundled beside the handler).
+  const runtimeSettings = toRuntimeSettings(props.config, stack.account, props.verification, props.reportsBucket ?? props.verification?.reportsBucket);
+  const { deployed, bundled } = splitDeployTimeValues(sliceSettings(runtimeSettings, LAMBDA_SETTINGS[props.name]));
+  const settingsFile = writeBundledSettings(scope, bundled);
+
   const fn = new NodejsFunction(scope, id, {
     entry: repoPath(LAMBDAS[props.name]),
     handler: 'handler',
@@ -80,8 +87,8 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
       POWERTOOLS_SERVICE_NAME: 'rds-dr',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
-      // toJsonString keeps the account token (Ref AWS::AccountId) resolvable inside the JSON.
-      [SETTINGS_ENV]: stack.toJsonString(toRuntimeSettings(props.config, stack.account, props.verification, props.reportsBucket ?? props.verification?.reportsBucket)),
+      // toJsonString keeps the references (Ref AWS::AccountId, a bucket's name) resolvable inside the JSON.
+      [SETTINGS_ENV]: stack.toJsonString({ ...deployed, $bundled: BUNDLED_SETTINGS_FILE }),
       ...props.environment,
     },
     bundling: {
@@ -91,8 +98,16 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
       sourceMap: true,
       target: 'node22',
       format: OutputFormat.CJS,
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (_inputDir: string, outputDir: string) => [`cp "${settingsFile.path}" "${outputDir}/${BUNDLED_SETTINGS_FILE}"`],
+      },
     },
   });
+
+  // Where tests (and a curious reader of the template) find the bundled half.
+  (fn.node.defaultChild as CfnResource).addMetadata('rds-dr:settings-file', settingsFile.relative);
 
   acknowledgeRule(
     role,

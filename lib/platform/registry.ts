@@ -1,6 +1,7 @@
 // The one list of rds-dr's workflows and Lambdas. CDK (the function factory and each workflow's
 // state machine), the local AWS (test/local) and the ASL tests all read it: adding a Lambda is one
 // entry here plus its handler file. Plain data: no aws-cdk-lib, so the test harness can import it.
+import type { SettingsSection } from '../../lambdas/core/settings.js';
 
 /** Where a workflow runs: the primary region, the DR region, or a deployment in each. */
 export type RegionRole = 'primary' | 'dr';
@@ -43,6 +44,41 @@ export const LAMBDAS = {
 } as const;
 
 export type LambdaName = keyof typeof LAMBDAS;
+
+/**
+ * The settings sections (lambdas/core/settings.ts) each Lambda is given, beside the small common part
+ * (app name, regions, topic ARNs, DR key, reports bucket). A handler names the same sections in its
+ * `readSettings([...])` call; test/layout.test.ts holds both lists equal, and the local AWS gives
+ * each handler only its slice, so a handler reading a section it was not given fails every test.
+ */
+export const LAMBDA_SETTINGS: Record<LambdaName, readonly SettingsSection[]> = {
+  'discover-databases': ['policies'],
+  'check-pitr-readiness': ['incident'],
+  'snapshot-status': [],
+  'copy-snapshot': [],
+  'backup-report': [],
+  'plan-drill': ['verification'],
+  'throwaway-status': ['verification'],
+  'verify-restored-database': [],
+  'drill-report': ['verification'],
+  'drill-summary': [],
+  'sweep-drill-leftovers': ['verification'],
+  'plan-prune': ['policies', 'pruning'],
+  'delete-snapshot': [],
+  'prune-report': ['pruning'],
+  'plan-restore': ['policies', 'verification', 'incident'],
+  'restore-database': [],
+  'rename-cutover': [],
+  'plan-failover': ['policies', 'incident'],
+  'failover-checks': [],
+  'promote-standby': [],
+  'standby-status': [],
+  'cutover-endpoint': ['incident'],
+  'incident-report': [],
+  'failure-notifier': [],
+  'rds-event-notifier': ['policies'],
+  'rpo-monitor': ['policies', 'verification'],
+};
 
 export interface WorkflowEntry {
   /** The ASL file deployed as-is and run by the local runner, relative to the repository root. */

@@ -1,12 +1,13 @@
-// Runs the real CDK CLI against bin/app.ts, offline. Slow (bundles five Lambdas), so only two cases.
+// Runs the real CDK CLI against bin/app.ts, offline. Slow (bundles every Lambda), so one synth per config.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../lib/platform/paths.js';
 import { LONG_TIMEOUT, rawTestConfig } from '../lib/fixtures.js';
+import { BUNDLED_SETTINGS_FILE } from '../../lambdas/core/settings.js';
 
 const execFileAsync = promisify(execFile);
 const workDir = mkdtempSync(join(tmpdir(), 'rdsdr-cli-'));
@@ -22,7 +23,7 @@ async function cdkSynth(configPath: string, outDir: string): Promise<{ status: n
       cwd: REPO_ROOT,
       env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' },
       encoding: 'utf8',
-      timeout: LONG_TIMEOUT,
+      timeout: 2 * LONG_TIMEOUT,
       maxBuffer: 64 * 1024 * 1024,
     });
     return { status: 0, stdout, stderr };
@@ -42,13 +43,74 @@ describe('cdk synth (CLI)', { timeout: LONG_TIMEOUT }, () => {
     expect(result.stderr).toContain('Invalid rds-dr config');
     expect(result.stderr).toMatch(/drRegion: unknown AWS region "eu-wst-1"/);
   });
+});
 
-  it('synthesizes config/example.json offline into both stacks', async () => {
-    const outDir = join(workDir, 'out-example');
-    const result = await cdkSynth('config/example.json', outDir);
+describe('cdk synth (CLI) of config/example.json', { timeout: LONG_TIMEOUT }, () => {
+  const outDir = join(workDir, 'out-example');
+  let result: Awaited<ReturnType<typeof cdkSynth>>;
+  // Bundles every Lambda: one synth for the file, with the hook's own budget.
+  beforeAll(async () => {
+    result = await cdkSynth('config/example.json', outDir);
+  }, 2 * LONG_TIMEOUT);
+
+  it('synthesizes offline into both stacks, cdk-nag clean', () => {
     expect(result.stderr).not.toMatch(/AwsSolutions-/);
     expect(result.status).toBe(0);
     expect(existsSync(join(outDir, 'rds-dr-primary.template.json'))).toBe(true);
     expect(existsSync(join(outDir, 'rds-dr-dr.template.json'))).toBe(true);
   });
+
+  it('bundles each function with its settings file, and each handler loads with them as Lambda would start it', async () => {
+    const loads: { name: string; status: number; stderr: string }[] = [];
+    for (const stack of ['rds-dr-primary', 'rds-dr-dr']) {
+      for (const [name, fn] of deployedFunctions(join(outDir, `${stack}.template.json`))) {
+        const codeDir = join(outDir, fn.Metadata!['aws:asset:path']!);
+        expect(existsSync(join(codeDir, BUNDLED_SETTINGS_FILE)), name).toBe(true);
+        loads.push({ name, ...(await loadBundledHandler(codeDir, fn)) });
+      }
+    }
+    expect(loads.length).toBeGreaterThan(20);
+    expect(loads.filter((l) => l.status !== 0)).toEqual([]);
+  });
+
+  it('a handler without its settings file refuses to start rather than run on half its settings', async () => {
+    const [, fn] = deployedFunctions(join(outDir, 'rds-dr-primary.template.json'))[0];
+    const missing = await loadBundledHandler(join(outDir, fn.Metadata!['aws:asset:path']!), fn, workDir);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain(BUNDLED_SETTINGS_FILE);
+  });
 });
+
+const deployedFunctions = (templatePath: string): [string, DeployedFunction][] =>
+  Object.entries((JSON.parse(readFileSync(templatePath, 'utf8')) as { Resources: Record<string, DeployedFunction> }).Resources).filter(
+    ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['rds-dr:settings-file'],
+  );
+
+interface DeployedFunction {
+  Type: string;
+  Metadata?: Record<string, string | undefined>;
+  Properties: { Environment: { Variables: Record<string, string | { 'Fn::Join': [string, unknown[]] }> } };
+}
+
+/**
+ * Loads a bundled handler in a fresh Node process with the function's environment, references filled
+ * with placeholder values and LAMBDA_TASK_ROOT at its code, as the Lambda runtime does at cold start.
+ */
+async function loadBundledHandler(codeDir: string, fn: DeployedFunction, taskRoot = codeDir): Promise<{ status: number; stderr: string }> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(fn.Properties.Environment.Variables)) {
+    env[key] = typeof value === 'string' ? value : value['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : 'deployed-value')).join(value['Fn::Join'][0]);
+  }
+  try {
+    await execFileAsync(process.execPath, ['-e', 'require(process.argv[1])', join(codeDir, 'index.js')], {
+      // NODE_PATH stands in for the runtime's own AWS SDK, which CDK leaves out of nodejs22.x bundles.
+      env: { PATH: process.env.PATH ?? '', NODE_PATH: join(REPO_ROOT, 'node_modules'), AWS_REGION: 'us-east-1', LAMBDA_TASK_ROOT: taskRoot, ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { status: 0, stderr: '' };
+  } catch (err) {
+    const e = err as { code?: number; stderr?: string };
+    return { status: typeof e.code === 'number' ? e.code : -1, stderr: e.stderr ?? '' };
+  }
+}

@@ -8,9 +8,10 @@ export const DEFAULT_RETENTION: RetentionSettings = {
   keepDeletedDatabases: 'all',
 };
 
-/** The settings every Lambda gets besides the policies, for tests that build RuntimeSettings by hand. */
+/** The settings every Lambda gets besides the policies, for tests that build FullSettings by hand. */
 export const BASE_SETTINGS = {
   alertTopicArn: 'arn:aws:sns:us-east-1:123456789012:rds-dr-alerts',
   warningTopicArn: 'arn:aws:sns:us-east-1:123456789012:rds-dr-warnings',
   verifierSslMode: 'verify-full',
+  sections: ['policies', 'pruning', 'verification', 'incident'] as ('policies' | 'pruning' | 'verification' | 'incident')[],
 } as const;

@@ -1,5 +1,7 @@
 // Shared by the CDK tests: configs, and one synth per config (bundling five Lambdas is the slow part).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUNDLED_SETTINGS_FILE, mergeSettings } from '../../lambdas/core/settings.js';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
@@ -76,6 +78,7 @@ export const testApp = (): App => new App({ context: { 'aws:cdk:bundling-stacks'
 /** Builds the app exactly as bin/app.ts does (cdk-nag included) and synthesizes it. */
 export function synth(config: RdsDrConfig): Synthesized {
   const built = buildApp(config, { app: testApp() });
+  assemblyDirs.push(built.app.outdir);
   // In-memory synth throws if cdk-nag (a policy-validation plugin) reports an unacknowledged error.
   const assembly = built.app.synth();
   return {
@@ -110,13 +113,27 @@ export const allowing = (statements: IamStatement[], action: string) =>
 
 export const LONG_TIMEOUT = 180_000;
 
+/** Assembly directories of this file's synths: where the functions' bundled settings were written. */
+const assemblyDirs: string[] = [];
+
 /**
- * A function's RDSDR_SETTINGS as an object. Values CloudFormation fills in at deploy (a bucket name,
- * a security group id) appear as `<ref:…>` strings.
+ * A function's settings as its handler reads them: the bundled file (found through the function's
+ * `rds-dr:settings-file` metadata) with RDSDR_SETTINGS laid over it. Values CloudFormation fills in at
+ * deploy (a bucket name, a security group id) appear as `<ref:…>` strings.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a template resource, as aws-cdk-lib/assertions types it
 export function settingsOf(fn: { [key: string]: any }): Record<string, unknown> {
   const value = fn.Properties.Environment.Variables.RDSDR_SETTINGS as string | { 'Fn::Join': [string, unknown[]] };
   const text = typeof value === 'string' ? value : value['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : `<ref:${JSON.stringify(p).replace(/"/g, "'")}>`)).join(value['Fn::Join'][0]);
-  return JSON.parse(text);
+  const { $bundled, ...deployed } = JSON.parse(text) as Record<string, unknown>;
+  if ($bundled !== BUNDLED_SETTINGS_FILE) throw new Error(`RDSDR_SETTINGS does not point to ${BUNDLED_SETTINGS_FILE}: ${text}`);
+  const relative = fn.Metadata?.['rds-dr:settings-file'] as string;
+  const dir = assemblyDirs.find((d) => existsSync(join(d, relative)));
+  if (!dir) throw new Error(`no synth of this test file wrote ${relative}`);
+  return mergeSettings(JSON.parse(readFileSync(join(dir, relative), 'utf8')), deployed) as Record<string, unknown>;
 }
+
+/** The size of a function's environment as Lambda counts it (names plus values). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a template resource
+export const environmentBytes = (fn: { [key: string]: any }): number =>
+  Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>).reduce((n, [k, v]) => n + k.length + JSON.stringify(v).length, 0);

@@ -11,12 +11,12 @@ import { resolve } from 'node:path';
 import { parseConfig, type RdsDrConfig } from '../../lib/platform/config/schema.js';
 import { drKeyAliasName, toRuntimeSettings, type VerificationResources } from '../../lib/platform/config/runtime-settings.js';
 import { reportsBucketName } from '../../lib/platform/reports-bucket.js';
-import { SETTINGS_ENV } from '../../lambdas/core/settings.js';
+import { type FullSettings, SETTINGS_ENV, sliceSettings } from '../../lambdas/core/settings.js';
 import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/alerts/failure-alert.js';
 import { awsClients } from '../../lambdas/aws/clients.js';
 import { LocalDataPlane } from './data-plane.js';
 import { enforceRdsContracts, enforceSnsContracts, followPromotions } from './fidelity.js';
-import { functionArnPlaceholder, LAMBDAS, stateMachineName, WORKFLOWS, type WorkflowName } from '../../lib/platform/registry.js';
+import { functionArnPlaceholder, LAMBDA_SETTINGS, LAMBDAS, type LambdaName, stateMachineName, WORKFLOWS, type WorkflowName } from '../../lib/platform/registry.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
 import { startPostgres, type Postgres } from './postgres.js';
 import { SdkBridge } from './sdk-bridge.js';
@@ -93,8 +93,11 @@ export class LocalStack {
     return bucket;
   }
 
+  /** The settings CDK would build for this deployment, before each function gets its slice. */
+  settings?: FullSettings;
+
   get reportsBucket(): string {
-    return JSON.parse(process.env[SETTINGS_ENV] ?? '{}').reportsBucket ?? '';
+    return this.settings?.reportsBucket ?? '';
   }
 
   /** What the DR stack deploys for drills: (an existing VPC,) a DB subnet group, the restored-DB security group, the reports bucket. */
@@ -146,11 +149,13 @@ export class LocalStack {
     if (settings.alertTopicArn !== this.alertTopicArn || settings.warningTopicArn !== this.warningTopicArn) {
       throw new Error(`settings name topics ${settings.alertTopicArn}, ${settings.warningTopicArn}; moto made ${this.alertTopicArn}, ${this.warningTopicArn}`);
     }
-    process.env[SETTINGS_ENV] = JSON.stringify(settings);
+    this.settings = settings;
     process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
     process.env.AWS_S3_FORCE_PATH_STYLE = 'true';
-    // Every Lambda the registry lists, loaded from the same handler file CDK bundles.
-    for (const [name, entry] of Object.entries(LAMBDAS)) {
+    // Every Lambda the registry lists, loaded from the same handler file CDK bundles, with only the
+    // settings sections CDK gives it (handlers read their settings once, when loaded).
+    for (const [name, entry] of Object.entries(LAMBDAS) as [LambdaName, string][]) {
+      process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings(settings, LAMBDA_SETTINGS[name]));
       this.lambdas[name] = (await import(resolve(REPO_ROOT, entry))).handler as LambdaHandler;
     }
     this.sdk = new SdkBridge(primaryRegion);

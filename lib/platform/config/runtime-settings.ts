@@ -1,4 +1,4 @@
-import type { RuntimeSettings } from '../../../lambdas/core/settings.js';
+import { SETTINGS_SECTIONS, type SettingsSection, type SettingsWith } from '../../../lambdas/core/settings.js';
 import type { RdsDrConfig } from './schema.js';
 
 /** Alias of the DR copy key when the DR stack creates it; RDS accepts the alias ARN as KmsKeyId. */
@@ -38,7 +38,7 @@ export function toRuntimeSettings(
   accountId: string,
   verification?: VerificationResources,
   reportsBucket: string | undefined = verification?.reportsBucket,
-): RuntimeSettings {
+): SettingsWith<SettingsSection> {
   const drilled = Object.entries(config.policies).filter(([, p]) => p.verify);
   return {
     appName: config.appName,
@@ -48,6 +48,7 @@ export function toRuntimeSettings(
     alertTopicArn: alertTopicArn(config, accountId),
     warningTopicArn: warningTopicArn(config, accountId),
     verifierSslMode: 'verify-full',
+    sections: [...SETTINGS_SECTIONS],
     policies: Object.fromEntries(
       Object.entries(config.policies).map(([name, p]) => [
         name,

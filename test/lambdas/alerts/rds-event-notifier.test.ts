@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyRdsEvent, databaseOfSnapshot, formatRdsEventAlert, type RdsEvent } from '../../../lambdas/alerts/rds-event-alert.js';
-import type { RuntimeSettings } from '../../../lambdas/core/settings.js';
+import type { FullSettings } from '../../../lambdas/core/settings.js';
 import { DEFAULT_RETENTION } from '../settings-fixtures.js';
 import { protectionOf } from '../../../lambdas/core/protection.js';
 
@@ -99,10 +99,10 @@ describe('formatRdsEventAlert', () => {
 });
 
 describe('protectionOf (instance-level events)', () => {
-  const policy = (selection: RuntimeSettings['policies'][string]['selection']) => ({
+  const policy = (selection: FullSettings['policies'][string]['selection']) => ({
     selection, maxConcurrency: 5, maxCopiesInFlight: 5, snapshotTimeoutSeconds: 3600, copyTimeoutSeconds: 3600, retention: DEFAULT_RETENTION,
   });
-  const settings: Pick<RuntimeSettings, 'policies' | 'incident'> = {
+  const settings: Pick<FullSettings, 'policies' | 'incident'> = {
     policies: {
       gold: policy({ tags: { 'rds-dr:policy': 'gold' }, instances: [], clusters: [] }),
       silver: policy({ tags: {}, instances: ['billing'], clusters: ['ledger'] }),

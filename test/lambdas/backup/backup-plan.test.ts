@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunRequest, planBackup } from '../../../lambdas/backup/backup-plan.js';
-import type { RuntimeSettings } from '../../../lambdas/core/settings.js';
+import type { FullSettings } from '../../../lambdas/core/settings.js';
 import { BASE_SETTINGS, DEFAULT_RETENTION } from '../settings-fixtures.js';
 
-const settings: RuntimeSettings = {
+const settings: FullSettings = {
   ...BASE_SETTINGS,
   pruning: { maxDeleteShare: 0.5, maxDeletesPerRun: 500, snapshotQuota: 100, quotaWarnPercent: 90, maxConcurrency: 5 },
   appName: 'rds-dr', primaryRegion: 'us-east-1', drRegion: 'us-west-2', drKmsKeyId: 'alias/x',

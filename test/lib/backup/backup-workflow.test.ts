@@ -4,7 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BACKUP_ASL_PATH } from '../../../lib/backup/backup-state-machine.js';
 import { runtimeSettingsSchema } from '../../../lambdas/core/settings.js';
-import { LONG_TIMEOUT, synth, testConfig, TEST_ACCOUNT, type Synthesized } from '../fixtures.js';
+import { LONG_TIMEOUT, synth, testConfig, TEST_ACCOUNT, type Synthesized, settingsOf } from '../fixtures.js';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -130,15 +130,26 @@ describe('backup Lambdas', { timeout: LONG_TIMEOUT }, () => {
         Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'rds-dr', POWERTOOLS_LOG_LEVEL: 'INFO' } },
       });
       // The settings contract the handlers parse at cold start.
-      const settings = runtimeSettingsSchema.parse(JSON.parse(p.Environment.Variables.RDSDR_SETTINGS));
+      const settings = runtimeSettingsSchema.parse(settingsOf(fn));
       expect(settings).toMatchObject({
         appName: 'acme-dr',
         primaryRegion: 'eu-central-1',
         drRegion: 'eu-west-1',
         drKmsKeyId: `arn:aws:kms:eu-west-1:${TEST_ACCOUNT}:alias/acme-dr/dr-snapshots`,
       });
-      expect(Object.keys(settings.policies).sort()).toEqual(['billing', 'gold', 'weekly']);
     }
+  });
+
+  it('each get only the settings sections they read: the policies go to discovery, not to the copier', () => {
+    const functions = s.primaryTemplate.findResources('AWS::Lambda::Function');
+    const settingsOfFn = (fn: { node: { defaultChild?: unknown } }) => runtimeSettingsSchema.parse(settingsOf(functions[s.primary.getLogicalId(fn.node.defaultChild as never)]));
+    const discover = settingsOfFn(s.primary.backup.functions.discoverDatabases);
+    expect(discover.sections).toEqual(['policies']);
+    expect(Object.keys(discover.policies ?? {}).sort()).toEqual(['billing', 'gold', 'weekly']);
+    const copy = settingsOfFn(s.primary.backup.functions.copySnapshot);
+    expect(copy.sections).toEqual([]);
+    expect(copy.policies).toBeUndefined();
+    expect(copy.incident).toBeUndefined();
   });
 
   it('keep logs for a month', () => {

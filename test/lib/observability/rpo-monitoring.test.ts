@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runtimeSettingsSchema } from '../../../lambdas/core/settings.js';
 import { buildApp } from '../../../lib/platform/app.js';
 import { parseConfig } from '../../../lib/platform/config/schema.js';
-import { allowing, asArray, LONG_TIMEOUT, rawDrillConfig, statementsOf, synth, testApp, testConfig, TEST_ACCOUNT, type Synthesized } from '../fixtures.js';
+import { allowing, asArray, LONG_TIMEOUT, rawDrillConfig, statementsOf, synth, testApp, testConfig, TEST_ACCOUNT, type Synthesized, settingsOf } from '../fixtures.js';
 
 /** Restore drills, three policies with different objectives (the strictest differs per objective), a 10-minute monitor and warning recipients. */
 function rawMonitoringConfig(): Record<string, unknown> {
@@ -165,7 +165,7 @@ describe('RPO monitor', { timeout: LONG_TIMEOUT }, () => {
   it('is the rpo-monitor Lambda with a 2-minute timeout and the reports bucket in its settings', () => {
     const props = monitorProps();
     expect(props.Timeout).toBe(120);
-    const settings = runtimeSettingsSchema.parse(JSON.parse(props.Environment.Variables.RDSDR_SETTINGS));
+    const settings = runtimeSettingsSchema.parse(settingsOf(s.primaryTemplate.findResources('AWS::Lambda::Function')[ref(s.primary.rpoMonitoring.monitor).Ref]));
     expect(settings.reportsBucket).toBe(REPORTS_BUCKET);
   });
 

@@ -1,9 +1,16 @@
 // Limits that would only fail `cdk deploy` fail `cdk synth` instead, naming what crosses them.
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../../lib/platform/app.js';
-import { parseConfig } from '../../../lib/platform/config/schema.js';
-import { MAX_LAMBDA_ENVIRONMENT_BYTES, templateViolations } from '../../../lib/platform/deployment-limits.js';
-import { LONG_TIMEOUT, rawTestConfig, testApp } from '../fixtures.js';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll } from 'vitest';
+import { MAX_LAMBDA_ENVIRONMENT_BYTES, MAX_STACK_RESOURCES, MAX_TEMPLATE_BYTES, templateViolations } from '../../../lib/platform/deployment-limits.js';
+import { REPO_ROOT } from '../../../lib/platform/paths.js';
+import { ISSUE_SIZE, largeRawConfig, type LargeConfigSize } from '../large-config.js';
+import { LONG_TIMEOUT } from '../fixtures.js';
+import type { SynthSizes } from './synth-sizes.js';
 
 const fn = (variables: Record<string, unknown>) => ({ Type: 'AWS::Lambda::Function', Properties: { Environment: { Variables: variables } } });
 
@@ -22,16 +29,33 @@ describe('deployment limits on a template', () => {
   });
 });
 
-describe('cdk synth refuses a config that would not deploy', { timeout: LONG_TIMEOUT }, () => {
-  it('so many policies that every function\'s settings pass Lambda\'s 4 KB environment', () => {
-    const raw = rawTestConfig() as { policies: Record<string, unknown> };
-    for (let i = 0; i < 12; i++) raw.policies[`team-${i}`] = { schedule: { cron: 'cron(0 2 * * ? *)', timeZone: 'UTC' }, selection: { tags: { team: `team-${i}`, env: 'prod' } } };
-    const { app } = buildApp(parseConfig(raw, 'big.json'), { app: testApp() });
-    expect(() => app.synth()).toThrow(/LambdaEnvironmentSize[\s\S]*Lambda allows 4096 in total/);
+const workDir = mkdtempSync(join(tmpdir(), 'rdsdr-limits-'));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+/** Synthesizes a generated config in a child process (a large synth would block this worker for a minute). */
+async function synthSizes(size: LargeConfigSize): Promise<SynthSizes> {
+  const path = join(workDir, `${size.policies}-${size.drilledDatabases}-${size.incidentDatabases}.json`);
+  writeFileSync(path, JSON.stringify(largeRawConfig(size)));
+  const { stdout } = await promisify(execFile)('npx', ['tsx', 'test/lib/platform/synth-sizes.ts', path], { cwd: REPO_ROOT, encoding: 'utf8', timeout: LONG_TIMEOUT, maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as SynthSizes;
+}
+
+describe('cdk synth of large configs', { timeout: LONG_TIMEOUT }, () => {
+  it(`deploys ${ISSUE_SIZE.policies} policies, ${ISSUE_SIZE.drilledDatabases} drilled and ${ISSUE_SIZE.incidentDatabases} incident databases within every limit`, async () => {
+    const result = await synthSizes(ISSUE_SIZE);
+    if (!result.ok) throw new Error(result.error);
+    expect(result.stacks).toHaveLength(2);
+    for (const stack of result.stacks) {
+      expect(stack.templateBytes, stack.stack).toBeLessThan(MAX_TEMPLATE_BYTES / 2);
+      expect(stack.resources, stack.stack).toBeLessThan(MAX_STACK_RESOURCES);
+      // The settings travel bundled with the code: the environment holds deploy-time references only.
+      expect(stack.largestEnvironmentBytes, stack.stack).toBeLessThan(1024);
+    }
   });
 
-  it('the test config synthesizes within every limit', () => {
-    const { app } = buildApp(parseConfig(rawTestConfig(), 'test'), { app: testApp() });
-    expect(() => app.synth()).not.toThrow();
+  it('refuses a config whose stack would cross CloudFormation\'s 500 resources (420 policies), naming the limit', async () => {
+    const result = await synthSizes({ policies: 420, drilledDatabases: 0, incidentDatabases: 0 });
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.error).toMatch(/(CloudFormationResourceCount|Number of resources in stack)[\s\S]*(allows at most|allowed maximum of) 500/);
   });
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allowing, BYO_KEY_ARN, byoKeyConfig, LONG_TIMEOUT, statementsOf, synth, testConfig, type Synthesized } from '../fixtures.js';
+import { allowing, BYO_KEY_ARN, byoKeyConfig, LONG_TIMEOUT, statementsOf, synth, testConfig, type Synthesized, settingsOf } from '../fixtures.js';
 
 describe('DR stack (key created by the app)', { timeout: LONG_TIMEOUT }, () => {
   let s: Synthesized;
@@ -65,6 +65,6 @@ describe('bring-your-own DR key (drKmsKeyArn)', { timeout: LONG_TIMEOUT }, () =>
 
   it('hands the configured key to the Lambdas', () => {
     const fn = Object.values(s.primaryTemplate.findResources('AWS::Lambda::Function'))[0];
-    expect(JSON.parse(fn.Properties.Environment.Variables.RDSDR_SETTINGS).drKmsKeyId).toBe(BYO_KEY_ARN);
+    expect(settingsOf(fn).drKmsKeyId).toBe(BYO_KEY_ARN);
   });
 });

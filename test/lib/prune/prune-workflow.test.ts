@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runtimeSettingsSchema } from '../../../lambdas/core/settings.js';
 import { PRUNE_ASL_PATH } from '../../../lib/prune/prune-workflow.js';
-import { allowing, asArray, LONG_TIMEOUT, statementsOf, synth, testConfig, TEST_ACCOUNT, type Synthesized } from '../fixtures.js';
+import { allowing, asArray, LONG_TIMEOUT, statementsOf, synth, testConfig, TEST_ACCOUNT, type Synthesized, settingsOf } from '../fixtures.js';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -33,8 +33,7 @@ describe('prune workflow', { timeout: LONG_TIMEOUT }, () => {
 
   it('hands plan-prune and prune-report the DR reports bucket by its fixed name, which the DR stack creates', () => {
     for (const fn of [s.primary.prune.planPrune, s.primary.prune.pruneReport]) {
-      const props = s.primaryTemplate.findResources('AWS::Lambda::Function')[logicalId(fn)].Properties;
-      const settings = runtimeSettingsSchema.parse(JSON.parse(props.Environment.Variables.RDSDR_SETTINGS));
+      const settings = runtimeSettingsSchema.parse(settingsOf(s.primaryTemplate.findResources('AWS::Lambda::Function')[logicalId(fn)]));
       expect(settings.reportsBucket).toBe(REPORTS_BUCKET);
       expect(settings.pruning).toEqual({ maxDeleteShare: 0.5, maxDeletesPerRun: 500, snapshotQuota: 100, quotaWarnPercent: 90, maxConcurrency: 5 });
     }
