@@ -15,6 +15,8 @@ const WILDCARD_REASONS: WildcardReasons = [
     'Read-only Describe calls are authorized against the unfiltered resource type; creating restores is further limited to requests ' +
       'tagged rds-dr:purpose=incident-restore (aws:RequestTag), renames to tagged targets and the protected databases.'],
   [/:kms:[a-z0-9-]+:[^:]+:key\/\*$/, 'Snapshots and databases may use any customer key; RDS uses it through grants (kms:ViaService = RDS in this region, kms:GrantIsForAWSResource).'],
+  [/:rds:[a-z0-9-]+:[^:]+:(db|cluster):[a-zA-Z0-9-]+-replaced-\*$/,
+    'A listed database after a rename cutover: <db>-replaced-<execution start>, a time only known then; the cutover tags it rds-dr:replaced-by.'],
   [/:secretsmanager:[a-z0-9-]+:[^:]+:secret:rds!\*$/, 'ManageMasterUserPassword makes RDS create the rds!... secret as the caller; the name is RDS-generated.'],
 ];
 
