@@ -1,6 +1,7 @@
 // One RDS DB instance or DB cluster by identifier: describe it (undefined when it does not exist),
 // rename it, delete it. Every "describe an instance or a cluster" of rds-dr goes through here.
 import {
+  AddTagsToResourceCommand,
   DeleteDBClusterCommand,
   DeleteDBInstanceCommand,
   DescribeDBClustersCommand,
@@ -12,6 +13,7 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { isRdsNotFound, orUndefined } from './rds-not-found.js';
+import type { DatabaseSettings } from '../core/restore-plan.js';
 
 export type DatabaseKind = 'instance' | 'cluster';
 
@@ -66,4 +68,56 @@ export async function deleteThrowaway(rds: RDSClient, kind: DatabaseKind, id: st
   }
   for (const member of memberIds) await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: member, SkipFinalSnapshot: true })).catch(gone);
   await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: id, SkipFinalSnapshot: true })).catch(gone);
+}
+
+/** The settings that protect an instance or a cluster (what a rename cutover copies to the restored one). */
+export function protectionSettingsOf(d: DBInstance | DBCluster): DatabaseSettings {
+  if ('DBInstanceIdentifier' in d && !('DBClusterMembers' in d)) {
+    const i = d as DBInstance;
+    return {
+      deletionProtection: i.DeletionProtection,
+      multiAz: i.MultiAZ,
+      backupRetentionPeriod: i.BackupRetentionPeriod,
+      preferredBackupWindow: i.PreferredBackupWindow,
+      parameterGroup: i.DBParameterGroups?.[0]?.DBParameterGroupName,
+      optionGroup: i.OptionGroupMemberships?.[0]?.OptionGroupName,
+      copyTagsToSnapshot: i.CopyTagsToSnapshot,
+      managesMasterPassword: i.MasterUserSecret?.SecretArn !== undefined,
+      masterSecretKmsKeyId: i.MasterUserSecret?.KmsKeyId,
+    };
+  }
+  const c = d as DBCluster;
+  return {
+    deletionProtection: c.DeletionProtection,
+    backupRetentionPeriod: c.BackupRetentionPeriod,
+    preferredBackupWindow: c.PreferredBackupWindow,
+    parameterGroup: c.DBClusterParameterGroup,
+    copyTagsToSnapshot: c.CopyTagsToSnapshot,
+    managesMasterPassword: c.MasterUserSecret?.SecretArn !== undefined,
+    masterSecretKmsKeyId: c.MasterUserSecret?.KmsKeyId,
+  };
+}
+
+/** ARN of an instance or a cluster. */
+export const arnOf = (d: DBInstance | DBCluster): string | undefined => ('DBInstanceArn' in d ? (d as DBInstance).DBInstanceArn : (d as DBCluster).DBClusterArn);
+
+/** ModifyDB{Instance,Cluster} with the given protection settings, applied immediately. */
+export async function applyProtectionSettings(rds: RDSClient, kind: DatabaseKind, id: string, s: Partial<DatabaseSettings>): Promise<void> {
+  const common = {
+    DeletionProtection: s.deletionProtection,
+    BackupRetentionPeriod: s.backupRetentionPeriod,
+    PreferredBackupWindow: s.preferredBackupWindow,
+    CopyTagsToSnapshot: s.copyTagsToSnapshot,
+    ...(s.managesMasterPassword ? { ManageMasterUserPassword: true, MasterUserSecretKmsKeyId: s.masterSecretKmsKeyId } : {}),
+    ApplyImmediately: true,
+  };
+  if (kind === 'instance') {
+    await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, ...common, MultiAZ: s.multiAz, DBParameterGroupName: s.parameterGroup, OptionGroupName: s.optionGroup }));
+  } else {
+    await rds.send(new ModifyDBClusterCommand({ DBClusterIdentifier: id, ...common, DBClusterParameterGroupName: s.parameterGroup }));
+  }
+}
+
+export async function addTags(rds: RDSClient, arn: string, tags: Record<string, string>): Promise<void> {
+  await rds.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
 }

@@ -18,6 +18,7 @@ function instanceFacts(d: DBInstance, now: Date): SourceFacts {
     subnetGroup: d.DBSubnetGroup?.DBSubnetGroupName,
     securityGroupIds: (d.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId ?? '').filter(Boolean),
     parameterGroup: d.DBParameterGroups?.[0]?.DBParameterGroupName,
+    managesMasterPassword: d.MasterUserSecret?.SecretArn !== undefined,
     window: retentionDays > 0 ? { earliest, latest: d.LatestRestorableTime?.toISOString() } : undefined,
   };
 }
@@ -47,6 +48,7 @@ export class RdsRestoreSourceReader implements RestoreSourceGateway {
       subnetGroup: cluster.DBSubnetGroup,
       securityGroupIds: (cluster.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId ?? '').filter(Boolean),
       parameterGroup: cluster.DBClusterParameterGroup,
+      managesMasterPassword: cluster.MasterUserSecret?.SecretArn !== undefined,
       window: { earliest: cluster.EarliestRestorableTime?.toISOString(), latest: cluster.LatestRestorableTime?.toISOString() },
     };
   }

@@ -26,7 +26,12 @@ export const TAG = {
   restoredFrom: 'rds-dr:restored-from',
   sourceDb: 'rds-dr:source-db',
   reason: 'rds-dr:reason',
+  /** On the original a rename cutover set aside (`<db>-replaced-…`): the execution that replaced it. No longer protected. */
+  replacedBy: 'rds-dr:replaced-by',
 } as const;
+
+/** Tags that describe one database's own history (who made it, from what): never copied onto another one. */
+export const PER_DATABASE_TAGS: readonly string[] = [TAG.execution, TAG.purpose, TAG.expiresAt, TAG.sourceSnapshot, TAG.restoredFrom, TAG.sourceDb, TAG.reason, TAG.replacedBy];
 
 /** Values of TAG.purpose. */
 export const PURPOSE = { drill: 'verification', incidentRestore: 'incident-restore' } as const;

@@ -1,7 +1,7 @@
 // Is a database protected by this deployment? One decision for every caller: the incident workflows
 // (failover, restore) and the RDS event notifier. Listed in a policy's selection (or, for the
 // notifier, in incident.databases) needs no AWS call; tag selection needs the database's tags.
-import { hasAllTags, selectDatabases } from './selection.js';
+import { selectDatabases, selectedByTags } from './selection.js';
 import type { DbClusterInfo, DbInstanceInfo } from './fleet.js';
 import type { SettingsWith } from './settings.js';
 import type { Tag } from './snapshots.js';
@@ -52,7 +52,7 @@ export function protectedByName(settings: Pick<SettingsWith<'policies'>, 'polici
 
 /** Protected by a policy's tag selection (all of its tags present). */
 export function protectedByTags(settings: Pick<SettingsWith<'policies'>, 'policies'>, tags: Tag[]): string | undefined {
-  const name = Object.entries(settings.policies).find(([, p]) => hasAllTags(tags, p.selection.tags))?.[0];
+  const name = Object.entries(settings.policies).find(([, p]) => selectedByTags(tags, p.selection.tags))?.[0];
   return name === undefined ? undefined : `policy ${name} (tags)`;
 }
 

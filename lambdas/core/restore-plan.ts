@@ -20,6 +20,24 @@ export interface SourceFacts {
   window?: RestoreWindow;
   /** Replicated automated backups (DR region): PITR restores from this ARN instead of the source id. */
   automatedBackupsArn?: string;
+  /** Live source only: whether RDS manages its master password in Secrets Manager. */
+  managesMasterPassword?: boolean;
+}
+
+/** The settings that protect a database and that the restored one must take over from the original. */
+export interface DatabaseSettings {
+  deletionProtection?: boolean;
+  /** Instances only (an Aurora cluster's availability is its instances'). */
+  multiAz?: boolean;
+  backupRetentionPeriod?: number;
+  preferredBackupWindow?: string;
+  parameterGroup?: string;
+  /** Instances only. */
+  optionGroup?: string;
+  copyTagsToSnapshot?: boolean;
+  /** Whether RDS manages the master password in Secrets Manager (MasterUserSecret). */
+  managesMasterPassword: boolean;
+  masterSecretKmsKeyId?: string;
 }
 
 export interface RestorePlan {

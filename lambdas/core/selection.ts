@@ -1,6 +1,7 @@
 // Pure selection of the databases a policy protects.
 import type { PolicySettings } from './settings.js';
 import type { DbClusterInfo, DbInstanceInfo } from './fleet.js';
+import { TAG } from './naming.js';
 import { type Tag } from './snapshots.js';
 
 export type DbKind = 'instance' | 'cluster';
@@ -32,6 +33,14 @@ export function hasAllTags(tags: Tag[], wanted: Record<string, string>): boolean
   return entries.length > 0 && entries.every(([k, v]) => tags.some((t) => t.Key === k && t.Value === v));
 }
 
+/**
+ * Selected by the policy's tags. The original a rename cutover set aside keeps the tags it had (kept
+ * for whoever inspects it), but the restored database under its name is the protected one now.
+ */
+export function selectedByTags(tags: Tag[], wanted: Record<string, string>): boolean {
+  return hasAllTags(tags, wanted) && !tags.some((t) => t.Key === TAG.replacedBy);
+}
+
 export function selectDatabases(
   fleet: { instances: DbInstanceInfo[]; clusters: DbClusterInfo[] },
   policy: PolicySettings,
@@ -43,7 +52,7 @@ export function selectDatabases(
   for (const db of fleet.instances) {
     if (NON_RDS_ENGINES.test(db.engine)) continue;
     const named = namedInstances.includes(db.id);
-    if (!named && !hasAllTags(db.tags, tags)) continue;
+    if (!named && !selectedByTags(db.tags, tags)) continue;
     // Replicas and cluster members are covered by their source / cluster snapshot.
     if (db.replicaSource || db.clusterId) {
       if (named) {
@@ -58,7 +67,7 @@ export function selectDatabases(
   for (const cluster of fleet.clusters) {
     if (NON_RDS_ENGINES.test(cluster.engine)) continue;
     const named = namedClusters.includes(cluster.id);
-    if (!named && !hasAllTags(cluster.tags, tags)) continue;
+    if (!named && !selectedByTags(cluster.tags, tags)) continue;
     if (cluster.replicaSource) {
       if (named) {
         missing.push({ id: cluster.id, kind: 'cluster', reason: `configured cluster is a replica of ${cluster.replicaSource}` });

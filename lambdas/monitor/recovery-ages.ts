@@ -29,14 +29,27 @@ export interface MetricPoint {
 // With no backup and no known creation time the age is unknown; a large value still breaches.
 const UNKNOWN_AGE_SECONDS = 10 * 365 * 86_400;
 
-const newest = (...times: (string | undefined)[]): number | undefined => {
-  const ms = times.map((t) => (t ? Date.parse(t) : Number.NaN)).filter((n) => !Number.isNaN(n));
-  return ms.length ? Math.max(...ms) : undefined;
-};
+/**
+ * How far ahead of the monitor's clock a recovery point may be and still count: clocks of RDS and
+ * Lambda differ by seconds, not minutes (the backup's scheduledTime allows the same 5 minutes).
+ */
+export const FUTURE_TOLERANCE_SECONDS = 300;
 
-/** Seconds from `point` (or the creation time when there is none) to now, never negative. */
-function ageSeconds(now: Date, point: number | undefined, createdAt: string | undefined): number {
-  const base = point ?? newest(createdAt);
+/**
+ * The newest of the times that are not in the future. A time past `now` (+ tolerance) is a skewed
+ * clock or a forged tag: counted, it would read as "0 s old" until the clock caught up, possibly for
+ * ever, so it is left out (the age falls back on the other points) and reported by `inFuture`.
+ */
+function newestTrusted(now: Date, times: (string | undefined)[]): { at?: number; inFuture: number } {
+  const ms = times.map((t) => (t ? Date.parse(t) : Number.NaN)).filter((n) => !Number.isNaN(n));
+  const latestAllowed = now.getTime() + FUTURE_TOLERANCE_SECONDS * 1000;
+  const trusted = ms.filter((t) => t <= latestAllowed);
+  return { at: trusted.length ? Math.max(...trusted) : undefined, inFuture: ms.length - trusted.length };
+}
+
+/** Seconds from the newest trusted point (or the creation time when there is none) to now, never negative. */
+function ageSeconds(now: Date, points: (string | undefined)[], createdAt: string | undefined): number {
+  const base = newestTrusted(now, points).at ?? newestTrusted(now, [createdAt]).at;
   if (base === undefined) return UNKNOWN_AGE_SECONDS;
   return Math.max(0, Math.round((now.getTime() - base) / 1000));
 }
@@ -45,12 +58,15 @@ export function recoveryMetrics(facts: DatabaseRecoveryFacts[], regions: { prima
   const out: MetricPoint[] = [];
   for (const f of facts) {
     const p = (name: string, region: string, value: number, unit: MetricPoint['unit'] = 'Seconds') => out.push({ name, db: f.db, region, value, unit });
-    p('RecoveryPointAgeSeconds', regions.primary, ageSeconds(now, newest(f.latestRestorableTime, f.newestSnapshotAt), f.createdAt));
-    p('RecoveryPointAgeSeconds', regions.dr, ageSeconds(now, newest(f.newestCopyAt, f.replicatedRestorableTime), f.createdAt));
-    p('LastSnapshotAgeSeconds', regions.primary, ageSeconds(now, newest(f.newestSnapshotAt), f.createdAt));
-    p('LastCopyAgeSeconds', regions.dr, ageSeconds(now, newest(f.newestCopyAt), f.createdAt));
+    p('RecoveryPointAgeSeconds', regions.primary, ageSeconds(now, [f.latestRestorableTime, f.newestSnapshotAt], f.createdAt));
+    p('RecoveryPointAgeSeconds', regions.dr, ageSeconds(now, [f.newestCopyAt, f.replicatedRestorableTime], f.createdAt));
+    p('LastSnapshotAgeSeconds', regions.primary, ageSeconds(now, [f.newestSnapshotAt], f.createdAt));
+    p('LastCopyAgeSeconds', regions.dr, ageSeconds(now, [f.newestCopyAt], f.createdAt));
+    // Always published (0 when all is well), so the alarm on it sees a value every run.
+    p('FutureRecoveryPoints', regions.primary, newestTrusted(now, [f.latestRestorableTime, f.newestSnapshotAt]).inFuture, 'Count');
+    p('FutureRecoveryPoints', regions.dr, newestTrusted(now, [f.newestCopyAt, f.replicatedRestorableTime]).inFuture, 'Count');
     if (f.drilled) {
-      p('LastVerificationAgeSeconds', regions.dr, ageSeconds(now, newest(f.lastVerification?.at), f.createdAt));
+      p('LastVerificationAgeSeconds', regions.dr, ageSeconds(now, [f.lastVerification?.at], f.createdAt));
       // Never drilled counts as not passed: the objective is a recent passing drill.
       p('LastVerificationPassed', regions.dr, f.lastVerification?.passed ? 1 : 0, 'Count');
       // The drill publishes RestoreSeconds in the DR region; republished here (the monitor writes to the

@@ -170,6 +170,14 @@ export function buildRestorePlan(args: {
   if (base.cutover === 'endpoint' && !settings.incident?.databases[request.db]?.endpoint) {
     throw new InvalidInputError(`input.cutover: "${request.db}" has cutover "endpoint" but no incident.databases.${request.db}.endpoint`);
   }
+  if (request.verify && base.cutover && source.managesMasterPassword === false) {
+    // The verifier logs in with an RDS-managed password, which replaces the master password the
+    // applications use; RDS turns it back only given that password, which rds-dr never has.
+    throw new InvalidInputError(
+      `input.verify: "${request.db}" does not use an RDS-managed master password, and verifying would give the restored database one: after the cutover the applications' password would no longer work. ` +
+        'Restore with verify: false to cut over, or verify without cutover: true and cut over by hand',
+    );
+  }
   if (base.cutover === 'rename') base.replacedId = replacedIdentifier(request.db, new Date(args.executionStartTime));
   if (request.source.type === 'pitr') {
     const when = checkRestoreTime(request.source.time, source.window, now);

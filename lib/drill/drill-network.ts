@@ -6,8 +6,16 @@ import type { VerificationNetwork as NetworkConfig } from '../platform/config/ve
 import type { VpcPlacement } from '../platform/rds-dr-function.js';
 import { acknowledgeRule } from '../platform/nag.js';
 
-/** Engine ports the verifier may reach on a throwaway instance: PostgreSQL, MySQL/MariaDB. */
-export const RESTORED_DB_PORTS = [5432, 3306];
+/**
+ * The ports the verifier may reach on a restored database: RDS's whole valid port range (every engine
+ * accepts 1150-65535; the defaults 1433, 1521, 3306, 5432 lie inside it). A restore keeps the source's
+ * port, which can be any of these, and a security group cannot follow a per-database port. The range
+ * stays least privilege because both ends are ours alone: the peer is only the verifier's security
+ * group (never a CIDR), and the target group holds only restored databases, each listening on its
+ * one database port. Passing an explicit Port to every restore instead would change the port the
+ * restored database (and, after an incident cutover, production) listens on.
+ */
+export const RESTORED_DB_PORTS = { from: 1150, to: 65535 } as const;
 
 export interface VerificationNetworkProps {
   readonly appName: string;
@@ -81,13 +89,12 @@ export class VerificationNetwork extends Construct {
       // A restored database has no reason to open connections of its own.
       allowAllOutbound: false,
     });
-    for (const port of RESTORED_DB_PORTS) {
-      this.verifierSecurityGroup.connections.allowTo(
-        this.restoredDbSecurityGroup,
-        ec2.Port.tcp(port),
-        `verifier to throwaway DB on ${port}`,
-      );
-    }
+    // One rule pair: ingress on the restored-DB group from the verifier group, and the verifier's egress to it.
+    this.verifierSecurityGroup.connections.allowTo(
+      this.restoredDbSecurityGroup,
+      ec2.Port.tcpRange(RESTORED_DB_PORTS.from, RESTORED_DB_PORTS.to),
+      `verifier to restored DB on its engine port (RDS range ${RESTORED_DB_PORTS.from}-${RESTORED_DB_PORTS.to})`,
+    );
 
     if (network.createSecretsManagerEndpoint) {
       const endpointSecurityGroup = new ec2.SecurityGroup(this, 'SecretsManagerEndpointSecurityGroup', {

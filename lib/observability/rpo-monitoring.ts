@@ -36,6 +36,7 @@ export const ALARM_SECTIONS: Record<string, string> = {
   RtoExceeded: 'rto-exceeded',
   SnapshotQuotaHigh: 'snapshot-quota-high',
   CopyLagHigh: 'copy-lag-high',
+  RecoveryPointInFuture: 'recovery-point-in-future',
 };
 const runbook = (name: string) => `Runbook: docs/ALARMS.md#${ALARM_SECTIONS[name]} (see also README "When an alert fires").`;
 const dashboardUrl = (region: string, appName: string) => `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${appName}`;
@@ -232,6 +233,19 @@ export class RpoMonitoring extends Construct {
         `the newest DR copy of a protected database is older than ${COPY_LAG_WARN_SHARE * 100}% of the DR RPO objective ` +
         `(${o.rpoDrMinutes} min): copies are lagging and RpoDrBreached will page if nothing changes. Check the last backup ` +
         'execution\'s copy step.',
+    }, 'warning');
+
+    alarm('RecoveryPointInFuture', {
+      query: `SELECT MAX(FutureRecoveryPoints) FROM ${schema}`,
+      threshold: 0,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      description:
+        'a protected database has a recovery point (snapshot, copy or restorable time) more than 5 minutes in the future: a skewed ' +
+        'clock or a forged rds-dr:slot tag. The RPO ages leave it out (they would read 0 s for ever), so they rest on the older points. ' +
+        'Find the snapshot with `npx rds-dr status`; check its tags and RDS creation time.',
+      // Published as 0 every run; a dead monitor is already seen by the RPO alarms.
+      missing: cloudwatch.TreatMissingData.NOT_BREACHING,
+      evaluationPeriods: 1,
     }, 'warning');
 
     // --- dashboard ---

@@ -15,6 +15,8 @@ const WILDCARD_REASONS: WildcardReasons = [
     'Read-only Describe calls are authorized against the unfiltered resource type; creating restores is further limited to requests ' +
       'tagged rds-dr:purpose=incident-restore (aws:RequestTag), renames to tagged targets and the protected databases.'],
   [/:kms:[a-z0-9-]+:[^:]+:key\/\*$/, 'Snapshots and databases may use any customer key; RDS uses it through grants (kms:ViaService = RDS in this region, kms:GrantIsForAWSResource).'],
+  [/:rds:[a-z0-9-]+:[^:]+:(db|cluster):[a-zA-Z0-9-]+-replaced-\*$/,
+    'A listed database after a rename cutover: <db>-replaced-<execution start>, a time only known then; the cutover tags it rds-dr:replaced-by.'],
   [/:secretsmanager:[a-z0-9-]+:[^:]+:secret:rds!\*$/, 'ManageMasterUserPassword makes RDS create the rds!... secret as the caller; the name is RDS-generated.'],
 ];
 
@@ -87,23 +89,36 @@ export class RestorePermissions extends Construct {
       }),
     ], WILDCARD_REASONS);
 
-    // rename-cutover: its own tagged targets, and the protected databases (listed, or selected by tags).
+    // rename-cutover: its own tagged targets, and the protected databases (listed, or selected by tags):
+    // renames them, tags the set-aside original rds-dr:replaced-by, and gives the restored one the
+    // original's settings and tags (ModifyDB… with its parameter/option groups, AddTagsToResource).
     const listed = Object.values(config.policies).flatMap((p) => [
-      ...p.selection.instances.map((i) => rdsArn(this, region, 'db', i)),
-      ...p.selection.clusters.map((c) => rdsArn(this, region, 'cluster', c)),
+      ...p.selection.instances.flatMap((i) => [rdsArn(this, region, 'db', i), rdsArn(this, region, 'db', `${i}-replaced-*`)]),
+      ...p.selection.clusters.flatMap((c) => [rdsArn(this, region, 'cluster', c), rdsArn(this, region, 'cluster', `${c}-replaced-*`)]),
     ]);
+    const cutoverActions = ['rds:ModifyDBInstance', 'rds:ModifyDBCluster', 'rds:AddTagsToResource'];
     const renames = [
       describe,
-      new iam.PolicyStatement({ sid: 'RenameRestoredTargets', actions: ['rds:ModifyDBInstance', 'rds:ModifyDBCluster'], resources: [any('db'), any('cluster')], conditions: resourceTagged }),
-      ...(listed.length ? [new iam.PolicyStatement({ sid: 'RenameListedDatabases', actions: ['rds:ModifyDBInstance', 'rds:ModifyDBCluster'], resources: [...new Set(listed)] })] : []),
+      new iam.PolicyStatement({ sid: 'RenameRestoredTargets', actions: cutoverActions, resources: [any('db'), any('cluster')], conditions: resourceTagged }),
+      ...(listed.length ? [new iam.PolicyStatement({ sid: 'RenameListedDatabases', actions: cutoverActions, resources: [...new Set(listed)] })] : []),
       ...Object.entries(config.policies)
         .filter(([, p]) => Object.keys(p.selection.tags).length > 0)
         .map(([name, p]) => new iam.PolicyStatement({
           sid: `RenameTagSelected${name.replace(/[^A-Za-z0-9]/g, '')}`,
-          actions: ['rds:ModifyDBInstance', 'rds:ModifyDBCluster'],
+          actions: cutoverActions,
           resources: [any('db'), any('cluster')],
           conditions: { StringEquals: Object.fromEntries(Object.entries(p.selection.tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v])) },
         })),
+      // ModifyDB… is also authorized against the parameter / option group it sets (the original's).
+      new iam.PolicyStatement({ sid: 'SetOriginalGroups', actions: ['rds:ModifyDBInstance', 'rds:ModifyDBCluster'], resources: [any('pg'), any('og'), any('cluster-pg')] }),
+      // An original with an RDS-managed master password: the restored one gets its own managed secret.
+      new iam.PolicyStatement({ sid: 'CreateManagedPasswordSecrets', actions: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'], resources: [secretArn(this, region, 'rds!*')] }),
+      new iam.PolicyStatement({
+        sid: 'EncryptManagedPasswordSecrets',
+        actions: ['kms:DescribeKey', 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:CreateGrant'],
+        resources: [kmsKeyArn(this, region, '*')],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+      }),
     ];
     grantWithReasons(workflow.renameCutover, renames, WILDCARD_REASONS);
 

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import { toSdkInput } from './sdk-contract.js';
 import { LimitWatch } from './sfn-limits.js';
+import { ExecutionClock } from './sfn-timeout.js';
 import { parseSdkResource, type SdkBridge } from './sdk-bridge.js';
 
 // aws-local-stepfunctions uses Promise.withResolvers (Node 22+); this project supports Node 20.
@@ -57,7 +58,7 @@ export interface RunWorkflowOptions {
 }
 
 type StateDef = { Type: string; Resource?: string; Parameters?: unknown; Retry?: unknown[]; ItemProcessor?: Machine; Iterator?: Machine; Branches?: Machine[] };
-type Machine = { States: Record<string, StateDef> };
+type Machine = { States: Record<string, StateDef>; TimeoutSeconds?: number };
 
 function* allStates(machine: Machine): Generator<[string, StateDef]> {
   for (const [name, state] of Object.entries(machine.States)) {
@@ -97,6 +98,13 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
   const waitMs = opts.waitMs ?? 5;
   const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   const waitTimeOverrides: Record<string, number> = {};
+  let clock: ExecutionClock | undefined;
+  // The execution log is read asynchronously: let it catch up, and once the execution has timed out,
+  // never start the task (as in AWS, nothing runs after States.Timeout; the abort ends the execution).
+  const notTimedOut = async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (clock?.breach) await new Promise(() => undefined);
+  };
   const retryIntervalOverrides: Record<string, number> = {};
   for (const [name, state] of allStates(definition)) {
     if (state.Type === 'Wait') waitTimeOverrides[name] = waitMs;
@@ -104,13 +112,17 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
     if (state.Type !== 'Task' || !state.Resource) continue;
     const sdkTask = parseSdkResource(state.Resource);
     if (sdkTask) {
-      taskResourceLocalHandlers[name] = (input) => opts.sdk.invoke(sdkTask.service, sdkTask.action, input);
+      taskResourceLocalHandlers[name] = async (input) => {
+        await notTimedOut();
+        return opts.sdk.invoke(sdkTask.service, sdkTask.action, input);
+      };
       continue;
     }
     const functionName = state.Resource.split(':').pop() ?? '';
     const handler = opts.lambdas[functionName];
     if (!handler) throw new Error(`state ${name}: no local handler for Lambda ${state.Resource}`);
     taskResourceLocalHandlers[name] = async (input) => {
+      await notTimedOut();
       let output: unknown;
       try {
         output = await handler(structuredClone(input) as never);
@@ -134,25 +146,30 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
   });
   const statesEntered: string[] = [];
   const limits = new LimitWatch();
+  // TimeoutSeconds on the time the execution would take in AWS, shortened pauses included.
+  clock = new ExecutionClock(definition, startDate, waitMs);
   const collecting = (async () => {
     for await (const event of execution.eventLogs) {
       if (event.type === 'StateEntered') statesEntered.push(event.state.name);
       opts.onEvent?.(executionArn, event);
       // A crossed quota ends the execution as it would in AWS: no Catch applies.
-      if (!limits.breach && limits.observe(event)) execution.abort();
+      if (!limits.breach && !clock!.breach && limits.observe(event)) execution.abort();
+      if (!limits.breach && !clock!.breach && clock!.observe(event)) execution.abort();
     }
   })();
+  const timedOut = () => ({ status: 'TIMED_OUT' as const, error: clock?.breach?.error ?? 'States.Timeout', cause: clock?.breach?.cause ?? `execution ran past TimeoutSeconds (${definition.TimeoutSeconds})` });
   const base = () => ({ executionArn, stateMachineArn, input: opts.input, startDate, statesEntered, historyEvents: limits.events });
   try {
     const output = await execution.result;
     await collecting.catch(() => undefined);
     if (limits.breach) return { ...base(), status: 'FAILED', error: limits.breach.error, cause: limits.breach.cause, stopDate: Date.now() };
+    if (clock?.breach) return { ...base(), ...timedOut(), stopDate: Date.now() };
     return { ...base(), status: 'SUCCEEDED', output, stopDate: Date.now() };
   } catch (err) {
     await collecting.catch(() => undefined);
     const stopDate = Date.now();
     if (limits.breach) return { ...base(), status: 'FAILED', error: limits.breach.error, cause: limits.breach.cause, stopDate };
-    if (err instanceof ExecutionTimeoutError) return { ...base(), status: 'TIMED_OUT', stopDate };
+    if (clock?.breach || err instanceof ExecutionTimeoutError) return { ...base(), ...timedOut(), stopDate };
     if (err instanceof ExecutionAbortedError) return { ...base(), status: 'ABORTED', stopDate };
     if (err instanceof ExecutionError) {
       const cause = (err as Error & { cause?: Error }).cause;

@@ -87,9 +87,11 @@ describe('point-in-time and snapshot restore on the local AWS', () => {
     await aws.rds.send(
       new CreateDBInstanceCommand({
         DBInstanceIdentifier: 'orders', Engine: 'postgres', EngineVersion: '16.3', DBInstanceClass: 'db.t4g.micro', AllocatedStorage: 20,
-        MasterUsername: 'app', MasterUserPassword: 'local-only-password', StorageEncrypted: true, BackupRetentionPeriod: 7,
+        MasterUsername: 'app', MasterUserPassword: 'local-only-password', StorageEncrypted: true, BackupRetentionPeriod: 9,
         DBSubnetGroupName: network.subnetGroup, VpcSecurityGroupIds: [securityGroupId], DBParameterGroupName: network.parameterGroup,
-        Tags: Object.entries(GOLD).map(([Key, Value]) => ({ Key, Value })),
+        Tags: Object.entries({ ...GOLD, team: 'payments' }).map(([Key, Value]) => ({ Key, Value })),
+        // What protects it, which a restore does not carry over and a rename cutover must.
+        DeletionProtection: true, MultiAZ: true, CopyTagsToSnapshot: true,
       }),
     );
     sourceCreatedAt = (await instance(PRIMARY, 'orders'))!.InstanceCreateTime!.getTime();
@@ -182,10 +184,30 @@ describe('point-in-time and snapshot restore on the local AWS', () => {
     expect((await rows(aws.dataPlane!.restoredServer('orders'), 'orders', 'SELECT count(*)::int AS n FROM items'))[0].n).toBe(40);
     expect(aws.dataPlane!.liveDatabase('instance', plan.replacedId!)).toBe('orders');
 
+    // The restored "orders" carries the original's protection; the set-aside original is no longer the protected one.
+    expect(swapped).toMatchObject({ DeletionProtection: true, BackupRetentionPeriod: 9, MultiAZ: true, CopyTagsToSnapshot: true });
+    expect(swapped?.DBParameterGroups?.map((g) => g.DBParameterGroupName)).toEqual([network.parameterGroup]);
+    expect(swapped?.TagList).toEqual(expect.arrayContaining([{ Key: 'rds-dr:policy', Value: 'gold' }, { Key: 'team', Value: 'payments' }]));
+    // The restore writes its own history; the original's is not copied over it.
+    expect(swapped?.TagList).toEqual(expect.arrayContaining([{ Key: 'rds-dr:purpose', Value: 'incident-restore' }]));
+    expect(swapped?.MasterUserSecret).toBeUndefined();
+    expect(replaced?.TagList).toEqual(expect.arrayContaining([{ Key: 'rds-dr:replaced-by', Value: run.executionArn }, { Key: 'rds-dr:policy', Value: 'gold' }]));
+    expect(replaced?.DeletionProtection).toBe(true);
+
     const before = await worldState();
     expect(await renameCutover({ plan, poll: {} })).toMatchObject({ complete: true });
     expect(await restoreDatabase({ action: 'start', plan: { ...plan, targetId: 'orders' } })).toMatchObject({ started: false, step: { outcome: 'already-done' } });
     expect(await worldState()).toEqual(before);
+
+    // The next backup snapshots the new production database under the old name, and not the replaced one.
+    const backup = await aws.runBackup({ policy: 'gold', scheduledTime: '2026-11-22T03:00:00Z' }, 'after-cutover');
+    expect(backup.cause ?? '').toBe('');
+    expect(backup.status).toBe('SUCCEEDED');
+    const snaps = (await aws.rds.send(new DescribeDBSnapshotsCommand({}))).DBSnapshots ?? [];
+    const slot = snaps.filter((x) => x.DBSnapshotIdentifier?.endsWith('-202611220300'));
+    expect(slot.find((x) => x.DBSnapshotIdentifier === 'rdsdr-orders-202611220300')?.DBInstanceIdentifier).toBe('orders');
+    expect(snaps.filter((x) => x.DBInstanceIdentifier === plan.replacedId)).toEqual([]);
+    expect(slot.map((x) => x.DBSnapshotIdentifier).filter((id) => id?.includes('replaced'))).toEqual([]);
   });
 
   it('a free-text reason RDS would refuse as a tag value ("INC-42, bad migration") tags what RDS accepts and keeps the whole reason in the timeline', async () => {

@@ -34,6 +34,11 @@ describe('selectDatabases', () => {
     expect(missing).toEqual([]);
   });
 
+  it('skips the original a rename cutover set aside (rds-dr:replaced-by), though it keeps the policy tags', () => {
+    const withReplaced = { ...fleet, instances: [...fleet.instances, inst('orders-replaced-202611231200', { tags: [...gold, { Key: 'rds-dr:replaced-by', Value: 'arn:exec' }] })] };
+    expect(selectDatabases(withReplaced, policy({ tags: { 'rds-dr:policy': 'gold' } })).selected.map((d) => d.id)).toEqual(['orders', 'ledger']);
+  });
+
   it('requires every configured tag to match', () => {
     const { selected } = selectDatabases(fleet, policy({ tags: { 'rds-dr:policy': 'gold', team: 'payments' } }));
     expect(selected).toEqual([]);

@@ -40,6 +40,20 @@ describe('recoveryMetrics', () => {
     expect(metric({ db: 'x', drilled: false, latestRestorableTime: '2026-11-22T12:00:30Z' }, 'RecoveryPointAgeSeconds', 'us-east-1')).toBe(0);
   });
 
+  it('leaves out a recovery point in the future (skewed clock, forged tag) and counts it, instead of reading "0 s old" for ever', () => {
+    // A snapshot "taken" a day from now next to PITR 10 min old: the age is the PITR's, not 0.
+    const f = { db: 'orders', drilled: false, latestRestorableTime: '2026-11-22T11:50:00Z', newestSnapshotAt: '2026-11-23T12:00:00Z', newestCopyAt: '2026-11-23T12:00:00Z', createdAt: '2026-11-01T00:00:00Z' };
+    expect(metric(f, 'RecoveryPointAgeSeconds', 'us-east-1')).toBe(600);
+    expect(metric(f, 'LastSnapshotAgeSeconds', 'us-east-1')).toBe(Math.round((NOW.getTime() - Date.parse(f.createdAt)) / 1000));
+    expect(metric(f, 'LastCopyAgeSeconds', 'us-west-2')).toBe(Math.round((NOW.getTime() - Date.parse(f.createdAt)) / 1000));
+    expect(metric(f, 'FutureRecoveryPoints', 'us-east-1')).toBe(1);
+    expect(metric(f, 'FutureRecoveryPoints', 'us-west-2')).toBe(1);
+    // A few minutes ahead is clock noise: counted as 0 s old, not flagged.
+    const near = { db: 'orders', drilled: false, newestSnapshotAt: '2026-11-22T12:04:00Z' };
+    expect(metric(near, 'RecoveryPointAgeSeconds', 'us-east-1')).toBe(0);
+    expect(metric(near, 'FutureRecoveryPoints', 'us-east-1')).toBe(0);
+  });
+
   it('reports drills only for drilled databases: never drilled counts as not passed', () => {
     const metrics = recoveryMetrics([{ db: 'a', drilled: false }, { db: 'b', drilled: true }, { db: 'c', drilled: true, lastVerification: { at: '2026-11-20T12:00:00Z', passed: true } }], REGIONS, NOW);
     const drill = metrics.filter((m) => m.name.startsWith('LastVerification')).map((m) => `${m.db} ${m.name} ${m.value}`);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toRuntimeSettings } from '../../../lib/platform/config/runtime-settings.js';
 import { parseConfig } from '../../../lib/platform/config/schema.js';
 import { buildRestorePlan, checkRestoreTime, chooseSnapshot, parseRestoreRequest, replacedIdentifier } from '../../../lambdas/restore/restore-request.js';
-import { nextRenameMove } from '../../../lambdas/restore/rename-plan.js';
+import { nextRenameMove, protectionToCopy, type DatabaseSettings } from '../../../lambdas/restore/rename-plan.js';
 import { type DescribedSnapshot } from '../../../lambdas/core/snapshots.js';
 import { type SourceFacts } from '../../../lambdas/core/restore-plan.js';
 
@@ -113,6 +113,13 @@ describe('the restore plan', () => {
     const rename = buildRestorePlan({ ...base, request: { db: 'orders', source: { type: 'pitr', time: '2026-11-20T14:29:00Z' }, targetId: 'orders-2', region: 'us-east-1', verify: false, cutover: true, reason: 'INC-2' } });
     expect(rename).toMatchObject({ cutover: 'rename', replacedId: 'orders-replaced-202611231158', restoreTime: '2026-11-20T14:29:00.000Z' });
   });
+  it('refuses verify with cutover when the source\'s master password is not RDS-managed: verifying would replace the password the applications use', () => {
+    const base = { source: { ...source, managesMasterPassword: false }, settings, executionArn: 'arn:aws:states:us-east-1:123456789012:execution:rds-dr-restore:x', executionStartTime: '2026-11-23T11:58:30Z', now, snapshots: [] };
+    const request = { db: 'orders', source: { type: 'pitr' as const, time: 'latest' }, targetId: 'orders-2', region: 'us-east-1', verify: true, cutover: true, reason: 'INC-2' };
+    expect(() => buildRestorePlan({ ...base, request })).toThrow(/input\.verify: .* applications' password would no longer work/);
+    expect(buildRestorePlan({ ...base, source: { ...source, managesMasterPassword: true }, request })).toMatchObject({ cutover: 'rename', verify: true });
+    expect(buildRestorePlan({ ...base, request: { ...request, cutover: false } })).toMatchObject({ verify: true });
+  });
   it('replaced identifiers stay within 63 characters and never end in a hyphen', () => {
     const id = replacedIdentifier(`a${'-b'.repeat(40)}`, now);
     expect(id.length).toBeLessThanOrEqual(63);
@@ -137,5 +144,25 @@ describe('the rename swap, one move at a time', () => {
     expect(() => nextRenameMove(plan, { current: { status: 'available', tags: {} }, target: { status: 'available', tags: {} } })).toThrow(/was not created by this execution/);
     expect(() => nextRenameMove(plan, { current: { status: 'available', tags: {} }, replaced: { status: 'available', tags: {} }, target: { status: 'available', tags: ours } })).toThrow(/both orders and orders-replaced-202611231200 exist/);
     expect(() => nextRenameMove(plan, { current: { status: 'available', tags: {} } })).toThrow(/no longer exists/);
+  });
+  const settings = (extra: Partial<DatabaseSettings> = {}): DatabaseSettings => ({ managesMasterPassword: false, deletionProtection: false, multiAz: false, backupRetentionPeriod: 1, parameterGroup: 'default.postgres16', ...extra });
+  const original = { status: 'available', arn: 'arn:db:orders-replaced', tags: { 'rds-dr:policy': 'gold', team: 'payments', 'rds-dr:execution': 'old', 'aws:cloudformation:stack-name': 's' }, settings: settings({ deletionProtection: true, multiAz: true, backupRetentionPeriod: 14, parameterGroup: 'orders-params' }) };
+  it('once renamed: tags the original rds-dr:replaced-by, then gives the restored one its protection, then is done', () => {
+    const restored = { status: 'available', arn: 'arn:db:orders', tags: ours, settings: settings() };
+    expect(nextRenameMove(plan, { current: restored, replaced: original })).toMatchObject({ move: 'retire', id: 'orders-replaced-202611231200', arn: 'arn:db:orders-replaced', tags: { 'rds-dr:replaced-by': plan.executionArn } });
+    const retired = { ...original, tags: { ...original.tags, 'rds-dr:replaced-by': plan.executionArn } };
+    const protect = nextRenameMove(plan, { current: restored, replaced: retired });
+    expect(protect).toMatchObject({ move: 'protect', id: 'orders', changes: { settings: { deletionProtection: true, multiAz: true, backupRetentionPeriod: 14, parameterGroup: 'orders-params' }, tags: { 'rds-dr:policy': 'gold', team: 'payments' } } });
+    // Its own history (execution), AWS's tags and the replaced-by mark are not copied.
+    expect(Object.keys((protect as { changes: { tags: object } }).changes.tags).sort()).toEqual(['rds-dr:policy', 'team']);
+    const protectedNow = { ...restored, tags: { ...ours, 'rds-dr:policy': 'gold', team: 'payments' }, settings: original.settings };
+    expect(nextRenameMove(plan, { current: protectedNow, replaced: retired })).toMatchObject({ move: 'done' });
+  });
+  it('gives the restored database its own managed secret when the original had one; refuses to cut over one whose password verification replaced', () => {
+    const managed = { ...original, tags: { ...original.tags, 'rds-dr:replaced-by': 'x' }, settings: settings({ managesMasterPassword: true, masterSecretKmsKeyId: 'key-1' }) };
+    expect(protectionToCopy(managed, { status: 'available', tags: {}, settings: settings() }).settings).toEqual({ managesMasterPassword: true, masterSecretKmsKeyId: 'key-1' });
+    const verified = { status: 'available', tags: ours, settings: settings({ managesMasterPassword: true }) };
+    expect(() => nextRenameMove(plan, { current: original, target: verified })).toThrow(/RDS-managed master password .* Nothing was renamed/);
+    expect(() => nextRenameMove(plan, { replaced: original, target: verified })).toThrow(/Nothing was renamed/);
   });
 });

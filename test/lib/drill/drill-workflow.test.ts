@@ -72,7 +72,7 @@ describe('verification network', { timeout: LONG_TIMEOUT }, () => {
     dr.hasResourceProperties('AWS::RDS::DBSubnetGroup', { DBSubnetGroupName: 'acme-dr-verification', SubnetIds: DRILL_SUBNETS });
   });
 
-  it('admits only the verifier security group into throwaway instances, on 5432 and 3306', () => {
+  it('admits only the verifier security group into throwaway instances, on any port RDS allows (a restore keeps the source\'s port)', () => {
     const restoredDb = id(drills().network.restoredDbSecurityGroup);
     const verifier = getAtt(drills().network.verifierSecurityGroup, 'GroupId');
     expect(dr.findResources('AWS::EC2::SecurityGroup')[restoredDb].Properties.SecurityGroupIngress).toBeUndefined();
@@ -80,10 +80,7 @@ describe('verification network', { timeout: LONG_TIMEOUT }, () => {
       .map(([, r]) => r.Properties)
       .filter((p) => p.GroupId['Fn::GetAtt'][0] === restoredDb);
     expect(ingress.map((p) => [p.IpProtocol, p.FromPort, p.ToPort, p.SourceSecurityGroupId, p.CidrIp]).sort()).toEqual(
-      [
-        ['tcp', 3306, 3306, verifier, undefined],
-        ['tcp', 5432, 5432, verifier, undefined],
-      ],
+      [['tcp', 1150, 65535, verifier, undefined]],
     );
   });
 
@@ -93,11 +90,10 @@ describe('verification network', { timeout: LONG_TIMEOUT }, () => {
     const egress = resourcesOf(dr, 'AWS::EC2::SecurityGroupEgress')
       .map(([, r]) => r.Properties)
       .filter((p) => p.GroupId['Fn::GetAtt'][0] === verifier);
-    expect(egress.map((p) => `${p.DestinationSecurityGroupId['Fn::GetAtt'][0]}:${p.FromPort}`).sort()).toEqual(
+    expect(egress.map((p) => `${p.DestinationSecurityGroupId['Fn::GetAtt'][0]}:${p.FromPort}-${p.ToPort}`).sort()).toEqual(
       [
-        `${id(drills().network.restoredDbSecurityGroup)}:3306`,
-        `${id(drills().network.restoredDbSecurityGroup)}:5432`,
-        `${s.dr!.getLogicalId(drills().network.secretsManagerEndpoint!.connections.securityGroups[0].node.defaultChild as never)}:443`,
+        `${id(drills().network.restoredDbSecurityGroup)}:1150-65535`,
+        `${s.dr!.getLogicalId(drills().network.secretsManagerEndpoint!.connections.securityGroups[0].node.defaultChild as never)}:443-443`,
       ].sort(),
     );
   });

@@ -44,6 +44,7 @@ describe('RPO/RTO alarms', { timeout: LONG_TIMEOUT }, () => {
     ['RtoExceeded', `SELECT MAX(RestoreSeconds) FROM ${SCHEMA}`, 'GreaterThanThreshold', 90 * 60, 3600],
     ['SnapshotQuotaHigh', 'SELECT MAX(SnapshotQuotaUsedPercent) FROM SCHEMA("RdsDr", Region)', 'GreaterThanOrEqualToThreshold', 90, 3600],
     ['CopyLagHigh', `SELECT MAX(LastCopyAgeSeconds) FROM ${SCHEMA} WHERE Region = 'eu-west-1'`, 'GreaterThanThreshold', 600 * 60 * 0.8, 600],
+    ['RecoveryPointInFuture', `SELECT MAX(FutureRecoveryPoints) FROM ${SCHEMA}`, 'GreaterThanThreshold', 0, 600],
   ])('%s queries Metrics Insights with the strictest objective', (name, expression, comparison, threshold, period) => {
     const alarm = alarms(s.primaryTemplate)[`acme-dr-${name}`];
     expect(alarm).toMatchObject({ ComparisonOperator: comparison, Threshold: threshold });
@@ -59,9 +60,9 @@ describe('RPO/RTO alarms', { timeout: LONG_TIMEOUT }, () => {
     expect(alarm.AlarmDescription.length).toBeLessThanOrEqual(1024);
   });
 
-  it('has exactly these seven alarms', () => {
+  it('has exactly these eight alarms', () => {
     expect(Object.keys(alarms(s.primaryTemplate)).sort()).toEqual(
-      ['CopyLagHigh', 'RpoDrBreached', 'RpoPrimaryBreached', 'RtoExceeded', 'SnapshotQuotaHigh', 'VerificationFailed', 'VerificationStale'].map((n) => `acme-dr-${n}`),
+      ['CopyLagHigh', 'RecoveryPointInFuture', 'RpoDrBreached', 'RpoPrimaryBreached', 'RtoExceeded', 'SnapshotQuotaHigh', 'VerificationFailed', 'VerificationStale'].map((n) => `acme-dr-${n}`),
     );
   });
 
@@ -72,6 +73,8 @@ describe('RPO/RTO alarms', { timeout: LONG_TIMEOUT }, () => {
     }
     expect(byName['acme-dr-RtoExceeded'].TreatMissingData).toBe('notBreaching');
     expect(byName['acme-dr-SnapshotQuotaHigh'].TreatMissingData).toBe('ignore');
+    // Published as 0 every run: a dead monitor is the RPO alarms' to report.
+    expect(byName['acme-dr-RecoveryPointInFuture'].TreatMissingData).toBe('notBreaching');
   });
 
   it('pages on the alert topic for objective breaches and only warns for copy lag', () => {
@@ -80,6 +83,7 @@ describe('RPO/RTO alarms', { timeout: LONG_TIMEOUT }, () => {
       expect(byName[`acme-dr-${name}`].AlarmActions).toEqual([critical()]);
     }
     expect(byName['acme-dr-CopyLagHigh'].AlarmActions).toEqual([warning()]);
+    expect(byName['acme-dr-RecoveryPointInFuture'].AlarmActions).toEqual([warning()]);
   });
 
   it('lets only this app\'s alarms publish to both topics, and use their keys', () => {

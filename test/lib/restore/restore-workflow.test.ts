@@ -40,7 +40,12 @@ describe('restore workflow (CDK)', { timeout: LONG_TIMEOUT }, () => {
     expect(bySid.RenameRestoredTargets.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/rds-dr:purpose': 'incident-restore' } });
     expect(asArray(bySid.RenameListedDatabases.Resource)).toEqual(expect.arrayContaining([`arn:aws:rds:${PRIMARY}:${TEST_ACCOUNT}:db:billing-db`, `arn:aws:rds:${PRIMARY}:${TEST_ACCOUNT}:cluster:ledger`]));
     expect(bySid.RenameTagSelectedgold.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/rds-dr:policy': 'gold', 'aws:ResourceTag/env': 'prod' } });
-    for (const st of renames) expect(st.Condition !== undefined || st.Sid === 'RenameListedDatabases').toBe(true);
+    // The listed databases' set-aside originals (<db>-replaced-<time>), which the cutover tags rds-dr:replaced-by.
+    expect(asArray(bySid.RenameListedDatabases.Resource)).toEqual(expect.arrayContaining([`arn:aws:rds:${PRIMARY}:${TEST_ACCOUNT}:db:billing-db-replaced-*`]));
+    expect(allowing(statementsOf(s.primaryTemplate, 'RestoreRenameCutoverRole'), 'rds:AddTagsToResource').map((st) => st.Sid).sort()).toEqual(['RenameListedDatabases', 'RenameRestoredTargets', 'RenameTagSelectedgold', 'RenameTagSelectedweekly']);
+    // Setting the original's parameter / option groups names only groups: a database still needs one of the statements above.
+    expect(asArray(bySid.SetOriginalGroups.Resource).join(' ')).not.toMatch(/:(db|cluster):/);
+    for (const st of renames) expect(st.Condition !== undefined || st.Sid === 'RenameListedDatabases' || st.Sid === 'SetOriginalGroups').toBe(true);
   });
 
   it('no role of the restore workflow can delete anything', () => {
