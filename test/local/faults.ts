@@ -44,3 +44,59 @@ export function holdDatabaseStatus(client: RDSClient, id: string | RegExp, statu
   );
   return () => client.middlewareStack.remove(name);
 }
+
+type Held = { status: string; requestsLeft: number };
+const isDescribe = (commandName: string) => commandName.startsWith('Describe');
+
+/**
+ * Database statuses RDS reports for a while and moto never does (`backing-up` during the backup
+ * window, `modifying`), held on every RDS client the local AWS has — the tests', the Lambdas' and
+ * the workflows' aws-sdk tasks' — so that Describe* reports them and the contracts in fidelity.ts
+ * refuse what RDS refuses in that state. A hold lasts until undone, or for the next `requests`
+ * requests that name the database other than Describe* (e.g. two refused CreateDBSnapshot calls),
+ * standing in for "the backup window ends after a while" without a clock.
+ */
+export class DatabaseStatusBoard {
+  private readonly held = new Map<string, Held>();
+
+  hold(id: string, status: string, options: { requests?: number } = {}): () => void {
+    const entry = { status, requestsLeft: options.requests ?? Infinity };
+    this.held.set(id, entry);
+    return () => {
+      if (this.held.get(id) === entry) this.held.delete(id);
+    };
+  }
+
+  install(clients: RDSClient[]): void {
+    for (const client of clients) {
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          const input = args.input as { DBInstanceIdentifier?: string; DBClusterIdentifier?: string };
+          if (isDescribe(context.commandName ?? '')) {
+            const result = await next(args);
+            const out = result.output as { DBInstances?: DatabaseLike[]; DBClusters?: DatabaseLike[] };
+            for (const d of out.DBInstances ?? []) {
+              const h = this.held.get(d.DBInstanceIdentifier ?? '');
+              if (h) d.DBInstanceStatus = h.status;
+            }
+            for (const c of out.DBClusters ?? []) {
+              const h = this.held.get(c.DBClusterIdentifier ?? '');
+              if (h) c.Status = h.status;
+            }
+            return result;
+          }
+          const id = [input.DBInstanceIdentifier, input.DBClusterIdentifier].find((i) => i !== undefined && this.held.has(i));
+          const entry = id === undefined ? undefined : this.held.get(id);
+          try {
+            return await next(args);
+          } finally {
+            // Counted once the request is answered: the contracts checked it against the held status.
+            if (entry && id !== undefined && --entry.requestsLeft <= 0 && this.held.get(id) === entry) this.held.delete(id);
+          }
+        },
+        // Before the contracts (fidelity.ts), which read the status while the request is counted.
+        { step: 'initialize', priority: 'high', name: `database-status-board-${Math.random()}` },
+      );
+    }
+  }
+}
