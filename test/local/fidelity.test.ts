@@ -11,7 +11,7 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseStatusBoard, holdSnapshotStatus } from './faults.js';
+import { RdsFaultBoard, holdSnapshotStatus } from './faults.js';
 import { enforceRdsContracts, tagProblem } from './fidelity.js';
 import { motoClientConfig, RDS_MANUAL_SNAPSHOT_QUOTA, startMoto, type Moto } from './moto.js';
 
@@ -19,7 +19,7 @@ describe('RDS contracts the local AWS enforces', () => {
   let moto: Moto;
   let rds: RDSClient;
   let primary: RDSClient;
-  const statuses = new DatabaseStatusBoard();
+  const statuses = new RdsFaultBoard();
   const instance = (client: RDSClient, id: string, encrypted = true) =>
     client.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: id, Engine: 'postgres', DBInstanceClass: 'db.t4g.micro', AllocatedStorage: 20, MasterUsername: 'u', MasterUserPassword: 'password123', StorageEncrypted: encrypted }));
   const cluster = (client: RDSClient, id: string, encrypted: boolean) =>
@@ -51,12 +51,12 @@ describe('RDS contracts the local AWS enforces', () => {
   it('refuses a snapshot of an instance or cluster that is not available (held backing-up / modifying), as RDS does, until the hold ends', async () => {
     await instance(primary, 'busy');
     await cluster(primary, 'busy-cluster', true);
-    statuses.hold('busy', 'backing-up', { requests: 1 });
+    statuses.holdStatus('busy', 'backing-up', { requests: 1 });
     expect((await primary.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'busy' }))).DBInstances?.[0]?.DBInstanceStatus).toBe('backing-up');
     await expect(primary.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'busy', DBSnapshotIdentifier: 'busy-1' }))).rejects.toMatchObject({ name: 'InvalidDBInstanceStateFault' });
     // The hold lasted one request: the backup window is over.
     await expect(primary.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'busy', DBSnapshotIdentifier: 'busy-1' }))).resolves.toBeDefined();
-    const release = statuses.hold('busy-cluster', 'modifying');
+    const release = statuses.holdStatus('busy-cluster', 'modifying');
     await expect(primary.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: 'busy-cluster', DBClusterSnapshotIdentifier: 'busy-cluster-1' }))).rejects.toMatchObject({ name: 'InvalidDBClusterStateFault' });
     release();
     await expect(primary.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: 'busy-cluster', DBClusterSnapshotIdentifier: 'busy-cluster-1' }))).resolves.toBeDefined();

@@ -15,7 +15,7 @@ import { SETTINGS_ENV } from '../../lambdas/core/settings.js';
 import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/alerts/failure-alert.js';
 import { awsClients } from '../../lambdas/aws/clients.js';
 import { LocalDataPlane } from './data-plane.js';
-import { DatabaseStatusBoard } from './faults.js';
+import { RdsFaultBoard } from './faults.js';
 import { enforceRdsContracts, enforceSnsContracts, followPromotions } from './fidelity.js';
 import { functionArnPlaceholder, LAMBDAS, stateMachineName, WORKFLOWS, type WorkflowName } from '../../lib/platform/registry.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
@@ -53,8 +53,8 @@ export class LocalStack {
   private warningQueueUrl = '';
   drKeyArn = '';
   readonly dataPlane?: LocalDataPlane;
-  /** Database statuses a test holds on every RDS client here, the workflows' aws-sdk tasks' included. */
-  readonly databaseStatuses = new DatabaseStatusBoard();
+  /** Faults (held database statuses, refusals) on every RDS client here, the workflows' aws-sdk tasks' included. */
+  readonly rdsFaults = new RdsFaultBoard();
   /** Sees every event of every workflow run (test/local/sfn-endpoint.ts builds execution histories from them). */
   onWorkflowEvent?: (executionArn: string, event: EventLog) => void;
 
@@ -156,9 +156,9 @@ export class LocalStack {
     for (const [name, entry] of Object.entries(LAMBDAS)) {
       this.lambdas[name] = (await import(resolve(REPO_ROOT, entry))).handler as LambdaHandler;
     }
-    const holdStatuses = (client: RDSClient) => this.databaseStatuses.install([client]);
-    this.sdk = new SdkBridge(primaryRegion, holdStatuses);
-    this.sdkDr = new SdkBridge(drRegion, holdStatuses);
+    const installFaults = (client: RDSClient) => this.rdsFaults.install([client]);
+    this.sdk = new SdkBridge(primaryRegion, installFaults);
+    this.sdkDr = new SdkBridge(drRegion, installFaults);
     if (this.dataPlane) {
       this.sdk.onCall(this.dataPlane.onSdkCall);
       this.sdkDr.onCall(this.dataPlane.onSdkCall);
@@ -168,7 +168,7 @@ export class LocalStack {
     const rdsClients = [this.rds, this.rdsDr, ...[primaryRegion, drRegion].flatMap((r) => [awsClients.rds(r), awsClients.rds(r, true)])];
     followPromotions(rdsClients);
     enforceRdsContracts(rdsClients);
-    this.databaseStatuses.install(rdsClients);
+    this.rdsFaults.install(rdsClients);
     enforceSnsContracts([primaryRegion, drRegion].flatMap((r) => [awsClients.sns(r), awsClients.sns(r, true)]) as never);
   }
 

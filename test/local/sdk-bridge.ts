@@ -42,7 +42,7 @@ export class SdkBridge {
   readonly calls: SdkCall[] = [];
   private readonly listeners: ((call: SdkCall) => Promise<void> | void)[] = [];
 
-  /** `prepareRdsClient`: what the local AWS installs on every RDS client besides the contracts (held database statuses). */
+  /** `prepareRdsClient`: what the local AWS installs on every RDS client besides the contracts (faults.ts RdsFaultBoard). */
   constructor(
     private readonly region: string,
     private readonly prepareRdsClient: (client: never) => void = () => undefined,

@@ -8,6 +8,12 @@ import { incidentSchema } from './incident-schema.js';
 import { pruningSchema, retentionSchema } from './retention-schema.js';
 import { verificationNetworkSchema, verifyPolicySchema } from './verification-schema.js';
 
+/**
+ * The smallest snapshotTimeoutMinutes. backup.asl.json's retries of a database that is momentarily
+ * not available (backing-up, modifying) wait at most this long in all (test/state-machines/asl-static.test.ts).
+ */
+export const MIN_SNAPSHOT_TIMEOUT_MINUTES = 5;
+
 /** Hard limit from RDS: cross-region snapshot copies in flight per destination region. */
 export const MAX_COPIES_IN_FLIGHT = 20;
 
@@ -70,7 +76,7 @@ const policySchema = z.strictObject({
   /** Cross-region copies in flight at once (RDS allows 20 per destination region, fewer for Aurora). */
   maxCopiesInFlight: z.number().int().min(1).max(MAX_COPIES_IN_FLIGHT).default(5),
   /** Give up waiting for a snapshot to become available after this long. */
-  snapshotTimeoutMinutes: z.number().int().min(5).max(24 * 60).default(6 * 60),
+  snapshotTimeoutMinutes: z.number().int().min(MIN_SNAPSHOT_TIMEOUT_MINUTES).max(24 * 60).default(6 * 60),
   /** Give up waiting for a cross-region copy after this long (copies of one source queue up). */
   copyTimeoutMinutes: z.number().int().min(5).max(48 * 60).default(12 * 60),
   /** Restore drills for this policy's databases (needs top-level `verification`). */
