@@ -96,6 +96,8 @@ export const runtimeSettingsSchema = z.strictObject({
   drRegion: z.string(),
   /** Key ARN, alias ARN or alias name of the customer-managed key that encrypts DR copies. */
   drKmsKeyId: z.string(),
+  /** DR option group by source option group name, for cross-region copies of snapshots with TDE (Oracle / SQL Server). */
+  drOptionGroups: z.record(z.string(), z.string()).optional(),
   policies: z.record(z.string(), policySettingsSchema),
   pruning: pruningSettingsSchema,
   /** S3 bucket (in the DR region) for verification and prune reports. */

@@ -1,4 +1,4 @@
-import { DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
+import { CreateDBClusterCommand, DescribeDBClusterSnapshotsCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients } from '../../lambdas/aws/clients.js';
 import { holdSnapshotStatus } from '../local/faults.js';
@@ -14,7 +14,10 @@ describe('backup workflow with stuck and failed snapshots (injected)', () => {
   beforeAll(async () => {
     aws = await LocalStack.start({
       config: localConfig({
-        policies: { gold: { selection: { tags: GOLD }, snapshotTimeoutMinutes: 5, copyTimeoutMinutes: 10 } },
+        policies: {
+          gold: { selection: { tags: GOLD }, snapshotTimeoutMinutes: 5, copyTimeoutMinutes: 10 },
+          plain: { selection: { clusters: ['plain-ledger'] } },
+        },
       }),
     });
     await createPostgresInstance(aws.rds, 'orders', GOLD);
@@ -95,5 +98,15 @@ describe('backup workflow with stuck and failed snapshots (injected)', () => {
     } finally {
       release();
     }
+  });
+
+  it('an unencrypted Aurora cluster is copied to the DR region unencrypted (RDS cannot encrypt it on copy), and the report warns', async () => {
+    await aws.rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: 'plain-ledger', Engine: 'aurora-postgresql', MasterUsername: 'app', MasterUserPassword: 'local-only-password', StorageEncrypted: false }));
+    const run = await aws.runBackup({ policy: 'plain', scheduledTime: '2026-11-27T02:00:00Z' }, 'unencrypted-cluster');
+    expect(run.status).toBe('SUCCEEDED');
+    const [copy] = (await aws.rdsDr.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: 'rdsdr-plain-ledger-202611270200' }))).DBClusterSnapshots ?? [];
+    expect(copy.StorageEncrypted).toBe(false);
+    expect((run.output as { warnings: string[] }).warnings).toEqual([expect.stringMatching(/^plain-ledger: DR copy rdsdr-plain-ledger-202611270200 is NOT encrypted/)]);
+    expect(await aws.receiveAlerts()).toEqual([]);
   });
 });

@@ -30,6 +30,13 @@ const dbIdentifierSchema = z
   })
   .refine((s) => !s.endsWith('-'), { error: 'must not end with a hyphen' });
 
+// Option group names as CreateOptionGroup accepts them: 1-255 letters, digits or hyphens, starting
+// with a letter, no trailing hyphen and no "--" (RDS API Reference, CreateOptionGroup).
+const optionGroupNameSchema = (what: string) =>
+  z.string().regex(/^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,254}$/, {
+    error: (issue) => `${what} must be RDS option group names: 1-255 letters, digits or hyphens, starting with a letter, no "--"; got "${String(issue.input)}"`,
+  }).refine((s) => !s.endsWith('-'), { error: (issue) => `${what} must not end with a hyphen; got "${String(issue.input)}"` });
+
 // Tag keys/values as RDS accepts them (letters, digits, spaces and _ . : / = + - @).
 const tagText = (max: number) =>
   z
@@ -147,6 +154,13 @@ export const configSchema = z
         error: 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
       })
       .optional(),
+    /**
+     * DR-region option group to name in a cross-region copy, by the source snapshot's option group:
+     * { "<primary option group>": "<DR option group>" }. Needed for Oracle / SQL Server snapshots with
+     * TDE (a persistent option): RDS refuses such a cross-region copy without an option group of the
+     * destination region that has the same option. Create the DR option groups first.
+     */
+    drOptionGroups: z.record(optionGroupNameSchema('source option group names (keys)'), optionGroupNameSchema('DR option group names (values)')).default({}),
     alerts: alertsSchema,
     /** Account-wide pruning schedule and safety limits. */
     pruning: pruningSchema,
