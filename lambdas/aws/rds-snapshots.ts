@@ -31,6 +31,7 @@ export function fromDbSnapshot(s: DBSnapshot): DescribedSnapshot {
     originalCreatedAt: s.OriginalSnapshotCreateTime?.toISOString(),
     encrypted: s.Encrypted ?? false,
     kmsKeyId: s.KmsKeyId,
+    optionGroupName: s.OptionGroupName,
     tags: tagsOf(s.TagList),
     engine: s.Engine ?? '',
   };
@@ -110,6 +111,7 @@ export class RdsSnapshotCopier implements SnapshotCopier {
           SourceDBSnapshotIdentifier: req.sourceSnapshotArn,
           TargetDBSnapshotIdentifier: req.targetSnapshotId,
           KmsKeyId: req.kmsKeyId,
+          OptionGroupName: req.optionGroupName,
           Tags: req.tags,
         }),
       );

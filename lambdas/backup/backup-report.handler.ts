@@ -18,6 +18,7 @@ export async function handler(event: BackupReportEvent): Promise<BackupReport & 
   for (const ok of report.succeeded) {
     logger.info('database backed up', { db: ok.db, snapshotId: ok.snapshotId, snapshotArn: ok.snapshotArn, copyArn: ok.copyArn, seconds: ok.seconds });
   }
+  for (const warning of report.warnings) logger.warn('DR copy falls short', { warning });
   for (const bad of report.failed) {
     logger.error('database backup failed', { db: bad.db, error: bad.error, cause: bad.cause });
   }

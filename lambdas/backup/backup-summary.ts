@@ -11,6 +11,8 @@ export interface DatabaseResult {
   copyArn?: string;
   copyRegion?: string;
   copyAvailableAt?: string;
+  /** What the DR copy lacks (copy-snapshot's warnings, e.g. an unencrypted Aurora copy). */
+  copyWarnings?: string[];
   error?: string;
   cause?: string;
 }
@@ -28,6 +30,8 @@ export interface BackupReport {
   succeeded: (DatabaseResult & { seconds?: number })[];
   failed: { db: string; kind: string; error: string; cause: string }[];
   failedCount: number;
+  /** "<db>: <what its DR copy lacks>": reported, never a failure. */
+  warnings: string[];
   message: string;
 }
 
@@ -62,6 +66,7 @@ export function summarizeBackup(input: {
     ? `Backup policy "${input.policy}" slot ${input.slot}: ${failed.length} of ${total} database(s) FAILED, ${succeeded.length} succeeded.`
     : `Backup policy "${input.policy}" slot ${input.slot}: all ${total} database(s) snapshotted and copied.`;
   const lines = failed.map((f) => `- ${f.db} (${f.kind}): ${f.error}: ${f.cause}`);
-  const message = [header, ...lines].join('\n').slice(0, MAX_MESSAGE);
-  return { policy: input.policy, slot: input.slot, executionArn: input.executionArn, succeeded, failed, failedCount: failed.length, message };
+  const warnings = succeeded.flatMap((r) => (r.copyWarnings ?? []).map((w) => `${r.db}: ${w}`));
+  const message = [header, ...lines, ...warnings.map((w) => `- warning: ${w}`)].join('\n').slice(0, MAX_MESSAGE);
+  return { policy: input.policy, slot: input.slot, executionArn: input.executionArn, succeeded, failed, failedCount: failed.length, warnings, message };
 }

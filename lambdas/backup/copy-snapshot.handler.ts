@@ -18,7 +18,7 @@ export interface CopySnapshotEvent {
   executionArn?: string;
 }
 
-/** Starts (or confirms) the KMS-encrypted copy of a source snapshot in the DR region. */
+/** Starts (or confirms) the KMS-encrypted copy of a source snapshot in the DR region (unencrypted Aurora sources stay unencrypted: a warning). */
 export async function handler(event: CopySnapshotEvent): Promise<CopyOutcome> {
   withLogKeys({ executionArn: event.executionArn, db: event.dbId, snapshotId: event.snapshotId });
   const outcome = await copyToDrRegion(
@@ -32,7 +32,9 @@ export async function handler(event: CopySnapshotEvent): Promise<CopyOutcome> {
     settings.drRegion,
     copier,
     reader,
+    settings.drOptionGroups,
   );
+  for (const warning of outcome.warnings) logger.warn('DR copy falls short', { warning });
   logger.info(outcome.started ? 'DR copy started' : 'DR copy already exists from this source', {
     region: outcome.region,
     copyArn: outcome.arn,

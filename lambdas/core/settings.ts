@@ -103,6 +103,8 @@ export const runtimeSettingsSchema = z.strictObject({
   sections: z.array(z.enum(['policies', 'pruning', 'verification', 'incident'])),
   policies: z.record(z.string(), policySettingsSchema).optional(),
   pruning: pruningSettingsSchema.optional(),
+  /** DR option group by source option group name, for cross-region copies of snapshots with TDE (Oracle / SQL Server). */
+  drOptionGroups: z.record(z.string(), z.string()).optional(),
   /** S3 bucket (in the DR region) for verification and prune reports. */
   reportsBucket: z.string().optional(),
   verification: verificationSettingsSchema.optional(),

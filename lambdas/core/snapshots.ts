@@ -17,6 +17,8 @@ export interface SnapshotInfo {
   createdAt?: string;
   encrypted: boolean;
   kmsKeyId?: string;
+  /** DB instance snapshots: the option group the source instance had (TDE lives in it for Oracle / SQL Server). */
+  optionGroupName?: string;
   tags: Tag[];
 }
 
@@ -45,7 +47,10 @@ export interface CopyRequest {
   kind: SnapshotKind;
   sourceSnapshotArn: string;
   targetSnapshotId: string;
-  kmsKeyId: string;
+  /** Omitted for an unencrypted DB cluster snapshot: RDS refuses a key there (it cannot encrypt a cluster snapshot on copy). */
+  kmsKeyId?: string;
+  /** DB instance snapshots only: the DR region's option group (a cross-region copy with TDE needs one). */
+  optionGroupName?: string;
   tags: Tag[];
 }
 

@@ -166,11 +166,22 @@ function copySnapshotStatements(scope: Construct, config: RdsDrConfig): iam.Poli
         rdsArn(scope, region, 'cluster-snapshot', PREFIXED),
       ]),
     }),
+    // The DR copy that exists already (a retried run), and the source: encrypted? which option group?
     new iam.PolicyStatement({
       sid: 'DescribeDrCopies',
       actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
-      resources: [rdsArn(scope, dr, 'snapshot', PREFIXED), rdsArn(scope, dr, 'cluster-snapshot', PREFIXED)],
+      resources: [primary, dr].flatMap((region) => [rdsArn(scope, region, 'snapshot', PREFIXED), rdsArn(scope, region, 'cluster-snapshot', PREFIXED)]),
     }),
+    // CopyDBSnapshot with OptionGroupName is authorized on the option group too (TDE copies, config drOptionGroups).
+    ...(Object.keys(config.drOptionGroups).length
+      ? [
+          new iam.PolicyStatement({
+            sid: 'CopyWithDrOptionGroups',
+            actions: ['rds:CopyDBSnapshot'],
+            resources: unique(Object.values(config.drOptionGroups)).map((og) => rdsArn(scope, dr, 'og', og.toLowerCase())),
+          }),
+        ]
+      : []),
     // RDS encrypts the copy through a grant it creates on the DR key as the caller.
     new iam.PolicyStatement({
       sid: 'GrantRdsUseOfDrKey',

@@ -44,3 +44,79 @@ export function holdDatabaseStatus(client: RDSClient, id: string | RegExp, statu
   );
   return () => client.middlewareStack.remove(name);
 }
+
+type Held = { status: string; requestsLeft: number };
+type Refusal = { commandName: string; error: string; message: string; requestsLeft: number };
+const isDescribe = (commandName: string) => commandName.startsWith('Describe');
+
+/**
+ * Faults on every RDS client the local AWS has — the tests', the Lambdas' and the workflows'
+ * aws-sdk tasks' (whose clients live in the SDK bridge, out of a test's reach):
+ * - database statuses RDS reports for a while and moto never does (`backing-up` during the backup
+ *   window, `modifying`), so that Describe* reports them and the contracts in fidelity.ts refuse
+ *   what RDS refuses in that state;
+ * - refusals of a command with an error RDS can answer anything with (AccessDenied, Throttling).
+ * Each lasts until undone, or for the next `requests` requests it applies to (for a status: requests
+ * naming the database other than Describe*), standing in for "after a while" without a clock.
+ */
+export class RdsFaultBoard {
+  private readonly held = new Map<string, Held>();
+  private readonly refusals: Refusal[] = [];
+
+  holdStatus(id: string, status: string, options: { requests?: number } = {}): () => void {
+    const entry = { status, requestsLeft: options.requests ?? Infinity };
+    this.held.set(id, entry);
+    return () => {
+      if (this.held.get(id) === entry) this.held.delete(id);
+    };
+  }
+
+  /** `commandName` as the SDK names it, e.g. CreateDBSnapshotCommand; `error` as RDS's error code, e.g. AccessDenied. */
+  refuse(commandName: string, error: string, message: string, options: { requests?: number } = {}): () => void {
+    const entry = { commandName, error, message, requestsLeft: options.requests ?? Infinity };
+    this.refusals.push(entry);
+    return () => {
+      const i = this.refusals.indexOf(entry);
+      if (i >= 0) this.refusals.splice(i, 1);
+    };
+  }
+
+  install(clients: RDSClient[]): void {
+    for (const client of clients) {
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          const commandName = context.commandName ?? '';
+          const refusal = this.refusals.find((r) => r.commandName === commandName);
+          if (refusal) {
+            if (--refusal.requestsLeft <= 0) this.refusals.splice(this.refusals.indexOf(refusal), 1);
+            throw Object.assign(new Error(refusal.message), { name: refusal.error, $fault: 'client' });
+          }
+          const input = args.input as { DBInstanceIdentifier?: string; DBClusterIdentifier?: string };
+          if (isDescribe(commandName)) {
+            const result = await next(args);
+            const out = result.output as { DBInstances?: DatabaseLike[]; DBClusters?: DatabaseLike[] };
+            for (const d of out.DBInstances ?? []) {
+              const h = this.held.get(d.DBInstanceIdentifier ?? '');
+              if (h) d.DBInstanceStatus = h.status;
+            }
+            for (const c of out.DBClusters ?? []) {
+              const h = this.held.get(c.DBClusterIdentifier ?? '');
+              if (h) c.Status = h.status;
+            }
+            return result;
+          }
+          const id = [input.DBInstanceIdentifier, input.DBClusterIdentifier].find((i) => i !== undefined && this.held.has(i));
+          const entry = id === undefined ? undefined : this.held.get(id);
+          try {
+            return await next(args);
+          } finally {
+            // Counted once the request is answered: the contracts checked it against the held status.
+            if (entry && id !== undefined && --entry.requestsLeft <= 0 && this.held.get(id) === entry) this.held.delete(id);
+          }
+        },
+        // Before the contracts (fidelity.ts), which read the status while the request is counted.
+        { step: 'initialize', priority: 'high', name: `rds-fault-board-${Math.random()}` },
+      );
+    }
+  }
+}

@@ -76,10 +76,113 @@ export function followPromotions(clients: RDSClient[]): void {
           const status = (await client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster }))).DBClusters?.[0]?.Status;
           if (status !== 'available') throw rdsError('InvalidDBClusterStateFault', `DB cluster ${cluster} is ${status}, not available: its instances can be created once it is`);
         }
-        return next(args);
+        await refuseSnapshotOfBusyDatabase(client, context.commandName ?? '', args.input as SnapshotInput);
+        if (context.commandName === 'CopyDBClusterSnapshotCommand') await refuseKmsKeyForUnencryptedClusterCopy(client, args.input as CopyInput);
+        const copy = COPIES_IN_FLIGHT_LIMIT[context.commandName ?? ''];
+        if (copy) await refuseCopyBeyondInFlightLimit(client, copy);
+        const result = await next(args);
+        if (copy) copiesStarted.add(`${await client.config.region()}|${copy.kind}|${(args.input as CopyInput).TargetDBSnapshotIdentifier ?? (args.input as CopyInput).TargetDBClusterSnapshotIdentifier}`);
+        return result;
       },
       { step: 'initialize', name: `rds-contracts-${Math.random()}` },
     );
+  }
+}
+
+type SnapshotInput = { DBInstanceIdentifier?: string; DBClusterIdentifier?: string };
+type CopyInput = {
+  SourceDBClusterSnapshotIdentifier?: string;
+  TargetDBSnapshotIdentifier?: string;
+  TargetDBClusterSnapshotIdentifier?: string;
+  KmsKeyId?: string;
+};
+
+/**
+ * CreateDBSnapshot: "The source DB instance must be in the available or storage-optimization
+ * state", else InvalidDBInstanceState (RDS API Reference, CreateDBSnapshot). CreateDBClusterSnapshot
+ * answers InvalidDBClusterStateFault for a cluster that is not available (RDS API Reference,
+ * CreateDBClusterSnapshot, Errors). moto snapshots whatever it has; its databases are never
+ * `backing-up` or `modifying` unless a test holds them so (faults.ts DatabaseStatusBoard).
+ */
+async function refuseSnapshotOfBusyDatabase(client: RDSClient, commandName: string, input: SnapshotInput): Promise<void> {
+  const { DescribeDBClustersCommand, DescribeDBInstancesCommand } = await import('@aws-sdk/client-rds');
+  const notFound = (err: Error) => {
+    if (!/NotFound/.test(err.name)) throw err;
+    return undefined; // moto answers the request with its own not-found error
+  };
+  if (commandName === 'CreateDBSnapshotCommand' && input.DBInstanceIdentifier) {
+    const id = input.DBInstanceIdentifier;
+    const status = (await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })).catch(notFound))?.DBInstances?.[0]?.DBInstanceStatus;
+    if (status !== undefined && status !== 'available' && status !== 'storage-optimization') {
+      throw rdsError('InvalidDBInstanceStateFault', `Cannot create a snapshot because the database instance ${id} is not currently in the available state (it is ${status}).`);
+    }
+  }
+  if (commandName === 'CreateDBClusterSnapshotCommand' && input.DBClusterIdentifier) {
+    const id = input.DBClusterIdentifier;
+    const status = (await client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id })).catch(notFound))?.DBClusters?.[0]?.Status;
+    if (status !== undefined && status !== 'available') {
+      throw rdsError('InvalidDBClusterStateFault', `Cannot create a snapshot because the DB cluster ${id} is not currently in the available state (it is ${status}).`);
+    }
+  }
+}
+
+/** A client like `client` (same endpoint and credentials) in another region: a cross-region copy's source lives there. */
+async function inRegion(client: RDSClient, region: string): Promise<RDSClient> {
+  if ((await client.config.region()) === region) return client;
+  const { RDSClient: Client } = await import('@aws-sdk/client-rds');
+  return new Client({ region, credentials: client.config.credentials, ...(client.config.endpoint ? { endpoint: client.config.endpoint } : {}) });
+}
+
+/**
+ * CopyDBClusterSnapshot, KmsKeyId: "If you copy an unencrypted DB cluster snapshot and specify a
+ * value for the KmsKeyId parameter, an error is returned" (RDS API Reference; RDS cannot encrypt a
+ * cluster snapshot on copy). moto encrypts the copy with the key instead. The reference names no
+ * error code; InvalidParameterCombination is the closest client error RDS has, and like any code
+ * CopyDBClusterSnapshot does not model it reaches callers as an unmodelled client error.
+ */
+async function refuseKmsKeyForUnencryptedClusterCopy(client: RDSClient, input: CopyInput): Promise<void> {
+  const source = input.SourceDBClusterSnapshotIdentifier;
+  if (!input.KmsKeyId || !source) return;
+  const { DescribeDBClusterSnapshotsCommand } = await import('@aws-sdk/client-rds');
+  const region = source.startsWith('arn:') ? source.split(':')[3] : await client.config.region();
+  const reader = await inRegion(client, region);
+  const described = await reader.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: source.split(':').pop() })).catch(() => undefined);
+  const snapshot = described?.DBClusterSnapshots?.[0];
+  if (snapshot && !snapshot.StorageEncrypted) {
+    throw rdsError('InvalidParameterCombination', `Cannot specify KmsKeyId for DB cluster snapshot ${source}: it is not encrypted, and an unencrypted DB cluster snapshot cannot be encrypted when it is copied.`);
+  }
+}
+
+/**
+ * Snapshot copies in progress into one destination region: "You can have up to 20 snapshot copy
+ * requests in progress to a single destination Region per account" (Amazon RDS User Guide, Copying
+ * a DB snapshot); for DB cluster snapshots, up to 5 (Amazon Aurora User Guide, Copying a DB cluster
+ * snapshot). RDS answers SnapshotQuotaExceeded. moto copies at once, so "in progress" is what the
+ * local AWS says it is: a copy this harness let through whose Describe* status is still pending —
+ * which is how tests make copies slow (faults.ts holdSnapshotStatus on the client that describes).
+ */
+const COPIES_IN_FLIGHT_LIMIT: Record<string, { kind: 'instance' | 'cluster'; limit: number }> = {
+  CopyDBSnapshotCommand: { kind: 'instance', limit: 20 },
+  CopyDBClusterSnapshotCommand: { kind: 'cluster', limit: 5 },
+};
+const COPY_IN_PROGRESS = new Set(['creating', 'pending', 'copying']);
+/** `<region>|<kind>|<target id>` of every copy the local AWS started (moto keeps no copy provenance). */
+const copiesStarted = new Set<string>();
+
+async function refuseCopyBeyondInFlightLimit(client: RDSClient, rule: { kind: 'instance' | 'cluster'; limit: number }): Promise<void> {
+  const { paginateDescribeDBClusterSnapshots, paginateDescribeDBSnapshots } = await import('@aws-sdk/client-rds');
+  const region = await client.config.region();
+  let inFlight = 0;
+  const count = (id: string | undefined, status: string | undefined) => {
+    if (copiesStarted.has(`${region}|${rule.kind}|${id}`) && COPY_IN_PROGRESS.has(status ?? '')) inFlight++;
+  };
+  if (rule.kind === 'instance') {
+    for await (const page of paginateDescribeDBSnapshots({ client }, { SnapshotType: 'manual' })) for (const s of page.DBSnapshots ?? []) count(s.DBSnapshotIdentifier, s.Status);
+  } else {
+    for await (const page of paginateDescribeDBClusterSnapshots({ client }, { SnapshotType: 'manual' })) for (const s of page.DBClusterSnapshots ?? []) count(s.DBClusterSnapshotIdentifier, s.Status);
+  }
+  if (inFlight >= rule.limit) {
+    throw rdsError('SnapshotQuotaExceededFault', `${inFlight} ${rule.kind === 'cluster' ? 'DB cluster ' : ''}snapshot copies are already in progress into ${region} (at most ${rule.limit}): the request would exceed the maximum number of snapshot copies in progress.`);
   }
 }
 

@@ -15,6 +15,7 @@ import { type FullSettings, SETTINGS_ENV, sliceSettings } from '../../lambdas/co
 import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/alerts/failure-alert.js';
 import { awsClients } from '../../lambdas/aws/clients.js';
 import { LocalDataPlane } from './data-plane.js';
+import { RdsFaultBoard } from './faults.js';
 import { enforceRdsContracts, enforceSnsContracts, followPromotions } from './fidelity.js';
 import { functionArnPlaceholder, LAMBDA_SETTINGS, LAMBDAS, type LambdaName, stateMachineName, WORKFLOWS, type WorkflowName } from '../../lib/platform/registry.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
@@ -52,6 +53,8 @@ export class LocalStack {
   private warningQueueUrl = '';
   drKeyArn = '';
   readonly dataPlane?: LocalDataPlane;
+  /** Faults (held database statuses, refusals) on every RDS client here, the workflows' aws-sdk tasks' included. */
+  readonly rdsFaults = new RdsFaultBoard();
   /** Sees every event of every workflow run (test/local/sfn-endpoint.ts builds execution histories from them). */
   onWorkflowEvent?: (executionArn: string, event: EventLog) => void;
 
@@ -158,8 +161,9 @@ export class LocalStack {
       process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings(settings, LAMBDA_SETTINGS[name]));
       this.lambdas[name] = (await import(resolve(REPO_ROOT, entry))).handler as LambdaHandler;
     }
-    this.sdk = new SdkBridge(primaryRegion);
-    this.sdkDr = new SdkBridge(drRegion);
+    const installFaults = (client: RDSClient) => this.rdsFaults.install([client]);
+    this.sdk = new SdkBridge(primaryRegion, installFaults);
+    this.sdkDr = new SdkBridge(drRegion, installFaults);
     if (this.dataPlane) {
       this.sdk.onCall(this.dataPlane.onSdkCall);
       this.sdkDr.onCall(this.dataPlane.onSdkCall);
@@ -169,6 +173,7 @@ export class LocalStack {
     const rdsClients = [this.rds, this.rdsDr, ...[primaryRegion, drRegion].flatMap((r) => [awsClients.rds(r), awsClients.rds(r, true)])];
     followPromotions(rdsClients);
     enforceRdsContracts(rdsClients);
+    this.rdsFaults.install(rdsClients);
     enforceSnsContracts([primaryRegion, drRegion].flatMap((r) => [awsClients.sns(r), awsClients.sns(r, true)]) as never);
   }
 

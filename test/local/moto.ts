@@ -13,9 +13,17 @@ export interface MotoOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * Manual DB instance snapshots and manual DB cluster snapshots: 100 each per region by default
+ * (Amazon RDS User Guide, "Quotas in Amazon RDS"). moto's own default is 1000; a test that needs
+ * more raises MOTO_RDS_SNAPSHOT_LIMIT, as an account raises the quota. moto also counts the one
+ * automated snapshot it takes of each new instance, so locally the limit bites that many early.
+ */
+export const RDS_MANUAL_SNAPSHOT_QUOTA = 100;
+
 export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
   const port = await freePort();
-  const server = startServer('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { ...process.env, ...options.env });
+  const server = startServer('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { MOTO_RDS_SNAPSHOT_LIMIT: String(RDS_MANUAL_SNAPSHOT_QUOTA), ...process.env, ...options.env });
   const endpoint = `http://127.0.0.1:${port}`;
   try {
     await waitFor(`moto_server on ${endpoint}`, async () => (await fetch(`${endpoint}/moto-api/`)).ok, 60_000);

@@ -42,7 +42,11 @@ export class SdkBridge {
   readonly calls: SdkCall[] = [];
   private readonly listeners: ((call: SdkCall) => Promise<void> | void)[] = [];
 
-  constructor(private readonly region: string) {}
+  /** `prepareRdsClient`: what the local AWS installs on every RDS client besides the contracts (faults.ts RdsFaultBoard). */
+  constructor(
+    private readonly region: string,
+    private readonly prepareRdsClient: (client: never) => void = () => undefined,
+  ) {}
 
   /** Observe each completed call (the local data plane uses this to follow snapshots). */
   onCall(listener: (call: SdkCall) => Promise<void> | void): void {
@@ -60,7 +64,10 @@ export class SdkBridge {
     if (!client) {
       const Client = mod[CLIENT_CLASS[service]] as new (cfg: object) => { send(cmd: unknown): Promise<unknown> };
       client = new Client({ region: this.region, maxAttempts: 3 });
-      if (service === 'rds') enforceRdsContracts([client as never]);
+      if (service === 'rds') {
+        enforceRdsContracts([client as never]);
+        this.prepareRdsClient(client as never);
+      }
       this.clients.set(service, client);
     }
     const { input, problems } = toSdkInput(service, action, sfnInput);

@@ -1,4 +1,4 @@
-import { DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
+import { CreateDBClusterCommand, DescribeDBClusterSnapshotsCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients } from '../../lambdas/aws/clients.js';
 import { holdSnapshotStatus } from '../local/faults.js';
@@ -14,7 +14,10 @@ describe('backup workflow with stuck and failed snapshots (injected)', () => {
   beforeAll(async () => {
     aws = await LocalStack.start({
       config: localConfig({
-        policies: { gold: { selection: { tags: GOLD }, snapshotTimeoutMinutes: 5, copyTimeoutMinutes: 10 } },
+        policies: {
+          gold: { selection: { tags: GOLD }, snapshotTimeoutMinutes: 5, copyTimeoutMinutes: 10 },
+          plain: { selection: { clusters: ['plain-ledger'] } },
+        },
       }),
     });
     await createPostgresInstance(aws.rds, 'orders', GOLD);
@@ -52,5 +55,58 @@ describe('backup workflow with stuck and failed snapshots (injected)', () => {
     } finally {
       release();
     }
+  });
+
+  const snapshotCalls = (db: string, slot: string) =>
+    aws.sdkCalls.filter((c) => c.action === 'createDBSnapshot' && (c.input as { DBSnapshotIdentifier: string }).DBSnapshotIdentifier === `rdsdr-${db}-${slot}`);
+
+  it('a database momentarily "backing-up" is snapshotted on a later attempt instead of failing and paging', async () => {
+    // RDS refuses CreateDBSnapshot while the instance is backing-up (its automated backup window).
+    const release = aws.rdsFaults.holdStatus('orders', 'backing-up', { requests: 2 });
+    try {
+      const run = await aws.runBackup({ policy: 'gold', scheduledTime: '2026-11-24T02:00:00Z' }, 'backing-up');
+      expect(run.status).toBe('SUCCEEDED');
+      expect(snapshotCalls('orders', '202611240200').map((c) => c.error ?? 'ok')).toEqual(['InvalidDBInstanceStateFault', 'InvalidDBInstanceStateFault', 'ok']);
+      expect(await aws.receiveAlerts()).toEqual([]);
+    } finally {
+      release();
+      await aws.receiveAlerts();
+    }
+  });
+
+  it('AccessDenied on the snapshot fails its database at the first attempt (no retries of what cannot succeed later), with the code in the alert', async () => {
+    const release = aws.rdsFaults.refuse('CreateDBSnapshotCommand', 'AccessDenied', 'User: arn:aws:sts::123456789012:assumed-role/backup is not authorized to perform: rds:CreateDBSnapshot');
+    try {
+      const run = await aws.runBackup({ policy: 'gold', scheduledTime: '2026-11-25T02:00:00Z' }, 'access-denied');
+      expect(run.status).toBe('FAILED');
+      for (const db of ['orders', 'billing']) expect(snapshotCalls(db, '202611250200').map((c) => c.error)).toEqual(['AccessDenied']);
+      expect((await aws.receiveAlerts())[0].message).toContain('AccessDenied');
+    } finally {
+      release();
+    }
+  });
+
+  it('a throttled snapshot request ("Rate exceeded") is tried again and the backup succeeds', async () => {
+    const release = aws.rdsFaults.refuse('CreateDBSnapshotCommand', 'Throttling', 'Rate exceeded', { requests: 2 });
+    try {
+      const run = await aws.runBackup({ policy: 'gold', scheduledTime: '2026-11-26T02:00:00Z' }, 'throttled');
+      expect(run.status).toBe('SUCCEEDED');
+      const calls = [...snapshotCalls('orders', '202611260200'), ...snapshotCalls('billing', '202611260200')];
+      expect(calls.filter((c) => c.error === 'Throttling')).toHaveLength(2);
+      expect(calls.filter((c) => !c.error)).toHaveLength(2);
+      expect(await aws.receiveAlerts()).toEqual([]);
+    } finally {
+      release();
+    }
+  });
+
+  it('an unencrypted Aurora cluster is copied to the DR region unencrypted (RDS cannot encrypt it on copy), and the report warns', async () => {
+    await aws.rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: 'plain-ledger', Engine: 'aurora-postgresql', MasterUsername: 'app', MasterUserPassword: 'local-only-password', StorageEncrypted: false }));
+    const run = await aws.runBackup({ policy: 'plain', scheduledTime: '2026-11-27T02:00:00Z' }, 'unencrypted-cluster');
+    expect(run.status).toBe('SUCCEEDED');
+    const [copy] = (await aws.rdsDr.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: 'rdsdr-plain-ledger-202611270200' }))).DBClusterSnapshots ?? [];
+    expect(copy.StorageEncrypted).toBe(false);
+    expect((run.output as { warnings: string[] }).warnings).toEqual([expect.stringMatching(/^plain-ledger: DR copy rdsdr-plain-ledger-202611270200 is NOT encrypted/)]);
+    expect(await aws.receiveAlerts()).toEqual([]);
   });
 });

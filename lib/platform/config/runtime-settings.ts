@@ -45,6 +45,7 @@ export function toRuntimeSettings(
     primaryRegion: config.primaryRegion,
     drRegion: config.drRegion,
     drKmsKeyId: config.drKmsKeyArn ?? `arn:aws:kms:${config.drRegion}:${accountId}:${drKeyAliasName(config)}`,
+    drOptionGroups: config.drOptionGroups,
     alertTopicArn: alertTopicArn(config, accountId),
     warningTopicArn: warningTopicArn(config, accountId),
     verifierSslMode: 'verify-full',

@@ -8,6 +8,12 @@ import { incidentSchema } from './incident-schema.js';
 import { pruningSchema, retentionSchema } from './retention-schema.js';
 import { verificationNetworkSchema, verifyPolicySchema } from './verification-schema.js';
 
+/**
+ * The smallest snapshotTimeoutMinutes. backup.asl.json's retries of a database that is momentarily
+ * not available (backing-up, modifying) wait at most this long in all (test/state-machines/asl-static.test.ts).
+ */
+export const MIN_SNAPSHOT_TIMEOUT_MINUTES = 5;
+
 /** Hard limit from RDS: cross-region snapshot copies in flight per destination region. */
 export const MAX_COPIES_IN_FLIGHT = 20;
 
@@ -23,6 +29,13 @@ const dbIdentifierSchema = z
     error: 'must be an RDS identifier: 1-63 letters, digits or hyphens, starting with a letter, no "--"',
   })
   .refine((s) => !s.endsWith('-'), { error: 'must not end with a hyphen' });
+
+// Option group names as CreateOptionGroup accepts them: 1-255 letters, digits or hyphens, starting
+// with a letter, no trailing hyphen and no "--" (RDS API Reference, CreateOptionGroup).
+const optionGroupNameSchema = (what: string) =>
+  z.string().regex(/^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,254}$/, {
+    error: (issue) => `${what} must be RDS option group names: 1-255 letters, digits or hyphens, starting with a letter, no "--"; got "${String(issue.input)}"`,
+  }).refine((s) => !s.endsWith('-'), { error: (issue) => `${what} must not end with a hyphen; got "${String(issue.input)}"` });
 
 // Tag keys/values as RDS accepts them (letters, digits, spaces and _ . : / = + - @).
 const tagText = (max: number) =>
@@ -70,7 +83,7 @@ const policySchema = z.strictObject({
   /** Cross-region copies in flight at once (RDS allows 20 per destination region, fewer for Aurora). */
   maxCopiesInFlight: z.number().int().min(1).max(MAX_COPIES_IN_FLIGHT).default(5),
   /** Give up waiting for a snapshot to become available after this long. */
-  snapshotTimeoutMinutes: z.number().int().min(5).max(24 * 60).default(6 * 60),
+  snapshotTimeoutMinutes: z.number().int().min(MIN_SNAPSHOT_TIMEOUT_MINUTES).max(24 * 60).default(6 * 60),
   /** Give up waiting for a cross-region copy after this long (copies of one source queue up). */
   copyTimeoutMinutes: z.number().int().min(5).max(48 * 60).default(12 * 60),
   /** Restore drills for this policy's databases (needs top-level `verification`). */
@@ -141,6 +154,13 @@ export const configSchema = z
         error: 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
       })
       .optional(),
+    /**
+     * DR-region option group to name in a cross-region copy, by the source snapshot's option group:
+     * { "<primary option group>": "<DR option group>" }. Needed for Oracle / SQL Server snapshots with
+     * TDE (a persistent option): RDS refuses such a cross-region copy without an option group of the
+     * destination region that has the same option. Create the DR option groups first.
+     */
+    drOptionGroups: z.record(optionGroupNameSchema('source option group names (keys)'), optionGroupNameSchema('DR option group names (values)')).default({}),
     alerts: alertsSchema,
     /** Account-wide pruning schedule and safety limits. */
     pruning: pruningSchema,

@@ -1,7 +1,7 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyTags, copyToDrRegion } from '../../../lambdas/backup/copy.js';
+import { copyTags, copyToDrRegion, planCopy } from '../../../lambdas/backup/copy.js';
 import { type SnapshotInfo, type SnapshotReader, type CopyRequest, type SnapshotCopier } from '../../../lambdas/core/snapshots.js';
 import { RdsSnapshotCopier } from '../../../lambdas/aws/rds-snapshots.js';
 import { CopyAlreadyExistsError } from '../../../lambdas/core/errors.js';
@@ -28,7 +28,7 @@ describe('copyToDrRegion', () => {
   it('starts a copy', async () => {
     const fake = new ExistingCopy();
     expect(await copyToDrRegion(request, 'us-west-2', fake, fake)).toEqual({
-      snapshotId: 'rdsdr-orders-202611220200', region: 'us-west-2', arn: 'arn:new', status: 'pending', started: true,
+      snapshotId: 'rdsdr-orders-202611220200', region: 'us-west-2', arn: 'arn:new', status: 'pending', started: true, warnings: [],
     });
   });
 
@@ -47,6 +47,30 @@ describe('copyToDrRegion', () => {
       { Key: 'a', Value: '1' },
       { Key: 'rds-dr:copy-of', Value: SOURCE },
     ]);
+  });
+});
+
+describe('planCopy', () => {
+  const CLUSTER_SOURCE = 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:rdsdr-ledger-202611220200';
+  const clusterRequest: CopyRequest = { ...request, kind: 'cluster', sourceSnapshotArn: CLUSTER_SOURCE, targetSnapshotId: 'rdsdr-ledger-202611220200' };
+  const source = (over: Partial<SnapshotInfo>): SnapshotInfo => ({ id: 's', arn: 'a', kind: 'instance', status: 'available', sourceDbId: 'db', encrypted: true, tags: [], ...over });
+
+  it('copies an unencrypted cluster snapshot without the DR key (RDS refuses one) and warns that the copy is not encrypted', () => {
+    const { req, warnings } = planCopy(clusterRequest, source({ kind: 'cluster', encrypted: false }));
+    expect(req).not.toHaveProperty('kmsKeyId');
+    expect(warnings).toEqual([expect.stringMatching(/^DR copy rdsdr-ledger-202611220200 is NOT encrypted: source cluster snapshot .* is unencrypted/)]);
+  });
+
+  it('keeps the DR key for an encrypted cluster snapshot and for an unencrypted instance snapshot (CopyDBSnapshot encrypts it)', () => {
+    expect(planCopy(clusterRequest, source({ kind: 'cluster', encrypted: true }))).toEqual({ req: clusterRequest, warnings: [] });
+    expect(planCopy(request, source({ encrypted: false }))).toEqual({ req: request, warnings: [] });
+  });
+
+  it('names the configured DR option group for a source snapshot in a mapped option group (TDE), and none otherwise', () => {
+    const groups = { 'oracle-tde-prod': 'oracle-tde-dr' };
+    expect(planCopy(request, source({ optionGroupName: 'oracle-tde-prod' }), groups).req.optionGroupName).toBe('oracle-tde-dr');
+    expect(planCopy(request, source({ optionGroupName: 'default:postgres-16' }), groups).req).not.toHaveProperty('optionGroupName');
+    expect(planCopy(request, source({}), groups).req).not.toHaveProperty('optionGroupName');
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../../lib/platform/config/schema.js';
+import { toRuntimeSettings } from '../../../lib/platform/config/runtime-settings.js';
 import { rawTestConfig } from '../fixtures.js';
 
 type Raw = Record<string, any>;
@@ -31,6 +32,17 @@ describe('parseConfig reports the field at fault', () => {
   it('drRegion equal to primaryRegion (a superRefine rule: only runs on an otherwise valid config)', () => {
     const problems = problemsFor((c) => (c.drRegion = c.primaryRegion));
     expect(problems).toEqual(['drRegion: must differ from primaryRegion (eu-central-1)']);
+  });
+
+  it('drOptionGroups: option group names on both sides, reaching the Lambdas as runtime settings', () => {
+    const problems = problemsFor((c) => (c.drOptionGroups = { 'erp-oracle-tde': 'erp_oracle_dr', '1bad': 'ok-dr' }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^drOptionGroups\.erp-oracle-tde: DR option group names \(values\) must be RDS option group names: .*; got "erp_oracle_dr"/),
+      expect.stringMatching(/^drOptionGroups\.1bad: source option group names \(keys\) must be RDS option group names: 1-255 letters, digits or hyphens, starting with a letter, no "--"; got "1bad"/),
+    ]);
+    const config = parseConfig({ ...rawTestConfig(), drOptionGroups: { 'erp-oracle-tde': 'erp-oracle-tde-dr' } });
+    expect(toRuntimeSettings(config, '123456789012').drOptionGroups).toEqual({ 'erp-oracle-tde': 'erp-oracle-tde-dr' });
+    expect(parseConfig(rawTestConfig()).drOptionGroups).toEqual({});
   });
 
   it('malformed cron', () => {
