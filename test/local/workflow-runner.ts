@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import { toSdkInput } from './sdk-contract.js';
 import { LimitWatch } from './sfn-limits.js';
+import type { Caller } from './iam/caller.js';
 import { parseSdkResource, type SdkBridge } from './sdk-bridge.js';
 
 // aws-local-stepfunctions uses Promise.withResolvers (Node 22+); this project supports Node 20.
@@ -46,7 +47,9 @@ export interface RunWorkflowOptions {
   substitutions: Record<string, string>;
   /** Handlers by Lambda function name (the last segment of the function ARN). */
   lambdas: Record<string, LambdaHandler>;
-  sdk: SdkBridge;
+  sdk: Pick<SdkBridge, 'invoke'>;
+  /** The state machine its aws-sdk tasks run as (IAM simulation); none: not evaluated. */
+  sdkCaller?: Caller;
   input: unknown;
   executionName?: string;
   /** Milliseconds every Wait state and Retry pause takes locally. */
@@ -104,7 +107,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
     if (state.Type !== 'Task' || !state.Resource) continue;
     const sdkTask = parseSdkResource(state.Resource);
     if (sdkTask) {
-      taskResourceLocalHandlers[name] = (input) => opts.sdk.invoke(sdkTask.service, sdkTask.action, input);
+      taskResourceLocalHandlers[name] = (input) => opts.sdk.invoke(sdkTask.service, sdkTask.action, input, opts.sdkCaller);
       continue;
     }
     const functionName = state.Resource.split(':').pop() ?? '';
