@@ -70,6 +70,11 @@ export class IamSimulator {
 
   constructor(private readonly options: SimulatorOptions) {}
 
+  /** The synthesized policies in force (tests may narrow one to watch a call fail). */
+  get policies(): PolicySet {
+    return this.options.policies;
+  }
+
   /** This simulator judges the calls of every client with the middleware from now on. */
   activate(): void {
     active = this;
