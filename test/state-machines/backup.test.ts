@@ -120,7 +120,7 @@ describe('backup workflow on the local AWS (moto + PostgreSQL)', () => {
     const alerts = await aws.receiveAlerts();
     expect(alerts).toHaveLength(1);
     expect(alerts[0].subject).toContain('rds-dr-backup FAILED');
-    expect(alerts[0].message).toContain('billing (instance): Rds.DbInstanceNotFoundException');
+    expect(alerts[0].message).toContain('billing (instance): Rds.RdsException: AccessDenied');
     expect(alerts[0].message).toContain(run.executionArn);
     expect(alerts[0].message).toContain('https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/');
   });
