@@ -16,7 +16,7 @@ import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/alerts/failure-alert.
 import { awsClients } from '../../lambdas/aws/clients.js';
 import { LocalDataPlane } from './data-plane.js';
 import { enforceRdsContracts, enforceSnsContracts, followPromotions } from './fidelity.js';
-import { currentDeploymentRegion, inDeployment, runAs } from './iam/caller.js';
+import { currentDeployment, inDeployment, runAs } from './iam/caller.js';
 import { IamSimulator, startIamSimulation } from './iam/index.js';
 import { functionArnPlaceholder, LAMBDAS, stateMachineName, WORKFLOWS, type WorkflowName } from '../../lib/platform/registry.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
@@ -173,8 +173,9 @@ export class LocalStack {
     for (const [name, entry] of Object.entries(LAMBDAS)) {
       const handler = (await import(resolve(REPO_ROOT, entry))).handler as LambdaHandler;
       this.lambdas[name] = (event) => {
-        const region = currentDeploymentRegion() ?? this.iam.homeRegionOf(name) ?? primaryRegion;
-        return runAs({ kind: 'lambda', name, region }, () => handler(event));
+        const deployment = currentDeployment();
+        const region = deployment?.region ?? this.iam.homeRegionOf(name) ?? primaryRegion;
+        return runAs({ kind: 'lambda', name, region, workflow: deployment?.workflow }, () => handler(event));
       };
     }
     this.sdk = new SdkBridge(primaryRegion);
@@ -196,7 +197,7 @@ export class LocalStack {
    * placeholders bound to the local handlers; a failed run goes through the alerting path like in AWS.
    */
   private runAslWorkflow(workflow: WorkflowName, region: string, input: unknown, executionName?: string): Promise<WorkflowRun> {
-    return inDeployment(region, () => this.runInDeployment(workflow, region, input, executionName));
+    return inDeployment(region, workflow, () => this.runInDeployment(workflow, region, input, executionName));
   }
 
   private async runInDeployment(workflow: WorkflowName, region: string, input: unknown, executionName?: string): Promise<WorkflowRun> {

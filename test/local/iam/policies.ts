@@ -28,7 +28,8 @@ export interface PolicySet {
   lambdaHomeRegions: Partial<Record<LambdaName, string>>;
 }
 
-export const lambdaPrincipal = (name: string, region: string) => `lambda:${name}@${region}`;
+/** `workflow`: the function that workflow's state machine invokes, when two workflows of a stack each deploy one. */
+export const lambdaPrincipal = (name: string, region: string, workflow?: string) => `lambda:${name}@${region}${workflow ? `/${workflow}` : ''}`;
 export const stateMachinePrincipal = (workflow: string, region: string) => `states:${workflow}@${region}`;
 
 export interface LocalValues {
@@ -222,6 +223,16 @@ export function extractPolicies(synth: SynthesizedStacks, local: LocalValues): P
       const roleId = roleIdOf(sm.Properties.RoleArn);
       const id = stateMachinePrincipal(workflow, region);
       set.principals[id] = { id, roleArn: `arn:aws:iam::${local.account}:role/${roleId}`, policies: policiesOfRole(roleId) };
+      // The functions it invokes: ${<Name>FunctionArn} substitutions (lib/platform/workflow-state-machine.ts).
+      for (const [key, arn] of Object.entries((sm.Properties.DefinitionSubstitutions ?? {}) as Record<string, unknown>)) {
+        const fnId = ((arn as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt'] ?? [])[0];
+        if (!key.endsWith('FunctionArn') || !fnId) continue;
+        const fnRoleId = roleIdOf(resources[fnId]?.Properties?.Role);
+        const name = rs.lambdaName(fnRoleId);
+        if (!name) continue;
+        const pid = lambdaPrincipal(name, region, workflow);
+        set.principals[pid] = { id: pid, roleArn: `arn:aws:iam::${local.account}:role/${fnRoleId}`, policies: policiesOfRole(fnRoleId) };
+      }
     }
     for (const [id, key] of ofType('AWS::KMS::Key')) {
       const arn = rs.keyArn(id);

@@ -107,8 +107,11 @@ export class IamSimulator {
   }
 
   principalOf(caller: Caller): Principal {
-    const id = caller.kind === 'lambda' ? lambdaPrincipal(caller.name, caller.region) : stateMachinePrincipal(caller.workflow, caller.region);
-    const principal = this.options.policies.principals[id];
+    const { principals } = this.options.policies;
+    const principal =
+      caller.kind === 'lambda'
+        ? (caller.workflow && principals[lambdaPrincipal(caller.name, caller.region, caller.workflow)]) || principals[lambdaPrincipal(caller.name, caller.region)]
+        : principals[stateMachinePrincipal(caller.workflow, caller.region)];
     if (!principal) throw new Error(`IAM simulation: the synthesized app has no ${describeCaller(caller)}; it cannot make this call in AWS`);
     return principal;
   }
