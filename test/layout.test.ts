@@ -73,13 +73,15 @@ describe('layout rules', () => {
     expect(violations).toEqual([]);
   });
 
-  it('2. only lambdas/aws/ imports @aws-sdk/*; only lib/ imports aws-cdk-lib or constructs; lambdas/ never imports lib/', () => {
+  it('2. only lambdas/aws/ imports @aws-sdk/*; only lib/ imports aws-cdk-lib or constructs; lambdas/ never imports lib/; nothing imports test/ or @cloud-copilot/*', () => {
     const violations = imports.flatMap((i) => {
       const p = i.target ? undefined : pkg(i.spec);
       const out: string[] = [];
       if (p?.startsWith('@aws-sdk/') && !i.from.startsWith('lambdas/aws/')) out.push(`${show(i)}: only lambdas/aws/ may import @aws-sdk/*`);
       if ((p === 'aws-cdk-lib' || p === 'constructs' || p === 'cdk-nag') && !i.from.startsWith('lib/')) out.push(`${show(i)}: only lib/ may import ${p}`);
       if (i.from.startsWith('lambdas/') && (i.target?.startsWith('lib/') || i.target?.startsWith('bin/'))) out.push(`${show(i)}: the Lambdas are bundled alone and must not reach into lib/ or bin/`);
+      // The IAM simulator (AGPL, test-only) must never reach a deployed Lambda or the CDK app.
+      if (p?.startsWith('@cloud-copilot/') || i.target?.startsWith('test/')) out.push(`${show(i)}: test-only code (test/, @cloud-copilot/*) stays out of lambdas/, lib/ and bin/`);
       // settings.ts alone reads the deployment (its environment and the settings file bundled beside the handler).
       const allowed = i.from === 'lambdas/core/settings.ts' ? ['zod', 'node:fs'] : ['zod', 'node:crypto'];
       if (i.from.startsWith('lambdas/core/') && p && !allowed.includes(p)) out.push(`${show(i)}: core/ is pure (zod and node:crypto at most; settings.ts reads its file with node:fs)`);

@@ -1,6 +1,7 @@
 // Where moto 5.2.1 answers differently from RDS, the local AWS answers as RDS does. Each shim names
 // the behaviour it corrects; LocalStack installs them on every RDS client the handlers and tests use.
 import type { RDSClient } from '@aws-sdk/client-rds';
+import { asNobody } from './iam/caller.js';
 
 /**
  * moto 5.2.1's PromoteReadReplica clears its internal replica flag (StopDBInstance then works, as
@@ -62,7 +63,8 @@ export function followPromotions(clients: RDSClient[]): void {
         // backups for a name that exists nowhere here; RDS answers with an error.
         if (context.commandName === 'DescribeDBInstanceAutomatedBackupsCommand' && input.DBInstanceIdentifier) {
           const { DescribeDBInstancesCommand } = await import('@aws-sdk/client-rds');
-          await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: input.DBInstanceIdentifier })).catch((err: Error) => {
+          // The local AWS looking, not the caller: not an IAM-evaluated call.
+          await asNobody(() => client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: input.DBInstanceIdentifier }))).catch((err: Error) => {
             if (err.name !== 'DBInstanceNotFoundFault') throw err;
             throw rdsError('DBInstanceNotFoundFault', `DBInstance ${input.DBInstanceIdentifier} not found (DescribeDBInstanceAutomatedBackups needs an existing instance in this region)`);
           });
@@ -73,7 +75,7 @@ export function followPromotions(clients: RDSClient[]): void {
         const cluster = (args.input as { DBClusterIdentifier?: string }).DBClusterIdentifier;
         if (context.commandName === 'CreateDBInstanceCommand' && cluster) {
           const { DescribeDBClustersCommand } = await import('@aws-sdk/client-rds');
-          const status = (await client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster }))).DBClusters?.[0]?.Status;
+          const status = (await asNobody(() => client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster })))).DBClusters?.[0]?.Status;
           if (status !== 'available') throw rdsError('InvalidDBClusterStateFault', `DB cluster ${cluster} is ${status}, not available: its instances can be created once it is`);
         }
         await refuseSnapshotOfBusyDatabase(client, context.commandName ?? '', args.input as SnapshotInput);

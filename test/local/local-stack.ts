@@ -17,6 +17,8 @@ import { awsClients } from '../../lambdas/aws/clients.js';
 import { LocalDataPlane } from './data-plane.js';
 import { RdsFaultBoard } from './faults.js';
 import { enforceRdsContracts, enforceSnsContracts, followPromotions } from './fidelity.js';
+import { currentDeployment, inDeployment, runAs } from './iam/caller.js';
+import { IamSimulator, startIamSimulation } from './iam/index.js';
 import { functionArnPlaceholder, LAMBDA_SETTINGS, LAMBDAS, type LambdaName, stateMachineName, WORKFLOWS, type WorkflowName } from '../../lib/platform/registry.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
 import { startPostgres, type Postgres } from './postgres.js';
@@ -57,6 +59,9 @@ export class LocalStack {
   readonly rdsFaults = new RdsFaultBoard();
   /** Sees every event of every workflow run (test/local/sfn-endpoint.ts builds execution histories from them). */
   onWorkflowEvent?: (executionArn: string, event: EventLog) => void;
+  /** Judges every call a Lambda or a state machine makes against the synthesized policies (test/local/iam). */
+  iam!: IamSimulator;
+  private rawConfig: Record<string, unknown> = {};
 
   private constructor(
     readonly moto: Moto,
@@ -77,6 +82,7 @@ export class LocalStack {
       const network = raw.verification ? await LocalStack.provisionVerificationNetwork(moto, String(raw.drRegion), String(raw.appName ?? 'rds-dr')) : undefined;
       if (network) raw.verification = { ...(raw.verification as object), vpcId: network.vpcId, subnetIds: network.subnetIds };
       const stack = new LocalStack(moto, parseConfig(raw, 'local config'), pg);
+      stack.rawConfig = raw;
       if (network) stack.verification = network.resources;
       await stack.provision();
       return stack;
@@ -153,13 +159,32 @@ export class LocalStack {
       throw new Error(`settings name topics ${settings.alertTopicArn}, ${settings.warningTopicArn}; moto made ${this.alertTopicArn}, ${this.warningTopicArn}`);
     }
     this.settings = settings;
+    this.iam = await startIamSimulation({
+      rawConfig: this.rawConfig,
+      local: {
+        account: LOCAL_ACCOUNT_ID,
+        appName: this.config.appName,
+        primaryRegion,
+        drKeyArn: this.drKeyArn,
+        drKeyAlias: drKeyAliasName(this.config),
+        restoredDbSecurityGroupId: this.verification?.securityGroupIds[0],
+      },
+      clientConfig: (region) => motoClientConfig(this.moto, region),
+    });
+    evaluateHandlerClients();
     process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
     process.env.AWS_S3_FORCE_PATH_STYLE = 'true';
-    // Every Lambda the registry lists, loaded from the same handler file CDK bundles, with only the
-    // settings sections CDK gives it (handlers read their settings once, when loaded).
+    // Every Lambda the registry lists, loaded from the same handler file CDK bundles.
+    // Each invocation runs as its Lambda: in the deployment whose workflow runs it, else where it is deployed.
+    // Each handler is loaded with only the settings sections CDK gives it (handlers read them once, when loaded).
     for (const [name, entry] of Object.entries(LAMBDAS) as [LambdaName, string][]) {
       process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings(settings, LAMBDA_SETTINGS[name]));
-      this.lambdas[name] = (await import(resolve(REPO_ROOT, entry))).handler as LambdaHandler;
+      const handler = (await import(resolve(REPO_ROOT, entry))).handler as LambdaHandler;
+      this.lambdas[name] = (event) => {
+        const deployment = currentDeployment();
+        const region = deployment?.region ?? this.iam.homeRegionOf(name) ?? primaryRegion;
+        return runAs({ kind: 'lambda', name, region, workflow: deployment?.workflow }, () => handler(event));
+      };
     }
     const installFaults = (client: RDSClient) => this.rdsFaults.install([client]);
     this.sdk = new SdkBridge(primaryRegion, installFaults);
@@ -181,16 +206,32 @@ export class LocalStack {
    * Runs one workflow's ASL through the local runner in `region`, with its `${Name}FunctionArn`
    * placeholders bound to the local handlers; a failed run goes through the alerting path like in AWS.
    */
-  private async runAslWorkflow(workflow: WorkflowName, region: string, input: unknown, executionName?: string): Promise<WorkflowRun> {
+  private runAslWorkflow(workflow: WorkflowName, region: string, input: unknown, executionName?: string): Promise<WorkflowRun> {
+    return inDeployment(region, workflow, () => this.runInDeployment(workflow, region, input, executionName));
+  }
+
+  private async runInDeployment(workflow: WorkflowName, region: string, input: unknown, executionName?: string): Promise<WorkflowRun> {
     const entry = WORKFLOWS[workflow];
+    const stateMachine = { kind: 'state-machine' as const, workflow, region };
+    // Step Functions invokes each Lambda task with the state machine's role.
+    const lambdas = Object.fromEntries(
+      Object.keys(this.lambdas).map((name) => [
+        name,
+        async (event: never) => {
+          await this.iam.authorizeInvoke(stateMachine, `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${name}`);
+          return this.lambdas[name](event);
+        },
+      ]),
+    );
     const run = await runWorkflow({
       aslPath: resolve(REPO_ROOT, entry.asl),
       stateMachineName: stateMachineName(this.config.appName, workflow),
       region,
       accountId: LOCAL_ACCOUNT_ID,
       substitutions: { Region: region, ...Object.fromEntries(entry.lambdas.map((f) => [functionArnPlaceholder(f), `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${f}`])) },
-      lambdas: this.lambdas,
+      lambdas,
       sdk: region === this.config.drRegion ? this.sdkDr : this.sdk,
+      sdkCaller: stateMachine,
       input,
       executionName,
       onLambda: this.dataPlane?.onLambda,
@@ -276,6 +317,11 @@ export class LocalStack {
     }
   }
 
+  /** A Lambda's handler as the local AWS runs it: its calls are judged by its role's policies. */
+  handler(name: keyof typeof LAMBDAS): LambdaHandler {
+    return (event) => this.lambdas[name](event);
+  }
+
   /** Wraps one Lambda handler (e.g. to change the world between two states); returns the undo. */
   wrapLambda(name: string, wrap: (original: LambdaHandler) => LambdaHandler): () => void {
     const original = this.lambdas[name];
@@ -295,8 +341,27 @@ export class LocalStack {
   }
 
   async stop(): Promise<void> {
+    this.iam?.deactivate();
     await this.dataPlane?.dispose();
     await this.pg?.stop();
     await this.moto.stop();
+  }
+}
+
+/**
+ * Every client a handler gets from awsClients (lambdas/aws/clients.ts, the only place that makes
+ * one) carries the IAM simulation middleware, whatever service or region it is for.
+ */
+let handlerClientsEvaluated = false;
+function evaluateHandlerClients(): void {
+  if (handlerClientsEvaluated) return;
+  handlerClientsEvaluated = true;
+  const clients = awsClients as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const [service, make] of Object.entries(clients)) {
+    clients[service] = (...args: unknown[]) => {
+      const client = make(...args);
+      IamSimulator.install(client);
+      return client;
+    };
   }
 }

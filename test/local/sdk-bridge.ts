@@ -1,6 +1,8 @@
 // Executes `arn:aws:states:::aws-sdk:<service>:<action>` Task resources as real SDK v3 calls
 // (against moto in tests), with the field and error names Step Functions uses (sdk-contract.ts).
 import { enforceRdsContracts } from './fidelity.js';
+import { runAs, type Caller } from './iam/caller.js';
+import { IamSimulator } from './iam/simulator.js';
 import { sfnTaskErrorName, toSdkInput, toSfnOutput } from './sdk-contract.js';
 
 type SdkModule = Record<string, unknown>;
@@ -53,7 +55,8 @@ export class SdkBridge {
     this.listeners.push(listener);
   }
 
-  async invoke(service: string, action: string, sfnInput: unknown): Promise<unknown> {
+  /** `caller`: the state machine whose task this is; its role's policies judge the call (test/local/iam). */
+  async invoke(service: string, action: string, sfnInput: unknown, caller?: Caller): Promise<unknown> {
     const load = SDK_MODULES[service];
     if (!load) throw new Error(`local runner: aws-sdk service "${service}" is not wired`);
     const mod = await load();
@@ -68,6 +71,7 @@ export class SdkBridge {
         enforceRdsContracts([client as never]);
         this.prepareRdsClient(client as never);
       }
+      IamSimulator.install(client);
       this.clients.set(service, client);
     }
     const { input, problems } = toSdkInput(service, action, sfnInput);
@@ -75,7 +79,8 @@ export class SdkBridge {
     if (problems.length) throw new SdkTaskError('States.Runtime', `aws-sdk:${service}:${action}: ${problems.join('; ')}`);
     const call: SdkCall = { region: this.region, service, action, input };
     try {
-      call.output = await client.send(new Command(input));
+      const send = () => client.send(new Command(input));
+      call.output = await (caller ? runAs(caller, send) : send());
     } catch (err) {
       call.error = (err as Error).name;
       this.calls.push(call);

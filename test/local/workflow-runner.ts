@@ -6,6 +6,7 @@ import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMach
 import { toSdkInput } from './sdk-contract.js';
 import { LimitWatch } from './sfn-limits.js';
 import { ExecutionClock } from './sfn-timeout.js';
+import type { Caller } from './iam/caller.js';
 import { parseSdkResource, type SdkBridge } from './sdk-bridge.js';
 
 // aws-local-stepfunctions uses Promise.withResolvers (Node 22+); this project supports Node 20.
@@ -47,7 +48,9 @@ export interface RunWorkflowOptions {
   substitutions: Record<string, string>;
   /** Handlers by Lambda function name (the last segment of the function ARN). */
   lambdas: Record<string, LambdaHandler>;
-  sdk: SdkBridge;
+  sdk: Pick<SdkBridge, 'invoke'>;
+  /** The state machine its aws-sdk tasks run as (IAM simulation); none: not evaluated. */
+  sdkCaller?: Caller;
   input: unknown;
   executionName?: string;
   /** Milliseconds every Wait state and Retry pause takes locally. */
@@ -114,7 +117,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
     if (sdkTask) {
       taskResourceLocalHandlers[name] = async (input) => {
         await notTimedOut();
-        return opts.sdk.invoke(sdkTask.service, sdkTask.action, input);
+        return opts.sdk.invoke(sdkTask.service, sdkTask.action, input, opts.sdkCaller);
       };
       continue;
     }

@@ -107,7 +107,9 @@ describe('backup workflow on the local AWS (moto + PostgreSQL)', () => {
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('rds-dr.BackupFailed');
     expect(run.cause).toMatch(/1 of 3 database\(s\) FAILED/);
-    expect(run.cause).toMatch(/billing \(instance\): Rds\.DbInstanceNotFoundException/);
+    // The state machine may snapshot a database only if it carries the policy's tags (aws:ResourceTag);
+    // IAM authorizes before RDS looks the instance up, and a deleted instance has no tags: AccessDenied.
+    expect(run.cause).toMatch(/billing \(instance\): Rds\.RdsException: AccessDenied: .*rds:CreateDBSnapshot on resource: arn:aws:rds:us-east-1:123456789012:db:billing/);
     // The others completed.
     const copies = (await aws.rdsDr.send(new DescribeDBSnapshotsCommand({}))).DBSnapshots ?? [];
     expect(copies.map((s) => s.DBSnapshotIdentifier)).toContain('rdsdr-orders-202611230200');
@@ -118,7 +120,7 @@ describe('backup workflow on the local AWS (moto + PostgreSQL)', () => {
     const alerts = await aws.receiveAlerts();
     expect(alerts).toHaveLength(1);
     expect(alerts[0].subject).toContain('rds-dr-backup FAILED');
-    expect(alerts[0].message).toContain('billing (instance): Rds.DbInstanceNotFoundException');
+    expect(alerts[0].message).toContain('billing (instance): Rds.RdsException: AccessDenied');
     expect(alerts[0].message).toContain(run.executionArn);
     expect(alerts[0].message).toContain('https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/');
   });

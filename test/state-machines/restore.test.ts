@@ -16,8 +16,6 @@ import { GetParameterCommand, GetParametersByPathCommand, PutParameterCommand, S
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler as renameCutover } from '../../lambdas/restore/rename-cutover.handler.js';
-import { handler as restoreDatabase } from '../../lambdas/restore/restore-database.handler.js';
 import { createAuroraPostgresCluster, createPostgresInstance } from '../local/fleet.js';
 import { LocalStack } from '../local/local-stack.js';
 import { motoClientConfig } from '../local/moto.js';
@@ -195,8 +193,8 @@ describe('point-in-time and snapshot restore on the local AWS', () => {
     expect(replaced?.DeletionProtection).toBe(true);
 
     const before = await worldState();
-    expect(await renameCutover({ plan, poll: {} })).toMatchObject({ complete: true });
-    expect(await restoreDatabase({ action: 'start', plan: { ...plan, targetId: 'orders' } })).toMatchObject({ started: false, step: { outcome: 'already-done' } });
+    expect(await aws.handler('rename-cutover')({ plan, poll: {} } as never)).toMatchObject({ complete: true });
+    expect(await aws.handler('restore-database')({ action: 'start', plan: { ...plan, targetId: 'orders' } } as never)).toMatchObject({ started: false, step: { outcome: 'already-done' } });
     expect(await worldState()).toEqual(before);
 
     // The next backup snapshots the new production database under the old name, and not the replaced one.
