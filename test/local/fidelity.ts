@@ -78,10 +78,11 @@ export function followPromotions(clients: RDSClient[]): void {
           const status = (await asNobody(() => client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster })))).DBClusters?.[0]?.Status;
           if (status !== 'available') throw rdsError('InvalidDBClusterStateFault', `DB cluster ${cluster} is ${status}, not available: its instances can be created once it is`);
         }
-        await refuseSnapshotOfBusyDatabase(client, context.commandName ?? '', args.input as SnapshotInput);
-        if (context.commandName === 'CopyDBClusterSnapshotCommand') await refuseKmsKeyForUnencryptedClusterCopy(client, args.input as CopyInput);
+        // The local AWS looking (below), not the caller: not IAM-evaluated calls.
+        await asNobody(() => refuseSnapshotOfBusyDatabase(client, context.commandName ?? '', args.input as SnapshotInput));
+        if (context.commandName === 'CopyDBClusterSnapshotCommand') await asNobody(() => refuseKmsKeyForUnencryptedClusterCopy(client, args.input as CopyInput));
         const copy = COPIES_IN_FLIGHT_LIMIT[context.commandName ?? ''];
-        if (copy) await refuseCopyBeyondInFlightLimit(client, copy);
+        if (copy) await asNobody(() => refuseCopyBeyondInFlightLimit(client, copy));
         const result = await next(args);
         if (copy) copiesStarted.add(`${await client.config.region()}|${copy.kind}|${(args.input as CopyInput).TargetDBSnapshotIdentifier ?? (args.input as CopyInput).TargetDBClusterSnapshotIdentifier}`);
         return result;

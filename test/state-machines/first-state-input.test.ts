@@ -10,7 +10,13 @@ import { localConfig } from './fixtures.js';
 describe('null execution input', () => {
   let aws: LocalStack;
   beforeAll(async () => {
-    aws = await LocalStack.start({ config: localConfig() });
+    // A deployment with every workflow: drills (verification) and failover (incident) included.
+    const config = localConfig({
+      verification: { vpcId: 'vpc-00000000', subnetIds: ['subnet-00000000', 'subnet-00000001'] },
+      policies: { gold: { selection: { tags: { 'rds-dr:policy': 'gold' } }, verify: { databases: { orders: { database: 'orders' } } } } },
+      incident: { databases: { orders: { standby: { replicaInstance: 'orders-replica' } } } },
+    });
+    aws = await LocalStack.start({ config });
   }, 120_000);
   afterAll(async () => aws?.stop());
 
@@ -26,7 +32,7 @@ describe('null execution input', () => {
     const calls = aws.sdkCalls.length + aws.sdkCallsDr.length;
     const result = await run(aws);
     expect(result.status).toBe('FAILED');
-    expect(result.error).toBe('rds-dr.InvalidInput');
+    expect(result.error, result.cause).toBe('rds-dr.InvalidInput');
     expect(result.statesEntered).toEqual([firstState]);
     expect(aws.sdkCalls.length + aws.sdkCallsDr.length).toBe(calls);
     const alerts = await aws.receiveAlerts();
