@@ -2,7 +2,9 @@
 // takes ~10 s, and every integration test file starts a local AWS from one of a few configs.
 // Lambda bundling is skipped (as test/lib/fixtures.ts testApp() does): it only changes code assets.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join, resolve } from 'node:path';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
@@ -39,7 +41,25 @@ export async function synthesizeTemplates(rawConfig: Record<string, unknown>): P
   } catch {
     // not cached yet
   }
-  // Loaded only on a cache miss: aws-cdk-lib alone takes seconds to import.
+  // In a child process: a synth holds its process's event loop for ~10 s (a minute on a loaded
+  // machine), and a vitest worker that stays silent for 60 s fails the run with an RPC timeout.
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const input = `${path}.${process.pid}.config.json`;
+  writeFileSync(input, JSON.stringify(rawConfig));
+  try {
+    await promisify(execFile)(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(import.meta.dirname, 'synth-child.ts'), input, path], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`IAM simulation: cdk synth of the local config failed: ${e.stderr || e.message}`);
+  } finally {
+    rmSync(input, { force: true });
+  }
+  return JSON.parse(readFileSync(path, 'utf8')) as SynthesizedStacks;
+}
+
+/** The synth itself, run by synth-child.ts: writes the templates to `path` atomically. */
+export async function synthesizeInThisProcess(rawConfig: Record<string, unknown>, path: string): Promise<void> {
+  // Loaded here only: aws-cdk-lib alone takes seconds to import.
   const { App } = await import('aws-cdk-lib');
   const { buildApp } = await import('../../../lib/platform/app.js');
   const { parseConfig } = await import('../../../lib/platform/config/schema.js');
@@ -52,10 +72,8 @@ export async function synthesizeTemplates(rawConfig: Record<string, unknown>): P
   const result: SynthesizedStacks = {
     stacks: assembly.stacks.map((s) => ({ region: s.environment.region, template: s.template as Template })),
   };
-  mkdirSync(CACHE_DIR, { recursive: true });
   // Atomic: test files in parallel workers may synthesize the same config at once.
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(result));
   renameSync(tmp, path);
-  return result;
 }
