@@ -152,6 +152,10 @@ async function main(): Promise<void> {
     const table = await status(aws.config, { account: LOCAL_ACCOUNT_ID, colour: process.stdout.isTTY === true });
     console.log(table.output);
     if (table.breached) console.log('\nat least one objective is breached');
+    const denied = aws.iam.decisions.filter((d) => !d.allowed).length;
+    console.log(
+      `\nIAM: ${aws.iam.decisions.length} calls by Lambdas and state machines evaluated against the synthesized roles, key, topic and bucket policies; ${denied} denied.`,
+    );
     process.exitCode = [run, drill, prune].every((r) => r.status === 'SUCCEEDED') && !table.breached ? 0 : 1;
   } finally {
     await aws.stop();
