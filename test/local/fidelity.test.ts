@@ -108,4 +108,17 @@ describe('RDS contracts the local AWS enforces', () => {
     for (let i = 1; i < RDS_MANUAL_SNAPSHOT_QUOTA; i++) await region.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'many', DBSnapshotIdentifier: `many-${i}` }));
     await expect(region.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'many', DBSnapshotIdentifier: 'many-100' }))).rejects.toMatchObject({ name: 'SnapshotQuotaExceededFault' });
   });
+
+  it('restores a database without the deletion protection its source had, unless the request asks for it', async () => {
+    const { RestoreDBInstanceFromDBSnapshotCommand, ModifyDBInstanceCommand } = await import('@aws-sdk/client-rds');
+    await instance(rds, 'guarded');
+    await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'guarded', DeletionProtection: true, ApplyImmediately: true }));
+    await rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'guarded', DBSnapshotIdentifier: 'guarded-snap' }));
+    const plain = await rds.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: 'guarded-restored', DBSnapshotIdentifier: 'guarded-snap' }));
+    expect(plain.DBInstance?.DeletionProtection).toBe(false);
+    const described = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'guarded-restored' }));
+    expect(described.DBInstances?.[0]?.DeletionProtection).toBe(false);
+    const asked = await rds.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: 'guarded-asked', DBSnapshotIdentifier: 'guarded-snap', DeletionProtection: true }));
+    expect(asked.DBInstance?.DeletionProtection).toBe(true);
+  });
 });

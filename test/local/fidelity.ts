@@ -84,11 +84,43 @@ export function followPromotions(clients: RDSClient[]): void {
         const copy = COPIES_IN_FLIGHT_LIMIT[context.commandName ?? ''];
         if (copy) await asNobody(() => refuseCopyBeyondInFlightLimit(client, copy));
         const result = await next(args);
+        await asNobody(() => restoreWithoutSourceDeletionProtection(client, context.commandName ?? '', args.input as RestoreInput, result.output as RestoreOutput));
         if (copy) copiesStarted.add(`${await client.config.region()}|${copy.kind}|${(args.input as CopyInput).TargetDBSnapshotIdentifier ?? (args.input as CopyInput).TargetDBClusterSnapshotIdentifier}`);
         return result;
       },
       { step: 'initialize', name: `rds-contracts-${Math.random()}` },
     );
+  }
+}
+
+/**
+ * A restore starts without deletion protection unless the request asks for it: "DeletionProtection …
+ * By default, deletion protection isn't enabled" (RDS API Reference: RestoreDBInstanceFromDBSnapshot,
+ * RestoreDBInstanceToPointInTime, RestoreDBClusterFromSnapshot, RestoreDBClusterToPointInTime).
+ * moto copies the source database's setting onto the restored one, which would hide a restore or
+ * cutover that forgets to protect the database it puts into production.
+ */
+const RESTORES: Record<string, 'instance' | 'cluster'> = {
+  RestoreDBInstanceFromDBSnapshotCommand: 'instance',
+  RestoreDBInstanceToPointInTimeCommand: 'instance',
+  RestoreDBClusterFromSnapshotCommand: 'cluster',
+  RestoreDBClusterToPointInTimeCommand: 'cluster',
+};
+type RestoreInput = { DeletionProtection?: boolean; DBInstanceIdentifier?: string; TargetDBInstanceIdentifier?: string; DBClusterIdentifier?: string };
+type RestoreOutput = { DBInstance?: { DeletionProtection?: boolean }; DBCluster?: { DeletionProtection?: boolean } };
+
+async function restoreWithoutSourceDeletionProtection(client: RDSClient, commandName: string, input: RestoreInput, output: RestoreOutput): Promise<void> {
+  const kind = RESTORES[commandName];
+  if (!kind || input.DeletionProtection === true) return;
+  const { ModifyDBClusterCommand, ModifyDBInstanceCommand } = await import('@aws-sdk/client-rds');
+  if (kind === 'instance' && output?.DBInstance?.DeletionProtection) {
+    const id = input.TargetDBInstanceIdentifier ?? input.DBInstanceIdentifier;
+    await client.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, DeletionProtection: false, ApplyImmediately: true }));
+    output.DBInstance.DeletionProtection = false;
+  }
+  if (kind === 'cluster' && output?.DBCluster?.DeletionProtection) {
+    await client.send(new ModifyDBClusterCommand({ DBClusterIdentifier: input.DBClusterIdentifier, DeletionProtection: false, ApplyImmediately: true }));
+    output.DBCluster.DeletionProtection = false;
   }
 }
 
