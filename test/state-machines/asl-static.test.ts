@@ -83,3 +83,27 @@ it('backup retries a snapshot of a database that is not available (backing-up, m
     expect(states[task].Retry?.flatMap((r) => r.ErrorEquals)).not.toContain('Rds.RdsException');
   }
 });
+
+it('no RDS task retries errors that cannot succeed later: never Rds.RdsException (AccessDenied, bad parameters and throttling share it) nor States.ALL; a throttle is retried only by its cause, a bounded number of times', () => {
+  type Rule = { Variable?: string; StringMatches?: string; NumericLessThan?: number; And?: Rule[]; Next?: string };
+  type State = Omit<StateDef, 'Catch'> & { Type?: string; Choices?: Rule[]; Default?: string; Next?: string; Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string | null }[] };
+  const problems: string[] = [];
+  const visit = (file: string, states: Record<string, State>) => {
+    for (const [name, state] of Object.entries(states)) {
+      for (const child of [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])]) if (child) visit(file, child.States as Record<string, State>);
+      const retried = (state.Retry ?? []).flatMap((r) => r.ErrorEquals);
+      if (retried.includes('Rds.RdsException')) problems.push(`${file} ${name}: retries Rds.RdsException`);
+      if (!/^arn:aws:states:::aws-sdk:rds:/.test(state.Resource ?? '')) continue;
+      if (retried.includes('States.ALL') || retried.includes('States.TaskFailed')) problems.push(`${file} ${name}: retries every error`);
+      // The catch-all RDS name goes to a Choice that tries again only on "Rate exceeded", under a counter.
+      const caught = state.Catch?.find((c) => c.ErrorEquals.includes('Rds.RdsException'));
+      const choice = caught && states[caught.Next];
+      const rules = (choice?.Choices ?? []).flatMap((r) => r.And ?? [r]);
+      const byCause = rules.some((r) => r.Variable === `${caught?.ResultPath}.Cause` && r.StringMatches === '*Rate exceeded*');
+      const bounded = rules.some((r) => typeof r.NumericLessThan === 'number' && r.Variable?.startsWith('$.throttled.'));
+      if (!choice || choice.Type !== 'Choice' || !byCause || !bounded) problems.push(`${file} ${name}: Rds.RdsException is not caught into a bounded throttle check ("Rate exceeded" in the cause)`);
+    }
+  };
+  for (const file of files) visit(file, JSON.parse(readFileSync(join(DIR, file), 'utf8')).States);
+  expect(problems).toEqual([]);
+});

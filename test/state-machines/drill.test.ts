@@ -1,5 +1,5 @@
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { CreateDBInstanceCommand, DeleteDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -206,6 +206,67 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
       expect(alert.message).toContain('table public.orders exists: could not run: no connection');
     } finally {
       restore();
+    }
+  });
+
+  const drillCalls = (action: string) => {
+    const from = aws.sdkCallsDr.length;
+    return () => aws.sdkCallsDr.slice(from).filter((c) => c.action === action);
+  };
+
+  it('AccessDenied on the restore fails that database\'s drill at the first attempt (no retries of what cannot succeed later), and the alert names it', async () => {
+    const restores = drillCalls('restoreDBInstanceFromDBSnapshot');
+    const release = aws.rdsFaults.refuse('RestoreDBInstanceFromDBSnapshotCommand', 'AccessDenied', 'User: arn:aws:sts::123456789012:assumed-role/drill is not authorized to perform: rds:RestoreDBInstanceFromDBSnapshot');
+    try {
+      const run = await aws.runDrill({ db: 'orders' }, 'drill-access-denied');
+      expect(run.status).toBe('FAILED');
+      expect(run.error).toBe('rds-dr.VerificationFailed');
+      expect(restores().map((c) => c.error)).toEqual(['AccessDenied']);
+      expect(run.statesEntered).not.toContain('RunChecks');
+      expect(run.statesEntered).toContain('ReportVerification');
+      expect(await throwaways()).toEqual([]);
+      const [alert] = await aws.receiveAlerts();
+      expect(alert.message).toMatch(/- orders:\n\s+Rds\.RdsException: AccessDenied: User: .* is not authorized to perform: rds:RestoreDBInstanceFromDBSnapshot/);
+    } finally {
+      release();
+    }
+  });
+
+  it('a throttled delete of the throwaway ("Rate exceeded") is tried again and the throwaway is deleted', async () => {
+    const deletes = drillCalls('deleteDBInstance');
+    const release = aws.rdsFaults.refuse('DeleteDBInstanceCommand', 'Throttling', 'Rate exceeded', { requests: 2 });
+    try {
+      const run = await aws.runDrill({ db: 'orders' }, 'drill-delete-throttled');
+      expect(run.cause).toBeUndefined();
+      expect(run.status).toBe('SUCCEEDED');
+      expect(deletes().map((c) => c.error ?? 'ok')).toEqual(['Throttling', 'Throttling', 'ok']);
+      expect(await throwaways()).toEqual([]);
+      expect(aws.dataPlane!.runningRestores).toEqual([]);
+      expect(await aws.receiveAlerts()).toEqual([]);
+    } finally {
+      release();
+    }
+  });
+
+  it('AccessDenied on the delete of the throwaway is not retried: the report says the cleanup FAILED with the code (the sweeper\'s to retry)', async () => {
+    const deletes = drillCalls('deleteDBInstance');
+    const release = aws.rdsFaults.refuse('DeleteDBInstanceCommand', 'AccessDenied', 'User: arn:aws:sts::123456789012:assumed-role/drill is not authorized to perform: rds:DeleteDBInstance', { requests: 1 });
+    try {
+      const run = await aws.runDrill({ db: 'orders' }, 'drill-delete-denied');
+      expect(deletes().map((c) => c.error)).toEqual(['AccessDenied']);
+      const [leftover] = await throwaways();
+      expect(leftover).toMatch(/^rdsdr-verify-orders-\d{12}$/);
+      const report = (await reportsFor('orders')).find((r) => r.executionArn.endsWith(':drill-delete-denied'));
+      expect(report.throwaway.cleanup).toMatch(/^FAILED: Rds\.RdsException: AccessDenied: User: .* \(the hourly sweeper will retry\)$/);
+      expect(run.statesEntered).toContain('CleanupFailed');
+      // What the sweeper would do: delete the leftover (and stop its local server).
+      const input = { DBInstanceIdentifier: leftover, SkipFinalSnapshot: true };
+      await aws.rdsDr.send(new DeleteDBInstanceCommand(input));
+      await aws.dataPlane!.onSdkCall({ region: DR, service: 'rds', action: 'deleteDBInstance', input, output: {} });
+      expect(await throwaways()).toEqual([]);
+    } finally {
+      release();
+      await aws.receiveAlerts();
     }
   });
 

@@ -164,6 +164,26 @@ describe('point-in-time and snapshot restore on the local AWS', () => {
     expect((await instance(DR, 'orders-dr'))?.DBInstanceStatus).toBe('available');
   });
 
+  it('AccessDenied turning on the managed password fails the restore at the first attempt (no retries of what cannot succeed later), with its timeline and an alert', async () => {
+    await aws.receiveAlerts();
+    const from = aws.sdkCallsDr.length;
+    const release = aws.rdsFaults.refuse('ModifyDBInstanceCommand', 'AccessDenied', 'User: arn:aws:sts::123456789012:assumed-role/restore is not authorized to perform: rds:ModifyDBInstance');
+    try {
+      const run = await aws.runRestore({ db: 'orders', snapshot: 'latest', targetId: 'orders-dr-denied', region: DR, verify: true }, DR, 'dr-verify-denied');
+      expect(run.status).toBe('FAILED');
+      expect(run.error).toBe('Rds.RdsException');
+      expect(run.cause).toMatch(/^AccessDenied: User: .* rds:ModifyDBInstance/);
+      expect(aws.sdkCallsDr.slice(from).filter((c) => c.action === 'modifyDBInstance').map((c) => c.error)).toEqual(['AccessDenied']);
+      expect(run.statesEntered).toContain('ReportFailure');
+      expect(run.statesEntered).not.toContain('RunChecks');
+      const alerts = await aws.receiveAlerts();
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0].message).toContain('AccessDenied');
+    } finally {
+      release();
+    }
+  });
+
   it('cutover by rename: the restored database takes the name, the replaced one is kept; re-running a move changes nothing', async () => {
     // The live database is damaged after the backup; the restore brings back the snapshot's 40 rows.
     await rows(aws.pg, 'orders', 'DELETE FROM items WHERE id > 10');
