@@ -102,8 +102,8 @@ describe('IAM simulation of local calls', () => {
       expect(run.status).toBe('FAILED');
       expect(run.cause).toMatch(/orders \(instance\): Rds\.RdsException: AccessDenied: .*rds:CreateDBSnapshot on resource: arn:aws:rds:us-east-1:123456789012:db:orders/);
       // AccessDenied cannot succeed later: one attempt (the ASL tries a Rds.RdsException again only when it is a throttle).
-      const attempts = aws.sdkCalls.filter((c) => c.action === 'createDBSnapshot').map((c) => c.error);
-      expect(attempts).toEqual(['AccessDenied']);
+      const attempts = aws.sdkCalls.filter((c) => c.action === 'createDBSnapshot' && (c.input as { DBSnapshotIdentifier?: string }).DBSnapshotIdentifier === 'rdsdr-orders-202611220200');
+      expect(attempts.map((c) => c.error)).toEqual(['AccessDenied']);
       const snaps = (await aws.rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: 'orders' }))).DBSnapshots ?? [];
       expect(snaps.map((s) => s.DBSnapshotIdentifier)).not.toContain('rdsdr-orders-202611220200');
     } finally {
