@@ -61,7 +61,7 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
 
   // Only the sections this function reads (registry), split into what CloudFormation fills in at
   // deploy time (environment) and what is known now (a file bundled beside the handler).
-  const runtimeSettings = toRuntimeSettings(props.config, stack.account, props.verification, props.reportsBucket ?? props.verification?.reportsBucket);
+  const runtimeSettings = toRuntimeSettings(props.config, stack.account, props.verification, props.reportsBucket ?? (props.verification?.reportsBucket || undefined));
   const { deployed, bundled } = splitDeployTimeValues(sliceSettings(runtimeSettings, LAMBDA_SETTINGS[props.name]));
   const settingsFile = writeBundledSettings(scope, bundled);
 

@@ -44,8 +44,9 @@ export class RestoreWorkflow extends Construct {
     // plan-restore needs the drill checks (verify) even where no verifier runs, to say where to verify instead
     // (drill reports are written only by the drill workflow, so no bucket here).
     const verification = props.verifier?.resources ?? (config.verification ? { subnetGroupName: '', securityGroupIds: [], reportsBucket: '' } : undefined);
+    // Only incident-report uses the reports bucket.
     const fn = (cid: string, name: Parameters<typeof createRdsDrFunction>[2]['name'], description: string, timeout = Duration.seconds(60)) =>
-      createRdsDrFunction(this, cid, { name, config, description: `rds-dr: ${description}`, timeout, reportsBucket, verification });
+      createRdsDrFunction(this, cid, { name, config, description: `rds-dr: ${description}`, timeout, verification, ...(name === 'incident-report' && { reportsBucket }) });
 
     this.planRestore = fn('PlanRestore', 'plan-restore', 'validates a restore request (window, snapshot, target, protection) before anything is written', Duration.seconds(120));
     this.restoreDatabase = fn('RestoreDatabase', 'restore-database', 'restores a database to a point in time or from a snapshot into a new identifier, and polls it');
