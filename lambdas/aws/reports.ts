@@ -34,13 +34,21 @@ export class S3Reports {
     return this.name;
   }
 
-  /** Runs `call` with the bucket's name; a failure forgets the name, so the next call reads it again. */
+  /**
+   * Runs `call` with the bucket's name. When the name came from the parameter and the call fails, the
+   * name is read again: if the DR stack has been created anew since (a new bucket; the old one kept,
+   * its key without the alias the grants name), the call is retried once on the new bucket.
+   */
   private async withBucket<T>(call: (bucket: string) => Promise<T>): Promise<T> {
+    const bucket = await this.bucket();
     try {
-      return await call(await this.bucket());
+      return await call(bucket);
     } catch (err) {
+      if (typeof this.source === 'string') throw err;
       this.name = undefined;
-      throw err;
+      const current = await this.bucket().catch(() => bucket);
+      if (current === bucket) throw err;
+      return call(current);
     }
   }
 
