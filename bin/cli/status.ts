@@ -4,19 +4,20 @@ import { loadConfigFile } from '../../lib/platform/config/load.js';
 import { strictestObjectives } from '../../lib/platform/config/objectives.js';
 import { toRuntimeSettings } from '../../lib/platform/config/runtime-settings.js';
 import type { RdsDrConfig } from '../../lib/platform/config/schema.js';
-import { reportsBucketName } from '../../lib/platform/reports-bucket.js';
+import { reportsBucketParameterName } from '../../lib/platform/reports-bucket.js';
 import { recoveryMetrics } from '../../lambdas/monitor/recovery-ages.js';
 import { readRecoveryFacts } from '../../lambdas/monitor/recovery-facts.js';
 import { anyBreach, renderTable, statusRows } from './status-table.js';
 
 export async function status(config: RdsDrConfig, options: { account?: string; colour: boolean; now?: Date }): Promise<{ output: string; breached: boolean }> {
   const account = options.account ?? config.account;
-  const settings = toRuntimeSettings(config, account ?? '000000000000', undefined, account ? reportsBucketName(config.appName, account, config.drRegion) : undefined);
+  // The reports bucket's name changes each time the DR stack is created: read it where the DR stack publishes it.
+  const settings = toRuntimeSettings(config, account ?? '000000000000', undefined, { parameter: reportsBucketParameterName(config.appName) });
   if (config.verification) {
     // The drill list is all that verification settings contribute here.
     settings.verification = {
       region: config.drRegion, subnetGroupName: '', securityGroupIds: [], expiryHours: config.verification.expiryHours,
-      instanceClasses: config.verification.instanceClasses, reportsBucket: settings.reportsBucket ?? '',
+      instanceClasses: config.verification.instanceClasses, reportsBucket: '',
       policies: Object.fromEntries(Object.entries(config.policies).filter(([, p]) => p.verify).map(([n, p]) => [n, { maxConcurrency: 1, restoreTimeoutSeconds: 1, databases: p.verify!.databases }])),
     };
   }

@@ -1,27 +1,85 @@
 // JSON reports in the reports bucket (S3, DR region): plans, audits, drill reports, incident timelines.
 import { GetObjectCommand, paginateListObjectsV2, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import type { RuntimeSettings } from '../core/settings.js';
 import { awsClients } from './clients.js';
 
+/**
+ * The bucket's name, or the SSM String parameter (in the bucket's region) that holds it: the DR stack
+ * creates the bucket with a name that changes each time the stack is created, and publishes it there
+ * for functions in the primary region, which have no reference to it.
+ */
+export type ReportsBucketSource = string | { readonly parameter: string };
+
 export class S3Reports {
+  /** The name, read once and kept; forgotten after a failed call (the DR stack may have been created anew). */
+  private name?: Promise<string>;
+
   constructor(
     private readonly region: string,
-    private readonly bucket: string,
+    private readonly source: ReportsBucketSource,
   ) {}
 
+  private bucket(): Promise<string> {
+    const { source } = this;
+    if (typeof source === 'string') return Promise.resolve(source);
+    this.name ??= awsClients
+      .ssm(this.region)
+      .send(new GetParameterCommand({ Name: source.parameter }))
+      .then((out) => {
+        const value = out.Parameter?.Value;
+        if (!value) throw new Error(`SSM parameter ${source.parameter} (${this.region}) holds no reports bucket name`);
+        return value;
+      });
+    return this.name;
+  }
+
+  /**
+   * Runs `call` with the bucket's name. When the name came from the parameter and the call fails, the
+   * name is read again: if the DR stack has been created anew since (a new bucket; the old one kept,
+   * its key without the alias the grants name), the call is retried once on the new bucket.
+   */
+  private async withBucket<T>(call: (bucket: string) => Promise<T>): Promise<T> {
+    const bucket = await this.bucket();
+    try {
+      return await call(bucket);
+    } catch (err) {
+      if (typeof this.source === 'string') throw err;
+      this.name = undefined;
+      const current = await this.bucket().catch(() => bucket);
+      if (current === bucket) throw err;
+      return call(current);
+    }
+  }
+
   /** Writes `body` (JSON text) under `key`; returns its location, s3://bucket/key. */
-  async put(key: string, body: string): Promise<string> {
-    await awsClients.s3(this.region).send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json' }));
-    return `s3://${this.bucket}/${key}`;
+  put(key: string, body: string): Promise<string> {
+    return this.withBucket(async (bucket) => {
+      await awsClients.s3(this.region).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
+      return `s3://${bucket}/${key}`;
+    });
   }
 
   /** The parsed JSON of the greatest key under `prefix` (keys that sort by date: the newest), or undefined. */
-  async newest<T>(prefix: string): Promise<T | undefined> {
-    let lastKey: string | undefined;
-    for await (const page of paginateListObjectsV2({ client: awsClients.s3(this.region) }, { Bucket: this.bucket, Prefix: prefix })) {
-      for (const o of page.Contents ?? []) if (!lastKey || (o.Key ?? '') > lastKey) lastKey = o.Key;
-    }
-    if (!lastKey) return undefined;
-    const body = await (await awsClients.s3(this.region).send(new GetObjectCommand({ Bucket: this.bucket, Key: lastKey }))).Body!.transformToString();
-    return JSON.parse(body) as T;
+  newest<T>(prefix: string): Promise<T | undefined> {
+    return this.withBucket(async (bucket) => {
+      let lastKey: string | undefined;
+      for await (const page of paginateListObjectsV2({ client: awsClients.s3(this.region) }, { Bucket: bucket, Prefix: prefix })) {
+        for (const o of page.Contents ?? []) if (!lastKey || (o.Key ?? '') > lastKey) lastKey = o.Key;
+      }
+      if (!lastKey) return undefined;
+      const body = await (await awsClients.s3(this.region).send(new GetObjectCommand({ Bucket: bucket, Key: lastKey }))).Body!.transformToString();
+      return JSON.parse(body) as T;
+    });
   }
+}
+
+/**
+ * The reports bucket as the settings name it (reportsBucket beside it, else reportsBucketParameter),
+ * or undefined when the function was given neither. Create it once per cold start: it keeps the name.
+ */
+export function reportsFromSettings(settings: Pick<RuntimeSettings, 'drRegion' | 'reportsBucket' | 'reportsBucketParameter'>): S3Reports | undefined {
+  if (settings.reportsBucket) return new S3Reports(settings.drRegion, settings.reportsBucket);
+  if (settings.reportsBucketParameter) return new S3Reports(settings.drRegion, { parameter: settings.reportsBucketParameter });
+  return undefined;
 }

@@ -105,8 +105,13 @@ export const runtimeSettingsSchema = z.strictObject({
   pruning: pruningSettingsSchema.optional(),
   /** DR option group by source option group name, for cross-region copies of snapshots with TDE (Oracle / SQL Server). */
   drOptionGroups: z.record(z.string(), z.string()).optional(),
-  /** S3 bucket (in the DR region) for verification and prune reports. */
+  /** S3 bucket (in the DR region) for verification and prune reports, when the function is deployed beside it (DR stack). */
   reportsBucket: z.string().optional(),
+  /**
+   * Elsewhere (the primary region): the SSM String parameter, in the DR region, holding that bucket's
+   * name (the DR stack publishes it; the name changes each time the DR stack is created).
+   */
+  reportsBucketParameter: z.string().startsWith('/').optional(),
   verification: verificationSettingsSchema.optional(),
   /** Failover / restore workflows and PITR readiness (config `incident`). */
   incident: incidentSettingsSchema.optional(),

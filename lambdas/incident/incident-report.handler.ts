@@ -1,18 +1,19 @@
 import { logger, withLogKeys } from '../aws/logger.js';
 import { SnsAlertPublisher } from '../aws/notices.js';
-import { S3Reports } from '../aws/reports.js';
+import { reportsFromSettings } from '../aws/reports.js';
 import { readSettings } from '../core/settings.js';
 import { runIncidentReport, type IncidentReportEvent, type IncidentReportResult } from './report-step.js';
 
 const settings = readSettings();
 // The notice goes to the primary region's warnings topic, which may be the region that is down: best effort.
 const notices = new SnsAlertPublisher(settings.warningTopicArn, true);
+const reportsBucket = reportsFromSettings(settings);
 
 /** Writes the incident timeline to the reports bucket (DR region) and a notice to the warnings topic (primary region, best effort). */
 export async function handler(event: IncidentReportEvent): Promise<IncidentReportResult> {
   withLogKeys({ db: event.db, executionArn: event.executionArn });
-  if (!settings.reportsBucket) throw new Error('RDSDR_SETTINGS.reportsBucket is not set');
-  const reports = new S3Reports(settings.drRegion, settings.reportsBucket);
+  if (!reportsBucket) throw new Error('RDSDR_SETTINGS names no reports bucket (reportsBucket or reportsBucketParameter)');
+  const reports = reportsBucket;
   const result = await runIncidentReport(
     event,
     {

@@ -5,7 +5,7 @@ import { RdsFleetReader } from '../aws/rds-fleet.js';
 import { listAutomatedBackups } from '../aws/rds-automated-backups.js';
 import { orUndefined } from '../aws/rds-not-found.js';
 import { RdsSnapshotCatalog } from '../aws/rds-snapshots.js';
-import { S3Reports } from '../aws/reports.js';
+import { reportsFromSettings, type S3Reports } from '../aws/reports.js';
 import { TAG } from '../core/naming.js';
 import { selectDatabases } from '../core/selection.js';
 import type { SettingsWith } from '../core/settings.js';
@@ -37,8 +37,14 @@ async function replicatedBackups(drRegion: string): Promise<Map<string, string>>
 
 type DrillReport = { reportedAt: string; passed: boolean; restoreSeconds?: number };
 
-/** Everything the RPO monitor needs about every protected database, read from RDS and S3. */
-export async function readRecoveryFacts(settings: SettingsWith<'policies'>): Promise<DatabaseRecoveryFacts[]> {
+/**
+ * Everything the RPO monitor needs about every protected database, read from RDS and S3 (`reports`:
+ * the reports bucket; the handler keeps one across invocations, so the bucket's name is read once).
+ */
+export async function readRecoveryFacts(
+  settings: SettingsWith<'policies'>,
+  reports: S3Reports | undefined = reportsFromSettings(settings),
+): Promise<DatabaseRecoveryFacts[]> {
   const [fleet, primarySnaps, drSnaps, replicated] = await Promise.all([
     new RdsFleetReader(awsClients.rds(settings.primaryRegion)).list(),
     new RdsSnapshotCatalog(awsClients.rds(settings.primaryRegion)).list(),
@@ -50,7 +56,6 @@ export async function readRecoveryFacts(settings: SettingsWith<'policies'>): Pro
   const drilled = new Set(Object.values(settings.verification?.policies ?? {}).flatMap((p) => Object.keys(p.databases)));
   const snapshotsAt = newestPerDatabase(primarySnaps);
   const copiesAt = newestPerDatabase(drSnaps);
-  const reports = settings.reportsBucket ? new S3Reports(settings.drRegion, settings.reportsBucket) : undefined;
   const facts: DatabaseRecoveryFacts[] = [];
   for (const db of [...protectedIds].sort()) {
     const info = byId.get(db);

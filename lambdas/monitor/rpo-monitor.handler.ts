@@ -1,16 +1,18 @@
 import { logger, withLogKeys } from '../aws/logger.js';
 import { putMetrics } from '../aws/metrics.js';
+import { reportsFromSettings } from '../aws/reports.js';
 import { readSettings } from '../core/settings.js';
 import { recoveryMetrics, type MetricPoint } from './recovery-ages.js';
 import { readRecoveryFacts } from './recovery-facts.js';
 
 const settings = readSettings(['policies', 'verification']);
+const reports = reportsFromSettings(settings);
 
 /** Scheduled every few minutes: publishes every protected database's recovery-point ages. */
 export async function handler(event: { id?: string } = {}): Promise<{ databases: number; metrics: MetricPoint[] }> {
   withLogKeys({ invocation: event.id });
   const now = new Date();
-  const facts = await readRecoveryFacts(settings);
+  const facts = await readRecoveryFacts(settings, reports);
   const metrics = recoveryMetrics(facts, { primary: settings.primaryRegion, dr: settings.drRegion }, now);
   await putMetrics(
     settings.primaryRegion,

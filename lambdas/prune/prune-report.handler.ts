@@ -1,19 +1,20 @@
 import { logger, withLogKeys } from '../aws/logger.js';
 import { putMetrics } from '../aws/metrics.js';
 import { SnsAlertPublisher } from '../aws/notices.js';
-import { S3Reports } from '../aws/reports.js';
+import { reportsFromSettings } from '../aws/reports.js';
 import { readSettings } from '../core/settings.js';
 import { quotaAlert, quotaMetrics, summarizePrune, type PruneReportInput, type PruneVerdict } from './prune-summary.js';
 
 const settings = readSettings(['pruning']);
 const alerts = new SnsAlertPublisher(settings.alertTopicArn);
+const reports = reportsFromSettings(settings);
 
 /** Last step of the prune workflow: audit, metrics, quota warning; the workflow fails on `failed`. */
 export async function handler(event: PruneReportInput): Promise<PruneVerdict> {
   withLogKeys({ executionArn: event.executionArn });
   const verdict = summarizePrune(event, settings.pruning.quotaWarnPercent);
-  if (settings.reportsBucket) {
-    await new S3Reports(settings.drRegion, settings.reportsBucket).put(event.planKey.replace(/-plan\.json$/, '-audit.json'), JSON.stringify({ ...event, verdict }, null, 2));
+  if (reports) {
+    await reports.put(event.planKey.replace(/-plan\.json$/, '-audit.json'), JSON.stringify({ ...event, verdict }, null, 2));
   }
   await putMetrics(settings.primaryRegion, quotaMetrics(verdict, new Date()));
   if (verdict.quotaWarnings.length) await alerts.publish(quotaAlert(verdict, { appName: settings.appName, ...settings.pruning }));

@@ -3,7 +3,7 @@ import { grantWithReasons, type WildcardReasons } from '../platform/grant.js';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
-import { reportsKeyAliasName, VERIFICATION_REPORTS_PREFIX } from '../platform/reports-bucket.js';
+import { reportsKeyAliasName, VERIFICATION_REPORTS_PREFIX, type RemoteReportsBucket } from '../platform/reports-bucket.js';
 import { kmsKeyArn, rdsArn, type RdsResourceType } from '../platform/arns.js';
 
 /** Namespace of every rds-dr metric; PutMetricData is limited to it. */
@@ -13,7 +13,7 @@ import { METRIC_NAMESPACE } from '../../lambdas/core/metrics.js';
  * Least privilege for the RPO monitor: read-only RDS in both regions, read-only on the verification
  * reports (the last drill's verdict), and metrics only into the RdsDr namespace. It writes nothing else.
  */
-export function grantRpoMonitor(scope: Construct, fn: IFunction, config: RdsDrConfig, reportsBucketName: string): void {
+export function grantRpoMonitor(scope: Construct, fn: IFunction, config: RdsDrConfig, reports: RemoteReportsBucket): void {
   const regions = [config.primaryRegion, config.drRegion];
   const every = (type: RdsResourceType) => regions.map((r) => rdsArn(scope, r, type, '*'));
   const statements = [
@@ -27,16 +27,19 @@ export function grantRpoMonitor(scope: Construct, fn: IFunction, config: RdsDrCo
       actions: ['rds:DescribeDBInstanceAutomatedBackups'],
       resources: every('auto-backup'),
     }),
+    // The bucket's name is read from the DR region (it changes each time the DR stack is created).
+    reports.readName,
     new iam.PolicyStatement({
       sid: 'ListVerificationReports',
       actions: ['s3:ListBucket'],
-      resources: [`arn:aws:s3:::${reportsBucketName}`],
-      conditions: { StringLike: { 's3:prefix': `${VERIFICATION_REPORTS_PREFIX}*` } },
+      resources: [reports.bucketArn],
+      conditions: { StringLike: { 's3:prefix': `${VERIFICATION_REPORTS_PREFIX}*` }, ...reports.inAccount },
     }),
     new iam.PolicyStatement({
       sid: 'ReadVerificationReports',
       actions: ['s3:GetObject'],
-      resources: [`arn:aws:s3:::${reportsBucketName}/${VERIFICATION_REPORTS_PREFIX}*`],
+      resources: [reports.objectsArn(`${VERIFICATION_REPORTS_PREFIX}*`)],
+      conditions: reports.inAccount,
     }),
     // The reports key lives in the DR stack; it is matched by its alias, not a cross-region reference.
     new iam.PolicyStatement({
@@ -62,6 +65,6 @@ const WILDCARD_REASONS: WildcardReasons = [
       'copies and automated backups must be found in both regions; nothing here writes.',
   ],
   [/^arn:aws:kms:/, 'The reports key lives in the DR stack (another region); it is matched by its alias (kms:ResourceAliases), decrypt only.'],
-  [/\/reports\/verification\/\*$/, 'Drill report keys (database, date) are known at run time; read-only, limited to the reports/verification/ prefix.'],
+  [/\/reports\/verification\/\*$/, 'Drill report keys (database, date) are known at run time; read-only, limited to the reports/verification/ prefix of the reports bucket (its name ends in a suffix of the DR stack id, matched by "?" per character; this account\'s buckets only, s3:ResourceAccount).'],
   [/^\*$/, 'cloudwatch:PutMetricData has no resource-level permissions; limited to the RdsDr namespace by condition.'],
 ];

@@ -17,7 +17,7 @@ import { grantRpoMonitor } from './rpo-monitor-permissions.js';
 import { createRdsDrFunction } from '../platform/rds-dr-function.js';
 import { acknowledgeRule } from '../platform/nag.js';
 import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
-import { reportsBucketName } from '../platform/reports-bucket.js';
+import { remoteReportsBucket } from '../platform/reports-bucket.js';
 
 import { warningTopicName, warningKeyAliasName } from '../platform/config/runtime-settings.js';
 import { hasRestoreDrills } from '../platform/config/features.js';
@@ -73,16 +73,17 @@ export class RpoMonitoring extends Construct {
     const o = (this.objectives = strictestObjectives(config));
 
     // --- the monitor ---
-    const bucket = reportsBucketName(appName, stack.account, dr);
+    // The DR reports bucket, by the name the DR stack publishes (no stack reference crosses regions).
+    const reports = remoteReportsBucket(this, config);
     this.monitor = createRdsDrFunction(this, 'RpoMonitor', {
       name: 'rpo-monitor',
       config,
       description: 'rds-dr: publishes every protected database\'s recovery-point ages (RPO) and last drill verdict to CloudWatch',
       // Lists databases and snapshots in both regions and reads the last drill report per database.
       timeout: Duration.minutes(2),
-      reportsBucket: bucket,
+      reportsBucket: reports.ref,
     });
-    grantRpoMonitor(this, this.monitor, config, bucket);
+    grantRpoMonitor(this, this.monitor, config, reports);
 
     // An own role (not the stack-wide SchedulerRoleForTarget singleton), so its finding is acknowledged here.
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {

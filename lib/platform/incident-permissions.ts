@@ -7,14 +7,14 @@ import { warningKeyAliasName, warningTopicArn } from './config/runtime-settings.
 import type { RdsDrConfig } from './config/schema.js';
 import { kmsKeyArn } from './arns.js';
 import { grantWithReasons, type WildcardReasons } from './grant.js';
-import { reportsBucketName, reportsKeyAliasName, type ReportsBucket } from './reports-bucket.js';
+import { remoteReportsBucket, reportsKeyAliasName, type ReportsBucket } from './reports-bucket.js';
 
 /** Key prefix of the incident timelines (lambdas/incident/incident-report.handler.ts); one sub-prefix per workflow. */
 export const INCIDENT_REPORTS_PREFIX = 'incidents/';
 
 const WILDCARD_REASONS: WildcardReasons = [
   [/:kms:[a-z0-9-]+:[^:]+:key\/\*$/, 'The warning topic key (primary stack) and, from the primary region, the reports key (DR stack) live in other stacks/regions; each is matched by its alias (kms:ResourceAliases), not a stack reference.'],
-  [/\/incidents\/[a-z-]+\/\*$/, 'Timeline keys (database, date, execution name) are only known at run time; limited to this workflow\'s incidents/ prefix.'],
+  [/\/incidents\/[a-z-]+\/\*$/, 'Timeline keys (database, date, execution name) are only known at run time; limited to this workflow\'s incidents/ prefix (from the primary region: of the reports bucket, whose name ends in a suffix of the DR stack id matched by "?" per character; this account\'s buckets only, s3:ResourceAccount).'],
 ];
 
 /**
@@ -70,10 +70,15 @@ export function grantIncidentReport(fn: IFunction, config: RdsDrConfig, reports:
   const account = Stack.of(fn).account;
   const anyPrimaryKey = kmsKeyArn(fn, config.primaryRegion, '*');
   // From another region (the primary deployment of the restore workflow) the DR bucket and its key
-  // are reached by their fixed name and alias, not by a cross-region reference.
-  const timelines = reports
-    ? reports.bucket.arnForObjects(`${INCIDENT_REPORTS_PREFIX}${workflow}/*`)
-    : `arn:aws:s3:::${reportsBucketName(config.appName, account, config.drRegion)}/${INCIDENT_REPORTS_PREFIX}${workflow}/*`;
+  // are reached by the name the DR stack publishes and by alias, not by a cross-region reference.
+  const remote = reports ? undefined : remoteReportsBucket(fn, config);
+  const timelineKeys = `${INCIDENT_REPORTS_PREFIX}${workflow}/*`;
+  const writeTimelines = remote
+    ? [
+        remote.readName,
+        new iam.PolicyStatement({ sid: 'WriteIncidentTimelines', actions: ['s3:PutObject'], resources: [remote.objectsArn(timelineKeys)], conditions: remote.inAccount }),
+      ]
+    : [new iam.PolicyStatement({ sid: 'WriteIncidentTimelines', actions: ['s3:PutObject'], resources: [reports!.bucket.arnForObjects(timelineKeys)] })];
   const reportsKey = reports
     ? new iam.PolicyStatement({ sid: 'EncryptIncidentTimelines', actions: ['kms:GenerateDataKey'], resources: [reports.key.keyArn] })
     : new iam.PolicyStatement({
@@ -85,7 +90,7 @@ export function grantIncidentReport(fn: IFunction, config: RdsDrConfig, reports:
   grantWithReasons(
     fn,
     [
-      new iam.PolicyStatement({ sid: 'WriteIncidentTimelines', actions: ['s3:PutObject'], resources: [timelines] }),
+      ...writeTimelines,
       reportsKey,
       new iam.PolicyStatement({ sid: 'PublishIncidentNotice', actions: ['sns:Publish'], resources: [warningTopicArn(config, account)] }),
       new iam.PolicyStatement({

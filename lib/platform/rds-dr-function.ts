@@ -6,7 +6,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { RdsDrConfig } from './config/schema.js';
-import { toRuntimeSettings, type VerificationResources } from './config/runtime-settings.js';
+import { type ReportsBucketRef, toRuntimeSettings, type VerificationResources } from './config/runtime-settings.js';
 import { BUNDLED_SETTINGS_FILE, SETTINGS_ENV, sliceSettings } from '../../lambdas/core/settings.js';
 import { splitDeployTimeValues, writeBundledSettings } from './function-settings.js';
 import { acknowledgeRule } from './nag.js';
@@ -35,8 +35,8 @@ export interface RdsDrFunctionProps {
   readonly environment?: Record<string, string>;
   /** Deployed names the restore-drill Lambdas read from RDSDR_SETTINGS.verification. */
   readonly verification?: VerificationResources;
-  /** The reports bucket (DR region), when the function writes reports. */
-  readonly reportsBucket?: string;
+  /** The reports bucket (DR region), when the function reads or writes reports: its name, or where to read it. */
+  readonly reportsBucket?: ReportsBucketRef;
   /** Run inside these subnets with these security groups. */
   readonly vpc?: VpcPlacement;
 }
@@ -61,7 +61,7 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
 
   // Only the sections this function reads (registry), split into what CloudFormation fills in at
   // deploy time (environment) and what is known now (a file bundled beside the handler).
-  const runtimeSettings = toRuntimeSettings(props.config, stack.account, props.verification, props.reportsBucket ?? props.verification?.reportsBucket);
+  const runtimeSettings = toRuntimeSettings(props.config, stack.account, props.verification, props.reportsBucket ?? (props.verification?.reportsBucket || undefined));
   const { deployed, bundled } = splitDeployTimeValues(sliceSettings(runtimeSettings, LAMBDA_SETTINGS[props.name]));
   const settingsFile = writeBundledSettings(scope, bundled);
 

@@ -7,7 +7,7 @@ import type { RdsDrConfig } from '../platform/config/schema.js';
 import { acknowledgeRule } from '../platform/nag.js';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { PRUNE_REPORTS_PREFIX, reportsKeyAliasName } from '../platform/reports-bucket.js';
+import { PRUNE_REPORTS_PREFIX, reportsKeyAliasName, type RemoteReportsBucket } from '../platform/reports-bucket.js';
 import { kmsKeyArn, rdsArn } from '../platform/arns.js';
 import { SNAPSHOT_PREFIX, TAG } from '../../lambdas/core/naming.js';
 
@@ -20,7 +20,7 @@ export interface PrunePermissionsProps {
     readonly pruneReport: NodejsFunction;
     readonly stateMachine: sfn.StateMachine;
     readonly functions: NodejsFunction[];
-    readonly reportsBucketName: string;
+    readonly reports: RemoteReportsBucket;
   };
   readonly alertTopic: sns.ITopic;
 }
@@ -36,10 +36,17 @@ export class PrunePermissions extends Construct {
     const { config, workflow } = props;
     const regions = [config.primaryRegion, config.drRegion];
     const every = (type: 'db' | 'cluster' | 'snapshot' | 'cluster-snapshot', name: string) => regions.map((r) => rdsArn(this, r, type, name));
-    const reportObjects = `arn:aws:s3:::${workflow.reportsBucketName}/${PRUNE_REPORTS_PREFIX}*`;
+    const { reports } = workflow;
     const drKeys = kmsKeyArn(this, config.drRegion, '*');
     const writeReports = [
-      new iam.PolicyStatement({ sid: 'WritePruneReports', actions: ['s3:PutObject'], resources: [reportObjects] }),
+      // The bucket's name is read from the DR region (it changes each time the DR stack is created).
+      reports.readName,
+      new iam.PolicyStatement({
+        sid: 'WritePruneReports',
+        actions: ['s3:PutObject'],
+        resources: [reports.objectsArn(`${PRUNE_REPORTS_PREFIX}*`)],
+        conditions: reports.inAccount,
+      }),
       // The reports key lives in the DR stack; it is matched by its alias, not a cross-region reference.
       new iam.PolicyStatement({
         sid: 'EncryptPruneReports',
@@ -105,7 +112,7 @@ const WILDCARD_REASONS: WildcardReasons = [
   [/:(snapshot|cluster-snapshot):rdsdr-\*$/, 'Snapshots are named rdsdr-<db>-<slot> at run time; deletion additionally requires the rds-dr:managed=true tag.'],
   [/:(snapshot|cluster-snapshot|db|cluster):\*$/, 'Read-only listing: every manual snapshot counts against the quota and databases are checked for existence; nothing here writes.'],
   [/^arn:aws:kms:/, 'The reports key lives in the DR stack (another region); it is matched by its alias (kms:ResourceAliases) instead of a cross-region reference.'],
-  [/\/reports\/prune\/\*$/, 'Plan and audit object keys (date, execution) are known at run time; limited to the reports/prune/ prefix.'],
+  [/\/reports\/prune\/\*$/, 'Plan and audit object keys (date, execution) are known at run time; limited to the reports/prune/ prefix of the reports bucket (its name ends in a suffix of the DR stack id, matched by "?" per character; this account\'s buckets only, s3:ResourceAccount).'],
   [/^\*$/, 'cloudwatch:PutMetricData has no resource-level permissions; limited to the RdsDr namespace by condition.'],
 ];
 

@@ -1,4 +1,4 @@
-import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Duration, TimeZone } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -12,7 +12,7 @@ import { repoPath } from '../platform/paths.js';
 import { WORKFLOWS } from '../platform/registry.js';
 import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
 import { createWorkflowStateMachine } from '../platform/workflow-state-machine.js';
-import { reportsBucketName } from '../platform/reports-bucket.js';
+import { remoteReportsBucket, type RemoteReportsBucket } from '../platform/reports-bucket.js';
 
 export const PRUNE_ASL_PATH = repoPath(WORKFLOWS.prune.asl);
 
@@ -32,12 +32,13 @@ export class PruneWorkflow extends Construct {
   readonly deleteSnapshot: NodejsFunction;
   readonly pruneReport: NodejsFunction;
   readonly stateMachine: sfn.StateMachine;
-  readonly reportsBucketName: string;
+  /** The DR reports bucket, found through its name parameter (no stack reference crosses regions). */
+  readonly reports: RemoteReportsBucket;
 
   constructor(scope: Construct, id: string, props: PruneWorkflowProps) {
     super(scope, id);
     const { config } = props;
-    this.reportsBucketName = reportsBucketName(config.appName, Stack.of(this).account, config.drRegion);
+    this.reports = remoteReportsBucket(this, config);
 
     this.planPrune = createRdsDrFunction(this, 'PlanPrune', {
       name: 'plan-prune',
@@ -46,7 +47,7 @@ export class PruneWorkflow extends Construct {
       // Lists and plans up to tens of thousands of snapshots.
       timeout: Duration.minutes(5),
       memorySize: 1024,
-      reportsBucket: this.reportsBucketName,
+      reportsBucket: this.reports.ref,
     });
     this.deleteSnapshot = createRdsDrFunction(this, 'DeleteSnapshot', {
       name: 'delete-snapshot',
@@ -57,7 +58,7 @@ export class PruneWorkflow extends Construct {
       name: 'prune-report',
       config,
       description: 'rds-dr: writes the prune audit, snapshot count and quota metrics, warns near the quota',
-      reportsBucket: this.reportsBucketName,
+      reportsBucket: this.reports.ref,
     });
 
     this.stateMachine = createWorkflowStateMachine(this, {

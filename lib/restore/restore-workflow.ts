@@ -9,14 +9,14 @@ import { createRdsDrFunction } from '../platform/rds-dr-function.js';
 import { repoPath } from '../platform/paths.js';
 import { WORKFLOWS } from '../platform/registry.js';
 import { createWorkflowStateMachine } from '../platform/workflow-state-machine.js';
-import { reportsBucketName, type ReportsBucket } from '../platform/reports-bucket.js';
+import { remoteReportsBucket, type ReportsBucket } from '../platform/reports-bucket.js';
 
 /** The workflow file deployed as-is (in both regions); the local test runner executes the same file. */
 export const RESTORE_ASL_PATH = repoPath(WORKFLOWS.restore.asl);
 
 export interface RestoreWorkflowProps {
   readonly config: RdsDrConfig;
-  /** The DR stack's reports bucket (DR deployment); the primary deployment reaches it by name. */
+  /** The DR stack's reports bucket (DR deployment); the primary deployment reads its name from the DR region (SSM). */
   readonly reports?: ReportsBucket;
   /** The drills' verifier and network (DR deployment with drills): `verify: true` runs its checks. */
   readonly verifier?: { readonly fn: NodejsFunction; readonly resources: VerificationResources };
@@ -39,11 +39,14 @@ export class RestoreWorkflow extends Construct {
     super(scope, id);
     const { config } = props;
     const stack = Stack.of(this);
-    const reportsBucket = props.reports?.bucket.bucketName ?? reportsBucketName(config.appName, stack.account, config.drRegion);
-    // plan-restore needs the drill checks (verify) even where no verifier runs, to say where to verify instead.
-    const verification = props.verifier?.resources ?? (config.verification ? { subnetGroupName: '', securityGroupIds: [], reportsBucket } : undefined);
+    // Beside the bucket (DR deployment) by reference; elsewhere by the name the DR stack publishes.
+    const reportsBucket = props.reports?.bucket.bucketName ?? remoteReportsBucket(this, config).ref;
+    // plan-restore needs the drill checks (verify) even where no verifier runs, to say where to verify instead
+    // (drill reports are written only by the drill workflow, so no bucket here).
+    const verification = props.verifier?.resources ?? (config.verification ? { subnetGroupName: '', securityGroupIds: [], reportsBucket: '' } : undefined);
+    // Only incident-report uses the reports bucket.
     const fn = (cid: string, name: Parameters<typeof createRdsDrFunction>[2]['name'], description: string, timeout = Duration.seconds(60)) =>
-      createRdsDrFunction(this, cid, { name, config, description: `rds-dr: ${description}`, timeout, reportsBucket, verification });
+      createRdsDrFunction(this, cid, { name, config, description: `rds-dr: ${description}`, timeout, verification, ...(name === 'incident-report' && { reportsBucket }) });
 
     this.planRestore = fn('PlanRestore', 'plan-restore', 'validates a restore request (window, snapshot, target, protection) before anything is written', Duration.seconds(120));
     this.restoreDatabase = fn('RestoreDatabase', 'restore-database', 'restores a database to a point in time or from a snapshot into a new identifier, and polls it');

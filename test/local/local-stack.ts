@@ -6,11 +6,12 @@ import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client
 import { CreateDBSubnetGroupCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { resolve } from 'node:path';
 import { parseConfig, type RdsDrConfig } from '../../lib/platform/config/schema.js';
 import { drKeyAliasName, toRuntimeSettings, type VerificationResources } from '../../lib/platform/config/runtime-settings.js';
-import { reportsBucketName } from '../../lib/platform/reports-bucket.js';
+import { reportsBucketParameterName, reportsBucketPrefix } from '../../lib/platform/reports-bucket.js';
 import { type FullSettings, SETTINGS_ENV, sliceSettings } from '../../lambdas/core/settings.js';
 import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/alerts/failure-alert.js';
 import { awsClients } from '../../lambdas/aws/clients.js';
@@ -20,12 +21,15 @@ import { enforceRdsContracts, enforceSnsContracts, followPromotions } from './fi
 import { currentDeployment, inDeployment, runAs } from './iam/caller.js';
 import { IamSimulator, startIamSimulation } from './iam/index.js';
 import { functionArnPlaceholder, LAMBDA_SETTINGS, LAMBDAS, type LambdaName, stateMachineName, WORKFLOWS, type WorkflowName } from '../../lib/platform/registry.js';
-import { LOCAL_ACCOUNT_ID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_STACK_UUID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
 import { startPostgres, type Postgres } from './postgres.js';
 import { SdkBridge } from './sdk-bridge.js';
 import { executionStatusChangeEvent, type EventLog, runWorkflow, type LambdaHandler, type WorkflowRun } from './workflow-runner.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+/** The name the DR stack gives its reports bucket in the local AWS (its stack id ends in LOCAL_STACK_UUID). */
+const localReportsBucketName = (appName: string, drRegion: string): string => `${reportsBucketPrefix(appName, drRegion)}-${LOCAL_STACK_UUID.split('-')[0]}`;
 
 export interface LocalStackOptions {
   /** Raw config (as in config/*.json); primary/DR regions and policies come from it. */
@@ -95,7 +99,7 @@ export class LocalStack {
 
   /** The DR stack's reports bucket, when no drill network created it already. */
   private async createReportsBucket(): Promise<string> {
-    const bucket = reportsBucketName(this.config.appName, LOCAL_ACCOUNT_ID, this.config.drRegion);
+    const bucket = localReportsBucketName(this.config.appName, this.config.drRegion);
     await new S3Client({ ...motoClientConfig(this.moto, this.config.drRegion), forcePathStyle: true }).send(
       new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: this.config.drRegion as never } }),
     );
@@ -123,7 +127,7 @@ export class LocalStack {
     await new RDSClient(motoClientConfig(moto, region)).send(
       new CreateDBSubnetGroupCommand({ DBSubnetGroupName: subnetGroupName, DBSubnetGroupDescription: 'rds-dr drills', SubnetIds: subnetIds }),
     );
-    const reportsBucket = reportsBucketName(appName, LOCAL_ACCOUNT_ID, region);
+    const reportsBucket = localReportsBucketName(appName, region);
     await new S3Client({ ...motoClientConfig(moto, region), forcePathStyle: true }).send(
       new CreateBucketCommand({ Bucket: reportsBucket, CreateBucketConfiguration: { LocationConstraint: region as never } }),
     );
@@ -152,6 +156,10 @@ export class LocalStack {
 
     // Lambda environment, as CDK sets it; the key is named by ARN so tests can check it was used.
     const reportsBucket = this.verification?.reportsBucket ?? (await this.createReportsBucket());
+    // Where the DR stack publishes the bucket's name for the primary region.
+    await new SSMClient(motoClientConfig(this.moto, drRegion)).send(
+      new PutParameterCommand({ Name: reportsBucketParameterName(this.config.appName), Value: reportsBucket, Type: 'String' }),
+    );
     // Locally the restored servers speak plain TCP; in AWS the verifier verifies RDS's certificate.
     const settings = { ...toRuntimeSettings(this.config, LOCAL_ACCOUNT_ID, this.verification, reportsBucket), drKmsKeyId: this.drKeyArn, verifierSslMode: 'disable' as const };
     // The Lambdas build nothing from names: they get the topics' ARNs in the settings, as deployed.
@@ -171,14 +179,22 @@ export class LocalStack {
       },
       clientConfig: (region) => motoClientConfig(this.moto, region),
     });
+    // The local bucket is the one the DR stack's template creates (its name resolved for the local stack id).
+    if (!(reportsBucket in this.iam.policies.bucketKeys)) {
+      throw new Error(`local reports bucket ${reportsBucket} is not a bucket of the synthesized DR stack (${Object.keys(this.iam.policies.bucketKeys).join(', ')})`);
+    }
     evaluateHandlerClients();
     process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
     process.env.AWS_S3_FORCE_PATH_STYLE = 'true';
     // Every Lambda the registry lists, loaded from the same handler file CDK bundles.
     // Each invocation runs as its Lambda: in the deployment whose workflow runs it, else where it is deployed.
     // Each handler is loaded with only the settings sections CDK gives it (handlers read them once, when loaded).
+    // Functions deployed only outside the DR stack find the reports bucket by its SSM parameter, as deployed
+    // (one handler serves both regions here, so a function the DR stack deploys too keeps the bucket's name).
+    const inDrStack = (name: LambdaName) => Object.keys(this.iam.policies.principals).some((id) => id.startsWith(`lambda:${name}@${drRegion}`));
     for (const [name, entry] of Object.entries(LAMBDAS) as [LambdaName, string][]) {
-      process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings(settings, LAMBDA_SETTINGS[name]));
+      const reports = inDrStack(name) ? {} : { reportsBucket: undefined, reportsBucketParameter: reportsBucketParameterName(this.config.appName) };
+      process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings({ ...settings, ...reports }, LAMBDA_SETTINGS[name]));
       const handler = (await import(resolve(REPO_ROOT, entry))).handler as LambdaHandler;
       this.lambdas[name] = (event) => {
         const deployment = currentDeployment();

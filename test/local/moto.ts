@@ -2,6 +2,8 @@
 import { freePort, startServer, stopProcess, waitFor } from './processes.js';
 
 export const LOCAL_ACCOUNT_ID = '123456789012';
+/** The UUID at the end of the local stacks' ids (AWS::StackId); the DR stack names its reports bucket by its first group. */
+export const LOCAL_STACK_UUID = '5e1f0c2a-7d3b-4e6a-9b8c-1d2e3f4a5b6c';
 
 export interface Moto {
   endpoint: string;

@@ -32,12 +32,18 @@ export interface VerificationResources {
   reportsBucket: string;
 }
 
+/**
+ * How a function finds the reports bucket (DR region): its name (a reference to the bucket, in the DR
+ * stack), or the SSM parameter in the DR region that holds the name (functions in the primary region).
+ */
+export type ReportsBucketRef = string | { readonly parameter: string };
+
 /** Projects the validated config onto what the Lambdas need at run time. */
 export function toRuntimeSettings(
   config: RdsDrConfig,
   accountId: string,
   verification?: VerificationResources,
-  reportsBucket: string | undefined = verification?.reportsBucket,
+  reports: ReportsBucketRef | undefined = verification?.reportsBucket,
 ): SettingsWith<SettingsSection> {
   const drilled = Object.entries(config.policies).filter(([, p]) => p.verify);
   return {
@@ -64,7 +70,8 @@ export function toRuntimeSettings(
         },
       ]),
     ),
-    reportsBucket,
+    reportsBucket: typeof reports === 'string' ? reports : undefined,
+    reportsBucketParameter: typeof reports === 'object' ? reports.parameter : undefined,
     pruning: {
       maxDeleteShare: config.pruning.maxDeleteShare,
       maxDeletesPerRun: config.pruning.maxDeletesPerRun,

@@ -26,7 +26,10 @@ beforeAll(() => {
   plain = Template.fromStack(buildApp(testConfig(), { app: testApp(), nag: false }).primary);
 }, LONG_TIMEOUT);
 
-const REPORTS_BUCKET = `acme-dr-reports-${TEST_ACCOUNT}-eu-west-1`;
+/** Every bucket the DR stack can create (its name ends in 8 characters of its stack id), and where it names the one it did. */
+const REPORTS_BUCKETS = 'acme-dr-reports-eu-west-1-????????';
+const REPORTS_PARAMETER = '/acme-dr/reports-bucket';
+const IN_ACCOUNT = { StringEquals: { 's3:ResourceAccount': TEST_ACCOUNT } };
 const ref = (c: { node: { defaultChild?: unknown } }) => ({ Ref: s.primary.getLogicalId(c.node.defaultChild as never) });
 const alarms = (t: Template) =>
   Object.fromEntries(Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((r) => [r.Properties.AlarmName as string, r.Properties]));
@@ -166,11 +169,12 @@ describe('RPO monitor', { timeout: LONG_TIMEOUT }, () => {
     plain.hasResourceProperties('AWS::Scheduler::Schedule', { Name: 'acme-dr-rpo-monitor', ScheduleExpression: 'rate(15 minutes)' });
   });
 
-  it('is the rpo-monitor Lambda with a 2-minute timeout and the reports bucket in its settings', () => {
+  it('is the rpo-monitor Lambda with a 2-minute timeout and the reports bucket\'s name parameter in its settings', () => {
     const props = monitorProps();
     expect(props.Timeout).toBe(120);
     const settings = runtimeSettingsSchema.parse(settingsOf(s.primaryTemplate.findResources('AWS::Lambda::Function')[ref(s.primary.rpoMonitoring.monitor).Ref]));
-    expect(settings.reportsBucket).toBe(REPORTS_BUCKET);
+    expect(settings.reportsBucketParameter).toBe(REPORTS_PARAMETER);
+    expect(settings.reportsBucket).toBeUndefined();
   });
 
   it('only reads RDS, in both regions, on databases, snapshots and automated backups', () => {
@@ -195,9 +199,12 @@ describe('RPO monitor', { timeout: LONG_TIMEOUT }, () => {
     const statements = statementsOf(s.primaryTemplate, 'RpoMonitoringRpoMonitorRole');
     const actions = statements.flatMap((st) => asArray(st.Action));
     expect(actions.filter((a) => /^(s3|kms|cloudwatch):/.test(a)).sort()).toEqual(['cloudwatch:PutMetricData', 'kms:Decrypt', 's3:GetObject', 's3:ListBucket']);
-    expect(allowing(statements, 's3:GetObject')).toEqual([expect.objectContaining({ Resource: `arn:aws:s3:::${REPORTS_BUCKET}/reports/verification/*` })]);
+    expect(allowing(statements, 's3:GetObject')).toEqual([expect.objectContaining({ Resource: `arn:aws:s3:::${REPORTS_BUCKETS}/reports/verification/*`, Condition: IN_ACCOUNT })]);
     expect(allowing(statements, 's3:ListBucket')).toEqual([
-      expect.objectContaining({ Resource: `arn:aws:s3:::${REPORTS_BUCKET}`, Condition: { StringLike: { 's3:prefix': 'reports/verification/*' } } }),
+      expect.objectContaining({ Resource: `arn:aws:s3:::${REPORTS_BUCKETS}`, Condition: { StringLike: { 's3:prefix': 'reports/verification/*' }, ...IN_ACCOUNT } }),
+    ]);
+    expect(allowing(statements, 'ssm:GetParameter')).toEqual([
+      expect.objectContaining({ Resource: `arn:aws:ssm:eu-west-1:${TEST_ACCOUNT}:parameter${REPORTS_PARAMETER}` }),
     ]);
     expect(allowing(statements, 'kms:Decrypt')).toEqual([
       expect.objectContaining({

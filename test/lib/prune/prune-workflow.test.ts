@@ -10,7 +10,9 @@ beforeAll(() => {
   s = synth(testConfig());
 }, LONG_TIMEOUT);
 
-const REPORTS_BUCKET = `acme-dr-reports-${TEST_ACCOUNT}-eu-west-1`;
+/** Every bucket the DR stack can create (its name ends in 8 characters of its stack id), and where it names the one it did. */
+const REPORTS_BUCKETS = 'acme-dr-reports-eu-west-1-????????';
+const REPORTS_PARAMETER = '/acme-dr/reports-bucket';
 const logicalId = (c: { node: { defaultChild?: unknown } }) => s.primary.getLogicalId(c.node.defaultChild as never);
 
 describe('prune workflow', { timeout: LONG_TIMEOUT }, () => {
@@ -31,20 +33,24 @@ describe('prune workflow', { timeout: LONG_TIMEOUT }, () => {
     });
   });
 
-  it('hands plan-prune and prune-report the DR reports bucket by its fixed name, which the DR stack creates', () => {
+  it('hands plan-prune and prune-report the SSM parameter in which the DR stack names its reports bucket', () => {
     for (const fn of [s.primary.prune.planPrune, s.primary.prune.pruneReport]) {
       const settings = runtimeSettingsSchema.parse(settingsOf(s.primaryTemplate.findResources('AWS::Lambda::Function')[logicalId(fn)]));
-      expect(settings.reportsBucket).toBe(REPORTS_BUCKET);
+      expect(settings.reportsBucketParameter).toBe(REPORTS_PARAMETER);
+      expect(settings.reportsBucket).toBeUndefined();
       expect(settings.pruning).toEqual({ maxDeleteShare: 0.5, maxDeletesPerRun: 500, snapshotQuota: 100, quotaWarnPercent: 90, maxConcurrency: 5 });
     }
-    s.drTemplate!.hasResourceProperties('AWS::S3::Bucket', { BucketName: REPORTS_BUCKET });
+    s.drTemplate!.hasResourceProperties('AWS::SSM::Parameter', { Name: REPORTS_PARAMETER, Type: 'String' });
     s.drTemplate!.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/acme-dr/reports' });
   });
 
   it('writes reports only under reports/prune/ and uses the reports key only by its alias', () => {
     for (const role of ['PrunePlanPruneRole', 'PrunePruneReportRole']) {
       const statements = statementsOf(s.primaryTemplate, role);
-      expect(allowing(statements, 's3:PutObject').map((st) => st.Resource)).toEqual([`arn:aws:s3:::${REPORTS_BUCKET}/reports/prune/*`]);
+      expect(allowing(statements, 's3:PutObject')).toEqual([
+        expect.objectContaining({ Resource: `arn:aws:s3:::${REPORTS_BUCKETS}/reports/prune/*`, Condition: { StringEquals: { 's3:ResourceAccount': TEST_ACCOUNT } } }),
+      ]);
+      expect(allowing(statements, 'ssm:GetParameter').map((st) => st.Resource)).toEqual([`arn:aws:ssm:eu-west-1:${TEST_ACCOUNT}:parameter${REPORTS_PARAMETER}`]);
       expect(allowing(statements, 'kms:GenerateDataKey')[0]).toMatchObject({
         Resource: `arn:aws:kms:eu-west-1:${TEST_ACCOUNT}:key/*`,
         Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/acme-dr/reports' } },

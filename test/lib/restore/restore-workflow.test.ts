@@ -68,8 +68,11 @@ describe('restore workflow (CDK)', { timeout: LONG_TIMEOUT }, () => {
     expect(JSON.stringify(allowing(drSm, 'lambda:InvokeFunction')[0].Resource)).toContain('VerifyRestoredDatabase');
   });
 
-  it('the primary deployment writes timelines to the DR reports bucket by name, under incidents/restore/ only', () => {
-    const writes = allowing(statementsOf(s.primaryTemplate, 'RestoreIncidentReportRole'), 's3:PutObject');
-    expect(writes.map((w) => w.Resource)).toEqual([`arn:aws:s3:::acme-dr-reports-${TEST_ACCOUNT}-${DR}/incidents/restore/*`]);
+  it('the primary deployment writes timelines to the DR reports bucket (named in its SSM parameter), under incidents/restore/ only', () => {
+    const statements = statementsOf(s.primaryTemplate, 'RestoreIncidentReportRole');
+    const writes = allowing(statements, 's3:PutObject');
+    expect(writes.map((w) => w.Resource)).toEqual([`arn:aws:s3:::acme-dr-reports-${DR}-????????/incidents/restore/*`]);
+    expect(writes[0].Condition).toEqual({ StringEquals: { 's3:ResourceAccount': TEST_ACCOUNT } });
+    expect(allowing(statements, 'ssm:GetParameter').map((st) => st.Resource)).toEqual([`arn:aws:ssm:${DR}:${TEST_ACCOUNT}:parameter/acme-dr/reports-bucket`]);
   });
 });

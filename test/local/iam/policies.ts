@@ -3,6 +3,7 @@
 // SNS topics (AWS::SNS::TopicPolicy) and S3 buckets (AWS::S3::BucketPolicy). CloudFormation
 // intrinsics are resolved to the names and ARNs the local AWS uses.
 import { LAMBDAS, WORKFLOWS, stateMachineName, type LambdaName, type WorkflowName } from '../../../lib/platform/registry.js';
+import { LOCAL_STACK_UUID } from '../moto.js';
 import type { SynthesizedStacks, Template } from './synth.js';
 
 export type PolicyDocument = { Version?: string; Statement: Record<string, unknown>[] };
@@ -79,6 +80,7 @@ class Resolver {
       'AWS::Partition': 'aws',
       'AWS::URLSuffix': 'amazonaws.com',
       'AWS::StackName': `${this.local.appName}-${this.region}`,
+      'AWS::StackId': `arn:aws:cloudformation:${this.region}:${this.local.account}:stack/${this.local.appName}-${this.region}/${LOCAL_STACK_UUID}`,
     };
     if (id in pseudo) return pseudo[id];
     const r = this.resources[id];
@@ -88,7 +90,7 @@ class Resolver {
       case 'AWS::SNS::Topic':
         return `arn:aws:sns:${this.region}:${this.local.account}:${p.TopicName ?? id}`;
       case 'AWS::S3::Bucket':
-        return String(p.BucketName ?? id.toLowerCase());
+        return p.BucketName ? String(this.resolve(p.BucketName)) : id.toLowerCase();
       case 'AWS::StepFunctions::StateMachine':
         return `arn:aws:states:${this.region}:${this.local.account}:stateMachine:${p.StateMachineName ?? id}`;
       case 'AWS::RDS::DBSubnetGroup':

@@ -212,6 +212,8 @@ export class IamSimulator {
         context[`rds:${type}-tag/${t.Key}`] = t.Value ?? '';
       }
     }
+    // Every bucket of the local AWS is the local account's (S3 ARNs carry no account).
+    if (service === 's3') context['s3:ResourceAccount'] = this.options.policies.account;
     if (service === 'kms' && resource.includes(':key/')) {
       let aliases = this.options.policies.keyAliases[resource];
       if (!aliases) {
