@@ -113,6 +113,8 @@ async function restoreWithoutSourceDeletionProtection(client: RDSClient, command
   const kind = RESTORES[commandName];
   if (!kind || input.DeletionProtection === true) return;
   const { ModifyDBClusterCommand, ModifyDBInstanceCommand } = await import('@aws-sdk/client-rds');
+  // A plain client: the correction is the local AWS's own, beyond the faults a test injects on `client`.
+  client = await plainClient(client);
   if (kind === 'instance' && output?.DBInstance?.DeletionProtection) {
     const id = input.TargetDBInstanceIdentifier ?? input.DBInstanceIdentifier;
     await client.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, DeletionProtection: false, ApplyImmediately: true }));
@@ -159,6 +161,12 @@ async function refuseSnapshotOfBusyDatabase(client: RDSClient, commandName: stri
       throw rdsError('InvalidDBClusterStateFault', `Cannot create a snapshot because the DB cluster ${id} is not currently in the available state (it is ${status}).`);
     }
   }
+}
+
+/** A client like `client` (same region, endpoint and credentials) without any middleware: the local AWS acting, not a caller. */
+async function plainClient(client: RDSClient): Promise<RDSClient> {
+  const { RDSClient: Client } = await import('@aws-sdk/client-rds');
+  return new Client({ region: await client.config.region(), credentials: client.config.credentials, ...(client.config.endpoint ? { endpoint: client.config.endpoint } : {}) });
 }
 
 /** A client like `client` (same endpoint and credentials) in another region: a cross-region copy's source lives there. */
