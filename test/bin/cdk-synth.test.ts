@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../lib/platform/paths.js';
-import { LONG_TIMEOUT, rawTestConfig } from '../lib/fixtures.js';
+import { joinedText, LONG_TIMEOUT, rawTestConfig } from '../lib/fixtures.js';
 import { BUNDLED_SETTINGS_FILE } from '../../lambdas/core/settings.js';
 
 const execFileAsync = promisify(execFile);
@@ -99,7 +99,7 @@ interface DeployedFunction {
 async function loadBundledHandler(codeDir: string, fn: DeployedFunction, taskRoot = codeDir): Promise<{ status: number; stderr: string }> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(fn.Properties.Environment.Variables)) {
-    env[key] = typeof value === 'string' ? value : value['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : 'deployed-value')).join(value['Fn::Join'][0]);
+    env[key] = joinedText(value, () => 'deployed-value');
   }
   try {
     await execFileAsync(process.execPath, ['-e', 'require(process.argv[1])', join(codeDir, 'index.js')], {

@@ -113,6 +113,11 @@ export const allowing = (statements: IamStatement[], action: string) =>
 
 export const LONG_TIMEOUT = 180_000;
 
+/** A template value as text: an `Fn::Join` with each reference CloudFormation fills in rendered by `reference`. */
+export function joinedText(value: string | { 'Fn::Join': [string, unknown[]] }, reference: (part: unknown) => string): string {
+  return typeof value === 'string' ? value : value['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : reference(p))).join(value['Fn::Join'][0]);
+}
+
 /** Assembly directories of this file's synths: where the functions' bundled settings were written. */
 const assemblyDirs: string[] = [];
 
@@ -123,8 +128,7 @@ const assemblyDirs: string[] = [];
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a template resource, as aws-cdk-lib/assertions types it
 export function settingsOf(fn: { [key: string]: any }): Record<string, unknown> {
-  const value = fn.Properties.Environment.Variables.RDSDR_SETTINGS as string | { 'Fn::Join': [string, unknown[]] };
-  const text = typeof value === 'string' ? value : value['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : `<ref:${JSON.stringify(p).replace(/"/g, "'")}>`)).join(value['Fn::Join'][0]);
+  const text = joinedText(fn.Properties.Environment.Variables.RDSDR_SETTINGS, (p) => `<ref:${JSON.stringify(p).replace(/"/g, "'")}>`);
   const { $bundled, ...deployed } = JSON.parse(text) as Record<string, unknown>;
   if ($bundled !== BUNDLED_SETTINGS_FILE) throw new Error(`RDSDR_SETTINGS does not point to ${BUNDLED_SETTINGS_FILE}: ${text}`);
   const relative = fn.Metadata?.['rds-dr:settings-file'] as string;
@@ -132,8 +136,3 @@ export function settingsOf(fn: { [key: string]: any }): Record<string, unknown> 
   if (!dir) throw new Error(`no synth of this test file wrote ${relative}`);
   return mergeSettings(JSON.parse(readFileSync(join(dir, relative), 'utf8')), deployed) as Record<string, unknown>;
 }
-
-/** The size of a function's environment as Lambda counts it (names plus values). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a template resource
-export const environmentBytes = (fn: { [key: string]: any }): number =>
-  Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>).reduce((n, [k, v]) => n + k.length + JSON.stringify(v).length, 0);

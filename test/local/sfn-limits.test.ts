@@ -1,24 +1,10 @@
 // The local runner fails an execution where AWS Step Functions would: a state output over 256 KiB
 // (States.DataLimitExceeded, past any States.ALL Catch) or a history over 25,000 events.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { SdkBridge } from './sdk-bridge.js';
+import { describe, expect, it } from 'vitest';
+import { inlineWorkflows } from './inline-workflow.js';
 import { MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES } from './sfn-limits.js';
-import { runWorkflow } from './workflow-runner.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'rdsdr-limits-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function asl(name: string, definition: object): string {
-  const path = join(dir, `${name}.asl.json`);
-  writeFileSync(path, JSON.stringify(definition));
-  return path;
-}
-
-const run = (aslPath: string, lambdas: Record<string, (e: never) => Promise<unknown>>, input: unknown = {}) =>
-  runWorkflow({ aslPath, stateMachineName: 'limits', region: 'us-east-1', accountId: '123456789012', substitutions: {}, lambdas, sdk: new SdkBridge('us-east-1'), input, waitMs: 0 });
+const { asl, run } = inlineWorkflows('limits');
 
 const task = (next: object) => ({ Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:work', ...next });
 

@@ -1,24 +1,10 @@
 // The local runner times an execution out where AWS Step Functions would: past the ASL's top-level
 // TimeoutSeconds, counting every shortened Wait and Retry pause at its ASL duration.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { SdkBridge } from './sdk-bridge.js';
+import { describe, expect, it } from 'vitest';
+import { inlineWorkflows } from './inline-workflow.js';
 import { retryPauseSeconds } from './sfn-timeout.js';
-import { runWorkflow } from './workflow-runner.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'rdsdr-timeout-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function asl(name: string, definition: object): string {
-  const path = join(dir, `${name}.asl.json`);
-  writeFileSync(path, JSON.stringify(definition));
-  return path;
-}
-
-const run = (aslPath: string, lambdas: Record<string, (e: never) => Promise<unknown>>, input: unknown = {}) =>
-  runWorkflow({ aslPath, stateMachineName: 'timeout', region: 'us-east-1', accountId: '123456789012', substitutions: {}, lambdas, sdk: new SdkBridge('us-east-1'), input, waitMs: 0 });
+const { asl, run } = inlineWorkflows('timeout');
 
 const task = (next: object) => ({ Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:poll', ...next });
 
