@@ -1,5 +1,6 @@
 // Executes `arn:aws:states:::aws-sdk:<service>:<action>` Task resources as real SDK v3 calls
 // (against moto in tests), with the field and error names Step Functions uses (sdk-contract.ts).
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { enforceRdsContracts } from './fidelity.js';
 import { runAs, type Caller } from './iam/caller.js';
 import { IamSimulator } from './iam/simulator.js';
@@ -49,6 +50,29 @@ export class SdkBridge {
     private readonly region: string,
     private readonly prepareRdsClient: (client: never) => void = () => undefined,
   ) {}
+
+  private s3?: S3Client;
+
+  /** What a Distributed Map's ItemReader reads, as `caller` (the state machine's role). */
+  async readObject(bucket: string, key: string, caller?: Caller): Promise<string> {
+    const get = () => this.s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const out = await (caller ? runAs(caller, get) : get());
+    return out.Body!.transformToString();
+  }
+
+  /** What a Distributed Map's ResultWriter writes, as `caller`. */
+  async writeObject(bucket: string, key: string, body: string, caller?: Caller): Promise<void> {
+    const put = () => this.s3Client().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
+    await (caller ? runAs(caller, put) : put());
+  }
+
+  private s3Client(): S3Client {
+    if (!this.s3) {
+      this.s3 = new S3Client({ region: this.region, forcePathStyle: true, maxAttempts: 3 });
+      IamSimulator.install(this.s3);
+    }
+    return this.s3;
+  }
 
   /** Observe each completed call (the local data plane uses this to follow snapshots). */
   onCall(listener: (call: SdkCall) => Promise<void> | void): void {

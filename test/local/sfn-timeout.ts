@@ -66,17 +66,22 @@ export class ExecutionClock {
   }
 
   observe(event: EventLog): LimitBreach | undefined {
-    if (this.breach || this.machine.TimeoutSeconds === undefined) return this.breach;
+    if (this.breach) return this.breach;
     const topLevel = !('index' in event) || event.index === undefined;
     if (topLevel && event.type === 'StateEntered' && event.state.type === 'Wait') this.skip(this.waitSeconds(event.state.name, event.state.input));
     if (topLevel && event.type === 'StateRetried') this.skip(retryPauseSeconds(event.retry.retrier as RetrierDef, event.retry.attempt));
-    if (this.elapsedMs() > this.machine.TimeoutSeconds * 1000) {
+    if (this.machine.TimeoutSeconds !== undefined && this.elapsedMs() > this.machine.TimeoutSeconds * 1000) {
       this.breach = {
         error: 'States.Timeout',
         cause: `execution ran ${Math.round(this.elapsedMs() / 1000)} s (Wait states and Retry pauses at their ASL durations), past the state machine's TimeoutSeconds of ${this.machine.TimeoutSeconds}`,
       };
     }
     return this.breach;
+  }
+
+  /** Moves the simulated clock on by `ms` the execution spent waiting elsewhere (its Distributed Map's children). */
+  advance(ms: number): void {
+    if (Number.isFinite(ms) && ms > 0) this.skippedMs += ms;
   }
 
   private skip(seconds: number): void {

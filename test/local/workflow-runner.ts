@@ -8,6 +8,7 @@ import { LimitWatch } from './sfn-limits.js';
 import { ExecutionClock } from './sfn-timeout.js';
 import type { Caller } from './iam/caller.js';
 import { parseSdkResource, type SdkBridge } from './sdk-bridge.js';
+import { asTaskState, isDistributedMap, runDistributedMap, type ChildRun, type DistributedMapDef } from './distributed-map.js';
 
 // aws-local-stepfunctions uses Promise.withResolvers (Node 22+); this project supports Node 20.
 const P = Promise as unknown as { withResolvers?: () => unknown };
@@ -37,10 +38,18 @@ export interface WorkflowRun {
   statesEntered: string[];
   /** Execution history events as Step Functions counts them (test/local/sfn-limits.ts). */
   historyEvents: number;
+  /** Milliseconds the execution would have taken in AWS (Wait states and Retry pauses at full length). */
+  simulatedMs: number;
+  /** Child workflow executions its Distributed Map states ran (and theirs), as Step Functions lists them. */
+  children: WorkflowRun[];
 }
 
 export interface RunWorkflowOptions {
   aslPath: string;
+  /** Runs this definition instead of the file's (a Distributed Map's child workflow). */
+  definition?: Machine;
+  /** Makes the execution ARN this instead of one from the state machine and execution name. */
+  executionArn?: string;
   stateMachineName: string;
   region: string;
   accountId: string;
@@ -48,20 +57,22 @@ export interface RunWorkflowOptions {
   substitutions: Record<string, string>;
   /** Handlers by Lambda function name (the last segment of the function ARN). */
   lambdas: Record<string, LambdaHandler>;
-  sdk: Pick<SdkBridge, 'invoke'>;
+  sdk: Pick<SdkBridge, 'invoke'> & Partial<Pick<SdkBridge, 'readObject' | 'writeObject'>>;
   /** The state machine its aws-sdk tasks run as (IAM simulation); none: not evaluated. */
   sdkCaller?: Caller;
   input: unknown;
   executionName?: string;
   /** Milliseconds every Wait state and Retry pause takes locally. */
   waitMs?: number;
+  /** Instead of waitMs: a Wait state of `Seconds` takes Seconds × 1000 / timeScale ms (benchmarks). */
+  timeScale?: number;
   onLambda?: (functionName: string, input: unknown, output: unknown) => Promise<void> | void;
   /** Every execution event as it happens (the local Step Functions endpoint turns them into history). */
   onEvent?: (executionArn: string, event: EventLog) => void;
 }
 
-type StateDef = { Type: string; Resource?: string; Parameters?: unknown; Retry?: unknown[]; ItemProcessor?: Machine; Iterator?: Machine; Branches?: Machine[] };
-type Machine = { States: Record<string, StateDef>; TimeoutSeconds?: number };
+type StateDef = { Type: string; Resource?: string; Parameters?: unknown; Retry?: unknown[]; Seconds?: number; ItemProcessor?: Machine; Iterator?: Machine; Branches?: Machine[] };
+type Machine = { StartAt?: string; States: Record<string, StateDef>; TimeoutSeconds?: number; ProcessorConfig?: { Mode?: string } };
 
 function* allStates(machine: Machine): Generator<[string, StateDef]> {
   for (const [name, state] of Object.entries(machine.States)) {
@@ -96,9 +107,35 @@ class LambdaTaskError extends Error {
   }
 }
 
+/** The definition the engine runs: Distributed Map states become Tasks run by distributed-map.ts. */
+function withDistributedMapsAsTasks(machine: Machine): { engine: Machine; maps: Record<string, DistributedMapDef> } {
+  const maps: Record<string, DistributedMapDef> = {};
+  const rewrite = (m: Machine): Machine => ({
+    ...m,
+    States: Object.fromEntries(
+      Object.entries(m.States).map(([name, state]): [string, StateDef] => {
+        if (isDistributedMap(state as never)) {
+          maps[name] = state as unknown as DistributedMapDef;
+          return [name, asTaskState(state as unknown as DistributedMapDef) as StateDef];
+        }
+        const nested = state.ItemProcessor ? { ItemProcessor: rewrite(state.ItemProcessor) } : state.Iterator ? { Iterator: rewrite(state.Iterator) } : {};
+        const branches = state.Branches ? { Branches: state.Branches.map(rewrite) } : {};
+        return [name, { ...state, ...nested, ...branches } as StateDef];
+      }),
+    ),
+  });
+  return { engine: rewrite(machine), maps };
+}
+
 export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun> {
-  const definition = loadDefinition(opts.aslPath, opts.substitutions);
-  const waitMs = opts.waitMs ?? 5;
+  const stateMachineArn = `arn:aws:states:${opts.region}:${opts.accountId}:stateMachine:${opts.stateMachineName}`;
+  const executionName = opts.executionName ?? `local-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const executionArn = opts.executionArn ?? `arn:aws:states:${opts.region}:${opts.accountId}:execution:${opts.stateMachineName}:${executionName}`;
+  const definition = opts.definition ?? loadDefinition(opts.aslPath, opts.substitutions);
+  const { engine, maps } = withDistributedMapsAsTasks(definition);
+  const children: WorkflowRun[] = [];
+  let childPauseMs = 0;
+  const waitMs = opts.timeScale ? 0 : (opts.waitMs ?? 5);
   const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   const waitTimeOverrides: Record<string, number> = {};
   let clock: ExecutionClock | undefined;
@@ -109,10 +146,39 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
     if (clock?.breach) await new Promise(() => undefined);
   };
   const retryIntervalOverrides: Record<string, number> = {};
-  for (const [name, state] of allStates(definition)) {
-    if (state.Type === 'Wait') waitTimeOverrides[name] = waitMs;
+  for (const [name, state] of allStates(engine)) {
+    if (state.Type === 'Wait') waitTimeOverrides[name] = opts.timeScale && state.Seconds !== undefined ? (state.Seconds * 1000) / opts.timeScale : waitMs;
     if (state.Retry) retryIntervalOverrides[name] = waitMs;
     if (state.Type !== 'Task' || !state.Resource) continue;
+    const map = maps[name];
+    if (map) {
+      taskResourceLocalHandlers[name] = async (input) => {
+        await notTimedOut();
+        return runDistributedMap(map, name, input, executionArn, {
+          readObject: (bucket, key) => requireS3(opts.sdk).readObject(bucket, key, opts.sdkCaller),
+          writeObject: (bucket, key, body) => requireS3(opts.sdk).writeObject(bucket, key, body, opts.sdkCaller),
+          runChild: async (processor, childInput, childName) => {
+            const child = await runWorkflow({
+              ...opts,
+              definition: { StartAt: processor.StartAt, States: processor.States as Machine['States'] },
+              executionArn: `${executionArn.replace(/:[^:]*$/, '')}/${name}:${childName}`,
+              executionName: childName,
+              input: childInput,
+            });
+            children.push(child);
+            // The parent's clock moves on by what its longest-pausing child paused for: children run
+            // concurrently (with more children than MaxConcurrency this understates, never overstates).
+            const paused = child.simulatedMs - (child.stopDate - child.startDate);
+            if (paused > childPauseMs) {
+              clock?.advance(paused - childPauseMs);
+              childPauseMs = paused;
+            }
+            return { ...child, name: childName } satisfies ChildRun;
+          },
+        });
+      };
+      continue;
+    }
     const sdkTask = parseSdkResource(state.Resource);
     if (sdkTask) {
       taskResourceLocalHandlers[name] = async (input) => {
@@ -138,10 +204,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
     };
   }
 
-  const stateMachineArn = `arn:aws:states:${opts.region}:${opts.accountId}:stateMachine:${opts.stateMachineName}`;
-  const executionName = opts.executionName ?? `local-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  const executionArn = `arn:aws:states:${opts.region}:${opts.accountId}:execution:${opts.stateMachineName}:${executionName}`;
-  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  const machine = new StateMachine(engine as never, { validationOptions: { checkArn: true, checkPaths: true } });
   const startDate = Date.now();
   const execution = machine.run(opts.input as never, {
     overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, waitTimeOverrides, retryIntervalOverrides },
@@ -161,7 +224,16 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
     }
   })();
   const timedOut = () => ({ status: 'TIMED_OUT' as const, error: clock?.breach?.error ?? 'States.Timeout', cause: clock?.breach?.cause ?? `execution ran past TimeoutSeconds (${definition.TimeoutSeconds})` });
-  const base = () => ({ executionArn, stateMachineArn, input: opts.input, startDate, statesEntered, historyEvents: limits.events });
+  const base = () => ({
+    executionArn,
+    stateMachineArn,
+    input: opts.input,
+    startDate,
+    statesEntered: [...statesEntered, ...children.flatMap((c) => c.statesEntered)],
+    historyEvents: limits.events,
+    simulatedMs: clock!.elapsedMs(),
+    children: children.flatMap((c) => [c, ...c.children]),
+  });
   try {
     const output = await execution.result;
     await collecting.catch(() => undefined);
@@ -180,6 +252,11 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
     }
     throw err;
   }
+}
+
+function requireS3(sdk: RunWorkflowOptions['sdk']): Pick<SdkBridge, 'readObject' | 'writeObject'> {
+  if (!sdk.readObject || !sdk.writeObject) throw new Error('local runner: a Distributed Map with an ItemReader or ResultWriter needs an SdkBridge with S3');
+  return sdk as Pick<SdkBridge, 'readObject' | 'writeObject'>;
 }
 
 /** The EventBridge event Step Functions emits when an execution ends (what the alert rule matches). */
