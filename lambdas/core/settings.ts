@@ -112,6 +112,8 @@ export const runtimeSettingsSchema = z.strictObject({
    * name (the DR stack publishes it; the name changes each time the DR stack is created).
    */
   reportsBucketParameter: z.string().startsWith('/').optional(),
+  /** The work bucket of this function's stack (same region): plans, Distributed Map results, full run reports. */
+  workBucket: z.string().optional(),
   verification: verificationSettingsSchema.optional(),
   /** Failover / restore workflows and PITR readiness (config `incident`). */
   incident: incidentSettingsSchema.optional(),

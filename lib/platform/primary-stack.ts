@@ -7,6 +7,7 @@ import { Alerting } from '../observability/alerting.js';
 import { RdsEventAlerts } from '../observability/rds-event-alerts.js';
 import { RpoMonitoring } from '../observability/rpo-monitoring.js';
 import { PruneWorkflow } from '../prune/prune-workflow.js';
+import { WorkBucket } from './work-bucket.js';
 
 export interface PrimaryStackProps extends StackProps {
   readonly config: RdsDrConfig;
@@ -15,6 +16,8 @@ export interface PrimaryStackProps extends StackProps {
 /** Resources in the primary region: the scheduled backup workflow, the prune, alerting and RPO/RTO monitoring. */
 export class PrimaryStack extends Stack {
   readonly alerting: Alerting;
+  /** Plans, Distributed Map results and full reports of the backup and prune runs. */
+  readonly work: WorkBucket;
   readonly backup: BackupWorkflow;
   readonly prune: PruneWorkflow;
   readonly rpoMonitoring: RpoMonitoring;
@@ -26,6 +29,7 @@ export class PrimaryStack extends Stack {
     const { config } = props;
 
     this.alerting = new Alerting(this, 'Alerting', config);
+    this.work = new WorkBucket(this, 'Work', { appName: config.appName });
 
     this.backup = new BackupWorkflow(this, config);
     this.alerting.watch(this.backup.stateMachine);

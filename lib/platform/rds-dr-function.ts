@@ -37,6 +37,8 @@ export interface RdsDrFunctionProps {
   readonly verification?: VerificationResources;
   /** The reports bucket (DR region), when the function reads or writes reports: its name, or where to read it. */
   readonly reportsBucket?: ReportsBucketRef;
+  /** The stack's work bucket (lib/platform/work-bucket.ts), when the function reads or writes run data. */
+  readonly workBucket?: string;
   /** Run inside these subnets with these security groups. */
   readonly vpc?: VpcPlacement;
 }
@@ -61,7 +63,10 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
 
   // Only the sections this function reads (registry), split into what CloudFormation fills in at
   // deploy time (environment) and what is known now (a file bundled beside the handler).
-  const runtimeSettings = toRuntimeSettings(props.config, stack.account, props.verification, props.reportsBucket ?? (props.verification?.reportsBucket || undefined));
+  const runtimeSettings = {
+    ...toRuntimeSettings(props.config, stack.account, props.verification, props.reportsBucket ?? (props.verification?.reportsBucket || undefined)),
+    ...(props.workBucket && { workBucket: props.workBucket }),
+  };
   const { deployed, bundled } = splitDeployTimeValues(sliceSettings(runtimeSettings, LAMBDA_SETTINGS[props.name]));
   const settingsFile = writeBundledSettings(scope, bundled);
 

@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { parseConfig, type RdsDrConfig } from '../../lib/platform/config/schema.js';
 import { drKeyAliasName, toRuntimeSettings, type VerificationResources } from '../../lib/platform/config/runtime-settings.js';
 import { reportsBucketParameterName, reportsBucketPrefix } from '../../lib/platform/reports-bucket.js';
+import { workBucketPrefix } from '../../lib/platform/work-bucket.js';
 import { type FullSettings, SETTINGS_ENV, sliceSettings } from '../../lambdas/core/settings.js';
 import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/alerts/failure-alert.js';
 import { awsClients } from '../../lambdas/aws/clients.js';
@@ -30,6 +31,8 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
 /** The name the DR stack gives its reports bucket in the local AWS (its stack id ends in LOCAL_STACK_UUID). */
 const localReportsBucketName = (appName: string, drRegion: string): string => `${reportsBucketPrefix(appName, drRegion)}-${LOCAL_STACK_UUID.split('-')[0]}`;
+/** The name a stack gives its work bucket in the local AWS. */
+const localWorkBucketName = (appName: string, region: string): string => `${workBucketPrefix(appName, region)}-${LOCAL_STACK_UUID.split('-')[0]}`;
 
 export interface LocalStackOptions {
   /** Raw config (as in config/*.json); primary/DR regions and policies come from it. */
@@ -154,6 +157,11 @@ export class LocalStack {
     const warningQueueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.warningQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
     await sns.send(new SubscribeCommand({ TopicArn: this.warningTopicArn, Protocol: 'sqs', Endpoint: warningQueueArn, Attributes: { RawMessageDelivery: 'false' } }));
 
+    // The primary stack's work bucket (plans and Distributed Map results of the backup and prune runs).
+    const workBucket = localWorkBucketName(this.config.appName, primaryRegion);
+    await new S3Client({ ...motoClientConfig(this.moto, primaryRegion), forcePathStyle: true }).send(
+      new CreateBucketCommand({ Bucket: workBucket, ...(primaryRegion === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: primaryRegion as never } }) }),
+    );
     // Lambda environment, as CDK sets it; the key is named by ARN so tests can check it was used.
     const reportsBucket = this.verification?.reportsBucket ?? (await this.createReportsBucket());
     // Where the DR stack publishes the bucket's name for the primary region.
@@ -161,7 +169,7 @@ export class LocalStack {
       new PutParameterCommand({ Name: reportsBucketParameterName(this.config.appName), Value: reportsBucket, Type: 'String' }),
     );
     // Locally the restored servers speak plain TCP; in AWS the verifier verifies RDS's certificate.
-    const settings = { ...toRuntimeSettings(this.config, LOCAL_ACCOUNT_ID, this.verification, reportsBucket), drKmsKeyId: this.drKeyArn, verifierSslMode: 'disable' as const };
+    const settings = { ...toRuntimeSettings(this.config, LOCAL_ACCOUNT_ID, this.verification, reportsBucket), drKmsKeyId: this.drKeyArn, verifierSslMode: 'disable' as const, workBucket };
     // The Lambdas build nothing from names: they get the topics' ARNs in the settings, as deployed.
     if (settings.alertTopicArn !== this.alertTopicArn || settings.warningTopicArn !== this.warningTopicArn) {
       throw new Error(`settings name topics ${settings.alertTopicArn}, ${settings.warningTopicArn}; moto made ${this.alertTopicArn}, ${this.warningTopicArn}`);
