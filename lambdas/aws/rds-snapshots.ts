@@ -3,6 +3,8 @@
 import {
   CopyDBClusterSnapshotCommand,
   CopyDBSnapshotCommand,
+  CreateDBClusterSnapshotCommand,
+  CreateDBSnapshotCommand,
   DeleteDBClusterSnapshotCommand,
   DeleteDBSnapshotCommand,
   DescribeDBClusterSnapshotsCommand,
@@ -15,7 +17,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { CopyAlreadyExistsError } from '../core/errors.js';
 import { SNAPSHOT_PREFIX } from '../core/naming.js';
-import type { CopyRequest, DescribedSnapshot, SnapshotCopier, SnapshotKind, SnapshotReader } from '../core/snapshots.js';
+import type { CopyRequest, DescribedSnapshot, SnapshotCopier, SnapshotInfo, SnapshotKind, SnapshotReader, Tag } from '../core/snapshots.js';
 import { awsClients } from './clients.js';
 import { isRdsNotFound, orUndefined } from './rds-not-found.js';
 import { tagsOf } from './rds-tags.js';
@@ -63,6 +65,36 @@ export class RdsSnapshotReader implements SnapshotReader {
     const s = (await orUndefined(rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }))))?.DBSnapshots?.[0];
     return s && fromDbSnapshot(s);
   }
+}
+
+/**
+ * The snapshots with these identifiers in `region`, by identifier, filtered by identifier
+ * ("db-snapshot-id", "db-cluster-snapshot-id": DescribeDBSnapshots / DescribeDBClusterSnapshots, RDS
+ * API Reference): one request per 100, not one per snapshot. Absent ones are simply missing.
+ */
+export async function describeSnapshots(region: string, kind: SnapshotKind, ids: string[]): Promise<Map<string, SnapshotInfo>> {
+  const client = awsClients.rds(region);
+  const found = new Map<string, SnapshotInfo>();
+  for (let i = 0; i < ids.length; i += 100) {
+    const Values = ids.slice(i, i + 100);
+    if (kind === 'cluster') {
+      for await (const page of paginateDescribeDBClusterSnapshots({ client, pageSize: 100 }, { Filters: [{ Name: 'db-cluster-snapshot-id', Values }] })) {
+        for (const s of page.DBClusterSnapshots ?? []) found.set(s.DBClusterSnapshotIdentifier ?? '', fromDbClusterSnapshot(s));
+      }
+    } else {
+      for await (const page of paginateDescribeDBSnapshots({ client, pageSize: 100 }, { Filters: [{ Name: 'db-snapshot-id', Values }] })) {
+        for (const s of page.DBSnapshots ?? []) found.set(s.DBSnapshotIdentifier ?? '', fromDbSnapshot(s));
+      }
+    }
+  }
+  return found;
+}
+
+/** CreateDBSnapshot / CreateDBClusterSnapshot; the SDK's error (e.g. DBSnapshotAlreadyExistsFault) is the caller's to judge. */
+export async function createSnapshot(region: string, kind: SnapshotKind, dbId: string, snapshotId: string, tags: Tag[]): Promise<void> {
+  const rds = awsClients.rds(region);
+  if (kind === 'cluster') await rds.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: dbId, DBClusterSnapshotIdentifier: snapshotId, Tags: tags }));
+  else await rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: dbId, DBSnapshotIdentifier: snapshotId, Tags: tags }));
 }
 
 /** Lists the region's manual snapshots (instance and cluster), paginated: rds-dr's, or all of them. */

@@ -2,10 +2,10 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.js';
 import { formatInputIssues } from '../core/input-issues.js';
-import { runSlot, slotStamp, snapshotIdentifier, TAG, tagValue } from '../core/naming.js';
+import { runSlot, slotStamp, snapshotIdentifier } from '../core/naming.js';
 import type { PolicySettings, SettingsWith } from '../core/settings.js';
 import type { SelectedDatabase, UnprotectableDatabase } from '../core/selection.js';
-import { type Tag } from '../core/snapshots.js';
+import type { BatchContext, PlannedDatabase } from './batch-state.js';
 
 const runInputSchema = z.strictObject({
   policy: z.string().min(1),
@@ -36,17 +36,32 @@ export function parseRunRequest(input: unknown, settings: SettingsWith<'policies
   return { policyName: parsed.data.policy, policy, slot: runSlot(parsed.data.scheduledTime, executionStartTime) };
 }
 
-export interface PlannedDatabase extends SelectedDatabase {
-  snapshotId: string;
-  tags: Tag[];
-}
+/**
+ * Databases per child execution of the backup's Distributed Map. A batch's state (~400 bytes per
+ * database) and its Describe filters stay small; the fleet is covered by more batches, not bigger ones.
+ */
+export const BATCH_SIZE = 25;
+/**
+ * RDS writes (CreateDB*Snapshot, CopyDB*Snapshot) per second one backup run makes, shared by its
+ * batches: a third of RDS's ~12 requests/s sustained per account and region, leaving room for the
+ * polls, the other workflows and every other tool in the account ("Quotas and constraints for Amazon
+ * RDS": API request throttling).
+ */
+export const BACKUP_WRITES_PER_SECOND = 4;
 
 export interface BackupPlan {
   policy: string;
   slot: string;
   slotStamp: string;
   executionArn: string;
-  limits: { mapConcurrency: number; snapshotTimeoutSeconds: number; copyTimeoutSeconds: number };
+  limits: {
+    /** Batches in flight at once (the Distributed Map's MaxConcurrency). */
+    maxConcurrentBatches: number;
+    batchSize: number;
+  };
+  /** What every batch shares (the Distributed Map's BatchInput). */
+  batch: BatchContext;
+  /** The item source: one entry per database, written to the work bucket by the handler. */
   databases: PlannedDatabase[];
   missing: UnprotectableDatabase[];
 }
@@ -57,28 +72,23 @@ export function planBackup(
   executionArn: string,
 ): BackupPlan {
   const slotIso = request.slot.toISOString();
+  const batches = Math.max(1, Math.min(request.policy.maxConcurrency, Math.ceil(selection.selected.length / BATCH_SIZE)));
   return {
     policy: request.policyName,
     slot: slotIso,
     slotStamp: slotStamp(request.slot),
     executionArn,
-    limits: {
-      // Every branch holds at most one copy in flight, so bounding branches bounds copies.
-      mapConcurrency: Math.min(request.policy.maxConcurrency, request.policy.maxCopiesInFlight),
+    limits: { maxConcurrentBatches: batches, batchSize: BATCH_SIZE },
+    batch: {
+      policy: request.policyName,
+      slot: slotIso,
+      executionArn,
       snapshotTimeoutSeconds: request.policy.snapshotTimeoutSeconds,
       copyTimeoutSeconds: request.policy.copyTimeoutSeconds,
+      // Each batch's share of the run's write budget.
+      paceMs: Math.ceil((1000 * batches) / BACKUP_WRITES_PER_SECOND),
     },
-    databases: selection.selected.map((db) => ({
-      ...db,
-      snapshotId: snapshotIdentifier(db.id, request.slot),
-      tags: [
-        { Key: TAG.managed, Value: 'true' },
-        { Key: TAG.policy, Value: request.policyName },
-        { Key: TAG.sourceArn, Value: tagValue(db.arn) },
-        { Key: TAG.slot, Value: slotIso },
-        { Key: TAG.execution, Value: tagValue(executionArn) },
-      ],
-    })),
+    databases: selection.selected.map((db) => ({ id: db.id, arn: db.arn, kind: db.kind, engine: db.engine, snapshotId: snapshotIdentifier(db.id, request.slot) })),
     missing: selection.missing,
   };
 }

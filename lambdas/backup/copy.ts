@@ -53,10 +53,12 @@ export async function copyToDrRegion(
   copier: SnapshotCopier,
   reader: SnapshotReader,
   drOptionGroups: DrOptionGroups = {},
+  /** The source as already described (a batch's poll saw it available): saves a Describe per copy. */
+  known?: Pick<SnapshotInfo, 'encrypted' | 'optionGroupName'>,
 ): Promise<CopyOutcome> {
   // The source (arn:aws:rds:<region>:<account>:snapshot:<id>) says whether it is encrypted and which option group it has.
   const [, , , sourceRegion, , , sourceId] = requested.sourceSnapshotArn.split(':');
-  const source = await reader.describe(sourceRegion, requested.kind, sourceId);
+  const source = known ? ({ ...known, id: sourceId, arn: requested.sourceSnapshotArn, kind: requested.kind, status: 'available', sourceDbId: '', tags: [] } satisfies SnapshotInfo) : await reader.describe(sourceRegion, requested.kind, sourceId);
   const { req, warnings } = planCopy(requested, source, drOptionGroups);
   try {
     const started = await copier.startCopy(req);

@@ -46,6 +46,20 @@ export function holdDatabaseStatus(client: RDSClient, id: string | RegExp, statu
 }
 
 type Held = { status: string; requestsLeft: number };
+
+/** How long snapshots and copies take in the local AWS (moto makes them `available` at once). */
+export interface SnapshotDurations {
+  instanceSnapshotMs: number;
+  clusterSnapshotMs: number;
+  instanceCopyMs: number;
+  clusterCopyMs: number;
+}
+const DURATION_OF: Record<string, keyof SnapshotDurations> = {
+  CreateDBSnapshotCommand: 'instanceSnapshotMs',
+  CreateDBClusterSnapshotCommand: 'clusterSnapshotMs',
+  CopyDBSnapshotCommand: 'instanceCopyMs',
+  CopyDBClusterSnapshotCommand: 'clusterCopyMs',
+};
 type Refusal = { commandName: string; error: string; message: string; requestsLeft: number };
 const isDescribe = (commandName: string) => commandName.startsWith('Describe');
 
@@ -62,6 +76,18 @@ const isDescribe = (commandName: string) => commandName.startsWith('Describe');
 export class RdsFaultBoard {
   private readonly held = new Map<string, Held>();
   private readonly refusals: Refusal[] = [];
+  private durations?: SnapshotDurations;
+  /** `<region>|<snapshot id>` → when it started and when it is done (wall clock, ms). */
+  private readonly inProgress = new Map<string, { startedAt: number; doneAt: number }>();
+
+  /**
+   * From now on, every snapshot and copy started reports `creating` (with its PercentProgress) for
+   * this long before it is `available` — what a benchmark or a test of pacing needs instead of
+   * moto's instant snapshots. `undefined` switches it off.
+   */
+  simulateDurations(durations: SnapshotDurations | undefined): void {
+    this.durations = durations;
+  }
 
   holdStatus(id: string, status: string, options: { requests?: number } = {}): () => void {
     const entry = { status, requestsLeft: options.requests ?? Infinity };
@@ -81,6 +107,24 @@ export class RdsFaultBoard {
     };
   }
 
+  private reportProgress(region: string, out: { DBSnapshots?: (SnapshotLike & { PercentProgress?: number })[]; DBClusterSnapshots?: (SnapshotLike & { PercentProgress?: number })[] }): void {
+    if (!this.inProgress.size) return;
+    const now = Date.now();
+    for (const s of [...(out.DBSnapshots ?? []), ...(out.DBClusterSnapshots ?? [])]) {
+      const key = `${region}|${s.DBSnapshotIdentifier ?? s.DBClusterSnapshotIdentifier}`;
+      const running = this.inProgress.get(key);
+      if (!running) continue;
+      if (now >= running.doneAt) {
+        this.inProgress.delete(key);
+        continue;
+      }
+      if (s.Status === 'available') {
+        s.Status = 'creating';
+        s.PercentProgress = Math.floor((100 * (now - running.startedAt)) / (running.doneAt - running.startedAt));
+      }
+    }
+  }
+
   install(clients: RDSClient[]): void {
     for (const client of clients) {
       client.middlewareStack.add(
@@ -94,6 +138,7 @@ export class RdsFaultBoard {
           const input = args.input as { DBInstanceIdentifier?: string; DBClusterIdentifier?: string };
           if (isDescribe(commandName)) {
             const result = await next(args);
+            this.reportProgress(await client.config.region(), result.output as never);
             const out = result.output as { DBInstances?: DatabaseLike[]; DBClusters?: DatabaseLike[] };
             for (const d of out.DBInstances ?? []) {
               const h = this.held.get(d.DBInstanceIdentifier ?? '');
@@ -108,7 +153,15 @@ export class RdsFaultBoard {
           const id = [input.DBInstanceIdentifier, input.DBClusterIdentifier].find((i) => i !== undefined && this.held.has(i));
           const entry = id === undefined ? undefined : this.held.get(id);
           try {
-            return await next(args);
+            const result = await next(args);
+            const duration = this.durations && DURATION_OF[commandName] && this.durations[DURATION_OF[commandName]];
+            if (duration) {
+              const target = args.input as { DBSnapshotIdentifier?: string; DBClusterSnapshotIdentifier?: string; TargetDBSnapshotIdentifier?: string; TargetDBClusterSnapshotIdentifier?: string };
+              const id = target.TargetDBSnapshotIdentifier ?? target.TargetDBClusterSnapshotIdentifier ?? target.DBSnapshotIdentifier ?? target.DBClusterSnapshotIdentifier;
+              const now = Date.now();
+              this.inProgress.set(`${await client.config.region()}|${id}`, { startedAt: now, doneAt: now + duration });
+            }
+            return result;
           } finally {
             // Counted once the request is answered: the contracts checked it against the held status.
             if (entry && id !== undefined && --entry.requestsLeft <= 0 && this.held.get(id) === entry) this.held.delete(id);

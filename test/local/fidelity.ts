@@ -215,14 +215,29 @@ const copiesStarted = new Set<string>();
 async function refuseCopyBeyondInFlightLimit(client: RDSClient, rule: { kind: 'instance' | 'cluster'; limit: number }): Promise<void> {
   const { paginateDescribeDBClusterSnapshots, paginateDescribeDBSnapshots } = await import('@aws-sdk/client-rds');
   const region = await client.config.region();
+  // Only copies this harness started and has not yet seen end can be in progress: describe those
+  // (by identifier, 100 at a time) instead of every snapshot of the region.
+  const prefix = `${region}|${rule.kind}|`;
+  const candidates = [...copiesStarted].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
   let inFlight = 0;
   const count = (id: string | undefined, status: string | undefined) => {
-    if (copiesStarted.has(`${region}|${rule.kind}|${id}`) && COPY_IN_PROGRESS.has(status ?? '')) inFlight++;
+    if (COPY_IN_PROGRESS.has(status ?? '')) inFlight++;
+    // Ended (available, failed, deleted): it cannot be in progress again.
+    else copiesStarted.delete(`${prefix}${id}`);
   };
-  if (rule.kind === 'instance') {
-    for await (const page of paginateDescribeDBSnapshots({ client }, { SnapshotType: 'manual' })) for (const s of page.DBSnapshots ?? []) count(s.DBSnapshotIdentifier, s.Status);
-  } else {
-    for await (const page of paginateDescribeDBClusterSnapshots({ client }, { SnapshotType: 'manual' })) for (const s of page.DBClusterSnapshots ?? []) count(s.DBClusterSnapshotIdentifier, s.Status);
+  for (let i = 0; i < candidates.length; i += 100) {
+    const Values = candidates.slice(i, i + 100);
+    const seen = new Set<string>();
+    if (rule.kind === 'instance') {
+      for await (const page of paginateDescribeDBSnapshots({ client }, { Filters: [{ Name: 'db-snapshot-id', Values }] })) {
+        for (const s of page.DBSnapshots ?? []) (seen.add(s.DBSnapshotIdentifier ?? ''), count(s.DBSnapshotIdentifier, s.Status));
+      }
+    } else {
+      for await (const page of paginateDescribeDBClusterSnapshots({ client }, { Filters: [{ Name: 'db-cluster-snapshot-id', Values }] })) {
+        for (const s of page.DBClusterSnapshots ?? []) (seen.add(s.DBClusterSnapshotIdentifier ?? ''), count(s.DBClusterSnapshotIdentifier, s.Status));
+      }
+    }
+    for (const id of Values) if (!seen.has(id)) copiesStarted.delete(`${prefix}${id}`);
   }
   if (inFlight >= rule.limit) {
     throw rdsError('SnapshotQuotaExceededFault', `${inFlight} ${rule.kind === 'cluster' ? 'DB cluster ' : ''}snapshot copies are already in progress into ${region} (at most ${rule.limit}): the request would exceed the maximum number of snapshot copies in progress.`);

@@ -24,6 +24,21 @@ describe('summarizeBackup', () => {
     );
   });
 
+  it('an alert about 300 failed databases is a readable summary: counts, the first 50 names, the rest counted with the full list\'s location', () => {
+    const results = Array.from({ length: 300 }, (_, i) => ({ db: `db-${String(i).padStart(3, '0')}`, kind: 'instance', status: 'FAILED' as const, error: 'rds-dr.SnapshotTimeout', cause: 'x'.repeat(400) }));
+    const report = summarizeBackup({ policy: 'gold', slot: 's', executionArn: EXEC, missing: [], results, fullReport: 's3://work/runs/backup/report.json' });
+    expect(report.failedCount).toBe(300);
+    expect(report.failed).toHaveLength(300);
+    const lines = report.message.split('\n');
+    expect(lines[0]).toBe('Backup policy "gold" slot s: 300 of 300 database(s) FAILED, 0 succeeded.');
+    expect(lines.filter((l) => l.startsWith('- db-'))).toHaveLength(50);
+    expect(lines).toContain('- … and 250 more failed database(s): full list in s3://work/runs/backup/report.json');
+    expect(report.message.length).toBeLessThan(32_768);
+    const alert = fitForSns(formatFailureAlert({ region: 'us-east-1', detail: { executionArn: EXEC, stateMachineArn: 'arn:aws:states:us-east-1:1:stateMachine:rds-dr-backup', status: 'FAILED', error: 'rds-dr.BackupFailed', cause: report.message } }, 'rds-dr'));
+    expect(Buffer.byteLength(alert.message)).toBeLessThan(SNS_MAX_MESSAGE_BYTES);
+    expect(alert.message).toContain('250 more failed database(s)');
+  });
+
   it('reports success when every database made it', () => {
     const report = summarizeBackup({ policy: 'gold', slot: 's', executionArn: EXEC, missing: [], results: [{ db: 'a', kind: 'cluster', status: 'SUCCEEDED' }] });
     expect(report.failedCount).toBe(0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunRequest, planBackup } from '../../../lambdas/backup/backup-plan.js';
+import { BATCH_SIZE, parseRunRequest, planBackup } from '../../../lambdas/backup/backup-plan.js';
+import { snapshotTags } from '../../../lambdas/backup/batch-state.js';
 import type { FullSettings } from '../../../lambdas/core/settings.js';
 import { BASE_SETTINGS, DEFAULT_RETENTION } from '../settings-fixtures.js';
 
@@ -42,16 +43,23 @@ describe('parseRunRequest', () => {
 });
 
 describe('planBackup', () => {
-  it('bounds the Map by the copy limit and tags every snapshot', () => {
+  it('runs batches of BATCH_SIZE, at most maxConcurrency at once, pacing each batch to its share of the write budget', () => {
     const request = parseRunRequest({ policy: 'gold', scheduledTime: '2026-11-22T02:00:00Z' }, settings, START);
-    const plan = planBackup(
-      request,
-      { selected: [{ id: 'orders', arn: 'arn:aws:rds:us-east-1:1:db:orders', kind: 'instance', engine: 'postgres' }], missing: [] },
-      'arn:aws:states:us-east-1:1:execution:m:e',
-    );
-    expect(plan.limits).toEqual({ mapConcurrency: 3, snapshotTimeoutSeconds: 600, copyTimeoutSeconds: 900 });
-    expect(plan.databases[0].snapshotId).toBe('rdsdr-orders-202611220200');
-    expect(Object.fromEntries(plan.databases[0].tags.map((t) => [t.Key, t.Value]))).toEqual({
+    const one = { id: 'orders', arn: 'arn:aws:rds:us-east-1:1:db:orders', kind: 'instance' as const, engine: 'postgres' };
+    const plan = planBackup(request, { selected: [one], missing: [] }, 'arn:aws:states:us-east-1:1:execution:m:e');
+    expect(plan.limits).toEqual({ maxConcurrentBatches: 1, batchSize: BATCH_SIZE });
+    expect(plan.batch).toEqual({ policy: 'gold', slot: '2026-11-22T02:00:00.000Z', executionArn: 'arn:aws:states:us-east-1:1:execution:m:e', snapshotTimeoutSeconds: 600, copyTimeoutSeconds: 900, paceMs: 250 });
+    expect(plan.databases).toEqual([{ ...one, snapshotId: 'rdsdr-orders-202611220200' }]);
+    const many = Array.from({ length: 1_000 }, (_, i) => ({ ...one, id: `db${i}`, arn: `arn:aws:rds:us-east-1:1:db:db${i}` }));
+    const big = planBackup(request, { selected: many, missing: [] }, 'arn:aws:states:us-east-1:1:execution:m:e');
+    // gold allows 8 batches at once: 8 x 25 databases in flight, each batch writing every 2 s (8 / 4 per second).
+    expect(big.limits.maxConcurrentBatches).toBe(8);
+    expect(big.batch.paceMs).toBe(2_000);
+  });
+
+  it('tags every snapshot with what made it and from which database', () => {
+    const tags = snapshotTags({ arn: 'arn:aws:rds:us-east-1:1:db:orders' }, { policy: 'gold', slot: '2026-11-22T02:00:00.000Z', executionArn: 'arn:aws:states:us-east-1:1:execution:m:e' });
+    expect(Object.fromEntries(tags.map((t) => [t.Key, t.Value]))).toEqual({
       'rds-dr:managed': 'true',
       'rds-dr:policy': 'gold',
       'rds-dr:source-arn': 'arn:aws:rds:us-east-1:1:db:orders',
