@@ -1,20 +1,28 @@
-import { SnsAlertPublisher } from '../aws/notices.js';
-import { logger, withLogKeys } from '../aws/logger.js';
 import { awsClients } from '../aws/clients.js';
-import { readSettings } from '../core/settings.js';
-import { checkPitrReadiness, type PitrCheckInput } from './check-pitr.js';
+import { logger, withLogKeys } from '../aws/logger.js';
+import { SnsAlertPublisher } from '../aws/notices.js';
 import { RdsPitrGateway } from '../aws/pitr-gateway.js';
-import type { PitrSummary } from '../core/pitr-readiness.js';
+import { S3RunDataStore } from '../aws/s3-run-data.js';
+import type { PitrCheckOutput } from '../core/pitr-report.js';
+import { readSettings } from '../core/settings.js';
+import { checkPitrReadiness } from './check-pitr.js';
+import { readPitrRequest, type PitrCheckEvent } from './check-pitr-input.js';
 
 const settings = readSettings(['incident']);
 const warnings = new SnsAlertPublisher(settings.warningTopicArn);
-const gateway = new RdsPitrGateway(awsClients.rds(settings.primaryRegion), awsClients.rds(settings.drRegion), settings.drRegion, settings.drKmsKeyId);
+const gateway = new RdsPitrGateway({ primary: awsClients.rds(settings.primaryRegion), dr: awsClients.rds(settings.drRegion), drKmsKeyId: settings.drKmsKeyId });
+// The work bucket is in the primary region, beside the state machines.
+const store = new S3RunDataStore(awsClients.s3(settings.primaryRegion));
 
-/** Backup workflow, after discovery: PITR readiness of every database the run protects (warns; never fails the backup). */
-export async function handler(event: PitrCheckInput & { executionArn?: string }): Promise<PitrSummary & { warningId?: string }> {
+/**
+ * Backup workflow, after discovery: PITR readiness of every database the run protects (warns; never
+ * fails the backup). Input `{ policy, executionArn?, runData: { bucket, planKey, prefix } }` (or inline
+ * `databases`); output bounded whatever the fleet (lambdas/core/pitr-report.ts).
+ */
+export async function handler(event: PitrCheckEvent): Promise<PitrCheckOutput> {
   withLogKeys({ executionArn: event.executionArn });
-  const databases = event.databases.map(({ id, arn, kind }) => ({ id, arn, kind }));
-  const summary = await checkPitrReadiness({ policy: event.policy, databases }, { settings, gateway, warnings, log: logger });
-  logger.info('PITR readiness checked', { policy: event.policy, checked: summary.checked, shortfalls: summary.shortfalls.length, started: summary.started });
-  return summary;
+  const request = await readPitrRequest(event, store);
+  const output = await checkPitrReadiness(request, { settings, gateway, warnings, store, log: logger });
+  logger.info('PITR readiness checked', { policy: request.policy, checked: output.checked, shortfalls: output.shortfallCount, started: output.started.length, startsDeferred: output.startsDeferred, reportKey: output.reportKey });
+  return output;
 }
