@@ -78,7 +78,9 @@ export class RdsFaultBoard {
   private readonly refusals: Refusal[] = [];
   private durations?: SnapshotDurations;
   /** `<region>|<snapshot id>` → when it started and when it is done (wall clock, ms). */
-  private readonly inProgress = new Map<string, { startedAt: number; doneAt: number }>();
+  private readonly inProgress = new Map<string, { startedAt: number; doneAt: number; what: keyof SnapshotDurations }>();
+  /** The most copies in progress at once, by `<destination region>|<instanceCopyMs or clusterCopyMs>`, while durations are simulated. */
+  readonly peakInProgress: Record<string, number> = {};
 
   /**
    * From now on, every snapshot and copy started reports `creating` (with its PercentProgress) for
@@ -159,7 +161,11 @@ export class RdsFaultBoard {
               const target = args.input as { DBSnapshotIdentifier?: string; DBClusterSnapshotIdentifier?: string; TargetDBSnapshotIdentifier?: string; TargetDBClusterSnapshotIdentifier?: string };
               const id = target.TargetDBSnapshotIdentifier ?? target.TargetDBClusterSnapshotIdentifier ?? target.DBSnapshotIdentifier ?? target.DBClusterSnapshotIdentifier;
               const now = Date.now();
-              this.inProgress.set(`${await client.config.region()}|${id}`, { startedAt: now, doneAt: now + duration });
+              const region = await client.config.region();
+              const what = DURATION_OF[commandName];
+              this.inProgress.set(`${region}|${id}`, { startedAt: now, doneAt: now + duration, what });
+              const running = [...this.inProgress.entries()].filter(([key, r]) => key.startsWith(`${region}|`) && r.what === what && r.doneAt > now).length;
+              this.peakInProgress[`${region}|${what}`] = Math.max(this.peakInProgress[`${region}|${what}`] ?? 0, running);
             }
             return result;
           } finally {

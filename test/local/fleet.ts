@@ -54,3 +54,15 @@ export async function createAuroraPostgresCluster(rds: RDSClient, id: string, ta
   );
   return out.DBCluster?.DBClusterArn ?? '';
 }
+
+/**
+ * A fleet for scale tests and benchmarks: `instances` PostgreSQL instances and `clusters` Aurora
+ * clusters named `<prefix>-i0001`, `<prefix>-c0001`, …, created a few at a time.
+ */
+export async function createFleet(rds: RDSClient, spec: { instances: number; clusters: number; prefix: string; tags?: Tags }): Promise<void> {
+  const work = [
+    ...Array.from({ length: spec.instances }, (_, i) => () => createPostgresInstance(rds, `${spec.prefix}-i${String(i + 1).padStart(4, '0')}`, spec.tags)),
+    ...Array.from({ length: spec.clusters }, (_, i) => () => createAuroraPostgresCluster(rds, `${spec.prefix}-c${String(i + 1).padStart(4, '0')}`, spec.tags)),
+  ];
+  for (let i = 0; i < work.length; i += 20) await Promise.all(work.slice(i, i + 20).map((create) => create()));
+}
