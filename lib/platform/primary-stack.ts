@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { BackupWorkflow } from '../backup/backup-workflow.js';
 import type { RdsDrConfig } from './config/schema.js';
+import { CoordinationTable } from './coordination-table.js';
 import { RestoreWorkflow } from '../restore/restore-workflow.js';
 import { Alerting } from '../observability/alerting.js';
 import { RdsEventAlerts } from '../observability/rds-event-alerts.js';
@@ -15,6 +16,8 @@ export interface PrimaryStackProps extends StackProps {
 /** Resources in the primary region: the scheduled backup workflow, the prune, alerting and RPO/RTO monitoring. */
 export class PrimaryStack extends Stack {
   readonly alerting: Alerting;
+  /** Copy slots and the work ledger; grant a function with `coordination.grantLeases(fn)`. */
+  readonly coordination: CoordinationTable;
   readonly backup: BackupWorkflow;
   readonly prune: PruneWorkflow;
   readonly rpoMonitoring: RpoMonitoring;
@@ -27,7 +30,9 @@ export class PrimaryStack extends Stack {
 
     this.alerting = new Alerting(this, 'Alerting', config);
 
-    this.backup = new BackupWorkflow(this, config);
+    this.coordination = new CoordinationTable(this, 'Coordination', config);
+
+    this.backup = new BackupWorkflow(this, config, this.coordination.table.tableName);
     this.alerting.watch(this.backup.stateMachine);
 
     this.prune = new PruneWorkflow(this, 'Prune', { config, alertTopic: this.alerting.topic });

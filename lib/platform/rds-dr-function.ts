@@ -37,6 +37,8 @@ export interface RdsDrFunctionProps {
   readonly verification?: VerificationResources;
   /** The reports bucket (DR region), when the function reads or writes reports: its name, or where to read it. */
   readonly reportsBucket?: ReportsBucketRef;
+  /** The coordination table's name (copy slots, work ledger), for functions in its stack. */
+  readonly coordinationTable?: string;
   /** Run inside these subnets with these security groups. */
   readonly vpc?: VpcPlacement;
 }
@@ -61,7 +63,13 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
 
   // Only the sections this function reads (registry), split into what CloudFormation fills in at
   // deploy time (environment) and what is known now (a file bundled beside the handler).
-  const runtimeSettings = toRuntimeSettings(props.config, stack.account, props.verification, props.reportsBucket ?? (props.verification?.reportsBucket || undefined));
+  const runtimeSettings = toRuntimeSettings(
+    props.config,
+    stack.account,
+    props.verification,
+    props.reportsBucket ?? (props.verification?.reportsBucket || undefined),
+    props.coordinationTable,
+  );
   const { deployed, bundled } = splitDeployTimeValues(sliceSettings(runtimeSettings, LAMBDA_SETTINGS[props.name]));
   const settingsFile = writeBundledSettings(scope, bundled);
 
