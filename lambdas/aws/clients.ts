@@ -6,6 +6,7 @@
 // A region that may be down (the primary during a failover) gets clients that give up fast (short
 // connect/request timeouts, few attempts) instead of holding a step for minutes.
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -34,6 +35,8 @@ export const awsClients = {
   s3: (region: string) => cached('s3', region, false, (c) => new S3Client(c)),
   cloudwatch: (region: string) => cached('cloudwatch', region, false, (c) => new CloudWatchClient(c)),
   secrets: (region: string) => cached('secrets', region, false, (c) => new SecretsManagerClient(c)),
+  /** The coordination table (copy slots, work ledger) lives in the primary region. */
+  dynamodb: (region: string) => cached('dynamodb', region, false, (c) => new DynamoDBClient(c)),
   /** Step Functions for the CLI; `endpoint` points it at a local Step Functions (tests). */
   sfn: (region: string, endpoint?: string) => cached(`sfn${endpoint ?? ''}`, region, false, (c) => new SFNClient({ ...c, ...(endpoint ? { endpoint } : {}) })),
   /** Route 53's control plane is global; its API endpoint is in us-east-1. */

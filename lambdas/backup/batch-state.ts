@@ -1,5 +1,6 @@
 // The state one backup batch (a Distributed Map child execution) carries from poll turn to poll turn:
 // a bounded number of databases, each in one phase. Its size depends on the batch size, never on the fleet.
+import type { SlotLease } from '../core/copy-slots.js';
 import type { SnapshotKind, Tag } from '../core/snapshots.js';
 import { TAG, tagValue } from '../core/naming.js';
 
@@ -32,11 +33,7 @@ export type Phase = 'new' | 'snapshotting' | 'awaiting-slot' | 'copying' | 'succ
 export const FINAL_PHASES: ReadonlySet<Phase> = new Set(['succeeded', 'failed', 'skipped']);
 
 /** A copy slot this database holds while its copy is in flight (lambdas/core/copy-slots.ts). */
-export interface HeldSlot {
-  slot: number;
-  holder: string;
-  expiresAt: string;
-}
+export type HeldSlot = SlotLease;
 
 export interface BatchDatabase extends PlannedDatabase {
   phase: Phase;

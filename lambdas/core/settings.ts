@@ -44,6 +44,13 @@ export const policySettingsSchema = z.strictObject({
     .optional(),
 });
 
+/** Account-wide copies in progress per destination region, by kind, and the slots' lease (config `copySlots`; core/copy-slots.ts). */
+export const copySlotSettingsSchema = z.strictObject({
+  instance: z.number().int().positive(),
+  cluster: z.number().int().positive(),
+  leaseSeconds: z.number().int().positive(),
+});
+
 export const databaseChecksSettingsSchema = z.strictObject({
   database: z.string(),
   tables: z.array(z.strictObject({ name: z.string(), minRows: z.number().int(), freshnessColumn: z.string().optional() })),
@@ -105,6 +112,13 @@ export const runtimeSettingsSchema = z.strictObject({
   pruning: pruningSettingsSchema.optional(),
   /** DR option group by source option group name, for cross-region copies of snapshots with TDE (Oracle / SQL Server). */
   drOptionGroups: z.record(z.string(), z.string()).optional(),
+  /** Cross-region copies every policy and execution together may have in progress (taken as slots in the coordination table). */
+  copySlots: copySlotSettingsSchema,
+  /**
+   * The coordination table (copy slots, work ledger; primary region), for the functions deployed beside
+   * it; a name CloudFormation fills in, so it travels in the environment.
+   */
+  coordinationTable: z.string().optional(),
   /** S3 bucket (in the DR region) for verification and prune reports, when the function is deployed beside it (DR stack). */
   reportsBucket: z.string().optional(),
   /**
@@ -132,6 +146,7 @@ export type VerificationSettings = z.infer<typeof verificationSettingsSchema>;
 export type IncidentSettings = z.infer<typeof incidentSettingsSchema>;
 export type IncidentDatabaseSettings = z.infer<typeof incidentDatabaseSettingsSchema>;
 export type DatabaseChecksSettings = z.infer<typeof databaseChecksSettingsSchema>;
+export type CopySlotSettings = z.infer<typeof copySlotSettingsSchema>;
 
 export const SETTINGS_ENV = 'RDSDR_SETTINGS';
 

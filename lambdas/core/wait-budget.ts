@@ -20,9 +20,13 @@ const FIRST_WAIT_SECONDS = 30;
 // database; growing intervals and a cap tied to the timeout keep a long wait to ~40 turns.
 const MAX_TURNS_AT_CAP = 40;
 
+/** The longest wait between two turns of a loop with this budget (leases renewed at each turn must outlive it). */
+export function longestWaitSeconds(timeoutSeconds: number): number {
+  return Math.max(300, Math.ceil(timeoutSeconds / MAX_TURNS_AT_CAP));
+}
+
 export function nextWaitSeconds(attempt: number, timeoutSeconds: number): number {
-  const cap = Math.max(300, Math.ceil(timeoutSeconds / MAX_TURNS_AT_CAP));
-  return Math.min(cap, FIRST_WAIT_SECONDS * 2 ** attempt);
+  return Math.min(longestWaitSeconds(timeoutSeconds), FIRST_WAIT_SECONDS * 2 ** attempt);
 }
 
 /** The loop is done: carries the state forward with no further wait. */

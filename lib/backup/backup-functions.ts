@@ -12,11 +12,13 @@ export class BackupFunctions extends Construct {
   readonly backupReport: NodejsFunction;
   readonly checkPitrReadiness: NodejsFunction;
 
-  constructor(scope: Construct, id: string, config: RdsDrConfig) {
+  /** `coordinationTable`: the name of the table copy slots and work claims are kept in (settings `coordinationTable`). */
+  constructor(scope: Construct, id: string, config: RdsDrConfig, coordinationTable?: string) {
     super(scope, id);
     this.discoverDatabases = createRdsDrFunction(this, 'DiscoverDatabases', {
       name: 'discover-databases',
       config,
+      coordinationTable,
       description: 'rds-dr: validates the backup input and lists the databases a policy protects',
       // Paginates DescribeDBInstances/DescribeDBClusters over the whole region.
       timeout: Duration.seconds(120),
@@ -24,21 +26,25 @@ export class BackupFunctions extends Construct {
     this.snapshotStatus = createRdsDrFunction(this, 'SnapshotStatus', {
       name: 'snapshot-status',
       config,
+      coordinationTable,
       description: 'rds-dr: reports whether a snapshot or its DR copy is available, and the next poll interval',
     });
     this.copySnapshot = createRdsDrFunction(this, 'CopySnapshot', {
       name: 'copy-snapshot',
       config,
+      coordinationTable,
       description: 'rds-dr: starts the encrypted cross-region copy of a snapshot to the DR region',
     });
     this.backupReport = createRdsDrFunction(this, 'BackupReport', {
       name: 'backup-report',
       config,
+      coordinationTable,
       description: 'rds-dr: summarises a backup run and decides whether it failed',
     });
     this.checkPitrReadiness = createRdsDrFunction(this, 'CheckPitrReadiness', {
       name: 'check-pitr-readiness',
       config,
+      coordinationTable,
       description: 'rds-dr: checks automated-backup retention and DR replication (PITR readiness) of the databases a backup run protects',
       // One database at a time, two regions each.
       timeout: Duration.minutes(5),

@@ -17,8 +17,9 @@ export class BackupWorkflow {
   readonly stateMachine: sfn.StateMachine;
   readonly schedules: PolicySchedules;
 
-  constructor(scope: Construct, config: RdsDrConfig) {
-    this.functions = new BackupFunctions(scope, 'BackupFunctions', config);
+  /** `coordinationTable`: the coordination table's name, for the functions' settings. */
+  constructor(scope: Construct, config: RdsDrConfig, coordinationTable?: string) {
+    this.functions = new BackupFunctions(scope, 'BackupFunctions', config, coordinationTable);
     this.stateMachine = new BackupStateMachine(scope, 'BackupStateMachine', { config, functions: this.functions }).stateMachine;
     new BackupPermissions(scope, 'BackupPermissions', { config, stateMachine: this.stateMachine, functions: this.functions });
     this.schedules = new PolicySchedules(scope, 'Schedules', { config, stateMachine: this.stateMachine });

@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { BackupWorkflow } from '../backup/backup-workflow.js';
 import type { RdsDrConfig } from './config/schema.js';
+import { CoordinationTable } from './coordination-table.js';
 import { RestoreWorkflow } from '../restore/restore-workflow.js';
 import { Alerting } from '../observability/alerting.js';
 import { RdsEventAlerts } from '../observability/rds-event-alerts.js';
@@ -18,6 +19,8 @@ export class PrimaryStack extends Stack {
   readonly alerting: Alerting;
   /** Plans, Distributed Map results and full reports of the backup and prune runs. */
   readonly work: WorkBucket;
+  /** Copy slots and the work ledger; grant a function with `coordination.grantLeases(fn)`. */
+  readonly coordination: CoordinationTable;
   readonly backup: BackupWorkflow;
   readonly prune: PruneWorkflow;
   readonly rpoMonitoring: RpoMonitoring;
@@ -31,7 +34,9 @@ export class PrimaryStack extends Stack {
     this.alerting = new Alerting(this, 'Alerting', config);
     this.work = new WorkBucket(this, 'Work', { appName: config.appName });
 
-    this.backup = new BackupWorkflow(this, config);
+    this.coordination = new CoordinationTable(this, 'Coordination', config);
+
+    this.backup = new BackupWorkflow(this, config, this.coordination.table.tableName);
     this.alerting.watch(this.backup.stateMachine);
 
     this.prune = new PruneWorkflow(this, 'Prune', { config, alertTopic: this.alerting.topic });

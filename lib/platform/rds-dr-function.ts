@@ -39,6 +39,8 @@ export interface RdsDrFunctionProps {
   readonly reportsBucket?: ReportsBucketRef;
   /** The stack's work bucket (lib/platform/work-bucket.ts), when the function reads or writes run data. */
   readonly workBucket?: string;
+  /** The coordination table's name (copy slots, work ledger), for functions in its stack. */
+  readonly coordinationTable?: string;
   /** Run inside these subnets with these security groups. */
   readonly vpc?: VpcPlacement;
 }
@@ -64,7 +66,13 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
   // Only the sections this function reads (registry), split into what CloudFormation fills in at
   // deploy time (environment) and what is known now (a file bundled beside the handler).
   const runtimeSettings = {
-    ...toRuntimeSettings(props.config, stack.account, props.verification, props.reportsBucket ?? (props.verification?.reportsBucket || undefined)),
+    ...toRuntimeSettings(
+      props.config,
+      stack.account,
+      props.verification,
+      props.reportsBucket ?? (props.verification?.reportsBucket || undefined),
+      props.coordinationTable,
+    ),
     ...(props.workBucket && { workBucket: props.workBucket }),
   };
   const { deployed, bundled } = splitDeployTimeValues(sliceSettings(runtimeSettings, LAMBDA_SETTINGS[props.name]));

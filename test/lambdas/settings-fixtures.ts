@@ -13,5 +13,6 @@ export const BASE_SETTINGS = {
   alertTopicArn: 'arn:aws:sns:us-east-1:123456789012:rds-dr-alerts',
   warningTopicArn: 'arn:aws:sns:us-east-1:123456789012:rds-dr-warnings',
   verifierSslMode: 'verify-full',
+  copySlots: { instance: 20, cluster: 5, leaseSeconds: 1800 },
   sections: ['policies', 'pruning', 'verification', 'incident'] as ('policies' | 'pruning' | 'verification' | 'incident')[],
 } as const;

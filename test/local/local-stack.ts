@@ -2,6 +2,7 @@
 // plane when asked), the DR key, the alert topic with an SQS queue subscribed to read alerts,
 // the real Lambda handlers, and the backup workflow ASL run by the local runner.
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateDBSubnetGroupCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -10,7 +11,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { resolve } from 'node:path';
 import { parseConfig, type RdsDrConfig } from '../../lib/platform/config/schema.js';
-import { drKeyAliasName, toRuntimeSettings, type VerificationResources } from '../../lib/platform/config/runtime-settings.js';
+import { coordinationTableName, drKeyAliasName, toRuntimeSettings, type VerificationResources } from '../../lib/platform/config/runtime-settings.js';
 import { reportsBucketParameterName, reportsBucketPrefix } from '../../lib/platform/reports-bucket.js';
 import { workBucketPrefix } from '../../lib/platform/work-bucket.js';
 import { type FullSettings, SETTINGS_ENV, sliceSettings } from '../../lambdas/core/settings.js';
@@ -109,6 +110,22 @@ export class LocalStack {
     return bucket;
   }
 
+  /** A DynamoDB table of the synthesized app, created as its template declares it (keys, billing, TTL). */
+  private async createTable(name: string, region: string): Promise<void> {
+    const declared = this.iam.policies.tables[name];
+    if (declared?.region !== region) {
+      throw new Error(`table ${name} is not a table of the synthesized stack in ${region} (${JSON.stringify(this.iam.policies.tables)})`);
+    }
+    const { KeySchema, AttributeDefinitions, BillingMode, TimeToLiveSpecification } = declared;
+    const db = new DynamoDBClient(motoClientConfig(this.moto, region));
+    await db.send(new CreateTableCommand({ TableName: name, KeySchema, AttributeDefinitions, BillingMode }));
+    if (TimeToLiveSpecification) await db.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification }));
+  }
+
+  /** The primary stack's coordination table (copy slots, work claims), and a client for tests to look into it. */
+  coordinationTable = '';
+  dynamodb!: DynamoDBClient;
+
   /** The settings CDK would build for this deployment, before each function gets its slice. */
   settings?: FullSettings;
 
@@ -168,8 +185,15 @@ export class LocalStack {
     await new SSMClient(motoClientConfig(this.moto, drRegion)).send(
       new PutParameterCommand({ Name: reportsBucketParameterName(this.config.appName), Value: reportsBucket, Type: 'String' }),
     );
+    // The primary stack's coordination table (created below, as the synthesized template declares it).
+    const coordinationTable = coordinationTableName(this.config);
     // Locally the restored servers speak plain TCP; in AWS the verifier verifies RDS's certificate.
-    const settings = { ...toRuntimeSettings(this.config, LOCAL_ACCOUNT_ID, this.verification, reportsBucket), drKmsKeyId: this.drKeyArn, verifierSslMode: 'disable' as const, workBucket };
+    const settings = {
+      ...toRuntimeSettings(this.config, LOCAL_ACCOUNT_ID, this.verification, reportsBucket, coordinationTable),
+      drKmsKeyId: this.drKeyArn,
+      verifierSslMode: 'disable' as const,
+      workBucket,
+    };
     // The Lambdas build nothing from names: they get the topics' ARNs in the settings, as deployed.
     if (settings.alertTopicArn !== this.alertTopicArn || settings.warningTopicArn !== this.warningTopicArn) {
       throw new Error(`settings name topics ${settings.alertTopicArn}, ${settings.warningTopicArn}; moto made ${this.alertTopicArn}, ${this.warningTopicArn}`);
@@ -191,6 +215,9 @@ export class LocalStack {
     if (!(reportsBucket in this.iam.policies.bucketKeys)) {
       throw new Error(`local reports bucket ${reportsBucket} is not a bucket of the synthesized DR stack (${Object.keys(this.iam.policies.bucketKeys).join(', ')})`);
     }
+    await this.createTable(coordinationTable, primaryRegion);
+    this.coordinationTable = coordinationTable;
+    this.dynamodb = new DynamoDBClient(motoClientConfig(this.moto, primaryRegion));
     evaluateHandlerClients();
     process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
     process.env.AWS_S3_FORCE_PATH_STYLE = 'true';
@@ -200,9 +227,12 @@ export class LocalStack {
     // Functions deployed only outside the DR stack find the reports bucket by its SSM parameter, as deployed
     // (one handler serves both regions here, so a function the DR stack deploys too keeps the bucket's name).
     const inDrStack = (name: LambdaName) => Object.keys(this.iam.policies.principals).some((id) => id.startsWith(`lambda:${name}@${drRegion}`));
+    // Only the backup functions are given the coordination table's name (lib/backup/backup-functions.ts).
+    const coordinated = (name: LambdaName) => (WORKFLOWS.backup.lambdas as readonly string[]).includes(name);
     for (const [name, entry] of Object.entries(LAMBDAS) as [LambdaName, string][]) {
       const reports = inDrStack(name) ? {} : { reportsBucket: undefined, reportsBucketParameter: reportsBucketParameterName(this.config.appName) };
-      process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings({ ...settings, ...reports }, LAMBDA_SETTINGS[name]));
+      const coordination = { coordinationTable: coordinated(name) ? coordinationTable : undefined };
+      process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings({ ...settings, ...reports, ...coordination }, LAMBDA_SETTINGS[name]));
       const handler = (await import(resolve(REPO_ROOT, entry))).handler as LambdaHandler;
       this.lambdas[name] = (event) => {
         const deployment = currentDeployment();

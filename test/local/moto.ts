@@ -1,4 +1,4 @@
-// moto_server as the local AWS endpoint (RDS, S3, SNS, SQS, KMS, EventBridge, CloudWatch).
+// moto_server as the local AWS endpoint (RDS, S3, SNS, SQS, KMS, EventBridge, CloudWatch, DynamoDB: one port serves every service).
 import { freePort, startServer, stopProcess, waitFor } from './processes.js';
 
 export const LOCAL_ACCOUNT_ID = '123456789012';

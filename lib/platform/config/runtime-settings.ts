@@ -38,12 +38,19 @@ export interface VerificationResources {
  */
 export type ReportsBucketRef = string | { readonly parameter: string };
 
-/** Projects the validated config onto what the Lambdas need at run time. */
+/** The coordination table's name (copy slots, work ledger; primary stack): fixed, so the local AWS and the CLI find it too. */
+export const coordinationTableName = (config: RdsDrConfig): string => `${config.appName}-coordination`;
+
+/**
+ * Projects the validated config onto what the Lambdas need at run time. `coordinationTable`: the
+ * coordination table's name, for functions deployed beside it (a reference in CDK).
+ */
 export function toRuntimeSettings(
   config: RdsDrConfig,
   accountId: string,
   verification?: VerificationResources,
   reports: ReportsBucketRef | undefined = verification?.reportsBucket,
+  coordinationTable?: string,
 ): SettingsWith<SettingsSection> {
   const drilled = Object.entries(config.policies).filter(([, p]) => p.verify);
   return {
@@ -70,6 +77,8 @@ export function toRuntimeSettings(
         },
       ]),
     ),
+    copySlots: { instance: config.copySlots.instance, cluster: config.copySlots.cluster, leaseSeconds: config.copySlots.leaseSeconds },
+    coordinationTable,
     reportsBucket: typeof reports === 'string' ? reports : undefined,
     reportsBucketParameter: typeof reports === 'object' ? reports.parameter : undefined,
     pruning: {

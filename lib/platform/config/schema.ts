@@ -3,6 +3,7 @@
 // instead of surfacing at 2 a.m. as a workflow that silently protects nothing.
 import { z } from 'zod';
 import { AWS_REGIONS } from './regions.js';
+import { copySlotLeaseProblem, copySlotsSchema, RDS_COPIES_IN_PROGRESS } from './copy-slots-schema.js';
 import { isValidSchedulerCron, isValidTimeZone } from './cron.js';
 import { incidentSchema } from './incident-schema.js';
 import { pruningSchema, retentionSchema } from './retention-schema.js';
@@ -14,8 +15,11 @@ import { verificationNetworkSchema, verifyPolicySchema } from './verification-sc
  */
 export const MIN_SNAPSHOT_TIMEOUT_MINUTES = 5;
 
-/** Hard limit from RDS: cross-region snapshot copies in flight per destination region. */
-export const MAX_COPIES_IN_FLIGHT = 20;
+/**
+ * Hard limit from RDS: DB snapshot copies in progress per destination region (account-wide, so the
+ * copy slots, `copySlots`, hold all policies together to it; a policy's own bound cannot exceed it either).
+ */
+export const MAX_COPIES_IN_FLIGHT = RDS_COPIES_IN_PROGRESS.instance;
 
 const regionSchema = z.string().refine((r) => (AWS_REGIONS as readonly string[]).includes(r), {
   error: (issue) => `unknown AWS region "${String(issue.input)}"; allowed: ${AWS_REGIONS.join(', ')}`,
@@ -80,7 +84,10 @@ const policySchema = z.strictObject({
   selection: selectionSchema,
   /** Databases processed at once by the backup Map (bounded to respect the RDS API budget). */
   maxConcurrency: z.number().int().min(1).max(40).default(5),
-  /** Cross-region copies in flight at once (RDS allows 20 per destination region, fewer for Aurora). */
+  /**
+   * This policy's cross-region copies in flight at once (RDS allows 20 per destination region, 5 for
+   * cluster snapshots). All policies together are held to `copySlots`.
+   */
   maxCopiesInFlight: z.number().int().min(1).max(MAX_COPIES_IN_FLIGHT).default(5),
   /** Give up waiting for a snapshot to become available after this long. */
   snapshotTimeoutMinutes: z.number().int().min(MIN_SNAPSHOT_TIMEOUT_MINUTES).max(24 * 60).default(6 * 60),
@@ -175,6 +182,8 @@ export const configSchema = z
       .prefault({}),
     /** Failover / restore workflows and PITR readiness, per database. */
     incident: incidentSchema,
+    /** Cross-region copies in progress across all policies and executions (RDS's per-region limits), taken as leased slots. */
+    copySlots: copySlotsSchema,
     /** The DR-region network for restore drills; required when any policy has `verify`. */
     verification: verificationNetworkSchema.optional(),
     policies: z
@@ -253,6 +262,8 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['verification', 'availabilityZones', i], message: `"${zone}" is not an Availability Zone of drRegion ${c.drRegion} (e.g. ${c.drRegion}a)` });
       }
     }
+    const leaseProblem = copySlotLeaseProblem(c.copySlots, c.policies);
+    if (leaseProblem) ctx.addIssue({ code: 'custom', path: ['copySlots', 'leaseSeconds'], message: leaseProblem });
     if (c.account && c.drKmsKeyArn && c.drKmsKeyArn.split(':')[4] !== c.account) {
       ctx.addIssue({ code: 'custom', path: ['drKmsKeyArn'], message: `must be a key in account ${c.account}` });
     }

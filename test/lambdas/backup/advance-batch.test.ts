@@ -53,11 +53,11 @@ class FakeSlots implements BatchCopySlots {
   readonly held = new Map<number, HeldSlot>();
   peak = 0;
   constructor(private readonly limit: number) {}
-  async acquire(req: { holders: string[]; now: Date }) {
+  async acquire(req: { region: string; kind: SnapshotKind; holders: string[]; now: Date }) {
     const got: HeldSlot[] = [];
     for (let slot = 0; slot < this.limit && got.length < req.holders.length; slot++) {
       if (this.held.has(slot)) continue;
-      const lease = { slot, holder: req.holders[got.length], expiresAt: new Date(req.now.getTime() + 900_000).toISOString() };
+      const lease = { region: req.region, kind: req.kind, slot, holder: req.holders[got.length], expiresAt: new Date(req.now.getTime() + 900_000).toISOString() };
       this.held.set(slot, lease);
       got.push(lease);
     }
@@ -118,7 +118,7 @@ describe('advanceBatch', () => {
   it('a copy with no free slot waits (no failure) and the turn says it is idle, so the workflow waits longer', async () => {
     const rds = new FakeRds(0);
     const slots = new FakeSlots(1);
-    slots.held.set(0, { slot: 0, holder: 'someone-else', expiresAt: '2100-01-01T00:00:00Z' });
+    slots.held.set(0, { region: 'us-west-2', kind: 'instance', slot: 0, holder: 'someone-else', expiresAt: '2100-01-01T00:00:00Z' });
     let s = startState({ BatchInput: ctx, Items: [db('a')] }, new Date());
     s = await advanceBatch(s, deps(rds, slots));
     s = await advanceBatch(s, deps(rds, slots));

@@ -23,10 +23,21 @@ export interface PolicySet {
   /** The KMS key a topic (by ARN) or bucket (by name) encrypts with, as deployed. */
   topicKeys: Record<string, string>;
   bucketKeys: Record<string, string>;
+  /** DynamoDB tables of the templates by name, as declared (the local AWS creates them so). */
+  tables: Record<string, TableDefinition>;
   /** Aliases of every key in the templates (kms:ResourceAliases). */
   keyAliases: Record<string, string[]>;
   /** Region a Lambda runs in when no workflow run names one (the primary stack's, if both have it). */
   lambdaHomeRegions: Partial<Record<LambdaName, string>>;
+}
+
+/** An AWS::DynamoDB::Table as the template declares it, in CreateTable's terms. */
+export interface TableDefinition {
+  region: string;
+  KeySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+  AttributeDefinitions: { AttributeName: string; AttributeType: 'S' | 'N' | 'B' }[];
+  BillingMode?: 'PAY_PER_REQUEST' | 'PROVISIONED';
+  TimeToLiveSpecification?: { AttributeName: string; Enabled: boolean };
 }
 
 /** `workflow`: the function that workflow's state machine invokes, when two workflows of a stack each deploy one. */
@@ -97,6 +108,8 @@ class Resolver {
         return String(p.DBSubnetGroupName ?? id);
       case 'AWS::KMS::Key':
         return this.keyArn(id).split('/').pop()!;
+      case 'AWS::DynamoDB::Table':
+        return p.TableName ? String(this.resolve(p.TableName)) : id;
       default:
         return id;
     }
@@ -120,6 +133,8 @@ class Resolver {
         return `arn:aws:iam::${account}:role/${id}`;
       case 'AWS::Logs::LogGroup.Arn':
         return `arn:aws:logs:${this.region}:${account}:log-group:${id}:*`;
+      case 'AWS::DynamoDB::Table.Arn':
+        return `arn:aws:dynamodb:${this.region}:${account}:table/${this.ref(id)}`;
       case 'AWS::SQS::Queue.Arn':
         return `arn:aws:sqs:${this.region}:${account}:${id}`;
       case 'AWS::SNS::Topic.TopicArn':
@@ -184,6 +199,7 @@ export function extractPolicies(synth: SynthesizedStacks, local: LocalValues): P
     resourcePolicies: {},
     topicKeys: {},
     bucketKeys: {},
+    tables: {},
     keyAliases: {},
     lambdaHomeRegions: {},
   };
@@ -249,6 +265,10 @@ export function extractPolicies(synth: SynthesizedStacks, local: LocalValues): P
     }
     for (const [, bp] of ofType('AWS::S3::BucketPolicy')) {
       set.resourcePolicies[`arn:aws:s3:::${rs.resolve(bp.Properties.Bucket)}`] = rs.resolve(bp.Properties.PolicyDocument) as PolicyDocument;
+    }
+    for (const [id, table] of ofType('AWS::DynamoDB::Table')) {
+      const { KeySchema, AttributeDefinitions, BillingMode, TimeToLiveSpecification } = rs.resolve(table.Properties) as Omit<TableDefinition, 'region'>;
+      set.tables[rs.resolve({ Ref: id }) as string] = { region, KeySchema, AttributeDefinitions, BillingMode, TimeToLiveSpecification };
     }
     for (const [id, bucket] of ofType('AWS::S3::Bucket')) {
       const rules = ((bucket.Properties.BucketEncryption as { ServerSideEncryptionConfiguration?: { ServerSideEncryptionByDefault?: { KMSMasterKeyID?: unknown } }[] })?.ServerSideEncryptionConfiguration ?? []);

@@ -30,6 +30,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   SecretsManagerClient: 'secretsmanager',
   SFNClient: 'states',
   Route53Client: 'route53',
+  DynamoDBClient: 'dynamodb',
 };
 
 /** SDK operations whose IAM action has another name. */
@@ -153,6 +154,12 @@ const RESOURCES: Record<string, (i: Record<string, unknown>) => ResourceList> = 
   'states:StartExecution': (i) => [['statemachine', str(i.stateMachineArn)]],
   'states:DescribeExecution': (i) => [['execution', str(i.executionArn)]],
   'states:GetExecutionHistory': (i) => [['execution', str(i.executionArn)]],
+  // DynamoDB item calls are authorized on the table (no index is queried).
+  'dynamodb:Query': (i) => [['table', str(i.TableName)]],
+  'dynamodb:GetItem': (i) => [['table', str(i.TableName)]],
+  'dynamodb:PutItem': (i) => [['table', str(i.TableName)]],
+  'dynamodb:UpdateItem': (i) => [['table', str(i.TableName)]],
+  'dynamodb:DeleteItem': (i) => [['table', str(i.TableName)]],
   // PutMetricData's only resource type is an optional dataset, which rds-dr does not use.
   'cloudwatch:PutMetricData': () => [],
 };

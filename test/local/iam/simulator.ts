@@ -20,6 +20,7 @@ const ACCESS_DENIED: Record<string, string> = {
   ssm: 'AccessDeniedException',
   secretsmanager: 'AccessDeniedException',
   states: 'AccessDeniedException',
+  dynamodb: 'AccessDeniedException',
 };
 
 /** The default key policy: the account's IAM policies decide (AWS KMS Developer Guide, "Default key policy"). */

@@ -1,0 +1,61 @@
+// `copySlots`: RDS's copies-in-progress limits as defaults, their bounds, and a lease long enough to
+// survive the longest wait between two polls of a copy (they renew it).
+import { describe, expect, it } from 'vitest';
+import { toRuntimeSettings } from '../../../lib/platform/config/runtime-settings.js';
+import { ConfigError, MAX_COPIES_IN_FLIGHT, parseConfig } from '../../../lib/platform/config/schema.js';
+import { rawTestConfig } from '../fixtures.js';
+
+type Raw = Record<string, any>;
+
+function parse(mutate: (c: Raw) => void) {
+  const raw = structuredClone(rawTestConfig()) as Raw;
+  mutate(raw);
+  return parseConfig(raw, 'copy-slots.json');
+}
+
+function problemsFor(mutate: (c: Raw) => void): string[] {
+  try {
+    parse(mutate);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected parseConfig to fail');
+}
+
+describe('copySlots', () => {
+  it('defaults to what RDS allows in progress per destination region (20 DB / 5 cluster snapshot copies), with a 30-minute lease', () => {
+    expect(parse(() => {}).copySlots).toEqual({ instance: 20, cluster: 5, leaseSeconds: 1800 });
+    // One policy's own bound is held to the same RDS limit.
+    expect(MAX_COPIES_IN_FLIGHT).toBe(20);
+  });
+
+  it('reaches every Lambda in the common part of the settings', () => {
+    const config = parse((c) => (c.copySlots = { instance: 12, cluster: 3 }));
+    expect(toRuntimeSettings(config, '111122223333').copySlots).toEqual({ instance: 12, cluster: 3, leaseSeconds: 1800 });
+  });
+
+  it.each([
+    [{ instance: 0 }, /^copySlots\.instance: /],
+    [{ instance: 101 }, /^copySlots\.instance: /],
+    [{ cluster: 2.5 }, /^copySlots\.cluster: /],
+    [{ leaseSeconds: 60 }, /^copySlots\.leaseSeconds: Too small/],
+    [{ leaseSeconds: 7201 }, /^copySlots\.leaseSeconds: /],
+    [{ slots: 4 }, /^copySlots: unknown field\(s\) "slots"/],
+  ])('refuses %j', (copySlots, problem) => {
+    expect(problemsFor((c) => (c.copySlots = copySlots))[0]).toMatch(problem);
+  });
+
+  it('refuses a lease that a copy\'s poll loop could outwait, naming the policy (polls renew the slot)', () => {
+    // copyTimeoutMinutes 1200: polls up to 1800 s apart (timeout / 40), plus 300 s for the poll itself;
+    // the policy whose copies wait longest is named, once.
+    expect(problemsFor((c) => Object.assign(c.policies, { billing: { ...c.policies.billing, copyTimeoutMinutes: 1200 }, gold: { ...c.policies.gold, copyTimeoutMinutes: 1100 } }))).toEqual([
+      'copySlots.leaseSeconds: must be at least 2100 s: policy "billing" (copyTimeoutMinutes 1200) waits up to 1800 s between two polls of a copy, which renew its slot, plus 300 s for the poll itself',
+    ]);
+    expect(parse((c) => Object.assign(c, { copySlots: { leaseSeconds: 2100 } }, { policies: { ...c.policies, billing: { ...c.policies.billing, copyTimeoutMinutes: 1200 } } })).copySlots.leaseSeconds).toBe(2100);
+  });
+
+  it('accepts the default lease for the default copy timeout (12 h: polls up to 18 min apart)', () => {
+    expect(parse((c) => (c.policies.gold.copyTimeoutMinutes = 12 * 60)).policies.gold.copyTimeoutMinutes).toBe(720);
+  });
+});
