@@ -133,7 +133,7 @@ async function startSnapshot(db: BatchDatabase, state: BatchState, deps: BatchDe
     // A retried or overlapping run of the same slot: the snapshot exists; its owner is checked when polled.
     if (EXISTS_ERRORS.has(name)) return moveTo(db, 'snapshotting', now);
     if (GONE_ERRORS.has(name)) return fail(db, name, `${db.id} no longer exists (deleted since the run listed it): ${(err as Error).message}`, now);
-    if (!BUSY_ERRORS.has(name)) return fail(db, name, errorText(err), now);
+    if (!BUSY_ERRORS.has(name)) return fail(db, name, (err as Error).message, now);
     // Busy (backup window, a modification) or throttled: another turn, within the snapshot's time budget.
     if (phaseSeconds(db, now) > state.context.snapshotTimeoutSeconds) {
       fail(db, 'rds-dr.SnapshotTimeout', `snapshot of ${db.id} could not start within ${state.context.snapshotTimeoutSeconds} s: ${errorText(err)}`, now);
@@ -237,7 +237,7 @@ async function startCopies(state: BatchState, deps: BatchDeps, canWrite: () => b
         } catch (err) {
           unused.push(slot);
           // No room in RDS after all (copies started outside rds-dr, a slot recovered early): wait, it is not a failure.
-          if (!NO_ROOM_ERRORS.has((err as Error).name)) fail(db, (err as Error).name, errorText(err), now);
+          if (!NO_ROOM_ERRORS.has((err as Error).name)) fail(db, (err as Error).name, (err as Error).message, now);
         }
       });
     }

@@ -30,7 +30,7 @@ export const LINES_IN_MESSAGE = 50;
 // The Fail state's Cause holds at most 32,768 characters; an alert quotes it. Each line is cut to
 // LINE_CHARS, so the counts after the named lines always fit.
 const MAX_MESSAGE = 30_000;
-const LINE_CHARS = 280;
+const LINE_CHARS = 500;
 const line = (text: string) => (text.length > LINE_CHARS ? `${text.slice(0, LINE_CHARS - 1)}…` : text);
 
 export function summarizeBackup(input: {

@@ -8,9 +8,14 @@ import type { RdsDrConfig } from '../platform/config/schema.js';
 import { kmsKeyArn, rdsArn } from '../platform/arns.js';
 import { grantPitrReadiness } from './pitr-readiness-permissions.js';
 import { SNAPSHOT_PREFIX } from '../../lambdas/core/naming.js';
+import type { CoordinationTable } from '../platform/coordination-table.js';
+import { stateMachineName } from '../platform/registry.js';
+import type { WorkBucket } from '../platform/work-bucket.js';
 
 export interface BackupPermissionsProps {
   readonly config: RdsDrConfig;
+  readonly coordination: CoordinationTable;
+  readonly work: WorkBucket;
   readonly stateMachine: sfn.StateMachine;
   readonly functions: BackupFunctions;
 }
@@ -28,14 +33,8 @@ export class BackupPermissions extends Construct {
     const primary = config.primaryRegion;
     const dr = config.drRegion;
 
-    // --- State machine: snapshots via aws-sdk:rds tasks, and the four Lambdas. ---
+    // --- State machine: the Lambdas, and the Distributed Map (plan in S3, results to S3, child executions). ---
     grantWithReasons(stateMachine, [
-      ...sourceSnapshotStatements(this, config),
-      new iam.PolicyStatement({
-        sid: 'CreateAndTagPrefixedSnapshots',
-        actions: ['rds:CreateDBSnapshot', 'rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource'],
-        resources: [rdsArn(this, primary, 'snapshot', PREFIXED), rdsArn(this, primary, 'cluster-snapshot', PREFIXED)],
-      }),
       // Unqualified ARNs only (grantInvoke would add "<arn>:*"): the ASL calls the unqualified function ARN.
       new iam.PolicyStatement({
         sid: 'InvokeBackupFunctions',
@@ -43,8 +42,9 @@ export class BackupPermissions extends Construct {
         resources: functions.all.map((fn) => fn.functionArn),
       }),
     ], WILDCARD_REASONS);
+    props.work.grantDistributedMap(stateMachine, 'backup', stateMachineName(config.appName, 'backup'));
 
-    // --- discover-databases: list candidates; tags come back in the describe output. ---
+    // --- discover-databases: list candidates (tags come back in the describe output), write the plan. ---
     grantWithReasons(functions.discoverDatabases, [
       new iam.PolicyStatement({
         sid: 'DescribeSourceDatabases',
@@ -52,29 +52,31 @@ export class BackupPermissions extends Construct {
         resources: [rdsArn(this, primary, 'db', '*'), rdsArn(this, primary, 'cluster', '*')],
       }),
     ], WILDCARD_REASONS);
+    props.work.grantRunData(functions.discoverDatabases, 'backup');
 
-    // --- snapshot-status: source snapshots in the primary region, copies in the DR region. ---
-    grantWithReasons(functions.snapshotStatus, [
+    // --- advance-backup-batch: snapshots of the selected databases, a batch's Describes, the DR copies, slots and claims. ---
+    grantWithReasons(functions.advanceBatch, [
+      ...sourceSnapshotStatements(this, config),
       new iam.PolicyStatement({
-        sid: 'DescribeRdsDrSnapshots',
-        actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
-        resources: [
-          ...[primary, dr].flatMap((region) => [
-            rdsArn(this, region, 'snapshot', PREFIXED),
-            rdsArn(this, region, 'cluster-snapshot', PREFIXED),
-          ]),
-          // Describe*Snapshots filtered by DB identifier is also authorized against the source DB.
-          rdsArn(this, primary, 'db', '*'),
-          rdsArn(this, primary, 'cluster', '*'),
-        ],
+        sid: 'CreateAndTagPrefixedSnapshots',
+        actions: ['rds:CreateDBSnapshot', 'rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource'],
+        resources: [rdsArn(this, primary, 'snapshot', PREFIXED), rdsArn(this, primary, 'cluster-snapshot', PREFIXED)],
       }),
+      // One Describe per region and kind for a whole batch, filtered by identifier: authorized on the type's "*".
+      new iam.PolicyStatement({
+        sid: 'DescribeBatchSnapshots',
+        actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+        resources: [primary, dr].flatMap((region) => [rdsArn(this, region, 'snapshot', '*'), rdsArn(this, region, 'cluster-snapshot', '*')]),
+      }),
+      ...copySnapshotStatements(this, config),
     ], WILDCARD_REASONS);
+    props.coordination.grantLeases(functions.advanceBatch);
 
-    // --- copy-snapshot: encrypted cross-region copy issued to the DR region with SourceRegion. ---
-    grantWithReasons(functions.copySnapshot, copySnapshotStatements(this, config), WILDCARD_REASONS);
+    // --- backup-report: the batches' outcomes (ResultWriter files) in, the full report out. ---
+    props.work.grantRunData(functions.backupReport, 'backup');
 
     // --- check-pitr-readiness: read-only, plus the scoped replication start where pitr.enforce asks. ---
-    grantPitrReadiness(this, functions.checkPitrReadiness, config);
+    grantPitrReadiness(this, functions.checkPitrReadiness, config, props.work);
   }
 }
 
@@ -84,6 +86,11 @@ const WILDCARD_REASONS: WildcardReasons = [
     /:(cluster-)?snapshot:rdsdr-\*$/,
     'Snapshots are created with the deterministic rdsdr- prefix; their full names (database + schedule slot) are ' +
       'only known at run time, so access is limited to the rdsdr-* name pattern.',
+  ],
+  [
+    /:rds:[^*]*:(cluster-)?snapshot:\*$/,
+    'DescribeDBSnapshots / DescribeDBClusterSnapshots filtered by identifier (one request for a whole batch) are ' +
+      'authorized on the snapshot type\'s "*"; read-only, and the filter names only rdsdr- snapshots.',
   ],
   [
     /:rds:[^*]*:(db|cluster):\*$/,

@@ -26,8 +26,7 @@ export class BackupStateMachine extends Construct {
       workflow: 'backup',
       functionArns: {
         'discover-databases': functions.discoverDatabases.functionArn,
-        'snapshot-status': functions.snapshotStatus.functionArn,
-        'copy-snapshot': functions.copySnapshot.functionArn,
+        'advance-backup-batch': functions.advanceBatch.functionArn,
         'backup-report': functions.backupReport.functionArn,
         'check-pitr-readiness': functions.checkPitrReadiness.functionArn,
       },

@@ -5,6 +5,8 @@ import { PolicySchedules } from '../platform/policy-schedules.js';
 import { BackupFunctions } from './backup-functions.js';
 import { BackupPermissions } from './backup-permissions.js';
 import { BackupStateMachine } from './backup-state-machine.js';
+import type { CoordinationTable } from '../platform/coordination-table.js';
+import type { WorkBucket } from '../platform/work-bucket.js';
 
 /**
  * The backup workflow: its Lambdas, `<app>-backup` state machine, IAM and one schedule per policy.
@@ -17,11 +19,11 @@ export class BackupWorkflow {
   readonly stateMachine: sfn.StateMachine;
   readonly schedules: PolicySchedules;
 
-  /** `coordinationTable`: the coordination table's name, for the functions' settings. */
-  constructor(scope: Construct, config: RdsDrConfig, coordinationTable?: string) {
-    this.functions = new BackupFunctions(scope, 'BackupFunctions', config, coordinationTable);
+  /** `coordination`: copy slots and work claims; `work`: plans, Map results and reports (both in this stack). */
+  constructor(scope: Construct, config: RdsDrConfig, platform: { coordination: CoordinationTable; work: WorkBucket }) {
+    this.functions = new BackupFunctions(scope, 'BackupFunctions', config, { coordinationTable: platform.coordination.table.tableName, workBucket: platform.work.bucket.bucketName });
     this.stateMachine = new BackupStateMachine(scope, 'BackupStateMachine', { config, functions: this.functions }).stateMachine;
-    new BackupPermissions(scope, 'BackupPermissions', { config, stateMachine: this.stateMachine, functions: this.functions });
+    new BackupPermissions(scope, 'BackupPermissions', { config, stateMachine: this.stateMachine, functions: this.functions, ...platform });
     this.schedules = new PolicySchedules(scope, 'Schedules', { config, stateMachine: this.stateMachine });
   }
 }

@@ -44,7 +44,7 @@ export function buildApp(config: RdsDrConfig, options: BuildAppOptions = {}): Rd
     dr,
     config.drKmsKeyArn
       ? 'the prune workflow writes its audit to the DR stack reports bucket'
-      : 'copy-snapshot encrypts DR copies with the DR stack key',
+      : 'advance-backup-batch encrypts DR copies with the DR stack key',
   );
 
   // cdk-nag v3 is a CDK policy-validation plugin (v2's Aspect API is gone): findings are reported

@@ -36,7 +36,7 @@ export class PrimaryStack extends Stack {
 
     this.coordination = new CoordinationTable(this, 'Coordination', config);
 
-    this.backup = new BackupWorkflow(this, config, this.coordination.table.tableName);
+    this.backup = new BackupWorkflow(this, config, { coordination: this.coordination, work: this.work });
     this.alerting.watch(this.backup.stateMachine);
 
     this.prune = new PruneWorkflow(this, 'Prune', { config, alertTopic: this.alerting.topic });

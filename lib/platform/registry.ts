@@ -11,8 +11,7 @@ export const LAMBDAS = {
   // backup workflow (primary region)
   'discover-databases': 'lambdas/backup/discover-databases.handler.ts',
   'check-pitr-readiness': 'lambdas/backup/check-pitr-readiness.handler.ts',
-  'snapshot-status': 'lambdas/backup/snapshot-status.handler.ts',
-  'copy-snapshot': 'lambdas/backup/copy-snapshot.handler.ts',
+  'advance-backup-batch': 'lambdas/backup/advance-backup-batch.handler.ts',
   'backup-report': 'lambdas/backup/backup-report.handler.ts',
   // restore drill (DR region)
   'plan-drill': 'lambdas/drill/plan-drill.handler.ts',
@@ -54,8 +53,7 @@ export type LambdaName = keyof typeof LAMBDAS;
 export const LAMBDA_SETTINGS: Record<LambdaName, readonly SettingsSection[]> = {
   'discover-databases': ['policies'],
   'check-pitr-readiness': ['incident'],
-  'snapshot-status': [],
-  'copy-snapshot': [],
+  'advance-backup-batch': [],
   'backup-report': [],
   'plan-drill': ['verification'],
   'throwaway-status': ['verification'],
@@ -93,7 +91,7 @@ export const WORKFLOWS = {
   backup: {
     asl: 'state-machines/backup.asl.json',
     regions: ['primary'],
-    lambdas: ['discover-databases', 'check-pitr-readiness', 'snapshot-status', 'copy-snapshot', 'backup-report'],
+    lambdas: ['discover-databases', 'check-pitr-readiness', 'advance-backup-batch', 'backup-report'],
   },
   drill: {
     asl: 'state-machines/drill.asl.json',

@@ -15,7 +15,7 @@ const TABLE_NAME = 'rds-dr-coordination';
 const TABLE_ARN = `arn:aws:dynamodb:${PRIMARY}:${LOCAL_ACCOUNT_ID}:table/${TABLE_NAME}`;
 const LEASE_ACTIONS = ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 const deleteSnapshot: Caller = { kind: 'lambda', name: 'delete-snapshot', region: PRIMARY };
-const copySnapshot: Caller = { kind: 'lambda', name: 'copy-snapshot', region: PRIMARY };
+const copySnapshot: Caller = { kind: 'lambda', name: 'advance-backup-batch', region: PRIMARY };
 const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (err: Error) => err);
 
 describe('coordination table in the local AWS', () => {

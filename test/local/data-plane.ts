@@ -74,11 +74,28 @@ export class LocalDataPlane {
   readonly onLambda = async (functionName: string, input: unknown, output: unknown): Promise<void> => {
     if (functionName === 'restore-database') return this.followIncidentRestore(input as IncidentRestoreCall, output as { started?: boolean });
     if (functionName === 'rename-cutover') return this.followRename(input as { plan: { kind: 'instance' | 'cluster'; db: string; targetId: string; replacedId: string } });
-    if (functionName !== 'copy-snapshot') return;
-    const source = (input as { sourceSnapshotArn: string }).sourceSnapshotArn;
-    const copy = output as { arn: string };
-    const dump = this.dumps.get(source);
-    if (dump && copy.arn) this.dumps.set(copy.arn, dump);
+  };
+
+  /**
+   * Follows the RDS requests the Lambdas make themselves (a backup batch snapshots and copies): a
+   * snapshot captures its database's data as it is now; a started DR copy holds its source's data.
+   */
+  readonly onLambdaRdsCall = async (commandName: string, input: Record<string, unknown>, output: unknown): Promise<void> => {
+    const out = output as Out;
+    switch (commandName) {
+      case 'CreateDBSnapshotCommand':
+        return this.capture('instance', String(out.DBSnapshot?.DBInstanceIdentifier), String(out.DBSnapshot?.DBSnapshotArn));
+      case 'CreateDBClusterSnapshotCommand':
+        return this.capture('cluster', String(out.DBClusterSnapshot?.DBClusterIdentifier), String(out.DBClusterSnapshot?.DBClusterSnapshotArn));
+      case 'CopyDBSnapshotCommand':
+      case 'CopyDBClusterSnapshotCommand': {
+        const source = String(input.SourceDBSnapshotIdentifier ?? input.SourceDBClusterSnapshotIdentifier);
+        const copyArn = out.DBSnapshot?.DBSnapshotArn ?? out.DBClusterSnapshot?.DBClusterSnapshotArn;
+        const dump = this.dumps.get(source);
+        if (dump && copyArn) this.dumps.set(String(copyArn), dump);
+        return;
+      }
+    }
   };
 
   private async followIncidentRestore(call: IncidentRestoreCall, output: { started?: boolean }): Promise<void> {

@@ -249,6 +249,7 @@ export class LocalStack {
       // Every Lambda reads RDS through the one client per region (restores happen in either region).
       for (const region of [primaryRegion, drRegion]) this.dataPlane.exposeRestoredEndpoints(awsClients.rds(region));
     }
+    this.recordLambdaRdsCalls([primaryRegion, drRegion].flatMap((r) => [awsClients.rds(r), awsClients.rds(r, true)]));
     const rdsClients = [this.rds, this.rdsDr, ...[primaryRegion, drRegion].flatMap((r) => [awsClients.rds(r), awsClients.rds(r, true)])];
     followPromotions(rdsClients);
     enforceRdsContracts(rdsClients);
@@ -388,6 +389,38 @@ export class LocalStack {
 
   get sdkCalls() {
     return this.sdk.calls;
+  }
+
+  /** Every RDS request the Lambdas made (their clients in both regions), in order, with the error if it failed. */
+  readonly lambdaRdsCalls: { region: string; command: string; input: Record<string, unknown>; at: number; error?: string }[] = [];
+
+  private recordLambdaRdsCalls(clients: RDSClient[]): void {
+    for (const client of clients) {
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          const call = { region: await client.config.region(), command: context.commandName ?? '', input: args.input as Record<string, unknown>, at: Date.now() } as LocalStack['lambdaRdsCalls'][number];
+          try {
+            const result = await next(args);
+            await this.dataPlane?.onLambdaRdsCall(call.command, call.input, result.output);
+            return result;
+          } catch (err) {
+            call.error = (err as Error).name;
+            throw err;
+          } finally {
+            this.lambdaRdsCalls.push(call);
+          }
+        },
+        // Outermost: one record per request the handler made, whatever the fault board or the contracts answered.
+        { step: 'initialize', priority: 'high', name: `record-lambda-rds-calls-${Math.random()}` },
+      );
+    }
+  }
+
+  /** The full report a backup run kept in the work bucket (its verdict names the key). */
+  async backupReport(run: WorkflowRun): Promise<{ succeeded: { db: string }[]; failed: { db: string; error: string; cause: string }[]; skipped: { db: string }[]; warnings: string[] }> {
+    const s3 = new S3Client({ ...motoClientConfig(this.moto, this.config.primaryRegion), forcePathStyle: true });
+    const key = (run.output as { reportKey: string }).reportKey;
+    return JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: this.settings?.workBucket, Key: key }))).Body!.transformToString());
   }
 
   get sdkCallsDr() {

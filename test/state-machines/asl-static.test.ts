@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { functionArnPlaceholder, LAMBDAS, WORKFLOWS } from '../../lib/platform/registry.js';
-import { MIN_SNAPSHOT_TIMEOUT_MINUTES } from '../../lib/platform/config/schema.js';
 import { hasOperation, sfnErrorNames, toSdkInput } from '../local/sdk-contract.js';
 
 type StateDef = {
@@ -68,20 +67,6 @@ describe.each(files)('%s', (file) => {
 
 it('there is at least one workflow definition', () => {
   expect(files).toContain('backup.asl.json');
-});
-
-it('backup retries a snapshot of a database that is not available (backing-up, modifying) for no longer than the smallest snapshot budget', () => {
-  type Retrier = { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number; MaxDelaySeconds?: number };
-  const states = JSON.parse(readFileSync(join(DIR, 'backup.asl.json'), 'utf8')).States.BackupEachDatabase.ItemProcessor.States as Record<string, { Retry?: Retrier[] }>;
-  for (const [task, error] of [['CreateInstanceSnapshot', 'Rds.InvalidDBInstanceStateException'], ['CreateClusterSnapshot', 'Rds.InvalidDBClusterStateException']]) {
-    const retrier = states[task].Retry?.find((r) => r.ErrorEquals.includes(error));
-    expect(retrier, `${task} retries ${error}`).toBeDefined();
-    const { IntervalSeconds = 1, MaxAttempts = 3, BackoffRate = 2, MaxDelaySeconds = Infinity } = retrier!;
-    const waits = Array.from({ length: MaxAttempts }, (_, i) => Math.min(IntervalSeconds * BackoffRate ** i, MaxDelaySeconds));
-    expect(waits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(MIN_SNAPSHOT_TIMEOUT_MINUTES * 60);
-    // Never on the name every unmodelled RDS error shares (AccessDenied, InvalidParameterValue, Throttling).
-    expect(states[task].Retry?.flatMap((r) => r.ErrorEquals)).not.toContain('Rds.RdsException');
-  }
 });
 
 it('no RDS task retries errors that cannot succeed later: never Rds.RdsException (AccessDenied, bad parameters and throttling share it) nor States.ALL; a throttle is retried only by its cause, a bounded number of times', () => {

@@ -30,11 +30,10 @@ describe('backup workflow with stuck and failed snapshots (injected)', () => {
     try {
       const run = await aws.runBackup({ policy: 'gold', scheduledTime: '2026-11-22T02:00:00Z' }, 'stuck');
       expect(run.status).toBe('FAILED');
-      expect(run.cause).toMatch(/orders \(instance\): rds-dr\.SnapshotTimeout: snapshot rdsdr-orders-202611220200 of orders still "creating" after 300 s \(limit 300 s\)/);
-      // Backoff: 30, 60, 120 s, then the 90 s left of the 300 s budget: four waits, five looks.
-      const looks = run.statesEntered.filter((s) => s === 'CheckSnapshot').length;
-      expect(looks).toBe(5 + 1); // + billing's single look
-      expect(run.statesEntered.filter((s) => s === 'WaitForSnapshot')).toHaveLength(4);
+      expect(run.cause).toMatch(/orders \(instance\): rds-dr\.SnapshotTimeout: snapshot rdsdr-orders-202611220200 of orders still "creating" after 360 s \(limit 300 s\)/);
+      // The batch looks once a minute: the first look past the 300 s budget (after six waits) gives up.
+      expect(run.statesEntered.filter((s) => s === 'AdvanceBatch')).toHaveLength(7);
+      expect(run.statesEntered.filter((s) => s === 'WaitForBatch')).toHaveLength(6);
       const copies = (await aws.rdsDr.send(new DescribeDBSnapshotsCommand({}))).DBSnapshots ?? [];
       expect(copies.map((c) => c.DBSnapshotIdentifier)).toEqual(['rdsdr-billing-202611220200']);
       const [alert] = await aws.receiveAlerts();
@@ -58,7 +57,7 @@ describe('backup workflow with stuck and failed snapshots (injected)', () => {
   });
 
   const snapshotCalls = (db: string, slot: string) =>
-    aws.sdkCalls.filter((c) => c.action === 'createDBSnapshot' && (c.input as { DBSnapshotIdentifier: string }).DBSnapshotIdentifier === `rdsdr-${db}-${slot}`);
+    aws.lambdaRdsCalls.filter((c) => c.command === 'CreateDBSnapshotCommand' && c.input.DBSnapshotIdentifier === `rdsdr-${db}-${slot}`);
 
   it('a database momentarily "backing-up" is snapshotted on a later attempt instead of failing and paging', async () => {
     // RDS refuses CreateDBSnapshot while the instance is backing-up (its automated backup window).
@@ -106,7 +105,7 @@ describe('backup workflow with stuck and failed snapshots (injected)', () => {
     expect(run.status).toBe('SUCCEEDED');
     const [copy] = (await aws.rdsDr.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: 'rdsdr-plain-ledger-202611270200' }))).DBClusterSnapshots ?? [];
     expect(copy.StorageEncrypted).toBe(false);
-    expect((run.output as { warnings: string[] }).warnings).toEqual([expect.stringMatching(/^plain-ledger: DR copy rdsdr-plain-ledger-202611270200 is NOT encrypted/)]);
+    expect((await aws.backupReport(run)).warnings).toEqual([expect.stringMatching(/^plain-ledger: DR copy rdsdr-plain-ledger-202611270200 is NOT encrypted/)]);
     expect(await aws.receiveAlerts()).toEqual([]);
   });
 });

@@ -23,6 +23,6 @@ describe('backup workflow at the RDS manual snapshot quota', () => {
     expect(run.cause).toContain('SnapshotQuotaExceeded');
     const alerts = await aws.receiveAlerts();
     expect(alerts).toHaveLength(1);
-    expect(alerts[0].message).toMatch(/\((instance)\): Rds\.SnapshotQuotaExceededException: .*maximum number of snapshots/);
+    expect(alerts[0].message).toMatch(/\((instance)\): SnapshotQuotaExceededFault: .*maximum number of snapshots/);
   });
 });

@@ -64,8 +64,8 @@ describe('backup workflow on the local AWS (moto + PostgreSQL)', () => {
     expect(clusterCopies[0].KmsKeyId).toBe(aws.drKeyArn);
     expect(tagsOf(clusterCopies[0].TagList)['rds-dr:copy-of']).toBe(clusterSnaps[0].DBClusterSnapshotArn);
 
-    const report = run.output as { succeeded: { db: string }[]; failedCount: number };
-    expect(report.failedCount).toBe(0);
+    expect((run.output as { failedCount: number }).failedCount).toBe(0);
+    const report = await aws.backupReport(run);
     expect(report.succeeded.map((r) => r.db).sort()).toEqual(['billing', 'ledger', 'orders']);
     expect(await aws.receiveAlerts()).toEqual([]);
   });
@@ -82,10 +82,10 @@ describe('backup workflow on the local AWS (moto + PostgreSQL)', () => {
   });
 
   it('running the same slot again creates no duplicates and still succeeds', async () => {
-    const before = aws.sdkCalls.length;
+    const before = aws.lambdaRdsCalls.length;
     const run = await aws.runBackup({ policy: 'gold', scheduledTime: '2026-11-22T02:00:41Z' }, 'gold-retry');
     expect(run.status).toBe('SUCCEEDED');
-    const creates = aws.sdkCalls.slice(before).filter((c) => c.action.startsWith('create'));
+    const creates = aws.lambdaRdsCalls.slice(before).filter((c) => c.command.startsWith('Create'));
     expect(creates.map((c) => c.error).sort()).toEqual(['DBClusterSnapshotAlreadyExistsFault', 'DBSnapshotAlreadyExistsFault', 'DBSnapshotAlreadyExistsFault']);
     expect((await aws.rds.send(new DescribeDBSnapshotsCommand({ SnapshotType: 'manual' }))).DBSnapshots).toHaveLength(2);
     expect((await aws.rdsDr.send(new DescribeDBSnapshotsCommand({}))).DBSnapshots).toHaveLength(2);
@@ -107,9 +107,9 @@ describe('backup workflow on the local AWS (moto + PostgreSQL)', () => {
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('rds-dr.BackupFailed');
     expect(run.cause).toMatch(/1 of 3 database\(s\) FAILED/);
-    // The state machine may snapshot a database only if it carries the policy's tags (aws:ResourceTag);
-    // IAM authorizes before RDS looks the instance up, and a deleted instance has no tags: AccessDenied.
-    expect(run.cause).toMatch(/billing \(instance\): Rds\.RdsException: AccessDenied: .*rds:CreateDBSnapshot on resource: arn:aws:rds:us-east-1:123456789012:db:billing/);
+    // The batch may snapshot a database only if it carries the policy's tags (aws:ResourceTag); IAM
+    // authorizes before RDS looks the instance up, and a deleted instance has no tags: AccessDenied.
+    expect(run.cause).toMatch(/billing \(instance\): AccessDenied: User: .*rds:CreateDBSnapshot on resource: arn:aws:rds:us-east-1:123456789012:db:billing/);
     // The others completed.
     const copies = (await aws.rdsDr.send(new DescribeDBSnapshotsCommand({}))).DBSnapshots ?? [];
     expect(copies.map((s) => s.DBSnapshotIdentifier)).toContain('rdsdr-orders-202611230200');
@@ -120,7 +120,7 @@ describe('backup workflow on the local AWS (moto + PostgreSQL)', () => {
     const alerts = await aws.receiveAlerts();
     expect(alerts).toHaveLength(1);
     expect(alerts[0].subject).toContain('rds-dr-backup FAILED');
-    expect(alerts[0].message).toContain('billing (instance): Rds.RdsException: AccessDenied');
+    expect(alerts[0].message).toContain('billing (instance): AccessDenied: User:');
     expect(alerts[0].message).toContain(run.executionArn);
     expect(alerts[0].message).toContain('https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/');
   });

@@ -2,7 +2,7 @@
 // cross-region copies every policy and execution together may have in progress, and how long a
 // slot's lease outlives its holder's last renewal.
 import { z } from 'zod';
-import { longestWaitSeconds } from '../../../lambdas/core/wait-budget.js';
+import { IDLE_WAIT_SECONDS } from '../../../lambdas/backup/advance-batch.js';
 
 /**
  * Copies in progress RDS allows per destination region and account ("Quotas and constraints for
@@ -18,6 +18,11 @@ export const RDS_COPIES_IN_PROGRESS = { instance: 20, cluster: 5 } as const;
  * timeout) and the workflow's retries of a failed invocation.
  */
 export const LEASE_RENEWAL_MARGIN_SECONDS = 300;
+/**
+ * A backup batch renews its leases (copy slots, work claims) at every poll turn, and its turns are at
+ * most IDLE_WAIT_SECONDS apart (lambdas/backup/advance-batch.ts): a lease must outlive that wait and the turn.
+ */
+export const MIN_LEASE_SECONDS = IDLE_WAIT_SECONDS + LEASE_RENEWAL_MARGIN_SECONDS;
 
 export const copySlotsSchema = z
   .strictObject({
@@ -31,25 +36,15 @@ export const copySlotsSchema = z
     /**
      * How long a slot stays taken after its holder last renewed it (at each poll turn). A slot whose
      * execution died is free again after at most this long; it must outlive the longest wait between
-     * two poll turns of a copy (validated per policy), or a slot would lapse under a running copy.
+     * two poll turns (MIN_LEASE_SECONDS), or a slot would lapse under a running copy.
      */
-    leaseSeconds: z.number().int().min(120).max(7200).default(1800),
+    leaseSeconds: z
+      .number()
+      .int()
+      .min(MIN_LEASE_SECONDS, { error: `must be at least ${MIN_LEASE_SECONDS} s: backup batches renew their leases at poll turns up to ${IDLE_WAIT_SECONDS} s apart, plus ${LEASE_RENEWAL_MARGIN_SECONDS} s for the turn itself` })
+      .max(7200)
+      .default(1800),
   })
   .prefault({});
 
 export type CopySlotsConfig = z.output<typeof copySlotsSchema>;
-
-/**
- * What is wrong with the lease, if anything: a copy's poll loop waits up to longestWaitSeconds(copy
- * timeout) between turns (lambdas/core/wait-budget.ts), and its slot must survive that wait. Names
- * the policy whose copies wait longest.
- */
-export function copySlotLeaseProblem(copySlots: CopySlotsConfig, policies: Record<string, { copyTimeoutMinutes: number }>): string | undefined {
-  const [longest] = Object.entries(policies)
-    .map(([name, p]) => ({ name, minutes: p.copyTimeoutMinutes, wait: longestWaitSeconds(p.copyTimeoutMinutes * 60) }))
-    .sort((a, b) => b.wait - a.wait);
-  if (!longest) return undefined;
-  const needed = longest.wait + LEASE_RENEWAL_MARGIN_SECONDS;
-  if (copySlots.leaseSeconds >= needed) return undefined;
-  return `must be at least ${needed} s: policy "${longest.name}" (copyTimeoutMinutes ${longest.minutes}) waits up to ${longest.wait} s between two polls of a copy, which renew its slot, plus ${LEASE_RENEWAL_MARGIN_SECONDS} s for the poll itself`;
-}

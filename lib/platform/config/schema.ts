@@ -3,7 +3,7 @@
 // instead of surfacing at 2 a.m. as a workflow that silently protects nothing.
 import { z } from 'zod';
 import { AWS_REGIONS } from './regions.js';
-import { copySlotLeaseProblem, copySlotsSchema, RDS_COPIES_IN_PROGRESS } from './copy-slots-schema.js';
+import { copySlotsSchema, RDS_COPIES_IN_PROGRESS } from './copy-slots-schema.js';
 import { isValidSchedulerCron, isValidTimeZone } from './cron.js';
 import { incidentSchema } from './incident-schema.js';
 import { pruningSchema, retentionSchema } from './retention-schema.js';
@@ -262,8 +262,6 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['verification', 'availabilityZones', i], message: `"${zone}" is not an Availability Zone of drRegion ${c.drRegion} (e.g. ${c.drRegion}a)` });
       }
     }
-    const leaseProblem = copySlotLeaseProblem(c.copySlots, c.policies);
-    if (leaseProblem) ctx.addIssue({ code: 'custom', path: ['copySlots', 'leaseSeconds'], message: leaseProblem });
     if (c.account && c.drKmsKeyArn && c.drKmsKeyArn.split(':')[4] !== c.account) {
       ctx.addIssue({ code: 'custom', path: ['drKmsKeyArn'], message: `must be a key in account ${c.account}` });
     }

@@ -11,8 +11,8 @@ const P = 'eu-central-1';
 const DR = 'eu-west-1';
 const resources = (statements: IamStatement[]) => statements.flatMap((st) => asArray(st.Resource as string | string[]));
 
-describe('state machine role', { timeout: LONG_TIMEOUT }, () => {
-  const statements = () => statementsOf(s.primaryTemplate, 'BackupStateMachineRole');
+describe('batch role (advance-backup-batch: the snapshots and copies)', { timeout: LONG_TIMEOUT }, () => {
+  const statements = () => statementsOf(s.primaryTemplate, 'BackupFunctionsAdvanceBackupBatchRole');
 
   it('may snapshot the selected instances by ARN and tagged instances only with all their tags', () => {
     const createDbSnapshot = allowing(statements(), 'rds:CreateDBSnapshot');
@@ -44,13 +44,21 @@ describe('state machine role', { timeout: LONG_TIMEOUT }, () => {
     }
   });
 
-  it('tags only rdsdr-* snapshots, and invokes exactly the five backup functions', () => {
-    expect(resources(allowing(statements(), 'rds:AddTagsToResource'))).toEqual([
-      arn(P, 'snapshot:rdsdr-*'),
-      arn(P, 'cluster-snapshot:rdsdr-*'),
-    ]);
-    const invoke = allowing(statements(), 'lambda:InvokeFunction');
-    expect(resources(invoke)).toHaveLength(5);
+  it('tags only rdsdr-* snapshots; the state machine has no RDS permission, invokes exactly the four backup functions and runs its Distributed Map', () => {
+    expect([...new Set(resources(allowing(statements(), 'rds:AddTagsToResource')))].sort()).toEqual(
+      [P, DR].flatMap((r) => [arn(r, 'snapshot:rdsdr-*'), arn(r, 'cluster-snapshot:rdsdr-*')]).sort(),
+    );
+    const machine = statementsOf(s.primaryTemplate, 'BackupStateMachineRole');
+    expect(machine.filter((st) => asArray(st.Action).some((a) => a.startsWith('rds:')))).toEqual([]);
+    expect(resources(allowing(machine, 'lambda:InvokeFunction'))).toHaveLength(4);
+    expect(resources(allowing(machine, 'states:StartExecution'))).toEqual([`arn:aws:states:${P}:111122223333:stateMachine:acme-dr-backup`]);
+    expect(resources(allowing(machine, 'states:DescribeExecution'))).toEqual([`arn:aws:states:${P}:111122223333:execution:acme-dr-backup/*`]);
+  });
+
+  it('takes copy slots and work claims only in the coordination table', () => {
+    const dynamo = statements().filter((st) => asArray(st.Action).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo).toHaveLength(1);
+    expect(JSON.stringify(dynamo[0].Resource)).toMatch(/CoordinationTable/);
   });
 
   it('has no RDS action on "*", and only the prune deleter may delete (rdsdr-* snapshots tagged managed)', () => {
@@ -87,15 +95,13 @@ describe('Lambda roles', { timeout: LONG_TIMEOUT }, () => {
     ]);
   });
 
-  it('snapshot-status describes rdsdr-* snapshots in both regions', () => {
-    const describe = allowing(statementsOf(s.primaryTemplate, 'BackupFunctionsSnapshotStatusRole'), 'rds:DescribeDBSnapshots');
-    expect(resources(describe)).toEqual(
-      expect.arrayContaining([arn(P, 'snapshot:rdsdr-*'), arn(DR, 'snapshot:rdsdr-*'), arn(DR, 'cluster-snapshot:rdsdr-*')]),
-    );
+  it('the batch describes snapshots (by identifier, a whole batch at once) in both regions, read-only', () => {
+    const describe = allowing(statementsOf(s.primaryTemplate, 'BackupFunctionsAdvanceBackupBatchRole'), 'rds:DescribeDBSnapshots');
+    expect(resources(describe)).toEqual(expect.arrayContaining([arn(P, 'snapshot:*'), arn(DR, 'snapshot:*'), arn(DR, 'cluster-snapshot:*')]));
   });
 
-  it('copy-snapshot copies only rdsdr-* snapshots, and uses source keys only via RDS in the primary region', () => {
-    const statements = statementsOf(s.primaryTemplate, 'BackupFunctionsCopySnapshotRole');
+  it('the batch copies only rdsdr-* snapshots, and uses source keys only via RDS in the primary region', () => {
+    const statements = statementsOf(s.primaryTemplate, 'BackupFunctionsAdvanceBackupBatchRole');
     expect(resources(allowing(statements, 'rds:CopyDBSnapshot')).sort()).toEqual(
       [P, DR].flatMap((r) => [arn(r, 'snapshot:rdsdr-*'), arn(r, 'cluster-snapshot:rdsdr-*')]).sort(),
     );

@@ -87,14 +87,13 @@ describe('backup state machine', { timeout: LONG_TIMEOUT }, () => {
     const asl = readFileSync(BACKUP_ASL_PATH, 'utf8');
     const placeholders = new Set([...asl.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]));
     expect([...placeholders].sort()).toEqual(
-      ['BackupReportFunctionArn', 'CheckPitrReadinessFunctionArn', 'CopySnapshotFunctionArn', 'DiscoverDatabasesFunctionArn', 'SnapshotStatusFunctionArn'],
+      ['AdvanceBackupBatchFunctionArn', 'BackupReportFunctionArn', 'CheckPitrReadinessFunctionArn', 'DiscoverDatabasesFunctionArn'],
     );
     const substitutions = stateMachine().DefinitionSubstitutions;
     expect(Object.keys(substitutions).sort()).toEqual([...placeholders].sort());
     const fnIds = {
       DiscoverDatabasesFunctionArn: s.primary.backup.functions.discoverDatabases,
-      SnapshotStatusFunctionArn: s.primary.backup.functions.snapshotStatus,
-      CopySnapshotFunctionArn: s.primary.backup.functions.copySnapshot,
+      AdvanceBackupBatchFunctionArn: s.primary.backup.functions.advanceBatch,
       BackupReportFunctionArn: s.primary.backup.functions.backupReport,
       CheckPitrReadinessFunctionArn: s.primary.backup.functions.checkPitrReadiness,
     };
@@ -117,7 +116,7 @@ describe('backup state machine', { timeout: LONG_TIMEOUT }, () => {
 describe('backup Lambdas', { timeout: LONG_TIMEOUT }, () => {
   it('are ARM, Node 22, 256 MB, traced, with their own log group and the shared settings', () => {
     const functions = s.primaryTemplate.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(16); // 5 backup + notifier + 3 prune + rpo-monitor + rds-event-notifier + 5 restore
+    expect(Object.keys(functions)).toHaveLength(15); // 4 backup + notifier + 3 prune + rpo-monitor + rds-event-notifier + 5 restore
     for (const fn of Object.values(functions).filter((f) => !/^Prune/.test(f.Properties.Description ?? '') && f.Properties.MemorySize === 256)) {
       const p = fn.Properties;
       expect(p).toMatchObject({
@@ -140,13 +139,13 @@ describe('backup Lambdas', { timeout: LONG_TIMEOUT }, () => {
     }
   });
 
-  it('each get only the settings sections they read: the policies go to discovery, not to the copier', () => {
+  it('each get only the settings sections they read: the policies go to discovery, not to the batches', () => {
     const functions = s.primaryTemplate.findResources('AWS::Lambda::Function');
     const settingsOfFn = (fn: { node: { defaultChild?: unknown } }) => runtimeSettingsSchema.parse(settingsOf(functions[s.primary.getLogicalId(fn.node.defaultChild as never)]));
     const discover = settingsOfFn(s.primary.backup.functions.discoverDatabases);
     expect(discover.sections).toEqual(['policies']);
     expect(Object.keys(discover.policies ?? {}).sort()).toEqual(['billing', 'gold', 'weekly']);
-    const copy = settingsOfFn(s.primary.backup.functions.copySnapshot);
+    const copy = settingsOfFn(s.primary.backup.functions.advanceBatch);
     expect(copy.sections).toEqual([]);
     expect(copy.policies).toBeUndefined();
     expect(copy.incident).toBeUndefined();
@@ -154,7 +153,7 @@ describe('backup Lambdas', { timeout: LONG_TIMEOUT }, () => {
 
   it('keep logs for a month', () => {
     const groups = Object.values(s.primaryTemplate.findResources('AWS::Logs::LogGroup'));
-    expect(groups.length).toBe(19); // sixteen functions + three state machines
+    expect(groups.length).toBe(18); // fifteen functions + three state machines
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(30);
   });
 });

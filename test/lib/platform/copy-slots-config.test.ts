@@ -39,23 +39,17 @@ describe('copySlots', () => {
     [{ instance: 0 }, /^copySlots\.instance: /],
     [{ instance: 101 }, /^copySlots\.instance: /],
     [{ cluster: 2.5 }, /^copySlots\.cluster: /],
-    [{ leaseSeconds: 60 }, /^copySlots\.leaseSeconds: Too small/],
+    [{ leaseSeconds: 60 }, /^copySlots\.leaseSeconds: must be at least 600 s/],
     [{ leaseSeconds: 7201 }, /^copySlots\.leaseSeconds: /],
     [{ slots: 4 }, /^copySlots: unknown field\(s\) "slots"/],
   ])('refuses %j', (copySlots, problem) => {
     expect(problemsFor((c) => (c.copySlots = copySlots))[0]).toMatch(problem);
   });
 
-  it('refuses a lease that a copy\'s poll loop could outwait, naming the policy (polls renew the slot)', () => {
-    // copyTimeoutMinutes 1200: polls up to 1800 s apart (timeout / 40), plus 300 s for the poll itself;
-    // the policy whose copies wait longest is named, once.
-    expect(problemsFor((c) => Object.assign(c.policies, { billing: { ...c.policies.billing, copyTimeoutMinutes: 1200 }, gold: { ...c.policies.gold, copyTimeoutMinutes: 1100 } }))).toEqual([
-      'copySlots.leaseSeconds: must be at least 2100 s: policy "billing" (copyTimeoutMinutes 1200) waits up to 1800 s between two polls of a copy, which renew its slot, plus 300 s for the poll itself',
+  it('refuses a lease shorter than the longest wait between two poll turns of a backup batch, which renew it', () => {
+    expect(problemsFor((c) => Object.assign(c, { copySlots: { leaseSeconds: 599 } }))).toEqual([
+      'copySlots.leaseSeconds: must be at least 600 s: backup batches renew their leases at poll turns up to 300 s apart, plus 300 s for the turn itself',
     ]);
-    expect(parse((c) => Object.assign(c, { copySlots: { leaseSeconds: 2100 } }, { policies: { ...c.policies, billing: { ...c.policies.billing, copyTimeoutMinutes: 1200 } } })).copySlots.leaseSeconds).toBe(2100);
-  });
-
-  it('accepts the default lease for the default copy timeout (12 h: polls up to 18 min apart)', () => {
-    expect(parse((c) => (c.policies.gold.copyTimeoutMinutes = 12 * 60)).policies.gold.copyTimeoutMinutes).toBe(720);
+    expect(parse((c) => Object.assign(c, { copySlots: { leaseSeconds: 600 } })).copySlots.leaseSeconds).toBe(600);
   });
 });

@@ -27,7 +27,7 @@ describe('DR stack (key created by the app)', { timeout: LONG_TIMEOUT }, () => {
   });
 
   it('lets copy-snapshot use the DR key only by alias, and only for grants to AWS services', () => {
-    const statements = statementsOf(s.primaryTemplate, 'BackupFunctionsCopySnapshotRole');
+    const statements = statementsOf(s.primaryTemplate, 'BackupFunctionsAdvanceBackupBatchRole');
     const drGrant = allowing(statements, 'kms:CreateGrant').find((st) => String(st.Resource).includes(':eu-west-1:'));
     expect(drGrant).toMatchObject({
       Resource: 'arn:aws:kms:eu-west-1:111122223333:key/*',
@@ -54,7 +54,7 @@ describe('bring-your-own DR key (drKmsKeyArn)', { timeout: LONG_TIMEOUT }, () =>
   });
 
   it('scopes the copy KMS permissions to the configured key ARN', () => {
-    const statements = statementsOf(s.primaryTemplate, 'BackupFunctionsCopySnapshotRole');
+    const statements = statementsOf(s.primaryTemplate, 'BackupFunctionsAdvanceBackupBatchRole');
     const drKeyStatements = statements.filter((st) => String(st.Sid).includes('DrKey'));
     expect(drKeyStatements.map((st) => st.Resource)).toEqual([BYO_KEY_ARN, BYO_KEY_ARN]);
     expect(allowing(drKeyStatements, 'kms:CreateGrant')[0].Condition).toEqual({
