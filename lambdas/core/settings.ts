@@ -26,6 +26,8 @@ export const pruningSettingsSchema = z.strictObject({
   snapshotQuota: z.number().int(),
   quotaWarnPercent: z.number(),
   maxConcurrency: z.number().int(),
+  /** RDS requests per second the deletions may spend in all (the prune plan paces its batches by it). */
+  rdsRequestsPerSecond: z.number().positive(),
 });
 
 export const policySettingsSchema = z.strictObject({

@@ -1,17 +1,23 @@
-// The prune's first state, as a function of the inventory: plan, guard, quota forecast, and the
-// compact output the state machine carries (the full plan goes to S3).
+// The prune's first state, as a function of the inventory: plan, guard, quota forecast, the deletion
+// pace, and the compact output the state machine carries. The full plan goes to the reports bucket,
+// the deletions to the work bucket, where the deletions' Distributed Map reads them.
+import { deletionPace, type DeletionPace } from '../core/deletion-pace.js';
 import { forecastQuota } from '../core/retention/quota-forecast.js';
 import type { RetentionDecision } from '../core/retention/plan-retention.js';
+import { runDataRef, type RunDataRef } from '../core/run-data.js';
 import type { SettingsWith } from '../core/settings.js';
 import { checkDeletionGuard } from './plan-guard.js';
 import type { PruneRequest } from './prune-request.js';
 
 const DAY_MS = 86_400_000;
 
+/** One item of the deletions' Distributed Map (a JSON array in the work bucket, at the run's planKey). */
 export interface PlannedDeletion {
   region: string;
   kind: 'instance' | 'cluster';
   snapshotId: string;
+  /** Why the plan deletes it (logged with the deletion). */
+  reason: string;
 }
 
 export interface RegionQuotaPlan {
@@ -22,21 +28,36 @@ export interface RegionQuotaPlan {
   daysUntilFull?: number;
 }
 
+/** A deletion's reason as its batch carries it (100 to a batch stay far below 256 KiB); the plan report has them whole. */
+const MAX_REASON_CHARS = 300;
+
+/** Guard problems the state carries; the plan report in S3 lists every one. */
+export const LISTED_GUARD_PROBLEMS = 20;
+
+/**
+ * The state after PlanPrune: a summary and where the run's data is, never the deletions themselves
+ * (they grow with the fleet; Step Functions allows 256 KiB of state).
+ */
 export interface PrunePlanOutput {
   dryRun: boolean;
   guardTripped: boolean;
+  /** The first LISTED_GUARD_PROBLEMS problems, worst first. */
   guardProblems: string[];
-  planKey: string;
-  /** What the Map deletes: empty in a dry run or when the guard tripped (the full plan is in S3). */
-  deletions: PlannedDeletion[];
+  guardProblemCount: number;
+  /** Reports bucket: every snapshot with its decision and reasons. */
+  planReportKey: string;
   plannedDeletions: number;
-  outcomes: never[];
   quota: Record<string, RegionQuotaPlan>;
-  limits: { maxConcurrency: number };
+  /** The Distributed Map's MaxConcurrency, batch size and the pace within a batch. */
+  limits: DeletionPace;
+  /** Work bucket: the deletions the Map carries out (planKey; empty in a dry run or when the guard tripped) and its results. */
+  runData: RunDataRef;
+  /** Set by the deletions' Map (its results' manifest, or its error); null until then or when it does not run. */
+  deletionRun: null;
 }
 
 /** reports/prune/<yyyy>/<mm>/<dd>/<execution name>-plan.json */
-export function planKeyOf(executionArn: string, executionStartTime: string): string {
+export function planReportKeyOf(executionArn: string, executionStartTime: string): string {
   return `reports/prune/${executionStartTime.slice(0, 10).replace(/-/g, '/')}/${executionArn.split(':').pop()}-plan.json`;
 }
 
@@ -69,23 +90,22 @@ export function regionQuota(decisions: RetentionDecision[], region: string, quot
   };
 }
 
-/** The state's output and the full plan document for S3. */
+/** The state's output, the full plan document for the reports bucket and the deletions for the work bucket. */
 export function buildPrunePlan(args: {
   decisions: RetentionDecision[];
   request: PruneRequest;
   settings: Pick<SettingsWith<'pruning'>, 'primaryRegion' | 'drRegion' | 'pruning'>;
+  workBucket: string;
   executionArn: string;
   executionStartTime: string;
   now: Date;
-}): { output: PrunePlanOutput; document: string } {
+}): { output: PrunePlanOutput; document: string; deletions: PlannedDeletion[] } {
   const { decisions, request, settings, now } = args;
   const { pruning } = settings;
-  const planKey = planKeyOf(args.executionArn, args.executionStartTime);
   const guardProblems = checkDeletionGuard(decisions, { maxShareOfDatabase: pruning.maxDeleteShare, maxTotal: pruning.maxDeletesPerRun });
-  const deletions: PlannedDeletion[] = decisions
+  const planned: PlannedDeletion[] = decisions
     .filter((d) => d.action === 'delete')
-    // Compact items (at most ~150 bytes, so 1,500 fit in a 256 KB payload); every decision's reasons are in the plan in S3.
-    .map((d) => ({ region: d.snapshot.region, kind: d.snapshot.kind, snapshotId: d.snapshot.id }));
+    .map((d) => ({ region: d.snapshot.region, kind: d.snapshot.kind, snapshotId: d.snapshot.id, reason: d.reasons.join('; ').slice(0, MAX_REASON_CHARS) }));
   const quota = Object.fromEntries(
     [settings.primaryRegion, settings.drRegion].map((region) => [region, regionQuota(decisions, region, pruning.snapshotQuota, request.dryRun, now)]),
   );
@@ -99,16 +119,17 @@ export function buildPrunePlan(args: {
     output: {
       dryRun: request.dryRun,
       guardTripped: guardProblems.length > 0,
-      guardProblems,
-      planKey,
-      // Only what the Map must delete crosses the state machine; the full plan (every snapshot, decision
-      // and reason) is in S3. A dry run or a tripped guard deletes nothing, so it carries nothing.
-      deletions: request.dryRun || guardProblems.length > 0 ? [] : deletions,
-      plannedDeletions: deletions.length,
-      outcomes: [],
+      guardProblems: guardProblems.slice(0, LISTED_GUARD_PROBLEMS),
+      guardProblemCount: guardProblems.length,
+      planReportKey: planReportKeyOf(args.executionArn, args.executionStartTime),
+      plannedDeletions: planned.length,
       quota,
-      limits: { maxConcurrency: pruning.maxConcurrency },
+      limits: deletionPace(pruning.rdsRequestsPerSecond, pruning.maxConcurrency),
+      runData: runDataRef(args.workBucket, 'prune', args.executionArn, new Date(args.executionStartTime)),
+      deletionRun: null,
     },
     document,
+    // A dry run or a tripped guard deletes nothing: the Map's item source says so too.
+    deletions: request.dryRun || guardProblems.length > 0 ? [] : planned,
   };
 }

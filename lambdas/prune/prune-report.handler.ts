@@ -1,24 +1,28 @@
+import { awsClients } from '../aws/clients.js';
 import { logger, withLogKeys } from '../aws/logger.js';
 import { putMetrics } from '../aws/metrics.js';
 import { SnsAlertPublisher } from '../aws/notices.js';
 import { reportsFromSettings } from '../aws/reports.js';
+import { S3RunDataStore } from '../aws/s3-run-data.js';
 import { readSettings } from '../core/settings.js';
-import { quotaAlert, quotaMetrics, summarizePrune, type PruneReportInput, type PruneVerdict } from './prune-summary.js';
+import { readDeletionOutcomes } from './deletion-results.js';
+import { summarizePrune, type PruneReportEvent, type PruneVerdict } from './prune-summary.js';
+import { quotaAlert, quotaMetrics } from './quota-notices.js';
 
 const settings = readSettings(['pruning']);
 const alerts = new SnsAlertPublisher(settings.alertTopicArn);
 const reports = reportsFromSettings(settings);
 
-/** Last step of the prune workflow: audit, metrics, quota warning; the workflow fails on `failed`. */
-export async function handler(event: PruneReportInput): Promise<PruneVerdict> {
+/** Last step of the prune workflow: every outcome into the audit, metrics, quota warning; the workflow fails on `failed`. */
+export async function handler(event: PruneReportEvent): Promise<PruneVerdict> {
   withLogKeys({ executionArn: event.executionArn });
-  const verdict = summarizePrune(event, settings.pruning.quotaWarnPercent);
-  if (reports) {
-    await reports.put(event.planKey.replace(/-plan\.json$/, '-audit.json'), JSON.stringify({ ...event, verdict }, null, 2));
-  }
+  const run = event.deletionRun;
+  const outcomes = run && 'manifestKey' in run ? await readDeletionOutcomes(new S3RunDataStore(awsClients.s3(settings.primaryRegion)), event.runData.bucket, run.manifestKey) : [];
+  const auditKey = reports ? event.planReportKey.replace(/-plan\.json$/, '-audit.json') : undefined;
+  const verdict = summarizePrune({ ...event, outcomes, auditKey }, settings.pruning.quotaWarnPercent);
+  if (reports && auditKey) await reports.put(auditKey, JSON.stringify({ ...event, verdict, outcomes }, null, 2));
   await putMetrics(settings.primaryRegion, quotaMetrics(verdict, new Date()));
   if (verdict.quotaWarnings.length) await alerts.publish(quotaAlert(verdict, { appName: settings.appName, ...settings.pruning }));
-  for (const o of event.outcomes) logger.info('prune outcome', { region: o.region, snapshotId: o.snapshotId, outcome: o.outcome, detail: o.detail });
-  logger[verdict.failed ? 'error' : 'info']('prune finished', { failed: verdict.failed, usage: verdict.usage, quotaWarnings: verdict.quotaWarnings });
+  logger[verdict.failed ? 'error' : 'info']('prune finished', { failed: verdict.failed, counts: verdict.counts, usage: verdict.usage, quotaWarnings: verdict.quotaWarnings, auditKey });
   return verdict;
 }

@@ -1,6 +1,6 @@
-// The verdict of a prune run, its audit record, and the quota numbers it publishes.
-import type { Alert } from '../core/alert.js';
-import type { Metric } from '../core/metrics.js';
+// The verdict of a prune run: counts, the first failures and a readable message, small whatever the
+// number of deletions (the audit in S3 has every outcome).
+import type { RunDataRef } from '../core/run-data.js';
 
 export interface DeletionOutcome {
   region: string;
@@ -18,17 +18,32 @@ export interface RegionQuota {
   daysUntilFull?: number;
 }
 
-export interface PruneReportInput {
-  planKey: string;
+/**
+ * What the deletions' Distributed Map left in the state: the manifest its ResultWriter wrote, or the
+ * error it failed with (caught, so the run is still audited); null when it did not run.
+ */
+export type DeletionRun = { manifestKey: string } | { Error: string; Cause?: string } | null;
+
+/** ReportPrune's input: the plan's summary (PrunePlanOutput) and the deletions' Map run. */
+export interface PruneReportEvent {
+  executionArn: string;
+  planReportKey: string;
   dryRun: boolean;
   guardTripped: boolean;
+  /** The first few guard problems; guardProblemCount counts them all (the plan report lists every one). */
   guardProblems: string[];
+  guardProblemCount: number;
   quota: Record<string, RegionQuota>;
-  deletions: { region: string; snapshotId: string }[];
-  /** How many the plan deletes (the Map carries them only in a real, unguarded run). */
+  /** How many the plan deletes (the Map deletes them only in a real, unguarded run). */
   plannedDeletions: number;
+  runData: RunDataRef;
+  deletionRun: DeletionRun;
+}
+
+/** The facts a verdict is made of: the event, every deletion's outcome, and where the audit is. */
+export interface PruneFacts extends PruneReportEvent {
   outcomes: DeletionOutcome[];
-  executionArn: string;
+  auditKey?: string;
 }
 
 export interface RegionUsage {
@@ -39,62 +54,109 @@ export interface RegionUsage {
   daysUntilFull?: number;
 }
 
+export interface DeletionCounts {
+  planned: number;
+  deleted: number;
+  alreadyGone: number;
+  refused: number;
+  failed: number;
+  /** Planned deletions the Map's results say nothing about (the Map failed, or a batch's input was lost). */
+  withoutOutcome: number;
+}
+
+/** ReportPrune's output: small whatever the number of deletions (the audit in S3 has every outcome). */
 export interface PruneVerdict {
   failed: boolean;
+  /** Readable summary, at most MAX_MESSAGE_BYTES: the Fail state's cause and the alert's text. */
   message: string;
+  counts: DeletionCounts;
+  /** The first LISTED_OUTCOMES failed deletions. */
+  failures: DeletionOutcome[];
+  auditKey?: string;
   usage: RegionUsage[];
   quotaWarnings: string[];
 }
 
-/** Snapshots actually removed in a region (a dry run or a tripped guard removes none). */
-function removed(input: PruneReportInput, region: string): number {
-  return input.outcomes.filter((o) => o.region === region && (o.outcome === 'deleted' || o.outcome === 'already gone')).length;
+/** Failures (and refusals) a verdict names one by one; the audit has the rest. */
+export const LISTED_OUTCOMES = 20;
+/** The verdict's message, well under Step Functions' 32,768-character cause and easy to read in an alert. */
+export const MAX_MESSAGE_BYTES = 7_000;
+/** What a listed outcome shows of its detail: 30 listed lines stay under 6 KB. */
+const DETAIL_CHARS = 120;
+
+function countOutcomes(facts: PruneFacts): DeletionCounts {
+  const count = (outcome: DeletionOutcome['outcome']) => facts.outcomes.filter((o) => o.outcome === outcome).length;
+  const mapRan = !facts.dryRun && !facts.guardTripped;
+  return {
+    planned: facts.plannedDeletions,
+    deleted: count('deleted'),
+    alreadyGone: count('already gone'),
+    refused: count('refused'),
+    failed: count('failed'),
+    withoutOutcome: mapRan ? Math.max(0, facts.plannedDeletions - facts.outcomes.length) : 0,
+  };
 }
 
-export function summarizePrune(input: PruneReportInput, warnPercent: number): PruneVerdict {
-  const usage = Object.entries(input.quota).map(([region, q]) => {
-    const gone = removed(input, region);
+/** Snapshots actually removed in a region (a dry run or a tripped guard removes none). */
+function removed(outcomes: DeletionOutcome[], region: string): number {
+  return outcomes.filter((o) => o.region === region && (o.outcome === 'deleted' || o.outcome === 'already gone')).length;
+}
+
+/** The first few outcomes as lines, and how many more the audit has. */
+function listed(outcomes: DeletionOutcome[], label: string, limit: number): string[] {
+  const lines = outcomes.slice(0, limit).map((o) => `- ${label} ${o.region} ${o.snapshotId}: ${o.detail.slice(0, DETAIL_CHARS)}`);
+  if (outcomes.length > limit) lines.push(`- … and ${outcomes.length - limit} more ${label === 'FAILED' ? 'failed' : 'refused'} (see the audit)`);
+  return lines;
+}
+
+/** At most `max` bytes of UTF-8, cut at a line where possible. */
+function clip(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
+  const note = '\n… (cut short; the audit has everything)';
+  let cut = Buffer.from(text).subarray(0, max - Buffer.byteLength(note)).toString('utf8').replace(/\uFFFD$/, '');
+  const lastLine = cut.lastIndexOf('\n');
+  if (lastLine > max / 2) cut = cut.slice(0, lastLine);
+  return cut + note;
+}
+
+export function summarizePrune(facts: PruneFacts, warnPercent: number): PruneVerdict {
+  const usage = Object.entries(facts.quota).map(([region, q]) => {
+    const gone = removed(facts.outcomes, region);
     const manualAfter = q.manual - gone;
     return { region, managedAfter: q.managed - gone, manualAfter, usedPercent: Math.round((manualAfter / q.quota) * 1000) / 10, daysUntilFull: q.daysUntilFull };
   });
   const quotaWarnings = usage
     .filter((u) => u.usedPercent >= warnPercent)
     .map((u) => `${u.region}: ${u.manualAfter} manual snapshots = ${u.usedPercent}% of the quota${u.daysUntilFull !== undefined ? `; full in about ${u.daysUntilFull} day(s) at the current rate` : ''}`);
-  const failures = input.outcomes.filter((o) => o.outcome === 'failed');
-  const refused = input.outcomes.filter((o) => o.outcome === 'refused');
+  const counts = countOutcomes(facts);
+  const failures = facts.outcomes.filter((o) => o.outcome === 'failed');
+  const refused = facts.outcomes.filter((o) => o.outcome === 'refused');
+  const mapError = facts.deletionRun && 'Error' in facts.deletionRun ? facts.deletionRun : undefined;
   const lines: string[] = [];
-  if (input.guardTripped) {
-    lines.push('Prune STOPPED without deleting anything: the plan looks like a clock or config error.', ...input.guardProblems.map((p) => `- ${p}`));
-  } else if (input.dryRun) {
-    lines.push(`Prune dry run: would delete ${input.plannedDeletions} snapshot(s); nothing was deleted.`);
+  if (facts.guardTripped) {
+    lines.push('Prune STOPPED without deleting anything: the plan looks like a clock or config error.', ...facts.guardProblems.map((p) => `- ${p}`));
+    const unlisted = facts.guardProblemCount - facts.guardProblems.length;
+    if (unlisted > 0) lines.push(`- … and ${unlisted} more problem(s) (see the plan report)`);
+  } else if (facts.dryRun) {
+    lines.push(`Prune dry run: would delete ${facts.plannedDeletions} snapshot(s); nothing was deleted.`);
   } else {
-    lines.push(`Prune deleted ${input.outcomes.length - failures.length - refused.length} of ${input.deletions.length} planned snapshot(s).`);
+    const gone = counts.alreadyGone ? ` (${counts.alreadyGone} of them already gone)` : '';
+    lines.push(`Prune deleted ${counts.deleted + counts.alreadyGone} of ${counts.planned} planned snapshot(s)${gone}; ${counts.refused} refused at the last check, ${counts.failed} failed.`);
   }
-  lines.push(...failures.map((f) => `- FAILED ${f.region} ${f.snapshotId}: ${f.detail}`));
-  lines.push(...refused.map((r) => `- refused at the last check ${r.region} ${r.snapshotId}: ${r.detail}`));
+  if (mapError) lines.push(`- The deletions' Map failed with ${mapError.Error}: ${(mapError.Cause ?? '').slice(0, 500)}`);
+  if (counts.withoutOutcome) lines.push(`- ${counts.withoutOutcome} planned deletion(s) have no outcome: check them by hand (results under s3://${facts.runData.bucket}/${facts.runData.resultsPrefix})`);
   lines.push(...usage.map((u) => `- ${u.region}: ${u.managedAfter} rds-dr snapshots, ${u.usedPercent}% of the manual snapshot quota`));
-  lines.push(`Full plan: ${input.planKey}`);
-  return { failed: input.guardTripped || failures.length > 0, message: lines.join('\n'), usage, quotaWarnings };
-}
-
-/** The page sent when a region's manual snapshots near the quota (backups stop at it). */
-export function quotaAlert(verdict: PruneVerdict, ctx: { appName: string; quotaWarnPercent: number; snapshotQuota: number }): Alert {
+  lines.push(`Full plan: ${facts.planReportKey}`);
+  if (facts.auditKey) lines.push(`Audit: ${facts.auditKey}`);
+  // Last, so that a cut (clip) only ever shortens the lists.
+  lines.push(...listed(failures, 'FAILED', LISTED_OUTCOMES), ...listed(refused, 'refused at the last check', LISTED_OUTCOMES / 2));
   return {
-    severity: 'critical',
-    subject: `[${ctx.appName}] RDS snapshot quota at ${Math.max(...verdict.usage.map((u) => u.usedPercent))}%`.slice(0, 99),
-    message: [
-      `${ctx.appName}: manual snapshot usage reached ${ctx.quotaWarnPercent}% of the quota (${ctx.snapshotQuota}).`,
-      'At the quota, new snapshots fail with SnapshotQuotaExceeded and backups stop.',
-      ...verdict.quotaWarnings.map((w) => `- ${w}`),
-      'Next: raise the quota in Service Quotas, or shorten retention, or remove hand-made snapshots.',
-    ].join('\n'),
+    failed: facts.guardTripped || counts.failed > 0 || counts.withoutOutcome > 0 || mapError !== undefined,
+    message: clip(lines.join('\n'), MAX_MESSAGE_BYTES),
+    counts,
+    failures: failures.slice(0, LISTED_OUTCOMES).map((f) => ({ ...f, detail: f.detail.slice(0, DETAIL_CHARS) })),
+    auditKey: facts.auditKey,
+    usage,
+    quotaWarnings,
   };
-}
-
-/** ManagedSnapshotCount and SnapshotQuotaUsedPercent per region, after the run. */
-export function quotaMetrics(verdict: PruneVerdict, now: Date): Metric[] {
-  return verdict.usage.flatMap((u) => [
-    { name: 'ManagedSnapshotCount', dimensions: { Region: u.region }, value: u.managedAfter, unit: 'Count' as const, timestamp: now },
-    { name: 'SnapshotQuotaUsedPercent', dimensions: { Region: u.region }, value: u.usedPercent, unit: 'Percent' as const, timestamp: now },
-  ]);
 }

@@ -39,7 +39,7 @@ export class PrimaryStack extends Stack {
     this.backup = new BackupWorkflow(this, config, { coordination: this.coordination, work: this.work });
     this.alerting.watch(this.backup.stateMachine);
 
-    this.prune = new PruneWorkflow(this, 'Prune', { config, alertTopic: this.alerting.topic });
+    this.prune = new PruneWorkflow(this, 'Prune', { config, alertTopic: this.alerting.topic, work: this.work });
     this.alerting.watch(this.prune.stateMachine);
 
     this.restore = new RestoreWorkflow(this, 'Restore', { config });

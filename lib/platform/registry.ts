@@ -22,7 +22,7 @@ export const LAMBDAS = {
   'sweep-drill-leftovers': 'lambdas/drill/sweep-drill-leftovers.handler.ts',
   // prune (primary region)
   'plan-prune': 'lambdas/prune/plan-prune.handler.ts',
-  'delete-snapshot': 'lambdas/prune/delete-snapshot.handler.ts',
+  'delete-snapshot-batch': 'lambdas/prune/delete-snapshot-batch.handler.ts',
   'prune-report': 'lambdas/prune/prune-report.handler.ts',
   // point-in-time / snapshot restore (both regions)
   'plan-restore': 'lambdas/restore/plan-restore.handler.ts',
@@ -62,7 +62,7 @@ export const LAMBDA_SETTINGS: Record<LambdaName, readonly SettingsSection[]> = {
   'drill-summary': [],
   'sweep-drill-leftovers': ['verification'],
   'plan-prune': ['policies', 'pruning'],
-  'delete-snapshot': [],
+  'delete-snapshot-batch': [],
   'prune-report': ['pruning'],
   'plan-restore': ['policies', 'verification', 'incident'],
   'restore-database': [],
@@ -101,7 +101,7 @@ export const WORKFLOWS = {
   prune: {
     asl: 'state-machines/prune.asl.json',
     regions: ['primary'],
-    lambdas: ['plan-prune', 'delete-snapshot', 'prune-report'],
+    lambdas: ['plan-prune', 'delete-snapshot-batch', 'prune-report'],
   },
   restore: {
     asl: 'state-machines/restore.asl.json',

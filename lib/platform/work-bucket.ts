@@ -67,9 +67,11 @@ export class WorkBucket extends Construct {
     return this.bucket.arnForObjects(`${RUNS_PREFIX}${workflow}/*`);
   }
 
-  /** A Lambda reads and writes its workflow's run data. */
-  grantRunData(fn: IFunction, workflow: string): void {
-    grantWithReasons(fn, [new iam.PolicyStatement({ sid: 'ReadWriteRunData', actions: ['s3:GetObject', 's3:PutObject'], resources: [this.objectsArn(workflow)] })], RUN_DATA_WILDCARDS);
+  /** A Lambda reads and/or writes its workflow's run data (a planner only writes, a reporter only reads). */
+  grantRunData(fn: IFunction, workflow: string, access: 'read' | 'write' | 'read-write' = 'read-write'): void {
+    const actions = { read: ['s3:GetObject'], write: ['s3:PutObject'], 'read-write': ['s3:GetObject', 's3:PutObject'] }[access];
+    const sid = { read: 'ReadRunData', write: 'WriteRunData', 'read-write': 'ReadWriteRunData' }[access];
+    grantWithReasons(fn, [new iam.PolicyStatement({ sid, actions, resources: [this.objectsArn(workflow)] })], RUN_DATA_WILDCARDS);
   }
 
   /**

@@ -10,25 +10,30 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { PRUNE_REPORTS_PREFIX, reportsKeyAliasName, type RemoteReportsBucket } from '../platform/reports-bucket.js';
 import { kmsKeyArn, rdsArn } from '../platform/arns.js';
 import { SNAPSHOT_PREFIX, TAG } from '../../lambdas/core/naming.js';
+import { stateMachineName } from '../platform/registry.js';
+import type { WorkBucket } from '../platform/work-bucket.js';
 
 export interface PrunePermissionsProps {
   readonly config: RdsDrConfig;
   /** The prune workflow's functions, state machine and reports bucket (PruneWorkflow). */
   readonly workflow: {
     readonly planPrune: NodejsFunction;
-    readonly deleteSnapshot: NodejsFunction;
+    readonly deleteSnapshotBatch: NodejsFunction;
     readonly pruneReport: NodejsFunction;
     readonly stateMachine: sfn.StateMachine;
     readonly functions: NodejsFunction[];
     readonly reports: RemoteReportsBucket;
+    readonly work: WorkBucket;
   };
   readonly alertTopic: sns.ITopic;
 }
 
 
 /**
- * Least privilege for pruning. Only delete-snapshot can delete, only snapshots named rdsdr-* that
- * carry rds-dr:managed=true; listing is read-only; reports go to one prefix of the reports bucket.
+ * Least privilege for pruning. Only delete-snapshot-batch can delete, only snapshots named rdsdr-*
+ * that carry rds-dr:managed=true; listing is read-only; reports go to one prefix of the reports
+ * bucket; run data to the prune's prefix of the work bucket (plan-prune writes the deletions, the
+ * state machine's Distributed Map reads them and writes its results, prune-report reads those).
  */
 export class PrunePermissions extends Construct {
   constructor(scope: Construct, id: string, props: PrunePermissionsProps) {
@@ -71,7 +76,7 @@ export class PrunePermissions extends Construct {
       ...writeReports,
     ], WILDCARD_REASONS);
 
-    grantWithReasons(workflow.deleteSnapshot, [
+    grantWithReasons(workflow.deleteSnapshotBatch, [
       new iam.PolicyStatement({
         sid: 'ReadBeforeDelete',
         actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
@@ -95,6 +100,9 @@ export class PrunePermissions extends Construct {
       }),
     ], WILDCARD_REASONS);
     props.alertTopic.grantPublish(workflow.pruneReport);
+    workflow.work.grantRunData(workflow.planPrune, 'prune', 'write');
+    workflow.work.grantRunData(workflow.pruneReport, 'prune', 'read');
+    workflow.work.grantDistributedMap(workflow.stateMachine, 'prune', stateMachineName(config.appName, 'prune'));
     acknowledgeRule(
       workflow.pruneReport.role!,
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

@@ -13,6 +13,8 @@ import { WORKFLOWS } from '../platform/registry.js';
 import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
 import { createWorkflowStateMachine } from '../platform/workflow-state-machine.js';
 import { remoteReportsBucket, type RemoteReportsBucket } from '../platform/reports-bucket.js';
+import type { WorkBucket } from '../platform/work-bucket.js';
+import { BATCH_TIMEOUT_SECONDS } from '../../lambdas/core/deletion-pace.js';
 
 export const PRUNE_ASL_PATH = repoPath(WORKFLOWS.prune.asl);
 
@@ -20,25 +22,30 @@ export interface PruneWorkflowProps {
   readonly config: RdsDrConfig;
   /** The alert topic the quota warning pages through. */
   readonly alertTopic: sns.ITopic;
+  /** The stack's work bucket: the run's deletions (the Distributed Map's items) and the Map's results. */
+  readonly work: WorkBucket;
 }
 
 /**
- * The daily prune: plan GFS retention over both regions, stop on a suspicious plan, delete with
- * bounded concurrency, audit to the DR reports bucket. Runs in the primary region; owns its
- * functions, state machine, schedule and IAM.
+ * The daily prune: plan GFS retention over both regions, stop on a suspicious plan, delete in paced
+ * batches (a Distributed Map over the deletions in the work bucket), audit to the DR reports bucket.
+ * Runs in the primary region; owns its functions, state machine, schedule and IAM.
  */
 export class PruneWorkflow extends Construct {
   readonly planPrune: NodejsFunction;
-  readonly deleteSnapshot: NodejsFunction;
+  readonly deleteSnapshotBatch: NodejsFunction;
   readonly pruneReport: NodejsFunction;
   readonly stateMachine: sfn.StateMachine;
   /** The DR reports bucket, found through its name parameter (no stack reference crosses regions). */
   readonly reports: RemoteReportsBucket;
+  readonly work: WorkBucket;
 
   constructor(scope: Construct, id: string, props: PruneWorkflowProps) {
     super(scope, id);
     const { config } = props;
     this.reports = remoteReportsBucket(this, config);
+    this.work = props.work;
+    const workBucket = props.work.bucket.bucketName;
 
     this.planPrune = createRdsDrFunction(this, 'PlanPrune', {
       name: 'plan-prune',
@@ -48,17 +55,24 @@ export class PruneWorkflow extends Construct {
       timeout: Duration.minutes(5),
       memorySize: 1024,
       reportsBucket: this.reports.ref,
+      workBucket,
     });
-    this.deleteSnapshot = createRdsDrFunction(this, 'DeleteSnapshot', {
-      name: 'delete-snapshot',
+    this.deleteSnapshotBatch = createRdsDrFunction(this, 'DeleteSnapshotBatch', {
+      name: 'delete-snapshot-batch',
       config,
-      description: 'rds-dr: re-checks and deletes one expired rds-dr snapshot',
+      description: 'rds-dr: re-checks and deletes a batch of expired rds-dr snapshots, paced within the RDS request budget',
+      // A batch paces its deletions over at most a third of this (lambdas/core/deletion-pace.ts).
+      timeout: Duration.seconds(BATCH_TIMEOUT_SECONDS),
     });
     this.pruneReport = createRdsDrFunction(this, 'PruneReport', {
       name: 'prune-report',
       config,
-      description: 'rds-dr: writes the prune audit, snapshot count and quota metrics, warns near the quota',
+      description: 'rds-dr: reads every deletion outcome, writes the prune audit, snapshot count and quota metrics, warns near the quota',
+      // Reads and audits up to tens of thousands of outcomes.
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
       reportsBucket: this.reports.ref,
+      workBucket,
     });
 
     this.stateMachine = createWorkflowStateMachine(this, {
@@ -66,7 +80,7 @@ export class PruneWorkflow extends Construct {
       workflow: 'prune',
       functionArns: {
         'plan-prune': this.planPrune.functionArn,
-        'delete-snapshot': this.deleteSnapshot.functionArn,
+        'delete-snapshot-batch': this.deleteSnapshotBatch.functionArn,
         'prune-report': this.pruneReport.functionArn,
       },
     });
@@ -88,6 +102,6 @@ export class PruneWorkflow extends Construct {
   }
 
   get functions(): NodejsFunction[] {
-    return [this.planPrune, this.deleteSnapshot, this.pruneReport];
+    return [this.planPrune, this.deleteSnapshotBatch, this.pruneReport];
   }
 }

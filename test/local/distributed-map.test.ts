@@ -2,6 +2,7 @@
 // executions with their own quotas, results written back to S3, failures tolerated up to the threshold.
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asTaskState, type DistributedMapDef } from './distributed-map.js';
 import { inlineWorkflows } from './inline-workflow.js';
 import { motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
 
@@ -128,5 +129,12 @@ describe('Distributed Map in the local runner', () => {
     const [bad, good] = [result.children.find((c) => c.status === 'FAILED'), result.children.find((c) => c.status === 'SUCCEEDED')];
     expect(bad?.cause).toMatch(/history exceeded 25000 events/);
     expect(good?.historyEvents).toBeLessThan(20);
+  });
+
+  it('gives the Map no Task timeout of its own (the engine would stop a Task after 60 s; Step Functions bounds a Map only by the execution)', () => {
+    const task = asTaskState(fanOut().States.EachBatch as unknown as DistributedMapDef);
+    expect(task.TimeoutSeconds).toBeGreaterThanOrEqual(24 * 3600);
+    // The engine's timer must hold it: setTimeout allows at most 2^31 - 1 ms.
+    expect((task.TimeoutSeconds as number) * 1000).toBeLessThanOrEqual(2 ** 31 - 1);
   });
 });

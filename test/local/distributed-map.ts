@@ -44,7 +44,9 @@ const TASK_FIELDS = ['Comment', 'InputPath', 'OutputPath', 'ResultPath', 'Result
 
 /** The Task the engine runs in place of a Distributed Map (its handler is `runDistributedMap`). */
 export function asTaskState(state: DistributedMapDef): Record<string, unknown> {
-  const task: Record<string, unknown> = { Type: 'Task', Resource: 'arn:aws:states:::local:distributedMap' };
+  // A Map state has no timeout of its own (the execution's TimeoutSeconds bounds it); the engine would
+  // give a Task 60 seconds. 2,000,000 s stays within the engine's setTimeout (at most 2^31 - 1 ms).
+  const task: Record<string, unknown> = { Type: 'Task', Resource: 'arn:aws:states:::local:distributedMap', TimeoutSeconds: 2_000_000 };
   for (const field of TASK_FIELDS) if (field in state) task[field] = state[field];
   return task;
 }

@@ -12,7 +12,7 @@ import { LocalStack } from './local-stack.js';
 import { LOCAL_ACCOUNT_ID } from './moto.js';
 import { localConfig, PRIMARY, DR } from '../state-machines/fixtures.js';
 
-const deleteSnapshot: Caller = { kind: 'lambda', name: 'delete-snapshot', region: PRIMARY };
+const deleteSnapshot: Caller = { kind: 'lambda', name: 'delete-snapshot-batch', region: PRIMARY };
 const failureNotifier: Caller = { kind: 'lambda', name: 'failure-notifier', region: PRIMARY };
 const copySnapshot: Caller = { kind: 'lambda', name: 'copy-snapshot', region: PRIMARY };
 const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (err: Error) => err);
@@ -33,14 +33,14 @@ describe('IAM simulation of local calls', () => {
   });
   afterAll(async () => aws?.stop());
 
-  it('lets delete-snapshot delete an rdsdr-* snapshot tagged as managed (its role allows exactly that)', async () => {
+  it('lets delete-snapshot-batch delete an rdsdr-* snapshot tagged as managed (its role allows exactly that)', async () => {
     await runAs(deleteSnapshot, () => rds().send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: 'rdsdr-orders-managed' })));
     const left = (await aws.rds.send(new DescribeDBSnapshotsCommand({}))).DBSnapshots?.map((s) => s.DBSnapshotIdentifier);
     expect(left).not.toContain('rdsdr-orders-managed');
     expect(aws.iam.decisions.at(-1)).toMatchObject({ allowed: true, check: { action: 'rds:DeleteDBSnapshot', resource: `arn:aws:rds:${PRIMARY}:${LOCAL_ACCOUNT_ID}:snapshot:rdsdr-orders-managed` } });
   });
 
-  it('refuses delete-snapshot on a snapshot without the managed tag, or outside the rdsdr- prefix, with AccessDenied before moto sees it', async () => {
+  it('refuses delete-snapshot-batch on a snapshot without the managed tag, or outside the rdsdr- prefix, with AccessDenied before moto sees it', async () => {
     for (const id of ['rdsdr-orders-by-hand', 'before-migration']) {
       const err = await errorOf(runAs(deleteSnapshot, () => rds().send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id }))));
       expect(err?.name).toBe('AccessDenied');

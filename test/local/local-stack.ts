@@ -35,6 +35,9 @@ const localReportsBucketName = (appName: string, drRegion: string): string => `$
 /** The name a stack gives its work bucket in the local AWS. */
 const localWorkBucketName = (appName: string, region: string): string => `${workBucketPrefix(appName, region)}-${LOCAL_STACK_UUID.split('-')[0]}`;
 
+/** How much faster than deployed the local prune may call RDS (moto has no throttling to respect). */
+export const LOCAL_RDS_BUDGET_SCALE = 1000;
+
 export interface LocalStackOptions {
   /** Raw config (as in config/*.json); primary/DR regions and policies come from it. */
   config: Record<string, unknown>;
@@ -133,6 +136,11 @@ export class LocalStack {
     return this.settings?.reportsBucket ?? '';
   }
 
+  /** The primary stack's work bucket (run data of the backup and prune workflows). */
+  get workBucket(): string {
+    return this.settings?.workBucket ?? '';
+  }
+
   /** What the DR stack deploys for drills: (an existing VPC,) a DB subnet group, the restored-DB security group, the reports bucket. */
   private static async provisionVerificationNetwork(moto: Moto, region: string, appName: string) {
     const ec2 = new EC2Client(motoClientConfig(moto, region));
@@ -188,12 +196,11 @@ export class LocalStack {
     // The primary stack's coordination table (created below, as the synthesized template declares it).
     const coordinationTable = coordinationTableName(this.config);
     // Locally the restored servers speak plain TCP; in AWS the verifier verifies RDS's certificate.
-    const settings = {
-      ...toRuntimeSettings(this.config, LOCAL_ACCOUNT_ID, this.verification, reportsBucket, coordinationTable),
-      drKmsKeyId: this.drKeyArn,
-      verifierSslMode: 'disable' as const,
-      workBucket,
-    };
+    const deployed = toRuntimeSettings(this.config, LOCAL_ACCOUNT_ID, this.verification, reportsBucket, coordinationTable);
+    // moto does not throttle: the prune's RDS request budget is raised LOCAL_RDS_BUDGET_SCALE-fold, so
+    // its paced deletions take milliseconds, as Wait states are shortened, not skipped.
+    const pruning = { ...deployed.pruning, rdsRequestsPerSecond: deployed.pruning.rdsRequestsPerSecond * LOCAL_RDS_BUDGET_SCALE };
+    const settings = { ...deployed, pruning, drKmsKeyId: this.drKeyArn, verifierSslMode: 'disable' as const, workBucket };
     // The Lambdas build nothing from names: they get the topics' ARNs in the settings, as deployed.
     if (settings.alertTopicArn !== this.alertTopicArn || settings.warningTopicArn !== this.warningTopicArn) {
       throw new Error(`settings name topics ${settings.alertTopicArn}, ${settings.warningTopicArn}; moto made ${this.alertTopicArn}, ${this.warningTopicArn}`);

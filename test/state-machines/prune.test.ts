@@ -117,7 +117,8 @@ describe('prune workflow on the local AWS: 400 days of history, 3 databases, 2 r
     expect(run.error).toBe('rds-dr.PruneFailed');
     expect(run.cause).toContain('Prune STOPPED without deleting anything');
     expect(run.cause).toMatch(/scratch in us-east-1: plan deletes 19 of 20/);
-    expect(run.statesEntered).not.toContain('DeleteSnapshot');
+    expect(run.statesEntered).not.toContain('DeleteSnapshotBatch');
+    expect(run.children).toEqual([]);
     expect((await all(aws.rds)).length + (await all(aws.rdsDr)).length).toBe(before);
     const alerts = await aws.receiveAlerts();
     expect(alerts.map((a) => a.subject).join('\n')).toContain('rds-dr-prune FAILED');
@@ -158,8 +159,14 @@ describe('prune workflow on the local AWS: 400 days of history, 3 databases, 2 r
       expect(left.filter((s) => s.tags['rds-dr:source-arn']?.endsWith(':db:archive'))).toHaveLength(DAYS);
       expect(left.map((s) => s.id)).toEqual(expect.arrayContaining(['before-migration-by-hand', 'rdsdr-lookalike-by-hand']));
     }
-    const audit = await readJson(`reports/prune/${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/prune-real-audit.json`);
-    expect(audit.outcomes.filter((o: { outcome: string }) => o.outcome === 'deleted').length).toBe(audit.deletions.length);
+    const auditKey = `reports/prune/${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/prune-real-audit.json`;
+    const audit = await readJson(auditKey);
+    const planned = audit.plannedDeletions;
+    expect(planned).toBeGreaterThan(1_000);
+    expect(audit.outcomes.filter((o: { outcome: string }) => o.outcome === 'deleted')).toHaveLength(planned);
+    // The state carries counts and where the audit is, not the outcomes.
+    expect(run.output).toMatchObject({ failed: false, counts: { planned, deleted: planned, alreadyGone: 0, refused: 0, failed: 0, withoutOutcome: 0 }, failures: [], auditKey });
+    expect(JSON.stringify(run.output)).not.toContain('rdsdr-');
   });
 
   it('warns when the snapshot quota is 90% used, with the numbers, on SNS', async () => {
@@ -173,7 +180,8 @@ describe('prune workflow on the local AWS: 400 days of history, 3 databases, 2 r
     const before = (await aws.rds.send(new DescribeDBSnapshotsCommand({ SnapshotType: 'manual', MaxRecords: 100 }))).DBSnapshots?.length;
     const run = await aws.runPrune({}, 'prune-again');
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.statesEntered.filter((s) => s === 'DeleteSnapshot')).toHaveLength(0);
+    expect(run.output).toMatchObject({ counts: { planned: 0 } });
+    expect(run.children).toEqual([]);
     expect((await aws.rds.send(new DescribeDBSnapshotsCommand({ SnapshotType: 'manual', MaxRecords: 100 }))).DBSnapshots?.length).toBe(before);
   });
 });

@@ -35,15 +35,25 @@ export const pruningSchema = z
     /** Stop without deleting when one run would delete more than this share of a database's snapshots. */
     maxDeleteShare: z.number().gt(0).max(1).default(0.5),
     /**
-     * Stop without deleting when one run would delete more than this many snapshots in total. At most
-     * 1,500: the run's deletion list (~120 bytes an item) must fit a Step Functions payload (256 KB).
+     * Stop without deleting when one run would delete more than this many snapshots in total: a clock or
+     * config error until proven otherwise. The deletions travel in the work bucket, not in the state
+     * (a Distributed Map reads them), so this is a safety limit, not a payload one; at most 20,000, about
+     * 3 hours of deleting at the default RDS request budget (rdsRequestsPerSecond).
      */
-    maxDeletesPerRun: z.number().int().min(1).max(1500).default(500),
+    maxDeletesPerRun: z.number().int().min(1).max(20_000).default(500),
     /** The RDS manual snapshot quota per region (Service Quotas value; RDS default 100). */
     snapshotQuota: z.number().int().min(1).default(100),
     /** Warn when managed + other manual snapshots reach this share of the quota. */
     quotaWarnPercent: z.number().min(1).max(100).default(90),
+    /** Deletion batches (child executions of the deletions' Distributed Map) at once. */
     maxConcurrency: z.number().int().min(1).max(10).default(5),
+    /**
+     * RDS API requests per second the deletions may spend, over all batches at once. RDS allows each
+     * account a sustained 12 requests per second per region (bursts of 300), shared by every tool
+     * ("Request throttling for the Amazon RDS API", Amazon RDS User Guide): the default leaves two
+     * thirds of it to backups, drills and everyone else.
+     */
+    rdsRequestsPerSecond: z.number().min(0.5).max(10).default(4),
   })
   .prefault({});
 

@@ -87,6 +87,7 @@ export function toRuntimeSettings(
       snapshotQuota: config.pruning.snapshotQuota,
       quotaWarnPercent: config.pruning.quotaWarnPercent,
       maxConcurrency: config.pruning.maxConcurrency,
+      rdsRequestsPerSecond: config.pruning.rdsRequestsPerSecond,
     },
     incident: {
       databases: config.incident.databases,

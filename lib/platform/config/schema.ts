@@ -8,6 +8,7 @@ import { isValidSchedulerCron, isValidTimeZone } from './cron.js';
 import { incidentSchema } from './incident-schema.js';
 import { pruningSchema, retentionSchema } from './retention-schema.js';
 import { verificationNetworkSchema, verifyPolicySchema } from './verification-schema.js';
+import { deletionSeconds, PRUNE_DELETION_SECONDS_BUDGET } from '../../../lambdas/core/deletion-pace.js';
 
 /**
  * The smallest snapshotTimeoutMinutes. backup.asl.json's retries of a database that is momentarily
@@ -222,6 +223,16 @@ export const configSchema = z
     }
     if (!isValidSchedulerCron(c.pruning.schedule.cron)) {
       ctx.addIssue({ code: 'custom', path: ['pruning', 'schedule', 'cron'], message: `invalid EventBridge Scheduler cron "${c.pruning.schedule.cron}", e.g. cron(0 5 * * ? *)` });
+    }
+    // The largest run the guard lets through must finish deleting, at the RDS request budget, before
+    // the prune execution times out.
+    const deleting = deletionSeconds(c.pruning.maxDeletesPerRun, c.pruning.rdsRequestsPerSecond);
+    if (deleting > PRUNE_DELETION_SECONDS_BUDGET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pruning', 'maxDeletesPerRun'],
+        message: `${c.pruning.maxDeletesPerRun} deletions at rdsRequestsPerSecond ${c.pruning.rdsRequestsPerSecond} take ${Math.round(deleting / 60)} minutes, more than the prune's ${PRUNE_DELETION_SECONDS_BUDGET / 60}; lower maxDeletesPerRun or raise rdsRequestsPerSecond`,
+      });
     }
     for (const [db, d] of Object.entries(c.incident.databases)) {
       if (d.cutover === 'endpoint' && !d.endpoint) {

@@ -6,7 +6,7 @@ import { BASE_SETTINGS, DEFAULT_RETENTION } from '../settings-fixtures.js';
 
 const settings: FullSettings = {
   ...BASE_SETTINGS,
-  pruning: { maxDeleteShare: 0.5, maxDeletesPerRun: 500, snapshotQuota: 100, quotaWarnPercent: 90, maxConcurrency: 5 },
+  pruning: { maxDeleteShare: 0.5, maxDeletesPerRun: 500, snapshotQuota: 100, quotaWarnPercent: 90, maxConcurrency: 5, rdsRequestsPerSecond: 4 },
   appName: 'rds-dr', primaryRegion: 'us-east-1', drRegion: 'us-west-2', drKmsKeyId: 'alias/x',
   policies: {
     gold: { selection: { tags: { a: 'b' }, instances: [], clusters: [] }, maxConcurrency: 8, maxCopiesInFlight: 3, snapshotTimeoutSeconds: 600, copyTimeoutSeconds: 900, retention: DEFAULT_RETENTION },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { refusalReason } from '../../../lambdas/prune/delete-recheck.js';
 import { parsePruneRequest } from '../../../lambdas/prune/prune-request.js';
 import { planInventory, toRetentionSnapshot } from '../../../lambdas/prune/retention-inventory.js';
-import { summarizePrune, type PruneReportInput } from '../../../lambdas/prune/prune-summary.js';
+import { LISTED_OUTCOMES, MAX_MESSAGE_BYTES, summarizePrune, type DeletionOutcome, type PruneFacts } from '../../../lambdas/prune/prune-summary.js';
 import { DEFAULT_RETENTION } from '../settings-fixtures.js';
 import { type DescribedSnapshot, captureTime } from '../../../lambdas/core/snapshots.js';
 
@@ -70,22 +70,55 @@ describe('retention inventory', () => {
 });
 
 describe('summarizePrune', () => {
-  const input = (over: Partial<PruneReportInput>): PruneReportInput => ({
-    planKey: 'reports/prune/x-plan.json', dryRun: false, guardTripped: false, guardProblems: [], executionArn: 'arn:e',
+  const RUN_DATA = { bucket: 'work', prefix: 'runs/prune/2026-11-22/x/', planKey: 'runs/prune/2026-11-22/x/plan.json', resultsPrefix: 'runs/prune/2026-11-22/x/results' };
+  const facts = (over: Partial<PruneFacts>): PruneFacts => ({
+    planReportKey: 'reports/prune/x-plan.json', dryRun: false, guardTripped: false, guardProblems: [], guardProblemCount: 0, executionArn: 'arn:e',
     quota: { 'us-east-1': { manual: 95, managed: 90, plannedDeletions: 2, quota: 100, daysUntilFull: 4 } },
-    deletions: [{ region: 'us-east-1', snapshotId: 'a' }, { region: 'us-east-1', snapshotId: 'b' }],
-    plannedDeletions: 2, outcomes: [], ...over,
+    plannedDeletions: 2, runData: RUN_DATA, deletionRun: { manifestKey: 'm' }, outcomes: [], auditKey: 'reports/prune/x-audit.json', ...over,
   });
+  const outcome = (snapshotId: string, o: DeletionOutcome['outcome'], detail = ''): DeletionOutcome => ({ region: 'us-east-1', snapshotId, outcome: o, detail });
+
   it('counts what was removed and warns on the quota with a forecast', () => {
-    const v = summarizePrune(input({ outcomes: [{ region: 'us-east-1', snapshotId: 'a', outcome: 'deleted', detail: '' }, { region: 'us-east-1', snapshotId: 'b', outcome: 'already gone', detail: '' }] }), 90);
+    const v = summarizePrune(facts({ outcomes: [outcome('a', 'deleted'), outcome('b', 'already gone', 'not found')] }), 90);
     expect(v.failed).toBe(false);
+    expect(v.counts).toEqual({ planned: 2, deleted: 1, alreadyGone: 1, refused: 0, failed: 0, withoutOutcome: 0 });
     expect(v.usage[0]).toMatchObject({ managedAfter: 88, manualAfter: 93, usedPercent: 93 });
     expect(v.quotaWarnings).toEqual(['us-east-1: 93 manual snapshots = 93% of the quota; full in about 4 day(s) at the current rate']);
+    expect(v.message).toMatch(/^Prune deleted 2 of 2 planned snapshot\(s\) \(1 of them already gone\); 0 refused at the last check, 0 failed\./);
+    expect(v.message).toContain('Audit: reports/prune/x-audit.json');
   });
-  it('fails on a tripped guard or a failed deletion, not on a refusal', () => {
-    expect(summarizePrune(input({ guardTripped: true, guardProblems: ['p'] }), 90).message).toMatch(/^Prune STOPPED without deleting anything/);
-    expect(summarizePrune(input({ outcomes: [{ region: 'us-east-1', snapshotId: 'a', outcome: 'failed', detail: 'x' }] }), 90).failed).toBe(true);
-    expect(summarizePrune(input({ outcomes: [{ region: 'us-east-1', snapshotId: 'a', outcome: 'refused', detail: 'legal hold' }] }), 90).failed).toBe(false);
-    expect(summarizePrune(input({ dryRun: true }), 99).message).toMatch(/^Prune dry run: would delete 2 snapshot\(s\); nothing was deleted\./);
+
+  it('fails on a tripped guard, a failed deletion, a failed Map or deletions without an outcome; not on a refusal', () => {
+    expect(summarizePrune(facts({ guardTripped: true, guardProblems: ['p'], guardProblemCount: 1, deletionRun: null }), 90).message).toMatch(/^Prune STOPPED without deleting anything/);
+    expect(summarizePrune(facts({ outcomes: [outcome('a', 'failed', 'x'), outcome('b', 'deleted')] }), 90).failed).toBe(true);
+    expect(summarizePrune(facts({ outcomes: [outcome('a', 'refused', 'legal hold'), outcome('b', 'deleted')] }), 90).failed).toBe(false);
+    const mapFailed = summarizePrune(facts({ deletionRun: { Error: 'States.ItemReaderFailed', Cause: 'AccessDenied' } }), 90);
+    expect(mapFailed).toMatchObject({ failed: true, counts: { withoutOutcome: 2 } });
+    expect(mapFailed.message).toContain("The deletions' Map failed with States.ItemReaderFailed: AccessDenied");
+    const lost = summarizePrune(facts({ outcomes: [outcome('a', 'deleted')] }), 90);
+    expect(lost).toMatchObject({ failed: true, counts: { withoutOutcome: 1 } });
+    expect(lost.message).toContain('1 planned deletion(s) have no outcome: check them by hand (results under s3://work/runs/prune/2026-11-22/x/results)');
+    expect(summarizePrune(facts({ dryRun: true, deletionRun: null }), 99)).toMatchObject({ failed: false, counts: { withoutOutcome: 0 } });
+    expect(summarizePrune(facts({ dryRun: true, deletionRun: null }), 99).message).toMatch(/^Prune dry run: would delete 2 snapshot\(s\); nothing was deleted\./);
+  });
+
+  it('stays small whatever the count: counts of all, the first 20 failures by name, a message under 8 KB', () => {
+    const many = Array.from({ length: 5_000 }, (_, i) => outcome(`rdsdr-orders-${String(i).padStart(12, '0')}`, i % 2 ? 'failed' : 'refused', `ThrottlingException: Rate exceeded ${'x'.repeat(400)}`));
+    const v = summarizePrune(facts({ plannedDeletions: 5_000, outcomes: many }), 90);
+    expect(v.counts).toMatchObject({ planned: 5_000, failed: 2_500, refused: 2_500, withoutOutcome: 0 });
+    expect(v.failures).toHaveLength(LISTED_OUTCOMES);
+    expect(v.failures[0].snapshotId).toBe('rdsdr-orders-000000000001');
+    expect(v.message).toContain('- … and 2480 more failed (see the audit)');
+    expect(v.message).toContain('- … and 2490 more refused (see the audit)');
+    expect(Buffer.byteLength(v.message)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+    expect(Buffer.byteLength(JSON.stringify(v))).toBeLessThan(16_000);
+  });
+
+  it('cuts a message that would still be too long at a line, saying so', () => {
+    const problems = Array.from({ length: 20 }, (_, i) => `problem ${i}: ${'é'.repeat(400)}`);
+    const v = summarizePrune(facts({ guardTripped: true, guardProblems: problems, guardProblemCount: 900, deletionRun: null }), 90);
+    expect(Buffer.byteLength(v.message)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+    expect(v.message).toMatch(/\n… \(cut short; the audit has everything\)$/);
+    expect(v.message).not.toContain('\uFFFD');
   });
 });

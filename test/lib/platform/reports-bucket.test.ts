@@ -56,10 +56,12 @@ const bucketNameFor = (id: string) => String(evaluate(reportsBucket()[1].Propert
 
 /** IAM's matching: `*` any run of characters, `?` exactly one. */
 const iamPattern = (arn: string) => new RegExp(`^${arn.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+/** S3 grants in the primary stack on anything but its own buckets (the work bucket: a local reference, not a name). */
 const primaryS3Statements = (): { role: string; statement: IamStatement }[] =>
   Object.entries(s.primaryTemplate.findResources('AWS::IAM::Policy')).flatMap(([id, p]) =>
     (p.Properties.PolicyDocument.Statement as IamStatement[])
       .filter((st) => st.Effect === 'Allow' && asArray(st.Action).some((a) => a.startsWith('s3:')))
+      .filter((st) => !Object.keys(s.primaryTemplate.findResources('AWS::S3::Bucket')).some((bucketId) => JSON.stringify(st.Resource).includes(`"${bucketId}"`)))
       .map((statement) => ({ role: id, statement })),
   );
 
