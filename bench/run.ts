@@ -1,6 +1,7 @@
 // `npm run bench`: how long planRetention takes for 100,000 snapshots of 1,000 databases (100 each,
 // half in each of two regions), in a zone with DST. Reported, never asserted: exits non-zero only
-// when planning crashes or returns a malformed plan.
+// when planning crashes or returns a malformed plan. Then bench/status-at-scale.ts: the RPO monitor
+// and `rds-dr status` at 100 and 1,000 databases on the local AWS.
 //
 // Two numbers, because period keys are memoized per zone and 15 minutes of UTC: "cold" clears the
 // memo before each run (a Lambda's first plan of the day), "warm" keeps it (a re-plan in the same
@@ -72,3 +73,7 @@ const first = timedRun(true); // warm-up for the JIT; also the true first-call t
 console.log(`planRetention: first call in a fresh process: ${fmt(first.ms)}`);
 report('cold time-zone memo', true);
 report('warm time-zone memo', false);
+
+// The RPO monitor and `rds-dr status` at 100 and 1,000 databases on the local AWS (moto).
+const { benchStatusAtScale } = await import('./status-at-scale.js');
+await benchStatusAtScale();

@@ -25,7 +25,7 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `usage:
-  rds-dr status   [-c config.json] [--account <id>]
+  rds-dr status   [-c config.json] [--account <id>] [--all]
   rds-dr failover <db> --reason "<why, ticket>" [--dry-run] [--force]
   rds-dr restore  <db> (--time <ISO-8601|latest> | --snapshot <id|latest>) --target <new-id>
                   [--region <region>] [--verify] [--cutover] [--reason "<why>"]

@@ -1,8 +1,11 @@
-// `rds-dr status`: per database, recovery-point ages against the objectives, last drill and
-// measured RTO. Pure: turns metrics + objectives into rows and breaches.
+// `rds-dr status`: a summary of the fleet against the objectives, then one row per database that
+// breaches one (worst first), or per database with --all or in a small fleet. Pure: turns the
+// monitor's judgements into text.
+import { formatAge } from '../../lambdas/core/format-age.js';
 import type { DatabaseRecoveryFacts, MetricPoint } from '../../lambdas/monitor/recovery-ages.js';
+import { judgeRecovery, summarizeRecovery, worstFirst, type RecoveryJudgement, type RecoveryObjectives, type RecoverySummary } from '../../lambdas/monitor/recovery-judgement.js';
 
-import type { Objectives } from '../../lib/platform/config/objectives.js';
+export { formatAge };
 
 export interface StatusCell {
   text: string;
@@ -14,43 +17,36 @@ export interface StatusRow {
   cells: Record<string, StatusCell>;
 }
 
-export function formatAge(seconds: number): string {
-  if (seconds >= 365 * 86_400) return 'never';
-  if (seconds >= 2 * 86_400) return `${Math.round(seconds / 86_400)}d`;
-  if (seconds >= 2 * 3600) return `${Math.round(seconds / 3600)}h`;
-  if (seconds >= 120) return `${Math.round(seconds / 60)}m`;
-  return `${seconds}s`;
+type Regions = { primary: string; dr: string };
+
+/** Up to this many databases, every one is listed (the table fits a screen); beyond, only the breaches. */
+export const LIST_ALL_UP_TO = 20;
+
+function rowOf(j: RecoveryJudgement, regions: Regions): StatusRow {
+  const age = (seconds: number | undefined, objectiveSeconds?: number, breached = false): StatusCell => {
+    if (seconds === undefined) return { text: '-', breached: false };
+    return { text: objectiveSeconds !== undefined ? `${formatAge(seconds)} / ${formatAge(objectiveSeconds)}` : formatAge(seconds), breached };
+  };
+  const cells: Record<string, StatusCell> = {
+    [`RPO ${regions.primary}`]: age(j.rpoPrimary.ageSeconds, j.rpoPrimary.objectiveSeconds, j.rpoPrimary.breached),
+    [`RPO ${regions.dr}`]: age(j.rpoDr.ageSeconds, j.rpoDr.objectiveSeconds, j.rpoDr.breached),
+    'last snapshot': age(j.lastSnapshotAgeSeconds),
+    'last copy': age(j.lastCopyAgeSeconds),
+  };
+  const d = j.drill;
+  if (d) {
+    cells['last drill'] = { text: d.verdict === 'never' ? 'never' : `${d.verdict === 'passed' ? 'PASS' : 'FAIL'} ${formatAge(d.ageSeconds)} ago`, breached: d.breached };
+    cells['measured RTO'] = d.restoreSeconds === undefined ? { text: '-', breached: false } : age(Math.round(d.restoreSeconds), d.rtoSeconds, d.rtoExceeded);
+  } else {
+    cells['last drill'] = { text: 'not drilled', breached: false };
+    cells['measured RTO'] = { text: '-', breached: false };
+  }
+  return { database: j.db, cells };
 }
 
-export function statusRows(facts: DatabaseRecoveryFacts[], metrics: MetricPoint[], regions: { primary: string; dr: string }, objectives: Objectives): StatusRow[] {
-  return facts.map((f) => {
-    const value = (name: string, region: string) => metrics.find((m) => m.db === f.db && m.name === name && m.region === region)?.value;
-    const age = (name: string, region: string, maxSeconds?: number): StatusCell => {
-      const v = value(name, region);
-      if (v === undefined) return { text: '-', breached: false };
-      const breached = maxSeconds !== undefined && v > maxSeconds;
-      return { text: maxSeconds !== undefined ? `${formatAge(v)} / ${formatAge(maxSeconds)}` : formatAge(v), breached };
-    };
-    const cells: Record<string, StatusCell> = {
-      [`RPO ${regions.primary}`]: age('RecoveryPointAgeSeconds', regions.primary, objectives.rpoPrimaryMinutes * 60),
-      [`RPO ${regions.dr}`]: age('RecoveryPointAgeSeconds', regions.dr, objectives.rpoDrMinutes * 60),
-      'last snapshot': age('LastSnapshotAgeSeconds', regions.primary),
-      'last copy': age('LastCopyAgeSeconds', regions.dr),
-    };
-    if (f.drilled) {
-      const drillAge = value('LastVerificationAgeSeconds', regions.dr) ?? Number.POSITIVE_INFINITY;
-      const passed = f.lastVerification?.passed === true;
-      const stale = drillAge > objectives.verificationMaxAgeDays * 86_400;
-      cells['last drill'] = { text: f.lastVerification ? `${passed ? 'PASS' : 'FAIL'} ${formatAge(drillAge)} ago` : 'never', breached: !passed || stale };
-      const rto = f.lastVerification?.restoreSeconds;
-      cells['measured RTO'] =
-        rto === undefined ? { text: '-', breached: false } : { text: `${formatAge(Math.round(rto))} / ${formatAge(objectives.rtoMinutes * 60)}`, breached: rto > objectives.rtoMinutes * 60 };
-    } else {
-      cells['last drill'] = { text: 'not drilled', breached: false };
-      cells['measured RTO'] = { text: '-', breached: false };
-    }
-    return { database: f.db, cells };
-  });
+/** One row per database, in the facts' order. */
+export function statusRows(facts: DatabaseRecoveryFacts[], metrics: MetricPoint[], regions: Regions, objectives: RecoveryObjectives): StatusRow[] {
+  return judgeRecovery(facts, metrics, regions, objectives).map((j) => rowOf(j, regions));
 }
 
 export function renderTable(rows: StatusRow[], colour: boolean): string {
@@ -62,9 +58,49 @@ export function renderTable(rows: StatusRow[], colour: boolean): string {
   const width = columns.map((c) => Math.max(c.length, ...rows.map((r) => text(r, c).length)));
   const lines = [columns.map((c, i) => c.padEnd(width[i])).join('  '), width.map((w) => '-'.repeat(w)).join('  ')];
   for (const r of rows) {
-    lines.push(columns.map((c, i) => (colour && breached(r, c) ? `\x1b[31m${text(r, c).padEnd(width[i])}\x1b[0m` : text(r, c).padEnd(width[i]))).join('  '));
+    lines.push(columns.map((c, i) => (colour && breached(r, c) ? `\x1b[31m${text(r, c).padEnd(width[i])}\x1b[0m` : text(r, c).padEnd(width[i]))).join('  ').trimEnd());
   }
   return lines.join('\n');
 }
 
 export const anyBreach = (rows: StatusRow[]): boolean => rows.some((r) => Object.values(r.cells).some((c) => c.breached));
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The counts, first thing on screen: how many databases, how many breach what. */
+export function summaryLines(s: RecoverySummary, regions: Regions, objectives: RecoveryObjectives): string[] {
+  const lines = [
+    `${plural(s.databases, 'protected database')}: ${s.withinObjectives} within objectives, ${s.breaching} breaching`,
+    `  RPO ${regions.primary} (${formatAge(objectives.rpoPrimaryMinutes * 60)}): ${s.rpoPrimaryBreached} breached   ` +
+      `RPO ${regions.dr} (${formatAge(objectives.rpoDrMinutes * 60)}): ${s.rpoDrBreached} breached`,
+    `  never snapshotted: ${s.neverSnapshotted}   DR copy missing: ${s.drCopyMissing}`,
+  ];
+  if (s.drills) {
+    const d = s.drills;
+    lines.push(
+      `  last drills of ${d.drilled} drilled: ${d.passed} passed, ${d.failed} failed, ${d.never} never drilled, ` +
+        `${d.stale} older than ${formatAge(objectives.verificationMaxAgeDays * 86_400)}; RTO over ${formatAge(objectives.rtoMinutes * 60)}: ${d.rtoExceeded}`,
+    );
+  }
+  return lines;
+}
+
+/**
+ * The whole report: the summary, then the breaching databases worst first (every database, worst
+ * first, with `all` or when the fleet is small), then how to see the rest.
+ */
+export function renderStatus(judgements: RecoveryJudgement[], regions: Regions, objectives: RecoveryObjectives, options: { colour: boolean; all?: boolean }): string {
+  if (judgements.length === 0) return 'no protected databases found';
+  const summary = summarizeRecovery(judgements);
+  const listAll = options.all === true || judgements.length <= LIST_ALL_UP_TO;
+  const sorted = worstFirst(judgements);
+  const listed = listAll ? sorted : sorted.filter((j) => j.breached);
+  const out = summaryLines(summary, regions, objectives);
+  if (listed.length > 0) {
+    const heading = listAll ? `every database, ${summary.breaching ? 'breaches first, worst first' : 'by name'}:` : `${plural(summary.breaching, 'database')} breaching an objective, worst first:`;
+    out.push('', heading, renderTable(listed.map((j) => rowOf(j, regions)), options.colour));
+  }
+  const unlisted = judgements.length - listed.length;
+  if (unlisted > 0) out.push('', `${plural(unlisted, 'database')} within objectives not listed; \`rds-dr status --all\` lists every database.`);
+  return out.join('\n');
+}

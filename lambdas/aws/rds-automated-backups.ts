@@ -4,7 +4,9 @@
 // DB instance" (RDS API reference): in the DR region no instance of that name exists, so replicated
 // backups are found by listing the region's automated backups and matching the source instead.
 import { DescribeDBInstanceAutomatedBackupsCommand, paginateDescribeDBInstanceAutomatedBackups, type DBInstanceAutomatedBackup, type RDSClient } from '@aws-sdk/client-rds';
+import type { RequestPacer } from '../core/request-pacer.js';
 import { orUndefined } from './rds-not-found.js';
+import { pacedBy } from './rds-pacing.js';
 
 /** How to recognise a source instance's backups: its identifier, ARN or DbiResourceId (any that is known). */
 export interface BackupSource {
@@ -21,10 +23,10 @@ export function isBackupOf(b: DBInstanceAutomatedBackup, source: BackupSource): 
   );
 }
 
-/** Every automated backup the region holds (its own instances' and the replicated ones), paginated. */
-export async function listAutomatedBackups(rds: RDSClient): Promise<DBInstanceAutomatedBackup[]> {
+/** Every automated backup the region holds (its own instances' and the replicated ones), paginated; each request waits for `pacer` if given. */
+export async function listAutomatedBackups(rds: RDSClient, pacer?: RequestPacer): Promise<DBInstanceAutomatedBackup[]> {
   const out: DBInstanceAutomatedBackup[] = [];
-  for await (const page of paginateDescribeDBInstanceAutomatedBackups({ client: rds }, {})) out.push(...(page.DBInstanceAutomatedBackups ?? []));
+  for await (const page of paginateDescribeDBInstanceAutomatedBackups({ client: rds, pageSize: 100, withCommand: pacedBy(pacer) }, {})) out.push(...(page.DBInstanceAutomatedBackups ?? []));
   return out;
 }
 

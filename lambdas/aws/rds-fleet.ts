@@ -1,10 +1,16 @@
 import { paginateDescribeDBClusters, paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds';
 import type { DbClusterInfo, DbInstanceInfo, Fleet, FleetReader } from '../core/fleet.js';
+import type { RequestPacer } from '../core/request-pacer.js';
+import { pacedBy } from './rds-pacing.js';
 import { tagsOf } from './rds-tags.js';
 
 /** The one reader of a region's databases: FleetReader over the RDS API (DescribeDBInstances / DescribeDBClusters, paginated). */
 export class RdsFleetReader implements FleetReader {
-  constructor(private readonly rds: RDSClient) {}
+  /** `pacer`: every request waits for it (a reader that must keep to its share of the RDS budget). */
+  constructor(
+    private readonly rds: RDSClient,
+    private readonly pacer?: RequestPacer,
+  ) {}
 
   /** Every DB instance and DB cluster of the region. */
   async list(): Promise<Fleet> {
@@ -14,7 +20,7 @@ export class RdsFleetReader implements FleetReader {
 
   async listInstances(): Promise<DbInstanceInfo[]> {
     const out: DbInstanceInfo[] = [];
-    for await (const page of paginateDescribeDBInstances({ client: this.rds, pageSize: 100 }, {})) {
+    for await (const page of paginateDescribeDBInstances({ client: this.rds, pageSize: 100, withCommand: pacedBy(this.pacer) }, {})) {
       for (const db of page.DBInstances ?? []) {
         out.push({
           id: db.DBInstanceIdentifier ?? '',
@@ -34,7 +40,7 @@ export class RdsFleetReader implements FleetReader {
 
   async listClusters(): Promise<DbClusterInfo[]> {
     const out: DbClusterInfo[] = [];
-    for await (const page of paginateDescribeDBClusters({ client: this.rds, pageSize: 100 }, {})) {
+    for await (const page of paginateDescribeDBClusters({ client: this.rds, pageSize: 100, withCommand: pacedBy(this.pacer) }, {})) {
       for (const c of page.DBClusters ?? []) {
         out.push({
           id: c.DBClusterIdentifier ?? '',

@@ -17,9 +17,11 @@ import {
 } from '@aws-sdk/client-rds';
 import { CopyAlreadyExistsError } from '../core/errors.js';
 import { SNAPSHOT_PREFIX } from '../core/naming.js';
+import type { RequestPacer } from '../core/request-pacer.js';
 import type { CopyRequest, DescribedSnapshot, SnapshotCopier, SnapshotInfo, SnapshotKind, SnapshotReader, Tag } from '../core/snapshots.js';
 import { awsClients } from './clients.js';
 import { isRdsNotFound, orUndefined } from './rds-not-found.js';
+import { pacedBy } from './rds-pacing.js';
 import { tagsOf } from './rds-tags.js';
 
 export function fromDbSnapshot(s: DBSnapshot): DescribedSnapshot {
@@ -99,17 +101,36 @@ export async function createSnapshot(region: string, kind: SnapshotKind, dbId: s
 
 /** Lists the region's manual snapshots (instance and cluster), paginated: rds-dr's, or all of them. */
 export class RdsSnapshotCatalog {
-  constructor(private readonly rds: RDSClient) {}
+  /** `pacer`: every request waits for it (a reader that must keep to its share of the RDS budget). */
+  constructor(
+    private readonly rds: RDSClient,
+    private readonly pacer?: RequestPacer,
+  ) {}
 
+  /**
+   * Instance and cluster snapshots are two independent listings of 100 a page (RDS has no filter by
+   * tag or name prefix for them): both run at once, so the wall time is the longer of the two.
+   */
   async list(which: 'rds-dr' | 'all' = 'rds-dr'): Promise<DescribedSnapshot[]> {
+    const [instanceSnapshots, clusterSnapshots] = await Promise.all([this.instanceSnapshots(), this.clusterSnapshots()]);
+    const out = [...instanceSnapshots, ...clusterSnapshots];
+    return which === 'all' ? out : out.filter((s) => s.id.startsWith(SNAPSHOT_PREFIX));
+  }
+
+  private async instanceSnapshots(): Promise<DescribedSnapshot[]> {
     const out: DescribedSnapshot[] = [];
-    for await (const page of paginateDescribeDBSnapshots({ client: this.rds, pageSize: 100 }, { SnapshotType: 'manual' })) {
+    for await (const page of paginateDescribeDBSnapshots({ client: this.rds, pageSize: 100, withCommand: pacedBy(this.pacer) }, { SnapshotType: 'manual' })) {
       out.push(...(page.DBSnapshots ?? []).map(fromDbSnapshot));
     }
-    for await (const page of paginateDescribeDBClusterSnapshots({ client: this.rds, pageSize: 100 }, { SnapshotType: 'manual' })) {
+    return out;
+  }
+
+  private async clusterSnapshots(): Promise<DescribedSnapshot[]> {
+    const out: DescribedSnapshot[] = [];
+    for await (const page of paginateDescribeDBClusterSnapshots({ client: this.rds, pageSize: 100, withCommand: pacedBy(this.pacer) }, { SnapshotType: 'manual' })) {
       out.push(...(page.DBClusterSnapshots ?? []).map(fromDbClusterSnapshot));
     }
-    return which === 'all' ? out : out.filter((s) => s.id.startsWith(SNAPSHOT_PREFIX));
+    return out;
   }
 }
 

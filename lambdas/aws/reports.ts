@@ -1,6 +1,7 @@
 // JSON reports in the reports bucket (S3, DR region): plans, audits, drill reports, incident timelines.
 import { GetObjectCommand, paginateListObjectsV2, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { newestPerGroup, type StoredObject } from '../core/report-keys.js';
 import type { RuntimeSettings } from '../core/settings.js';
 import { awsClients } from './clients.js';
 
@@ -60,15 +61,24 @@ export class S3Reports {
     });
   }
 
-  /** The parsed JSON of the greatest key under `prefix` (keys that sort by date: the newest), or undefined. */
-  newest<T>(prefix: string): Promise<T | undefined> {
+  /**
+   * Every object under `prefix` (one paged listing, 1,000 keys a page), reduced to the greatest key
+   * of each group: see core/report-keys.ts.
+   */
+  newestPerGroup(prefix: string): Promise<Map<string, StoredObject>> {
     return this.withBucket(async (bucket) => {
-      let lastKey: string | undefined;
+      const objects: StoredObject[] = [];
       for await (const page of paginateListObjectsV2({ client: awsClients.s3(this.region) }, { Bucket: bucket, Prefix: prefix })) {
-        for (const o of page.Contents ?? []) if (!lastKey || (o.Key ?? '') > lastKey) lastKey = o.Key;
+        for (const o of page.Contents ?? []) if (o.Key) objects.push({ key: o.Key, etag: o.ETag });
       }
-      if (!lastKey) return undefined;
-      const body = await (await awsClients.s3(this.region).send(new GetObjectCommand({ Bucket: bucket, Key: lastKey }))).Body!.transformToString();
+      return newestPerGroup(objects, prefix);
+    });
+  }
+
+  /** The parsed JSON object at `key`. */
+  readJson<T>(key: string): Promise<T> {
+    return this.withBucket(async (bucket) => {
+      const body = await (await awsClients.s3(this.region).send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
       return JSON.parse(body) as T;
     });
   }

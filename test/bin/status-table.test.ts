@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { anyBreach, formatAge, renderTable, statusRows } from '../../bin/cli/status-table.js';
-import { recoveryMetrics } from '../../lambdas/monitor/recovery-ages.js';
+import { anyBreach, formatAge, LIST_ALL_UP_TO, renderStatus, renderTable, statusRows } from '../../bin/cli/status-table.js';
+import { recoveryMetrics, type DatabaseRecoveryFacts } from '../../lambdas/monitor/recovery-ages.js';
+import { judgeRecovery } from '../../lambdas/monitor/recovery-judgement.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const REGIONS = { primary: 'us-east-1', dr: 'us-west-2' };
@@ -32,5 +33,40 @@ describe('status table', () => {
 
   it('formats ages for people', () => {
     expect([formatAge(45), formatAge(600), formatAge(7200), formatAge(3 * 86_400), formatAge(400 * 86_400)]).toEqual(['45s', '10m', '2h', '3d', 'never']);
+  });
+
+  describe('the report: summary first, then the breaches', () => {
+    /** `count` databases; those in `stale` have a DR copy 3 days old (past the 25 h objective). */
+    const fleet = (count: number, stale: Set<number>): DatabaseRecoveryFacts[] =>
+      Array.from({ length: count }, (_, i) => ({
+        db: `db-${String(i).padStart(3, '0')}`, drilled: false, createdAt: '2026-01-01T00:00:00Z',
+        newestSnapshotAt: '2026-11-22T11:30:00Z', newestCopyAt: stale.has(i) ? '2026-11-19T12:00:00Z' : '2026-11-22T02:00:00Z',
+      }));
+    const report = (facts: DatabaseRecoveryFacts[], all = false) =>
+      renderStatus(judgeRecovery(facts, recoveryMetrics(facts, REGIONS, NOW), REGIONS, OBJECTIVES), REGIONS, OBJECTIVES, { colour: false, all });
+
+    it('a large fleet: the counts, then only the breaching databases, then how to list all', () => {
+      const lines = report(fleet(1000, new Set([7, 500, 999]))).split('\n');
+      expect(lines.slice(0, 3)).toEqual([
+        '1000 protected databases: 997 within objectives, 3 breaching',
+        '  RPO us-east-1 (60m): 0 breached   RPO us-west-2 (25h): 3 breached',
+        '  never snapshotted: 0   DR copy missing: 0',
+      ]);
+      expect(lines[4]).toBe('3 databases breaching an objective, worst first:');
+      expect(lines.slice(7, 10).map((l) => l.split(' ')[0])).toEqual(['db-007', 'db-500', 'db-999']);
+      expect(lines.slice(10)).toEqual(['', '997 databases within objectives not listed; `rds-dr status --all` lists every database.']);
+    });
+
+    it('--all lists every database; a small fleet is always listed whole; nothing breaching says so in the counts', () => {
+      expect(report(fleet(1000, new Set([1])), true).split('\n').filter((l) => l.startsWith('db-'))).toHaveLength(1000);
+      const small = report(fleet(LIST_ALL_UP_TO, new Set()));
+      expect(small.split('\n')[0]).toBe(`${LIST_ALL_UP_TO} protected databases: ${LIST_ALL_UP_TO} within objectives, 0 breaching`);
+      expect(small.split('\n').filter((l) => l.startsWith('db-'))).toHaveLength(LIST_ALL_UP_TO);
+      expect(small).not.toContain('not listed');
+      const healthyLarge = report(fleet(LIST_ALL_UP_TO + 1, new Set()));
+      expect(healthyLarge).not.toContain('db-');
+      expect(healthyLarge.split('\n').at(-1)).toBe(`${LIST_ALL_UP_TO + 1} databases within objectives not listed; \`rds-dr status --all\` lists every database.`);
+      expect(report([])).toBe('no protected databases found');
+    });
   });
 });

@@ -47,6 +47,9 @@ export function useMotoForSdk(moto: Moto, region: string): void {
   process.env.AWS_REGION = region;
   delete process.env.AWS_PROFILE;
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  // moto 5.2.1 answers a gzip-compressed request body (the SDK compresses PutMetricData from 10 KB on,
+  // ~150 data points) with HTTP 500; CloudWatch reads both, so locally requests go uncompressed.
+  process.env.AWS_DISABLE_REQUEST_COMPRESSION = 'true';
 }
 
 /** Client config for test code that talks to moto directly. */

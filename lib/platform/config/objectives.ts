@@ -1,3 +1,4 @@
+import { strictestObjectives as strictestOf } from '../../../lambdas/monitor/recovery-judgement.js';
 import type { RdsDrConfig } from './schema.js';
 
 export type Objectives = RdsDrConfig['policies'][string]['objectives'];
@@ -7,12 +8,5 @@ export type Objectives = RdsDrConfig['policies'][string]['objectives'];
  * to the tightest promise the deployment makes (alarms, dashboard and `rds-dr status` alike).
  */
 export function strictestObjectives(config: RdsDrConfig): Objectives {
-  const all = Object.values(config.policies).map((p) => p.objectives);
-  const min = (pick: (o: Objectives) => number) => Math.min(...all.map(pick));
-  return {
-    rpoPrimaryMinutes: min((o) => o.rpoPrimaryMinutes),
-    rpoDrMinutes: min((o) => o.rpoDrMinutes),
-    rtoMinutes: min((o) => o.rtoMinutes),
-    verificationMaxAgeDays: min((o) => o.verificationMaxAgeDays),
-  };
+  return strictestOf(Object.values(config.policies).map((p) => p.objectives));
 }

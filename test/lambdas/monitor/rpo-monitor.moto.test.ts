@@ -41,9 +41,10 @@ describe('RPO monitor on the local AWS', () => {
     expect(await lastValue('LastCopyAgeSeconds', 'orders', DR)).toBeLessThan(120);
   });
 
-  it('`rds-dr status` prints the table from live data and reports no breach', async () => {
+  it('`rds-dr status` prints the summary, then the table (a small fleet is listed whole) from live data, and reports no breach', async () => {
     const result = await status(aws.config, { account: LOCAL_ACCOUNT_ID, colour: false });
-    expect(result.output).toMatch(/^database\s+RPO us-east-1\s+RPO us-west-2\s+last snapshot\s+last copy\s+last drill\s+measured RTO/);
+    expect(result.output).toMatch(/^1 protected database: 1 within objectives, 0 breaching\n/);
+    expect(result.output).toMatch(/\ndatabase\s+RPO us-east-1\s+RPO us-west-2\s+last snapshot\s+last copy\s+last drill\s+measured RTO/);
     expect(result.output).toMatch(/\norders\s+\d+s \/ 60m\s+\d+s \/ 25h/);
     expect(result.breached).toBe(false);
   });

@@ -169,9 +169,10 @@ describe('RPO monitor', { timeout: LONG_TIMEOUT }, () => {
     plain.hasResourceProperties('AWS::Scheduler::Schedule', { Name: 'acme-dr-rpo-monitor', ScheduleExpression: 'rate(15 minutes)' });
   });
 
-  it('is the rpo-monitor Lambda with a 2-minute timeout and the reports bucket\'s name parameter in its settings', () => {
+  it('is the rpo-monitor Lambda with a timeout of its interval (15 minutes) capped at 10 minutes, and the reports bucket\'s name parameter in its settings', () => {
     const props = monitorProps();
-    expect(props.Timeout).toBe(120);
+    // Paced listings of 1,000 databases' snapshots take minutes; 10 minutes is within the 15-minute interval.
+    expect(props.Timeout).toBe(600);
     const settings = runtimeSettingsSchema.parse(settingsOf(s.primaryTemplate.findResources('AWS::Lambda::Function')[ref(s.primary.rpoMonitoring.monitor).Ref]));
     expect(settings.reportsBucketParameter).toBe(REPORTS_PARAMETER);
     expect(settings.reportsBucket).toBeUndefined();
