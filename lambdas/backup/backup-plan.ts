@@ -41,13 +41,8 @@ export function parseRunRequest(input: unknown, settings: SettingsWith<'policies
  * database) and its Describe filters stay small; the fleet is covered by more batches, not bigger ones.
  */
 export const BATCH_SIZE = 25;
-/**
- * RDS writes (CreateDB*Snapshot, CopyDB*Snapshot) per second one backup run makes, shared by its
- * batches: a third of RDS's ~12 requests/s sustained per account and region, leaving room for the
- * polls, the other workflows and every other tool in the account ("Quotas and constraints for Amazon
- * RDS": API request throttling).
- */
-export const BACKUP_WRITES_PER_SECOND = 4;
+/** RDS writes per second of a run when the settings name none (config `backupRdsWritesPerSecond`'s default). */
+export const DEFAULT_BACKUP_WRITES_PER_SECOND = 4;
 
 export interface BackupPlan {
   policy: string;
@@ -70,6 +65,7 @@ export function planBackup(
   request: RunRequest,
   selection: { selected: SelectedDatabase[]; missing: UnprotectableDatabase[] },
   executionArn: string,
+  writesPerSecond = DEFAULT_BACKUP_WRITES_PER_SECOND,
 ): BackupPlan {
   const slotIso = request.slot.toISOString();
   const batches = Math.max(1, Math.min(request.policy.maxConcurrency, Math.ceil(selection.selected.length / BATCH_SIZE)));
@@ -86,7 +82,7 @@ export function planBackup(
       snapshotTimeoutSeconds: request.policy.snapshotTimeoutSeconds,
       copyTimeoutSeconds: request.policy.copyTimeoutSeconds,
       // Each batch's share of the run's write budget.
-      paceMs: Math.ceil((1000 * batches) / BACKUP_WRITES_PER_SECOND),
+      paceMs: Math.ceil((1000 * batches) / writesPerSecond),
     },
     databases: selection.selected.map((db) => ({ id: db.id, arn: db.arn, kind: db.kind, engine: db.engine, snapshotId: snapshotIdentifier(db.id, request.slot) })),
     missing: selection.missing,

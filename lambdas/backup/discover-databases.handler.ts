@@ -20,7 +20,7 @@ export async function handler(event: DiscoverEvent): Promise<BackupRun> {
   const request = parseRunRequest(event.input, settings, event.executionStartTime);
   const reader = new RdsFleetReader(awsClients.rds(settings.primaryRegion));
   const [instances, clusters] = await Promise.all([reader.listInstances(), reader.listClusters()]);
-  const plan = planBackup(request, selectDatabases({ instances, clusters }, request.policy), event.executionArn);
+  const plan = planBackup(request, selectDatabases({ instances, clusters }, request.policy), event.executionArn, settings.backupRdsWritesPerSecond);
   const runData = runDataRef(settings.workBucket ?? '', 'backup', event.executionArn, new Date(event.executionStartTime));
   const run = await startBackupRun(plan, runData, store);
   logger.info('backup planned', { policy: plan.policy, slot: plan.slot, counts: run.counts, missing: plan.missing, plan: runData.planKey });

@@ -37,7 +37,8 @@ export const policySettingsSchema = z.strictObject({
     clusters: z.array(z.string()),
   }),
   maxConcurrency: z.number().int().positive(),
-  maxCopiesInFlight: z.number().int().positive(),
+  /** No longer read: copies are held account-wide by `copySlots`. */
+  maxCopiesInFlight: z.number().int().positive().optional(),
   snapshotTimeoutSeconds: z.number().int().positive(),
   copyTimeoutSeconds: z.number().int().positive(),
   retention: retentionSettingsSchema,
@@ -116,6 +117,8 @@ export const runtimeSettingsSchema = z.strictObject({
   drOptionGroups: z.record(z.string(), z.string()).optional(),
   /** Cross-region copies every policy and execution together may have in progress (taken as slots in the coordination table). */
   copySlots: copySlotSettingsSchema,
+  /** RDS writes per second one backup run makes, shared by its batches (config `backupRdsWritesPerSecond`). */
+  backupRdsWritesPerSecond: z.number().positive().optional(),
   /**
    * The coordination table (copy slots, work ledger; primary region), for the functions deployed beside
    * it; a name CloudFormation fills in, so it travels in the environment.

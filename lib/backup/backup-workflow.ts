@@ -1,3 +1,4 @@
+import { Annotations } from 'aws-cdk-lib';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
@@ -25,5 +26,13 @@ export class BackupWorkflow {
     this.stateMachine = new BackupStateMachine(scope, 'BackupStateMachine', { config, functions: this.functions }).stateMachine;
     new BackupPermissions(scope, 'BackupPermissions', { config, stateMachine: this.stateMachine, functions: this.functions, ...platform });
     this.schedules = new PolicySchedules(scope, 'Schedules', { config, stateMachine: this.stateMachine });
+    for (const [name, policy] of Object.entries(config.policies)) {
+      if (policy.maxCopiesInFlight !== undefined) {
+        Annotations.of(scope).addWarningV2(
+          `rds-dr:maxCopiesInFlight:${name}`,
+          `policies.${name}.maxCopiesInFlight is no longer read: every policy's copies are held together to the account-wide copySlots (${config.copySlots.instance} DB / ${config.copySlots.cluster} cluster snapshot copies in progress). Remove it.`,
+        );
+      }
+    }
   }
 }

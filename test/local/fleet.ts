@@ -1,5 +1,7 @@
 // Builds RDS fleets in moto for tests and the local demo.
 import {
+  paginateDescribeDBClusterSnapshots,
+  paginateDescribeDBSnapshots,
   CreateDBClusterCommand,
   CreateDBInstanceCommand,
   CreateDBInstanceReadReplicaCommand,
@@ -65,4 +67,12 @@ export async function createFleet(rds: RDSClient, spec: { instances: number; clu
     ...Array.from({ length: spec.clusters }, (_, i) => () => createAuroraPostgresCluster(rds, `${spec.prefix}-c${String(i + 1).padStart(4, '0')}`, spec.tags)),
   ];
   for (let i = 0; i < work.length; i += 20) await Promise.all(work.slice(i, i + 20).map((create) => create()));
+}
+
+/** Identifiers of every manual snapshot (instance and cluster) in the client's region. */
+export async function manualSnapshotIds(rds: RDSClient): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const page of paginateDescribeDBSnapshots({ client: rds, pageSize: 100 }, { SnapshotType: 'manual' })) ids.push(...(page.DBSnapshots ?? []).map((s) => s.DBSnapshotIdentifier ?? ''));
+  for await (const page of paginateDescribeDBClusterSnapshots({ client: rds, pageSize: 100 }, { SnapshotType: 'manual' })) ids.push(...(page.DBClusterSnapshots ?? []).map((s) => s.DBClusterSnapshotIdentifier ?? ''));
+  return ids;
 }

@@ -197,10 +197,11 @@ export class LocalStack {
     const coordinationTable = coordinationTableName(this.config);
     // Locally the restored servers speak plain TCP; in AWS the verifier verifies RDS's certificate.
     const deployed = toRuntimeSettings(this.config, LOCAL_ACCOUNT_ID, this.verification, reportsBucket, coordinationTable);
-    // moto does not throttle: the prune's RDS request budget is raised LOCAL_RDS_BUDGET_SCALE-fold, so
+    // moto does not throttle: the prune's and the backup's RDS request budgets are raised LOCAL_RDS_BUDGET_SCALE-fold, so
     // its paced deletions take milliseconds, as Wait states are shortened, not skipped.
     const pruning = { ...deployed.pruning, rdsRequestsPerSecond: deployed.pruning.rdsRequestsPerSecond * LOCAL_RDS_BUDGET_SCALE };
-    const settings = { ...deployed, pruning, drKmsKeyId: this.drKeyArn, verifierSslMode: 'disable' as const, workBucket };
+    const backupRdsWritesPerSecond = (deployed.backupRdsWritesPerSecond ?? 4) * LOCAL_RDS_BUDGET_SCALE;
+    const settings = { ...deployed, pruning, backupRdsWritesPerSecond, drKmsKeyId: this.drKeyArn, verifierSslMode: 'disable' as const, workBucket };
     // The Lambdas build nothing from names: they get the topics' ARNs in the settings, as deployed.
     if (settings.alertTopicArn !== this.alertTopicArn || settings.warningTopicArn !== this.warningTopicArn) {
       throw new Error(`settings name topics ${settings.alertTopicArn}, ${settings.warningTopicArn}; moto made ${this.alertTopicArn}, ${this.warningTopicArn}`);

@@ -9,7 +9,7 @@ export function localConfig(overrides: Record<string, unknown> = {}) {
     drRegion: DR,
     alerts: { emails: ['oncall@example.com'] },
     policies: {
-      gold: { selection: { tags: { 'rds-dr:policy': 'gold' } }, maxConcurrency: 4, maxCopiesInFlight: 3 },
+      gold: { selection: { tags: { 'rds-dr:policy': 'gold' } }, maxConcurrency: 4 },
     },
     ...overrides,
   };

@@ -69,7 +69,6 @@ export function toRuntimeSettings(
         {
           selection: p.selection,
           maxConcurrency: p.maxConcurrency,
-          maxCopiesInFlight: p.maxCopiesInFlight,
           snapshotTimeoutSeconds: p.snapshotTimeoutMinutes * 60,
           copyTimeoutSeconds: p.copyTimeoutMinutes * 60,
           retention: p.retention,
@@ -78,6 +77,7 @@ export function toRuntimeSettings(
       ]),
     ),
     copySlots: { instance: config.copySlots.instance, cluster: config.copySlots.cluster, leaseSeconds: config.copySlots.leaseSeconds },
+    backupRdsWritesPerSecond: config.backupRdsWritesPerSecond,
     coordinationTable,
     reportsBucket: typeof reports === 'string' ? reports : undefined,
     reportsBucketParameter: typeof reports === 'object' ? reports.parameter : undefined,

@@ -83,13 +83,14 @@ const selectionSchema = z
 const policySchema = z.strictObject({
   schedule: scheduleSchema,
   selection: selectionSchema,
-  /** Databases processed at once by the backup Map (bounded to respect the RDS API budget). */
+  /** Batches of 25 databases a backup run works on at once (its Distributed Map's MaxConcurrency). */
   maxConcurrency: z.number().int().min(1).max(40).default(5),
   /**
-   * This policy's cross-region copies in flight at once (RDS allows 20 per destination region, 5 for
-   * cluster snapshots). All policies together are held to `copySlots`.
+   * Superseded by the account-wide `copySlots`, which hold every policy's copies together to what RDS
+   * allows in progress per destination region; still accepted so existing configs load, and no longer
+   * read (cdk synth warns when it is set).
    */
-  maxCopiesInFlight: z.number().int().min(1).max(MAX_COPIES_IN_FLIGHT).default(5),
+  maxCopiesInFlight: z.number().int().min(1).max(MAX_COPIES_IN_FLIGHT).optional(),
   /** Give up waiting for a snapshot to become available after this long. */
   snapshotTimeoutMinutes: z.number().int().min(MIN_SNAPSHOT_TIMEOUT_MINUTES).max(24 * 60).default(6 * 60),
   /** Give up waiting for a cross-region copy after this long (copies of one source queue up). */
@@ -185,6 +186,13 @@ export const configSchema = z
     incident: incidentSchema,
     /** Cross-region copies in progress across all policies and executions (RDS's per-region limits), taken as leased slots. */
     copySlots: copySlotsSchema,
+    /**
+     * RDS writes per second (CreateDB*Snapshot, CopyDB*Snapshot) one backup run makes, shared by its
+     * batches: by default a third of RDS's ~12 requests/s sustained per account and region, leaving the
+     * rest to the polls, the other workflows and every other tool in the account ("Quotas and
+     * constraints for Amazon RDS", API request throttling).
+     */
+    backupRdsWritesPerSecond: z.number().min(0.5).max(10).default(4),
     /** The DR-region network for restore drills; required when any policy has `verify`. */
     verification: verificationNetworkSchema.optional(),
     policies: z

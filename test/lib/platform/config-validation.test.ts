@@ -21,7 +21,7 @@ function problemsFor(mutate: (c: Raw) => void): string[] {
 
 describe('parseConfig reports the field at fault', () => {
   it('accepts the valid test config', () => {
-    expect(parseConfig(rawTestConfig()).policies.gold.maxCopiesInFlight).toBe(5);
+    expect(parseConfig(rawTestConfig()).policies.gold.maxConcurrency).toBe(5);
   });
 
   it('unknown region', () => {
