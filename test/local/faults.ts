@@ -81,6 +81,8 @@ export class RdsFaultBoard {
   private readonly inProgress = new Map<string, { startedAt: number; doneAt: number; what: keyof SnapshotDurations }>();
   /** The most copies in progress at once, by `<destination region>|<instanceCopyMs or clusterCopyMs>`, while durations are simulated. */
   readonly peakInProgress: Record<string, number> = {};
+  /** Every snapshot and copy started while durations are simulated: where, which, and when it ran. */
+  readonly timeline: { region: string; what: keyof SnapshotDurations; startedAt: number; doneAt: number }[] = [];
 
   /**
    * From now on, every snapshot and copy started reports `creating` (with its PercentProgress) for
@@ -164,6 +166,7 @@ export class RdsFaultBoard {
               const region = await client.config.region();
               const what = DURATION_OF[commandName];
               this.inProgress.set(`${region}|${id}`, { startedAt: now, doneAt: now + duration, what });
+              this.timeline.push({ region, what, startedAt: now, doneAt: now + duration });
               const running = [...this.inProgress.entries()].filter(([key, r]) => key.startsWith(`${region}|`) && r.what === what && r.doneAt > now).length;
               this.peakInProgress[`${region}|${what}`] = Math.max(this.peakInProgress[`${region}|${what}`] ?? 0, running);
             }

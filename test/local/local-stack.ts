@@ -43,6 +43,8 @@ export interface LocalStackOptions {
   config: Record<string, unknown>;
   motoEnv?: Record<string, string>;
   withPostgres?: boolean;
+  /** Wait states last Seconds / timeScale (benchmarks with simulated RDS timings); default: a few ms each. */
+  timeScale?: number;
   /** Creates what the config must name but moto generates (e.g. a Route 53 hosted zone id); returns the config to use. */
   prepare?: (moto: Moto, config: Record<string, unknown>) => Promise<Record<string, unknown>>;
 }
@@ -73,6 +75,7 @@ export class LocalStack {
   /** Judges every call a Lambda or a state machine makes against the synthesized policies (test/local/iam). */
   iam!: IamSimulator;
   private rawConfig: Record<string, unknown> = {};
+  private timeScale?: number;
 
   private constructor(
     readonly moto: Moto,
@@ -94,6 +97,7 @@ export class LocalStack {
       if (network) raw.verification = { ...(raw.verification as object), vpcId: network.vpcId, subnetIds: network.subnetIds };
       const stack = new LocalStack(moto, parseConfig(raw, 'local config'), pg);
       stack.rawConfig = raw;
+      stack.timeScale = options.timeScale;
       if (network) stack.verification = network.resources;
       await stack.provision();
       return stack;
@@ -297,6 +301,7 @@ export class LocalStack {
       sdkCaller: stateMachine,
       input,
       executionName,
+      timeScale: this.timeScale,
       onLambda: this.dataPlane?.onLambda,
       onEvent: (arn, event) => this.onWorkflowEvent?.(arn, event),
     });

@@ -52,18 +52,26 @@ const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value ?? null
 export class LimitWatch {
   events = 0;
   breach?: LimitBreach;
+  /** The largest state input or output seen, in bytes. */
+  largestPayload = 0;
+
+  private measure(value: unknown): number {
+    const size = bytes(value);
+    this.largestPayload = Math.max(this.largestPayload, size);
+    return size;
+  }
 
   observe(event: EventLog): LimitBreach | undefined {
     if (this.breach) return this.breach;
     this.events += historyEventsOf(event);
     if (this.events > MAX_HISTORY_EVENTS) {
       this.breach = { error: 'States.Runtime', cause: `execution history exceeded ${MAX_HISTORY_EVENTS} events (Step Functions quota)` };
-    } else if (event.type === 'StateExited' && bytes(event.state.output) > MAX_PAYLOAD_BYTES) {
+    } else if (event.type === 'StateExited' && this.measure(event.state.output) > MAX_PAYLOAD_BYTES) {
       this.breach = {
         error: 'States.DataLimitExceeded',
         cause: `state ${event.state.name} returned ${bytes(event.state.output)} bytes; Step Functions allows ${MAX_PAYLOAD_BYTES} bytes of state output`,
       };
-    } else if (event.type === 'StateEntered' && bytes(event.state.input) > MAX_PAYLOAD_BYTES) {
+    } else if (event.type === 'StateEntered' && this.measure(event.state.input) > MAX_PAYLOAD_BYTES) {
       this.breach = { error: 'States.DataLimitExceeded', cause: `state ${event.state.name} got ${bytes(event.state.input)} bytes of input; Step Functions allows ${MAX_PAYLOAD_BYTES}` };
     }
     return this.breach;

@@ -40,6 +40,8 @@ export interface WorkflowRun {
   historyEvents: number;
   /** Milliseconds the execution would have taken in AWS (Wait states and Retry pauses at full length). */
   simulatedMs: number;
+  /** The largest state input or output of this execution, in bytes (its children have their own). */
+  largestPayload: number;
   /** Child workflow executions its Distributed Map states ran (and theirs), as Step Functions lists them. */
   children: WorkflowRun[];
 }
@@ -120,7 +122,11 @@ function withDistributedMapsAsTasks(machine: Machine): { engine: Machine; maps: 
         }
         const nested = state.ItemProcessor ? { ItemProcessor: rewrite(state.ItemProcessor) } : state.Iterator ? { Iterator: rewrite(state.Iterator) } : {};
         const branches = state.Branches ? { Branches: state.Branches.map(rewrite) } : {};
-        return [name, { ...state, ...nested, ...branches } as StateDef];
+        // A Task without TimeoutSeconds: "If not provided, the default value is 99999999" (AWS Step
+        // Functions Developer Guide, Task state), not the 60 s the local engine assumes; its timer holds
+        // at most ~24 days. (A Lambda's own timeout is what ends a slow invocation in AWS.)
+        const timeout = state.Type === 'Task' && (state as { TimeoutSeconds?: number }).TimeoutSeconds === undefined ? { TimeoutSeconds: 2_000_000 } : {};
+        return [name, { ...state, ...nested, ...branches, ...timeout } as StateDef];
       }),
     ),
   });
@@ -231,6 +237,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
     startDate,
     statesEntered: [...statesEntered, ...children.flatMap((c) => c.statesEntered)],
     historyEvents: limits.events,
+    largestPayload: limits.largestPayload,
     simulatedMs: clock!.elapsedMs(),
     children: children.flatMap((c) => [c, ...c.children]),
   });
