@@ -1,7 +1,8 @@
 // `npm run bench`: how long planRetention takes for 100,000 snapshots of 1,000 databases (100 each,
 // half in each of two regions), in a zone with DST. Reported, never asserted: exits non-zero only
 // when planning crashes or returns a malformed plan. Then bench/status-at-scale.ts: the RPO monitor
-// and `rds-dr status` at 100 and 1,000 databases on the local AWS.
+// and `rds-dr status` at 100 and 1,000 databases on the local AWS; then bench/fleet-cycle.ts: the
+// backup cycle at 10, 100 and 1,000 databases with simulated RDS timings.
 //
 // Two numbers, because period keys are memoized per zone and 15 minutes of UTC: "cold" clears the
 // memo before each run (a Lambda's first plan of the day), "warm" keeps it (a re-plan in the same
@@ -77,3 +78,7 @@ report('warm time-zone memo', false);
 // The RPO monitor and `rds-dr status` at 100 and 1,000 databases on the local AWS (moto).
 const { benchStatusAtScale } = await import('./status-at-scale.js');
 await benchStatusAtScale();
+
+// The backup cycle of a fleet at 10, 100 and 1,000 databases (RDSDR_BENCH_FLEET=10,100 for fewer).
+const { benchFleetCycle } = await import('./fleet-cycle.js');
+benchFleetCycle();

@@ -20,7 +20,7 @@ import { awsClients } from '../../lambdas/aws/clients.js';
 import { LocalDataPlane } from './data-plane.js';
 import { RdsFaultBoard } from './faults.js';
 import { enforceRdsContracts, enforceSnsContracts, followPromotions } from './fidelity.js';
-import { currentDeployment, inDeployment, runAs } from './iam/caller.js';
+import { currentCaller, currentDeployment, inDeployment, runAs } from './iam/caller.js';
 import { IamSimulator, startIamSimulation } from './iam/index.js';
 import { functionArnPlaceholder, LAMBDA_SETTINGS, LAMBDAS, type LambdaName, stateMachineName, WORKFLOWS, type WorkflowName } from '../../lib/platform/registry.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_STACK_UUID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
@@ -411,6 +411,8 @@ export class LocalStack {
     for (const client of clients) {
       client.middlewareStack.add(
         (next, context) => async (args) => {
+          // The harness's own lookups (fidelity checks, test setup) run as nobody: not the Lambdas' calls.
+          if (!currentCaller()) return next(args);
           const call = { region: await client.config.region(), command: context.commandName ?? '', input: args.input as Record<string, unknown>, at: Date.now() } as LocalStack['lambdaRdsCalls'][number];
           try {
             const result = await next(args);

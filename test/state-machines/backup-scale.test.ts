@@ -19,7 +19,10 @@ describe(`backup workflow at ${FLEET} databases (moto)`, () => {
 
   beforeAll(async () => {
     aws = await LocalStack.start({
-      config: localConfig({ policies: { fleet: { selection: { tags: { 'rds-dr:policy': 'fleet' } }, maxConcurrency: 40 } } }),
+      // Copy slots raised as an account with a raised copy quota would: moto copies at once, and what is
+      // measured here is that nothing grows with the fleet; test/state-machines/copy-slots.test.ts holds
+      // copies to RDS's default slots while they take time.
+      config: localConfig({ copySlots: { instance: 100, cluster: 25 }, policies: { fleet: { selection: { tags: { 'rds-dr:policy': 'fleet' } }, maxConcurrency: 40 } } }),
       // An account with this many databases has its manual-snapshot quota raised (default 100 per region).
       motoEnv: { MOTO_RDS_SNAPSHOT_LIMIT: String(FLEET * 4) },
     });
