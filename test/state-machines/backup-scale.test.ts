@@ -9,6 +9,7 @@ import type { WorkflowRun } from '../local/workflow-runner.js';
 
 const FLEET = Number(process.env.RDSDR_SCALE_FLEET ?? 1_000);
 const CLUSTERS = Math.round(FLEET / 20);
+const DOOMED = 300;
 
 
 /** The largest history of any one execution of the run (the parent or a Distributed Map child). */
@@ -22,11 +23,18 @@ describe(`backup workflow at ${FLEET} databases (moto)`, () => {
       // Copy slots raised as an account with a raised copy quota would: moto copies at once, and what is
       // measured here is that nothing grows with the fleet; test/state-machines/copy-slots.test.ts holds
       // copies to RDS's default slots while they take time.
-      config: localConfig({ copySlots: { instance: 100, cluster: 25 }, policies: { fleet: { selection: { tags: { 'rds-dr:policy': 'fleet' } }, maxConcurrency: 40 } } }),
+      config: localConfig({
+        copySlots: { instance: 100, cluster: 25 },
+        policies: {
+          fleet: { selection: { tags: { 'rds-dr:policy': 'fleet' } }, maxConcurrency: 40 },
+          doomed: { selection: { tags: { 'rds-dr:policy': 'doomed' } }, maxConcurrency: 40 },
+        },
+      }),
       // An account with this many databases has its manual-snapshot quota raised (default 100 per region).
       motoEnv: { MOTO_RDS_SNAPSHOT_LIMIT: String(FLEET * 4) },
     });
     await createFleet(aws.rds, { instances: FLEET - CLUSTERS, clusters: CLUSTERS, prefix: 'db', tags: { 'rds-dr:policy': 'fleet' } });
+    await createFleet(aws.rds, { instances: DOOMED, clusters: 0, prefix: 'doomed', tags: { 'rds-dr:policy': 'doomed' } });
   }, 600_000);
   afterAll(async () => aws?.stop());
 
@@ -44,4 +52,20 @@ describe(`backup workflow at ${FLEET} databases (moto)`, () => {
     // The verdict is the same size at any fleet: the full report is in S3.
     expect(Buffer.byteLength(JSON.stringify(run.output))).toBeLessThan(8_192);
   }, 900_000);
+
+  it('300 databases failing make one readable alert that fits SNS: counts, the first 50 names, and where the full list is', async () => {
+    const release = aws.rdsFaults.refuse('CreateDBSnapshotCommand', 'AccessDenied', 'User: arn:aws:sts::123456789012:assumed-role/backup is not authorized to perform: rds:CreateDBSnapshot', { requests: DOOMED });
+    const run = await aws.runBackup({ policy: 'doomed', scheduledTime: '2026-11-30T03:00:00Z' }, 'doomed-1').finally(release);
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('rds-dr.BackupFailed');
+    const [alert, ...more] = await aws.receiveAlerts();
+    expect(more).toEqual([]);
+    expect(alert.message).toContain(`${DOOMED} of ${DOOMED} database(s) FAILED, 0 succeeded.`);
+    expect(alert.message.match(/^- doomed-i\d{4} \(instance\): AccessDenied: /gm)).toHaveLength(50);
+    const report = await aws.backupReport(run);
+    expect(alert.message).toContain(`- … and ${DOOMED - 50} more failed database(s): full list in s3://${aws.settings!.workBucket}/${(run.output as { reportKey: string }).reportKey}`);
+    expect(Buffer.byteLength(alert.message)).toBeLessThan(256 * 1024);
+    // The full list is in S3, every database named once.
+    expect(new Set(report.failed.map((f) => f.db)).size).toBe(DOOMED);
+  }, 600_000);
 });
