@@ -29,7 +29,7 @@ export async function status(config: RdsDrConfig, options: StatusOptions): Promi
     settings.verification = {
       region: config.drRegion, subnetGroupName: '', securityGroupIds: [], expiryHours: config.verification.expiryHours,
       instanceClasses: config.verification.instanceClasses, reportsBucket: '',
-      policies: Object.fromEntries(Object.entries(config.policies).filter(([, p]) => p.verify).map(([n, p]) => [n, { maxConcurrency: 1, restoreTimeoutSeconds: 1, databases: p.verify!.databases }])),
+      policies: Object.fromEntries(Object.entries(config.policies).filter(([, p]) => p.verify).map(([n, p]) => [n, { maxConcurrency: 1, sample: { perRun: 1, maxAgeDays: 1 }, restoreTimeoutSeconds: 1, databases: p.verify!.databases }])),
     };
   }
   const facts = await readRecoveryFacts(settings);

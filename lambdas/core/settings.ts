@@ -76,6 +76,8 @@ export const verificationSettingsSchema = z.strictObject({
     z.string(),
     z.strictObject({
       maxConcurrency: z.number().int().positive(),
+      /** Databases one scheduled run drills at most, and the age past which a database is overdue. */
+      sample: z.strictObject({ perRun: z.number().int().positive(), maxAgeDays: z.number().int().positive() }),
       restoreTimeoutSeconds: z.number().int().positive(),
       databases: z.record(z.string(), databaseChecksSettingsSchema),
     }),

@@ -10,6 +10,8 @@ export interface VerifyFunctionsProps {
   readonly verification: VerificationResources;
   /** The verifier runs here: the only client the throwaway instances admit. */
   readonly verifierPlacement: VpcPlacement;
+  /** The DR work bucket: plan-drill writes the run's items, drill-summary reads the Map's results. */
+  readonly workBucket: string;
 }
 
 /** The five Lambdas the verify state machine calls (see state-machines/drill.asl.json). */
@@ -28,9 +30,10 @@ export class VerifyFunctions extends Construct {
       name: 'plan-drill',
       config,
       verification,
-      description: 'rds-dr: validates a restore-drill request and picks the snapshot to restore per database',
+      description: 'rds-dr: validates a restore-drill request, picks the databases of the run and the snapshot to restore per database',
       // Paginates every manual snapshot of the DR region.
       timeout: Duration.seconds(120),
+      workBucket: props.workBucket,
     });
     this.restoreStatus = createRdsDrFunction(this, 'RestoreStatus', {
       name: 'throwaway-status',
@@ -62,7 +65,8 @@ export class VerifyFunctions extends Construct {
       name: 'drill-summary',
       config,
       verification,
-      description: 'rds-dr: summarises a restore-drill run and decides whether it failed',
+      description: 'rds-dr: reads every drill outcome of a run, records the rotation, summarises and decides whether it failed',
+      workBucket: props.workBucket,
     });
   }
 

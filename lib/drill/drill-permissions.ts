@@ -9,6 +9,9 @@ import type { ReportsBucket } from '../platform/reports-bucket.js';
 import { VERIFICATION_REPORTS_PREFIX } from '../platform/reports-bucket.js';
 import type { VerifyFunctions } from './drill-functions.js';
 import { rdsArn, secretArn } from '../platform/arns.js';
+import { stateMachineName } from '../platform/registry.js';
+import type { WorkBucket } from '../platform/work-bucket.js';
+import { rotationKey } from '../../lambdas/core/drill-rotation.js';
 
 /** The value of the rds-dr:purpose tag on every throwaway restore. */
 export const VERIFICATION_PURPOSE = 'verification';
@@ -25,6 +28,8 @@ export interface VerifyPermissionsProps {
   /** The DB subnet group's name as RDS stores it (lowercase), for its subgrp ARN. */
   readonly subnetGroupName: string;
   readonly reports: ReportsBucket;
+  /** The DR work bucket: the run's plan and the Distributed Map's results. */
+  readonly work: WorkBucket;
   /** The key that encrypts the DR copies the drills restore. */
   readonly drKeyArn: string;
 }
@@ -176,7 +181,26 @@ export class VerifyPermissions extends Construct {
       `cloudwatch:PutMetricData has no resource-level permissions; it is limited by the cloudwatch:namespace=${METRIC_NAMESPACE} condition.`,
     );
 
-    // --- drill-summary: nothing beyond its logs. ---
+    // --- rotation state (drill-rotation/<policy>.json): plan-drill reads it, drill-summary reads and writes it. ---
+    // ListBucket only so that S3 answers a policy's first (missing) state with NoSuchKey, not AccessDenied
+    // ("GetObject", Amazon S3 API Reference); it lists key names, never contents.
+    const rotationObjects = props.reports.bucket.arnForObjects(rotationKey('*'));
+    const rotationStatements = (write: boolean) => [
+      new iam.PolicyStatement({ sid: write ? 'ReadWriteDrillRotation' : 'ReadDrillRotation', actions: write ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'], resources: [rotationObjects] }),
+      new iam.PolicyStatement({ sid: 'TellMissingRotationState', actions: ['s3:ListBucket'], resources: [props.reports.bucket.bucketArn] }),
+      new iam.PolicyStatement({
+        sid: write ? 'DecryptEncryptDrillRotation' : 'DecryptDrillRotation',
+        actions: write ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+        resources: [props.reports.key.keyArn],
+      }),
+    ];
+    grantWithReasons(functions.planVerification, rotationStatements(false), WILDCARD_REASONS);
+    grantWithReasons(functions.verificationSummary, rotationStatements(true), WILDCARD_REASONS);
+
+    // --- run data: plan-drill writes the items, the Distributed Map reads them and writes its results, drill-summary reads those and writes every outcome. ---
+    props.work.grantRunData(functions.planVerification, 'drill', 'write');
+    props.work.grantRunData(functions.verificationSummary, 'drill', 'read-write');
+    props.work.grantDistributedMap(stateMachine, 'drill', stateMachineName(config.appName, 'drill'));
 
     // --- sweeper: lists the region's databases, deletes only expired tagged throwaways. ---
     grantWithReasons(props.sweeper, [
@@ -197,6 +221,10 @@ export class VerifyPermissions extends Construct {
 
 
 const WILDCARD_REASONS: WildcardReasons = [
+  [
+    /\/drill-rotation\/\*\.json$/,
+    'One rotation state object per drilled policy (drill-rotation/<policy>.json); limited to that prefix of the reports bucket.',
+  ],
   [
     /:(db|cluster):rdsdr-verify-\*$/,
     'Throwaway restore ids (rdsdr-verify-<db>-<slot>) are generated per drill; every create, modify and delete on ' +

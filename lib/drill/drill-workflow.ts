@@ -8,6 +8,7 @@ import { VerificationSweeper } from './sweeper.js';
 import { VerifyFunctions } from './drill-functions.js';
 import { VerifyWorkflow } from './drill-state-machine.js';
 import { hasRestoreDrills } from '../platform/config/features.js';
+import type { WorkBucket } from '../platform/work-bucket.js';
 
 
 export interface RestoreDrillsProps {
@@ -16,6 +17,8 @@ export interface RestoreDrillsProps {
   readonly drKeyArn: string;
   /** The DR stack's reports bucket (shared with the prune audits). */
   readonly reports: ReportsBucket;
+  /** The DR stack's work bucket: each run's plan (the Distributed Map's items) and the Map's results. */
+  readonly work: WorkBucket;
 }
 
 /** Scheduled restore drills in the DR region: network, reports, Lambdas, workflow, sweeper, alerts, IAM. */
@@ -43,6 +46,7 @@ export class RestoreDrills extends Construct {
       config,
       verification,
       verifierPlacement: this.network.verifierPlacement,
+      workBucket: props.work.bucket.bucketName,
     });
     this.workflow = new VerifyWorkflow(this, 'Workflow', { config, functions: this.functions });
     this.sweeper = new VerificationSweeper(this, 'Sweeper', { config, verification });
@@ -54,6 +58,7 @@ export class RestoreDrills extends Construct {
       sweeper: this.sweeper.function,
       subnetGroupName: this.network.subnetGroupArnName,
       reports: this.reports,
+      work: props.work,
       drKeyArn: props.drKeyArn,
     });
   }

@@ -9,6 +9,7 @@ import { RdsEventAlerts } from '../observability/rds-event-alerts.js';
 import { ReportsBucket } from './reports-bucket.js';
 import { RestoreDrills } from '../drill/drill-workflow.js';
 import { hasFailover, hasRestoreDrills } from './config/features.js';
+import { WorkBucket } from './work-bucket.js';
 
 export interface DrStackProps extends StackProps {
   readonly config: RdsDrConfig;
@@ -25,6 +26,11 @@ export class DrStack extends Stack {
   readonly snapshotKey?: DrSnapshotKey;
   readonly reports: ReportsBucket;
   readonly restoreDrills?: RestoreDrills;
+  /**
+   * The DR region's work bucket (drill plans and Distributed Map results), when there are drills: a
+   * Distributed Map reads its items from and writes its results to a bucket in its own region.
+   */
+  readonly work?: WorkBucket;
   /** The failover workflow, when some database has a standby (incident.databases.<db>.standby). */
   readonly failover?: FailoverWorkflow;
   /** Point-in-time / snapshot restore for incidents, restoring in the DR region (DR copies, replicated backups). */
@@ -42,10 +48,12 @@ export class DrStack extends Stack {
       retentionDays: config.verification?.reportRetentionDays ?? DEFAULT_REPORT_RETENTION_DAYS,
     });
     if (hasRestoreDrills(config)) {
+      this.work = new WorkBucket(this, 'Work', { appName: config.appName });
       this.restoreDrills = new RestoreDrills(this, 'RestoreDrills', {
         config,
         drKeyArn: config.drKmsKeyArn ?? this.snapshotKey!.key.keyArn,
         reports: this.reports,
+        work: this.work,
       });
     }
     // Copies land here: their RDS failure events page through the primary alert topic (cross-region).

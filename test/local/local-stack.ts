@@ -145,6 +145,9 @@ export class LocalStack {
     return this.settings?.workBucket ?? '';
   }
 
+  /** The DR stack's work bucket (run data of the drills), when the config has drills. */
+  drWorkBucket = '';
+
   /** What the DR stack deploys for drills: (an existing VPC,) a DB subnet group, the restored-DB security group, the reports bucket. */
   private static async provisionVerificationNetwork(moto: Moto, region: string, appName: string) {
     const ec2 = new EC2Client(motoClientConfig(moto, region));
@@ -191,6 +194,13 @@ export class LocalStack {
     await new S3Client({ ...motoClientConfig(this.moto, primaryRegion), forcePathStyle: true }).send(
       new CreateBucketCommand({ Bucket: workBucket, ...(primaryRegion === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: primaryRegion as never } }) }),
     );
+    // The DR stack's work bucket, which it has when there are drills (their plans and Map results).
+    if (this.verification) {
+      this.drWorkBucket = localWorkBucketName(this.config.appName, drRegion);
+      await new S3Client({ ...motoClientConfig(this.moto, drRegion), forcePathStyle: true }).send(
+        new CreateBucketCommand({ Bucket: this.drWorkBucket, CreateBucketConfiguration: { LocationConstraint: drRegion as never } }),
+      );
+    }
     // Lambda environment, as CDK sets it; the key is named by ARN so tests can check it was used.
     const reportsBucket = this.verification?.reportsBucket ?? (await this.createReportsBucket());
     // Where the DR stack publishes the bucket's name for the primary region.
@@ -244,7 +254,9 @@ export class LocalStack {
     for (const [name, entry] of Object.entries(LAMBDAS) as [LambdaName, string][]) {
       const reports = inDrStack(name) ? {} : { reportsBucket: undefined, reportsBucketParameter: reportsBucketParameterName(this.config.appName) };
       const coordination = { coordinationTable: coordinated(name) ? coordinationTable : undefined };
-      process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings({ ...settings, ...reports, ...coordination }, LAMBDA_SETTINGS[name]));
+      // A function of the DR stack is given the DR stack's work bucket (lib/drill), the others the primary's.
+      const work = { workBucket: inDrStack(name) ? this.drWorkBucket || undefined : workBucket };
+      process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings({ ...settings, ...reports, ...coordination, ...work }, LAMBDA_SETTINGS[name]));
       const handler = (await import(resolve(REPO_ROOT, entry))).handler as LambdaHandler;
       this.lambdas[name] = (event) => {
         const deployment = currentDeployment();

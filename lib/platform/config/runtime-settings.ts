@@ -106,6 +106,7 @@ export function toRuntimeSettings(
                 name,
                 {
                   maxConcurrency: p.verify!.maxConcurrency,
+                  sample: { perRun: p.verify!.sample.perRun, maxAgeDays: p.verify!.sample.maxAgeDays ?? p.objectives.verificationMaxAgeDays },
                   restoreTimeoutSeconds: p.verify!.restoreTimeoutMinutes * 60,
                   databases: p.verify!.databases,
                 },

@@ -217,6 +217,14 @@ export const configSchema = z
       if (!isValidSchedulerCron(p.verify.schedule.cron)) {
         ctx.addIssue({ code: 'custom', path: ['policies', name, 'verify', 'schedule', 'cron'], message: `invalid EventBridge Scheduler cron "${p.verify.schedule.cron}", e.g. cron(0 3 ? * SUN *)` });
       }
+      const maxAgeDays = p.verify.sample.maxAgeDays;
+      if (maxAgeDays !== undefined && maxAgeDays > p.objectives.verificationMaxAgeDays) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['policies', name, 'verify', 'sample', 'maxAgeDays'],
+          message: `${maxAgeDays} days exceeds objectives.verificationMaxAgeDays (${p.objectives.verificationMaxAgeDays}): the monitor would flag databases the rotation leaves that long`,
+        });
+      }
       if (!isValidTimeZone(p.verify.schedule.timeZone)) {
         ctx.addIssue({ code: 'custom', path: ['policies', name, 'verify', 'schedule', 'timeZone'], message: `unknown IANA time zone "${p.verify.schedule.timeZone}"` });
       }

@@ -66,6 +66,17 @@ export const verificationNetworkSchema = z.strictObject({
   reportRetentionDays: z.number().int().min(30).max(3650).default(400),
 });
 
+/**
+ * A quarter of RDS's default per-region quota of 40 DB instances ("Quotas in Amazon RDS", Amazon RDS
+ * User Guide): the throwaways of one policy's drill never crowd out standbys, replicas or restores.
+ */
+export const MAX_CONCURRENT_RESTORES_PER_POLICY = 10;
+/**
+ * Databases one drill run restores at most. It bounds the run (and its plan's `missing` list in the
+ * state, 256 KiB per Step Functions payload); a policy larger than this is covered over several runs.
+ */
+export const MAX_DRILLS_PER_RUN = 250;
+
 export const verifyPolicySchema = z.strictObject({
   schedule: z
     .strictObject({
@@ -74,7 +85,25 @@ export const verifyPolicySchema = z.strictObject({
       enabled: z.boolean().default(true),
     })
     .prefault({}),
-  maxConcurrency: z.number().int().min(1).max(10).default(2),
+  /**
+   * Throwaway restores of one drill run in flight at once (the Distributed Map's MaxConcurrency). Each
+   * is a DB instance (an Aurora drill: a cluster plus one instance) counted against the DR region's
+   * "DB instances" quota, 40 by default and shared with every other database there ("Quotas in Amazon
+   * RDS", Amazon RDS User Guide), so one policy may take at most a quarter of it.
+   */
+  maxConcurrency: z.number().int().min(1).max(MAX_CONCURRENT_RESTORES_PER_POLICY).default(2),
+  /**
+   * Drills at scale: each run restores at most `perRun` databases, those drilled longest ago (never
+   * drilled first), so every database is drilled at least every `maxAgeDays` when perRun x runs in
+   * maxAgeDays covers the policy; the run's summary warns when overdue databases did not fit.
+   * `maxAgeDays` defaults to the policy's objectives.verificationMaxAgeDays (the age the monitor flags).
+   */
+  sample: z
+    .strictObject({
+      perRun: z.number().int().min(1).max(MAX_DRILLS_PER_RUN).default(20),
+      maxAgeDays: z.number().int().min(1).max(90).optional(),
+    })
+    .prefault({}),
   restoreTimeoutMinutes: z.number().int().min(10).max(720).default(120),
   /** Restore the DR copy (default: what a regional disaster leaves you) or the primary snapshot. */
   source: z.enum(['dr']).default('dr'),

@@ -7,7 +7,7 @@ const ACCOUNT = '123456789012';
 const settings: VerificationSettings = {
   region: 'us-west-2', subnetGroupName: 'drills', securityGroupIds: ['sg-1'], expiryHours: 6,
   instanceClasses: { postgres: 'db.t4g.micro' }, reportsBucket: 'reports',
-  policies: { gold: { maxConcurrency: 2, restoreTimeoutSeconds: 7200, databases: { orders: { database: 'orders', tables: [], rpoMinutes: 60, assertions: [], statementTimeoutSeconds: 60 } } } },
+  policies: { gold: { maxConcurrency: 2, sample: { perRun: 20, maxAgeDays: 8 }, restoreTimeoutSeconds: 7200, databases: { orders: { database: 'orders', tables: [], rpoMinutes: 60, assertions: [], statementTimeoutSeconds: 60 } } } },
 };
 const snap = (id: string, createdAt: string, over: Partial<SnapshotInfo> = {}): SnapshotInfo & { engine: string } => ({
   id, arn: `arn:aws:rds:us-west-2:${ACCOUNT}:snapshot:${id}`, kind: 'instance', status: 'available', sourceDbId: 'orders', encrypted: true, createdAt, engine: 'postgres',

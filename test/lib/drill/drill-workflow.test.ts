@@ -371,4 +371,29 @@ describe('restore-drill IAM', { timeout: LONG_TIMEOUT }, () => {
     expect(allowing(report, 's3:PutObject').flatMap(resources)).toEqual([`<${id(drills().reports.bucket)}.Arn>/reports/verification/*`]);
     expect(allowing(report, 'cloudwatch:PutMetricData')[0].Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'RdsDr' } });
   });
+
+  it('runs the Distributed Map over the DR work bucket: only runs/drill/ and its own child executions', () => {
+    const work = `<${id(s.dr!.work!.bucket)}.Arn>/runs/drill/*`;
+    const sm = statementsOf(dr, smRole);
+    for (const action of ['s3:GetObject', 's3:PutObject']) expect(allowing(sm, action).flatMap(resources)).toEqual([work]);
+    expect(allowing(sm, 'states:StartExecution').flatMap(resources)).toEqual([`arn:aws:states:eu-west-1:${TEST_ACCOUNT}:stateMachine:acme-dr-drill`]);
+    expect(allowing(sm, 'states:DescribeExecution').flatMap(resources)).toEqual([`arn:aws:states:eu-west-1:${TEST_ACCOUNT}:execution:acme-dr-drill/*`]);
+    const plan = statementsOf(dr, 'RestoreDrillsFunctionsPlanVerificationRole');
+    const summary = statementsOf(dr, 'RestoreDrillsFunctionsVerificationSummaryRole');
+    expect(allowing(plan, 's3:PutObject').flatMap(resources)).toEqual([work]);
+    expect(allowing(summary, 's3:GetObject').flatMap(resources).sort()).toEqual([`<${id(drills().reports.bucket)}.Arn>/drill-rotation/*.json`, work].sort());
+  });
+
+  it('lets plan-drill read the rotation state and only drill-summary write it', () => {
+    const rotation = `<${id(drills().reports.bucket)}.Arn>/drill-rotation/*.json`;
+    const plan = statementsOf(dr, 'RestoreDrillsFunctionsPlanVerificationRole');
+    const summary = statementsOf(dr, 'RestoreDrillsFunctionsVerificationSummaryRole');
+    expect(allowing(plan, 's3:GetObject').flatMap(resources)).toEqual([rotation]);
+    expect(allowing(plan, 's3:PutObject').flatMap(resources)).not.toContain(rotation);
+    expect(allowing(summary, 's3:PutObject').flatMap(resources)).toContain(rotation);
+    // ListBucket only on the bucket itself, so that a policy's missing first state reads as NoSuchKey.
+    expect(allowing(plan, 's3:ListBucket').flatMap(resources)).toEqual([`<${id(drills().reports.bucket)}.Arn>`]);
+    const writers = allStatements(dr).filter((st) => asArray(st.Action).includes('s3:PutObject') && resources(st).includes(rotation));
+    expect(writers).toHaveLength(1);
+  });
 });

@@ -40,8 +40,9 @@ describe.each([
     // So are the incident restore workflow (Restore*) and the DR failure alerting that watches it (Alerting*).
     const everyDrStack = (id: string) => /^(Restore(?!Drills)|Alerting)/.test(id);
     const count = (type: string) => Object.entries(s.drTemplate!.findResources(type)).filter(([id, r]) => !always(r) && !everyDrStack(id)).length;
-    // The reports bucket is always there (prune audits); everything else in the DR stack is the drills'.
-    expect(count('AWS::S3::Bucket')).toBe(1);
+    // The reports bucket is always there (prune audits); the work bucket (drill plans and Map results)
+    // and everything else in the DR stack is the drills'.
+    expect(count('AWS::S3::Bucket')).toBe(drills ? 2 : 1);
     for (const type of ['AWS::StepFunctions::StateMachine', 'AWS::EC2::SecurityGroup', 'AWS::Lambda::Function', 'AWS::Scheduler::Schedule']) {
       expect(count(type) > 0).toBe(drills);
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../../lib/platform/config/schema.js';
 import { toRuntimeSettings } from '../../../lib/platform/config/runtime-settings.js';
-import { rawTestConfig } from '../fixtures.js';
+import { rawDrillConfig, rawTestConfig } from '../fixtures.js';
 
 type Raw = Record<string, any>;
 
@@ -99,5 +99,27 @@ describe('parseConfig refuses what would break at deploy or run time, naming the
       expect.stringMatching(/^policies\.gold\.verify\.restoreTimeoutMinutes: a drill may run 270 minutes .*longer than verification\.expiryHours \(4 h\)/),
       'verification.availabilityZones.1: "us-east-1b" is not an Availability Zone of drRegion eu-west-1 (e.g. eu-west-1a)',
     ]);
+  });
+
+  it('drill sampling: defaults (20 a run, at least every verificationMaxAgeDays), bounds, and no longer than the monitor allows', () => {
+    const config = parseConfig(rawDrillConfig());
+    const settings = toRuntimeSettings(config, '111122223333', { subnetGroupName: 'g', securityGroupIds: ['sg-1'], reportsBucket: 'b' });
+    expect(settings.verification!.policies.gold.sample).toEqual({ perRun: 20, maxAgeDays: 8 });
+    const problems = (mutate: (c: Raw) => void) => {
+      const raw = rawDrillConfig() as Raw;
+      mutate(raw);
+      try {
+        parseConfig(raw, 'bad.json');
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+    };
+    expect(problems((c) => (c.policies.gold.verify.sample = { perRun: 0 }))).toEqual([expect.stringMatching(/^policies\.gold\.verify\.sample\.perRun: /)]);
+    expect(problems((c) => (c.policies.gold.verify.maxConcurrency = 11))).toEqual([expect.stringMatching(/^policies\.gold\.verify\.maxConcurrency: /)]);
+    expect(problems((c) => (c.policies.gold.verify.sample = { perRun: 5, maxAgeDays: 9 }))).toEqual([
+      'policies.gold.verify.sample.maxAgeDays: 9 days exceeds objectives.verificationMaxAgeDays (8): the monitor would flag databases the rotation leaves that long',
+    ]);
+    expect(problems((c) => (c.policies.gold.verify.sample = { perRun: 5, maxAgeDays: 3 }))).toEqual([]);
   });
 });
