@@ -43,7 +43,7 @@ export interface BatchDeps {
 
 /** Seconds the workflow waits after a turn with work in flight, and after an idle one (only slot waits). */
 export const BUSY_WAIT_SECONDS = 60;
-export const IDLE_WAIT_SECONDS = 300;
+export const IDLE_WAIT_SECONDS = 120;
 /** Writes a turn may make, so one invocation stays far inside its Lambda timeout whatever the pace. */
 const TURN_WRITE_BUDGET_MS = 45_000;
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients } from '../../lambdas/aws/clients.js';
 import { createPostgresInstance } from './fleet.js';
 import { runAs, type Caller } from './iam/caller.js';
-import { stateMachinePrincipal, type PolicyDocument } from './iam/policies.js';
+import { lambdaPrincipal, stateMachinePrincipal, type PolicyDocument } from './iam/policies.js';
 import { IamSimulator } from './iam/simulator.js';
 import { LocalStack } from './local-stack.js';
 import { LOCAL_ACCOUNT_ID } from './moto.js';
@@ -14,7 +14,7 @@ import { localConfig, PRIMARY, DR } from '../state-machines/fixtures.js';
 
 const deleteSnapshot: Caller = { kind: 'lambda', name: 'delete-snapshot-batch', region: PRIMARY };
 const failureNotifier: Caller = { kind: 'lambda', name: 'failure-notifier', region: PRIMARY };
-const copySnapshot: Caller = { kind: 'lambda', name: 'copy-snapshot', region: PRIMARY };
+const copySnapshot: Caller = { kind: 'lambda', name: 'advance-backup-batch', region: PRIMARY };
 const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (err: Error) => err);
 
 describe('IAM simulation of local calls', () => {
@@ -92,17 +92,18 @@ describe('IAM simulation of local calls', () => {
     expect(err?.message).toMatch(/no resource mapping for rds:RebootDBInstance/);
   });
 
-  it('fails a workflow whose state machine may not make an aws-sdk task call, with the error Step Functions reports', async () => {
-    const principal = aws.iam.policies.principals[stateMachinePrincipal('backup', PRIMARY)];
+  it('fails the database a Lambda may not snapshot with the error RDS answers, at the first attempt, and only that database', async () => {
+    // The batch Lambda as the backup workflow runs it.
+    const principal = aws.iam.policies.principals[lambdaPrincipal('advance-backup-batch', PRIMARY, 'backup')];
     const original = principal.policies;
-    // Without the tag-scoped CreateDBSnapshot grant, the snapshot task of "orders" is refused.
+    // Without the tag-scoped CreateDBSnapshot grant, the snapshot of "orders" is refused.
     principal.policies = original.map((p) => ({ ...p, policy: { ...p.policy, Statement: p.policy.Statement.filter((s) => s.Sid !== 'SnapshotTaggedInstances0') } }));
     try {
       const run = await aws.runBackup({ policy: 'gold', scheduledTime: '2026-11-22T02:00:00Z' }, 'gold-denied');
       expect(run.status).toBe('FAILED');
-      expect(run.cause).toMatch(/orders \(instance\): Rds\.RdsException: AccessDenied: .*rds:CreateDBSnapshot on resource: arn:aws:rds:us-east-1:123456789012:db:orders/);
-      // AccessDenied cannot succeed later: one attempt (the ASL tries a Rds.RdsException again only when it is a throttle).
-      const attempts = aws.sdkCalls.filter((c) => c.action === 'createDBSnapshot' && (c.input as { DBSnapshotIdentifier?: string }).DBSnapshotIdentifier === 'rdsdr-orders-202611220200');
+      expect(run.cause).toMatch(/orders \(instance\): AccessDenied: .*rds:CreateDBSnapshot on resource: arn:aws:rds:us-east-1:123456789012:db:orders/);
+      // AccessDenied cannot succeed later: one attempt.
+      const attempts = aws.lambdaRdsCalls.filter((c) => c.command === 'CreateDBSnapshotCommand' && c.input.DBSnapshotIdentifier === 'rdsdr-orders-202611220200');
       expect(attempts.map((c) => c.error)).toEqual(['AccessDenied']);
       const snaps = (await aws.rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: 'orders' }))).DBSnapshots ?? [];
       expect(snaps.map((s) => s.DBSnapshotIdentifier)).not.toContain('rdsdr-orders-202611220200');

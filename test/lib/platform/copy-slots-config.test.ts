@@ -39,7 +39,7 @@ describe('copySlots', () => {
     [{ instance: 0 }, /^copySlots\.instance: /],
     [{ instance: 101 }, /^copySlots\.instance: /],
     [{ cluster: 2.5 }, /^copySlots\.cluster: /],
-    [{ leaseSeconds: 60 }, /^copySlots\.leaseSeconds: must be at least 600 s/],
+    [{ leaseSeconds: 60 }, /^copySlots\.leaseSeconds: must be at least 420 s/],
     [{ leaseSeconds: 7201 }, /^copySlots\.leaseSeconds: /],
     [{ slots: 4 }, /^copySlots: unknown field\(s\) "slots"/],
   ])('refuses %j', (copySlots, problem) => {
@@ -47,9 +47,9 @@ describe('copySlots', () => {
   });
 
   it('refuses a lease shorter than the longest wait between two poll turns of a backup batch, which renew it', () => {
-    expect(problemsFor((c) => Object.assign(c, { copySlots: { leaseSeconds: 599 } }))).toEqual([
-      'copySlots.leaseSeconds: must be at least 600 s: backup batches renew their leases at poll turns up to 300 s apart, plus 300 s for the turn itself',
+    expect(problemsFor((c) => Object.assign(c, { copySlots: { leaseSeconds: 419 } }))).toEqual([
+      'copySlots.leaseSeconds: must be at least 420 s: backup batches renew their leases at poll turns up to 120 s apart, plus 300 s for the turn itself',
     ]);
-    expect(parse((c) => Object.assign(c, { copySlots: { leaseSeconds: 600 } })).copySlots.leaseSeconds).toBe(600);
+    expect(parse((c) => Object.assign(c, { copySlots: { leaseSeconds: 420 } })).copySlots.leaseSeconds).toBe(420);
   });
 });
