@@ -10,7 +10,10 @@ export interface RunDataRef {
   prefix: string;
   /** The plan's key: a JSON array, one item per database (the Distributed Map's item source). */
   planKey: string;
-  /** Where the Distributed Map's ResultWriter writes (a prefix without the trailing '/'). */
+  /**
+   * Where the workflow's Distributed Map's ResultWriter writes: a fixed prefix per workflow (the ASL's
+   * ResultWriter Prefix), under which Step Functions puts each map run in its own `<map run id>/`.
+   */
   resultsPrefix: string;
 }
 
@@ -18,7 +21,7 @@ export function runDataRef(bucket: string, workflow: string, executionArn: strin
   // The execution name is unique per state machine (and safe in a key: Step Functions allows no '/' in it).
   const name = executionArn.split(':').pop() ?? 'unknown';
   const prefix = `runs/${workflow}/${started.toISOString().slice(0, 10)}/${name}/`;
-  return { bucket, prefix, planKey: `${prefix}plan.json`, resultsPrefix: `${prefix}results` };
+  return { bucket, prefix, planKey: `${prefix}plan.json`, resultsPrefix: `runs/${workflow}/map-results` };
 }
 
 /** Reads and writes JSON run data (lambdas/aws/s3-run-data.ts). */

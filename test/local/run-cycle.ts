@@ -68,7 +68,9 @@ async function main(): Promise<void> {
     const seconds = (Date.now() - started) / 1000;
     console.log(`\nbackup workflow ${run.status} in ${seconds.toFixed(1)} s (${run.statesEntered.length} states)  execution ${run.executionArn}\n`);
 
-    const report = (run.output ?? {}) as { succeeded?: { db: string; kind: string; snapshotId: string; copyArn: string; snapshotCreatedAt: string; copyAvailableAt: string }[] };
+    // The verdict is small at any fleet size; the per-database outcomes are in the run's full report in S3.
+    const report = (run.output ? await aws.backupReport(run) : {}) as { succeeded?: { db: string; kind: string; snapshotId: string; copyArn: string; snapshotCreatedAt: string; copyAvailableAt: string }[] };
+    console.log(`full report: s3://${aws.settings?.workBucket}/${(run.output as { reportKey?: string } | undefined)?.reportKey}\n`);
     const rows: Row[] = [];
     for (const r of report.succeeded ?? []) {
       const taken = (Date.parse(r.copyAvailableAt) - Date.parse(r.snapshotCreatedAt)) / 1000;
