@@ -93,6 +93,32 @@ export class DynamoDbCopySlots implements CopySlots {
     return (await this.listing(region, kind)).filter((s) => !isExpired(s.expiresAtEpoch, now)).length;
   }
 
+  async held(region: string, kind: CopyKind, now: Date): Promise<SlotLease[]> {
+    return (await this.listing(region, kind))
+      .filter((s) => !isExpired(s.expiresAtEpoch, now))
+      .map((s) => ({ kind, region, slot: s.slot, holder: s.holder, expiresAt: new Date(s.expiresAtEpoch * 1000).toISOString() }));
+  }
+
+  async takeOver(from: SlotLease, holder: string, now: Date): Promise<SlotLease | undefined> {
+    const { expiresAt, expiresAtEpoch } = leaseExpiry(now, this.limits.leaseSeconds);
+    try {
+      await this.db.send(
+        new PutItemCommand({
+          TableName: this.table.name,
+          Item: { ...keyOf(from), ...leaseAttributes(holder, expiresAt, expiresAtEpoch), acquiredAt: text(now.toISOString()) },
+          // Only while the ended copy's holder still has it: two takers never get the same slot.
+          ConditionExpression: '#holder = :from',
+          ExpressionAttributeNames: HOLDER_NAME,
+          ExpressionAttributeValues: { ':from': text(from.holder) },
+        }),
+      );
+      return { ...from, holder, expiresAt };
+    } catch (err) {
+      if (isConditionFailed(err)) return undefined;
+      throw err;
+    }
+  }
+
   private async listing(region: string, kind: CopyKind): Promise<SlotRecord[]> {
     const items = await readPartition(this.table, partitionKey(region, kind));
     return items.map((item) => ({ slot: slotOf(textOf(item, 'sk')), holder: textOf(item, 'holder'), expiresAtEpoch: numberOf(item, 'expiresAtEpoch') }));

@@ -22,6 +22,8 @@ export interface BatchCopySlots {
   acquire(req: { region: string; kind: SnapshotKind; holders: string[]; now: Date }): Promise<HeldSlot[]>;
   renew(region: string, kind: SnapshotKind, slots: HeldSlot[], now: Date): Promise<HeldSlot[]>;
   release(region: string, kind: SnapshotKind, slots: HeldSlot[]): Promise<void>;
+  held(region: string, kind: SnapshotKind, now: Date): Promise<HeldSlot[]>;
+  takeOver(from: HeldSlot, holder: string, now: Date): Promise<HeldSlot | undefined>;
 }
 
 /** Claims on databases' work, so an overlapping run does not work on the same database (lambdas/core/work-ledger.ts). */
@@ -219,7 +221,9 @@ async function startCopies(state: BatchState, deps: BatchDeps, canWrite: () => b
   for (const kind of ['instance', 'cluster'] as const) {
     const ready = state.databases.filter((d) => d.phase === 'awaiting-slot' && d.kind === kind);
     if (!ready.length || !canWrite()) continue;
-    const slots = await deps.slots.acquire({ region: deps.drRegion, kind, holders: ready.map((d) => slotHolder(ctx.executionArn, d.snapshotId)), now: deps.now() });
+    const holders = ready.map((d) => slotHolder(ctx.executionArn, d.snapshotId));
+    const slots = await deps.slots.acquire({ region: deps.drRegion, kind, holders, now: deps.now() });
+    if (slots.length < ready.length) slots.push(...(await takeOverEndedCopies(kind, holders.filter((h) => !slots.some((s) => s.holder === h)), deps)));
     const unused: HeldSlot[] = [];
     for (const slot of slots) {
       const db = ready.find((d) => slotHolder(ctx.executionArn, d.snapshotId) === slot.holder)!;
@@ -243,6 +247,29 @@ async function startCopies(state: BatchState, deps: BatchDeps, canWrite: () => b
     }
     if (unused.length) await deps.slots.release(deps.drRegion, kind, unused);
   }
+}
+
+/**
+ * Slots whose copy has already ended (available, failed) but whose holder has not looked since: one
+ * Describe of the held copies (their identifiers are in the holders), and each ended one's slot is
+ * taken over, conditional on its holder, for the next waiting copy. RDS no longer counts an ended copy
+ * in progress, so this keeps the slots busy instead of idle until every holder's next turn. A copy
+ * not found (not started yet: its holder takes the slot before it calls RDS) is never taken over.
+ */
+async function takeOverEndedCopies(kind: SnapshotKind, wanting: string[], deps: BatchDeps): Promise<HeldSlot[]> {
+  if (!wanting.length) return [];
+  const held = await deps.slots.held(deps.drRegion, kind, deps.now());
+  if (!held.length) return [];
+  const copyIdOf = (holder: string) => holder.slice(holder.lastIndexOf('|') + 1);
+  const seen = await deps.rds.describeMany(deps.drRegion, kind, held.map((h) => copyIdOf(h.holder)));
+  const taken: HeldSlot[] = [];
+  for (const lease of held) {
+    const copy = seen.get(copyIdOf(lease.holder));
+    if (!copy || PENDING.has(copy.status) || !wanting.length) continue;
+    const slot = await deps.slots.takeOver(lease, wanting[0], deps.now());
+    if (slot) taken.push({ ...slot, holder: wanting.shift()! });
+  }
+  return taken;
 }
 
 /** Gives back everything a batch holds (its slots and claims) when it stops early; unfinished databases fail with `error`. */

@@ -20,6 +20,8 @@ export function coordinationFor(
       acquire: (req) => slots.acquire(req),
       renew: (_region, _kind, held, now) => slots.renew(held, now),
       release: (_region, _kind, held) => slots.release(held),
+      held: (region, kind, now) => slots.held(region, kind, now),
+      takeOver: (from, holder, now) => slots.takeOver(from, holder, now),
     },
     claims: {
       claim: async (items, holder, now) => ({

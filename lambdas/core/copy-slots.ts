@@ -54,6 +54,13 @@ export interface CopySlots {
   release(leases: SlotLease[]): Promise<void>;
   /** Live slots of this kind into `region`. */
   inUse(region: string, kind: CopyKind, now: Date): Promise<number>;
+  /** The live leases of this kind into `region`, whoever holds them. */
+  held(region: string, kind: CopyKind, now: Date): Promise<SlotLease[]>;
+  /**
+   * `from`'s slot for `holder`, if `from` still holds it: for a copy that has ended while its holder
+   * has not yet looked (RDS no longer counts it in progress), so the slot does not idle until then.
+   */
+  takeOver(from: SlotLease, holder: string, now: Date): Promise<SlotLease | undefined>;
 }
 
 /** A slot as the store lists it (the absent ones are free). */

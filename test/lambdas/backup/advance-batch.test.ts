@@ -50,25 +50,34 @@ class FakeRds implements BatchRds {
 }
 
 class FakeSlots implements BatchCopySlots {
-  readonly held = new Map<number, HeldSlot>();
+  readonly byNumber = new Map<number, HeldSlot>();
   peak = 0;
   constructor(private readonly limit: number) {}
   async acquire(req: { region: string; kind: SnapshotKind; holders: string[]; now: Date }) {
     const got: HeldSlot[] = [];
     for (let slot = 0; slot < this.limit && got.length < req.holders.length; slot++) {
-      if (this.held.has(slot)) continue;
+      if (this.byNumber.has(slot)) continue;
       const lease = { region: req.region, kind: req.kind, slot, holder: req.holders[got.length], expiresAt: new Date(req.now.getTime() + 900_000).toISOString() };
-      this.held.set(slot, lease);
+      this.byNumber.set(slot, lease);
       got.push(lease);
     }
-    this.peak = Math.max(this.peak, this.held.size);
+    this.peak = Math.max(this.peak, this.byNumber.size);
     return got;
   }
   async renew(_r: string, _k: SnapshotKind, slots: HeldSlot[]) {
-    return slots.filter((s) => this.held.get(s.slot)?.holder === s.holder);
+    return slots.filter((s) => this.byNumber.get(s.slot)?.holder === s.holder);
   }
   async release(_r: string, _k: SnapshotKind, slots: HeldSlot[]) {
-    for (const s of slots) if (this.held.get(s.slot)?.holder === s.holder) this.held.delete(s.slot);
+    for (const s of slots) if (this.byNumber.get(s.slot)?.holder === s.holder) this.byNumber.delete(s.slot);
+  }
+  async held() {
+    return [...this.byNumber.values()];
+  }
+  async takeOver(from: HeldSlot, holder: string) {
+    if (this.byNumber.get(from.slot)?.holder !== from.holder) return undefined;
+    const lease = { ...from, holder };
+    this.byNumber.set(from.slot, lease);
+    return lease;
   }
 }
 
@@ -110,7 +119,7 @@ describe('advanceBatch', () => {
     const end = await runToEnd(startState({ BatchInput: ctx, Items: items }, new Date()), deps(rds, slots));
     expect(end.results?.map((r) => r.status)).toEqual(Array(10).fill('SUCCEEDED'));
     expect(slots.peak).toBe(3);
-    expect(slots.held.size).toBe(0);
+    expect(slots.byNumber.size).toBe(0);
     const describesPerTurn = rds.calls.filter((c) => c.startsWith('describe')).length / end.turn;
     expect(describesPerTurn).toBeLessThanOrEqual(2);
   });
@@ -118,15 +127,32 @@ describe('advanceBatch', () => {
   it('a copy with no free slot waits (no failure) and the turn says it is idle, so the workflow waits longer', async () => {
     const rds = new FakeRds(0);
     const slots = new FakeSlots(1);
-    slots.held.set(0, { region: 'us-west-2', kind: 'instance', slot: 0, holder: 'someone-else', expiresAt: '2100-01-01T00:00:00Z' });
+    slots.byNumber.set(0, { region: 'us-west-2', kind: 'instance', slot: 0, holder: 'someone-else', expiresAt: '2100-01-01T00:00:00Z' });
     let s = startState({ BatchInput: ctx, Items: [db('a')] }, new Date());
     s = await advanceBatch(s, deps(rds, slots));
     s = await advanceBatch(s, deps(rds, slots));
     expect(s.databases[0].phase).toBe('awaiting-slot');
     expect(s.idle).toBe(true);
-    slots.held.clear();
+    slots.byNumber.clear();
     const end = await runToEnd(s, deps(rds, slots));
     expect(end.results?.[0].status).toBe('SUCCEEDED');
+  });
+
+  it('takes over the slot of a copy that has ended before its holder looks, and never one whose copy is still running or not started', async () => {
+    const rds = new FakeRds(0);
+    const slots = new FakeSlots(2);
+    const other = 'arn:aws:states:us-east-1:123456789012:execution:rds-dr-backup:other';
+    // Another run holds both slots: one copy ended already, the other is running; a third holder's copy does not exist yet.
+    rds.snapshots.set('dr|done-copy', { id: 'done-copy', arn: 'x', kind: 'instance', status: 'available', sourceDbId: 'x', encrypted: true, tags: [], turnsLeft: 0 });
+    rds.snapshots.set('dr|running-copy', { id: 'running-copy', arn: 'y', kind: 'instance', status: 'copying', sourceDbId: 'y', encrypted: true, tags: [], turnsLeft: 99 });
+    slots.byNumber.set(0, { region: 'us-west-2', kind: 'instance', slot: 0, holder: `${other}|done-copy`, expiresAt: '2100-01-01T00:00:00Z' });
+    slots.byNumber.set(1, { region: 'us-west-2', kind: 'instance', slot: 1, holder: `${other}|running-copy`, expiresAt: '2100-01-01T00:00:00Z' });
+    let s = startState({ BatchInput: ctx, Items: [db('a'), db('b')] }, new Date());
+    s = await advanceBatch(s, deps(rds, slots));
+    s = await advanceBatch(s, deps(rds, slots));
+    expect(s.databases.map((d) => d.phase)).toEqual(['copying', 'awaiting-slot']);
+    expect(slots.byNumber.get(0)?.holder).toMatch(/\|rdsdr-a-/);
+    expect(slots.byNumber.get(1)?.holder).toBe(`${other}|running-copy`);
   });
 
   it('isolates failures: a deleted database, AccessDenied and a copy refused for good fail only themselves; SnapshotQuotaExceeded on a copy only waits', async () => {
@@ -139,7 +165,7 @@ describe('advanceBatch', () => {
     let s = startState({ BatchInput: ctx, Items: ['ok', 'gone', 'denied', 'nocopy', 'full'].map((id) => db(id)) }, new Date());
     for (let i = 0; i < 4; i++) s = await advanceBatch(s, deps(rds, slots));
     expect(s.databases.find((d) => d.id === 'full')?.phase).toBe('awaiting-slot');
-    expect(slots.held.size).toBe(0);
+    expect(slots.byNumber.size).toBe(0);
     rds.refuseCopy.delete('full');
     const end = await runToEnd(s, deps(rds, slots));
     const byDb = Object.fromEntries(end.results!.map((r) => [r.db, r]));
@@ -183,9 +209,9 @@ describe('advanceBatch', () => {
     const claims = new FakeClaims();
     let s = startState({ BatchInput: ctx, Items: [db('a'), db('b')] }, new Date());
     for (let i = 0; i < 8; i++) s = await advanceBatch(s, deps(rds, slots, claims));
-    expect(slots.held.size).toBeGreaterThan(0);
+    expect(slots.byNumber.size).toBeGreaterThan(0);
     const results = await abandonBatch(s, deps(rds, slots, claims), { Error: 'Lambda.Unknown', Cause: 'out of memory' });
-    expect(slots.held.size).toBe(0);
+    expect(slots.byNumber.size).toBe(0);
     expect(claims.held.size).toBe(0);
     expect(results.map((r) => r.status)).toEqual(['FAILED', 'FAILED']);
     expect(results[0].cause).toMatch(/out of memory/);

@@ -64,6 +64,22 @@ export function copySlotsContract(make: (limits: CopySlotLimits) => CopySlots): 
     expect(await one.renew([b], plus(t0, 123))).toEqual([{ ...b, expiresAt: plus(t0, 243).toISOString() }]);
   });
 
+  it('hands a live slot over only while its holder still has it: one taker wins, the old holder can no longer renew or release it', async () => {
+    const region = freshRegion();
+    const one = make({ ...CONTRACT_LIMITS, instance: 1 });
+    const t0 = contractStart();
+    const [a] = await one.acquire({ region, kind: 'instance', holders: ['exec-1|copy-a'], now: t0 });
+    expect(await one.held(region, 'instance', plus(t0, 1))).toEqual([a]);
+    const [first, second] = await Promise.all([one.takeOver(a, 'exec-2|copy-b', plus(t0, 2)), one.takeOver(a, 'exec-3|copy-c', plus(t0, 2))]);
+    const winner = first ?? second;
+    expect([first, second].filter(Boolean)).toHaveLength(1);
+    expect(winner).toMatchObject({ slot: a.slot, expiresAt: plus(t0, 122).toISOString() });
+    expect(await one.held(region, 'instance', plus(t0, 3))).toEqual([winner]);
+    expect(await one.renew([a], plus(t0, 3))).toEqual([]);
+    await one.release([a]);
+    expect(await one.inUse(region, 'instance', plus(t0, 4))).toBe(1);
+  });
+
   it('keeps a renewed lease alive past its original expiry, until the renewed one', async () => {
     const region = freshRegion();
     const one = make({ ...CONTRACT_LIMITS, instance: 1 });

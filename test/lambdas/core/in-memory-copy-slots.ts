@@ -56,6 +56,20 @@ export class InMemoryCopySlots implements CopySlots {
     return this.listing(region, kind).filter((s) => !isExpired(s.expiresAtEpoch, now)).length;
   }
 
+  async held(region: string, kind: CopyKind, now: Date): Promise<SlotLease[]> {
+    return this.listing(region, kind)
+      .filter((s) => !isExpired(s.expiresAtEpoch, now))
+      .map((s) => ({ kind, region, slot: s.slot, holder: s.holder, expiresAt: new Date(s.expiresAtEpoch * 1000).toISOString() }));
+  }
+
+  async takeOver(from: SlotLease, holder: string, now: Date): Promise<SlotLease | undefined> {
+    const key = keyOf(from.region, from.kind, from.slot);
+    if (this.store.get(key)?.holder !== from.holder) return undefined;
+    const { expiresAt, expiresAtEpoch } = leaseExpiry(now, this.limits.leaseSeconds);
+    this.store.set(key, { slot: from.slot, holder, expiresAtEpoch });
+    return { ...from, holder, expiresAt };
+  }
+
   private listing(region: string, kind: CopyKind): SlotRecord[] {
     const prefix = `${region}|${kind}|`;
     return [...this.store].filter(([key]) => key.startsWith(prefix)).map(([, record]) => ({ ...record }));
