@@ -14,8 +14,8 @@ import { localConfig, PRIMARY } from '../state-machines/fixtures.js';
 const TABLE_NAME = 'rds-dr-coordination';
 const TABLE_ARN = `arn:aws:dynamodb:${PRIMARY}:${LOCAL_ACCOUNT_ID}:table/${TABLE_NAME}`;
 const LEASE_ACTIONS = ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
-const deleteSnapshot: Caller = { kind: 'lambda', name: 'delete-snapshot', region: PRIMARY };
-const copySnapshot: Caller = { kind: 'lambda', name: 'advance-backup-batch', region: PRIMARY };
+const deleteSnapshot: Caller = { kind: 'lambda', name: 'delete-snapshot-batch', region: PRIMARY };
+const backupBatch: Caller = { kind: 'lambda', name: 'advance-backup-batch', region: PRIMARY };
 const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (err: Error) => err);
 
 describe('coordination table in the local AWS', () => {
@@ -51,32 +51,27 @@ describe('coordination table in the local AWS', () => {
     expect(await itemsInTable()).toEqual([]);
   });
 
-  it('lets a Lambda granted the five item calls on the table take, renew and give back slots and claims, each call judged on the table', async () => {
-    const principal = aws.iam.policies.principals[lambdaPrincipal('copy-snapshot', PRIMARY)];
-    const original = principal.policies;
-    // What CoordinationTable.grantLeases gives a function (test/lib/platform/coordination-table.test.ts).
-    principal.policies = [...original, { name: 'CoordinationLeases', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: LEASE_ACTIONS, Resource: TABLE_ARN }] } }];
+  it('lets the backup batch Lambda, granted the item calls on the table, take, renew and give back slots and claims, each call judged on the table', async () => {
+    // As synthesized: CoordinationTable.grantLeases(advance-backup-batch) (test/lib/platform/coordination-table.test.ts).
+    const granted = aws.iam.policies.principals[lambdaPrincipal('advance-backup-batch', PRIMARY)].policies.flatMap((p) => p.policy.Statement);
+    expect(granted.some((st) => JSON.stringify(st.Action).includes('dynamodb:PutItem') && JSON.stringify(st.Resource).includes(TABLE_ARN))).toBe(true);
     const seen = aws.iam.decisions.length;
-    try {
-      await runAs(copySnapshot, async () => {
-        const now = new Date();
-        const leases = await slots().acquire({ region: 'us-west-2', kind: 'cluster', holders: ['exec|a', 'exec|b'], now });
-        expect(leases).toHaveLength(2);
-        expect(await slots().renew(leases, now)).toHaveLength(2);
-        await slots().release(leases);
-        const ledger = new DynamoDbWorkLedger(table);
-        const request = { scope: 'backup#gold', items: ['orders'], holder: 'exec', now, leaseSeconds: 600 };
-        expect((await ledger.claim(request)).claimed).toEqual(['orders']);
-        expect(await ledger.renew(request)).toEqual(['orders']);
-        expect((await ledger.list('backup#gold', now)).map((c) => c.item)).toEqual(['orders']);
-        await ledger.release('backup#gold', ['orders'], 'exec');
-      });
-    } finally {
-      principal.policies = original;
-    }
+    await runAs(backupBatch, async () => {
+      const now = new Date();
+      const leases = await slots().acquire({ region: 'us-west-2', kind: 'cluster', holders: ['exec|a', 'exec|b'], now });
+      expect(leases).toHaveLength(2);
+      expect(await slots().renew(leases, now)).toHaveLength(2);
+      await slots().release(leases);
+      const ledger = new DynamoDbWorkLedger(table);
+      const request = { scope: 'backup#gold', items: ['orders'], holder: 'exec', now, leaseSeconds: 600 };
+      expect((await ledger.claim(request)).claimed).toEqual(['orders']);
+      expect(await ledger.renew(request)).toEqual(['orders']);
+      expect((await ledger.list('backup#gold', now)).map((c) => c.item)).toEqual(['orders']);
+      await ledger.release('backup#gold', ['orders'], 'exec');
+    });
     const decisions = aws.iam.decisions.slice(seen).filter((d) => d.check.action.startsWith('dynamodb:'));
     expect(new Set(decisions.map((d) => d.check.action))).toEqual(new Set(['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']));
-    expect(decisions.every((d) => d.allowed && d.check.resource === TABLE_ARN && d.caller === copySnapshot)).toBe(true);
+    expect(decisions.every((d) => d.allowed && d.check.resource === TABLE_ARN && d.caller === backupBatch)).toBe(true);
     expect(await itemsInTable()).toEqual([]);
   });
 
@@ -85,7 +80,7 @@ describe('coordination table in the local AWS', () => {
     const template = {
       Resources: {
         Table: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: TABLE_NAME, KeySchema: [], AttributeDefinitions: [] } },
-        FnRole: { Type: 'AWS::IAM::Role', Properties: { Description: 'rds-dr copy-snapshot Lambda' } },
+        FnRole: { Type: 'AWS::IAM::Role', Properties: { Description: 'rds-dr advance-backup-batch Lambda' } },
         FnRolePolicy: {
           Type: 'AWS::IAM::Policy',
           Properties: { Roles: [{ Ref: 'FnRole' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: LEASE_ACTIONS, Resource: { 'Fn::GetAtt': ['Table', 'Arn'] } }] } },
@@ -95,7 +90,7 @@ describe('coordination table in the local AWS', () => {
     };
     const local = { account: LOCAL_ACCOUNT_ID, appName: 'rds-dr', primaryRegion: PRIMARY, drKeyArn: '', drKeyAlias: '' };
     const set = extractPolicies({ stacks: [{ region: PRIMARY, template }] }, local);
-    expect(set.principals[lambdaPrincipal('copy-snapshot', PRIMARY)].policies[0].policy.Statement[0].Resource).toBe(TABLE_ARN);
+    expect(set.principals[lambdaPrincipal('advance-backup-batch', PRIMARY)].policies[0].policy.Statement[0].Resource).toBe(TABLE_ARN);
     expect(set.tables[TABLE_NAME]?.region).toBe(PRIMARY);
   });
 });

@@ -3,8 +3,9 @@
 // but one format() call costs microseconds, so: one formatter per zone, and results memoized per
 // 15 minutes of UTC. Every zone's offset (and so every local midnight, in UTC) is a multiple of 15
 // minutes since 1972, when Africa/Monrovia left -0:44:30 (today's oddest: Asia/Kathmandu +5:45,
-// Australia/Eucla +8:45, Pacific/Chatham +12:45), so for any snapshot time a
-// period boundary can only fall on a slot's start and the slot's start speaks for the whole slot.
+// Australia/Eucla +8:45, Pacific/Chatham +12:45), so a period boundary almost always falls on a
+// slot's start and the slot's start speaks for the whole slot; the rare slot with a transition
+// inside it (a clock change at 00:01 local) is detected and computed exactly.
 
 export interface Periods {
   day: string; // 2026-11-21
@@ -51,12 +52,21 @@ export function periodsOf(ms: number, timeZone: string): Periods {
   }
   const slot = Math.floor(ms / QUARTER_HOUR);
   let p = zone.get(slot);
-  if (!p) {
-    const [y, m, d] = localDate(slot * QUARTER_HOUR, timeZone);
-    p = { day: `${y}-${pad(m)}-${pad(d)}`, week: isoWeek(y, m, d), month: `${y}-${pad(m)}`, year: String(y) };
+  if (p === undefined) {
+    const start = localDate(slot * QUARTER_HOUR, timeZone);
+    const end = localDate((slot + 1) * QUARTER_HOUR - 1, timeZone);
+    // A slot whose start and end fall on different local dates holds a transition off the quarter
+    // hour (Newfoundland changed clocks at 00:01 local until 2011): such slots are never memoized.
+    p = start.join('-') === end.join('-') ? periodsOfDate(start) : MIXED_SLOT;
     zone.set(slot, p);
   }
-  return p;
+  return p === MIXED_SLOT ? periodsOfDate(localDate(ms, timeZone)) : p;
+}
+
+const MIXED_SLOT: Periods = { day: '', week: '', month: '', year: '' };
+
+function periodsOfDate([y, m, d]: [number, number, number]): Periods {
+  return { day: `${y}-${pad(m)}-${pad(d)}`, week: isoWeek(y, m, d), month: `${y}-${pad(m)}`, year: String(y) };
 }
 
 /** Forgets memoized periods (formatters stay): for benchmarks of the cold path, and long-lived processes. */

@@ -70,8 +70,8 @@ describe('batch role (advance-backup-batch: the snapshots and copies)', { timeou
     const deleting = policies.filter(([, p]) =>
       (p.Properties.PolicyDocument.Statement as IamStatement[]).some((st) => asArray(st.Action).some((a) => /^rds:Delete/.test(a))),
     );
-    expect(deleting.map(([id]) => id)).toEqual([expect.stringMatching(/^PruneDeleteSnapshotRoleDefaultPolicy/)]);
-    const del = statementsOf(s.primaryTemplate, 'PruneDeleteSnapshotRole').filter((st) => asArray(st.Action).some((a) => /^rds:Delete/.test(a)));
+    expect(deleting.map(([id]) => id)).toEqual([expect.stringMatching(/^PruneDeleteSnapshotBatchRoleDefaultPolicy/)]);
+    const del = statementsOf(s.primaryTemplate, 'PruneDeleteSnapshotBatchRole').filter((st) => asArray(st.Action).some((a) => /^rds:Delete/.test(a)));
     expect(del).toEqual([
       expect.objectContaining({
         Action: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],

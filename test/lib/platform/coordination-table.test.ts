@@ -45,7 +45,7 @@ describe('coordination table', () => {
     const functions = s.primaryTemplate.findResources('AWS::Lambda::Function');
     const idOf = (fn: { node: { defaultChild?: unknown } }) => s.primary.getLogicalId(fn.node.defaultChild as never);
     const backup = new Set(s.primary.backup.functions.all.map(idOf));
-    expect(backup.size).toBe(5);
+    expect(backup.size).toBe(4);
     for (const [id, fn] of Object.entries(functions)) {
       const settings = runtimeSettingsSchema.parse(settingsOf(fn));
       expect([id, settings.coordinationTable]).toEqual([id, backup.has(id) ? `<ref:{'Ref':'${tableId()}'}>` : undefined]);

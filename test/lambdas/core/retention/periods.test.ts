@@ -55,6 +55,14 @@ describe('periodsOf', () => {
     );
   });
 
+  it('follows a clock change off the quarter hour: St John\'s fell back at 00:01 local in 2007', () => {
+    // 2007-11-04T02:31Z: 00:01 NDT became 23:01 NST, the 3rd again, mid-slot.
+    clearPeriodMemo();
+    expect(periodsOf(Date.parse('2007-11-04T02:30:00Z'), 'America/St_Johns').day).toBe('2007-11-04');
+    expect(periodsOf(Date.parse('2007-11-04T02:31:00Z'), 'America/St_Johns').day).toBe('2007-11-03');
+    expect(periodsOf(Date.parse('2007-11-04T02:31:00Z'), 'America/St_Johns')).toEqual(naivePeriods(Date.parse('2007-11-04T02:31:00Z'), 'America/St_Johns'));
+  });
+
   it('agrees with the naive implementation minute by minute around DST changes and New Year', () => {
     const starts = ['2026-03-28T20:00:00Z', '2026-10-24T20:00:00Z', '2026-03-08T03:00:00Z', '2026-11-01T02:00:00Z', '2026-04-04T12:00:00Z', '2026-12-31T08:00:00Z'];
     for (const start of starts) {
