@@ -444,9 +444,10 @@ export class LocalStack {
   }
 
   /** The full report a backup run kept in the work bucket (its verdict names the key). */
-  async backupReport(run: WorkflowRun): Promise<{ succeeded: { db: string }[]; failed: { db: string; error: string; cause: string }[]; skipped: { db: string }[]; warnings: string[] }> {
+  async backupReport(run: WorkflowRun, reportKey?: string): Promise<{ succeeded: { db: string }[]; failed: { db: string; error: string; cause: string }[]; skipped: { db: string }[]; warnings: string[] }> {
     const s3 = new S3Client({ ...motoClientConfig(this.moto, this.config.primaryRegion), forcePathStyle: true });
-    const key = (run.output as { reportKey: string }).reportKey;
+    // A failed run has no output: its key is in the failure's message (and the alert).
+    const key = reportKey ?? (run.output as { reportKey: string }).reportKey;
     return JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: this.settings?.workBucket, Key: key }))).Body!.transformToString());
   }
 
