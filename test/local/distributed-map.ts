@@ -19,6 +19,9 @@
 // The engine sees the Map as a Task whose handler is this function, so InputPath, ResultSelector,
 // ResultPath, OutputPath, Retry and Catch keep their meaning.
 
+import { SdkTaskError } from './sdk-bridge.js';
+import type { WorkflowRun } from './workflow-runner.js';
+
 export interface DistributedMapDef {
   Type: 'Map';
   ItemProcessor: { ProcessorConfig?: { Mode?: string; ExecutionType?: string }; StartAt: string; States: Record<string, unknown> };
@@ -87,17 +90,8 @@ export function resolveTemplate(template: unknown, ctx: Context): unknown {
   );
 }
 
-export interface ChildRun {
-  executionArn: string;
-  name: string;
-  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-  input: unknown;
-  output?: unknown;
-  error?: string;
-  cause?: string;
-  startDate: number;
-  stopDate: number;
-}
+/** A child execution, as the runner reports it (workflow-runner.ts WorkflowRun) with its name in the Map Run. */
+export type ChildRun = Pick<WorkflowRun, 'executionArn' | 'status' | 'input' | 'output' | 'error' | 'cause' | 'startDate' | 'stopDate'> & { name: string };
 
 export interface DistributedMapPorts {
   /** The state machine (role) running the Map reads the item source and writes results with these. */
@@ -107,22 +101,10 @@ export interface DistributedMapPorts {
   runChild(machine: DistributedMapDef['ItemProcessor'], input: unknown, name: string): Promise<ChildRun>;
 }
 
-export class DistributedMapError extends Error {
-  constructor(
-    readonly errorName: string,
-    message: string,
-  ) {
-    super(message);
-  }
-  override get name(): string {
-    return this.errorName;
-  }
-}
-
 async function readItems(state: DistributedMapDef, ctx: Context, ports: DistributedMapPorts): Promise<unknown[]> {
   if (!state.ItemReader) {
     const items = valueAtPath(state.ItemsPath ?? '$', ctx);
-    if (!Array.isArray(items)) throw new DistributedMapError('States.Runtime', `ItemsPath ${state.ItemsPath ?? '$'} is not an array`);
+    if (!Array.isArray(items)) throw new SdkTaskError('States.Runtime', `ItemsPath ${state.ItemsPath ?? '$'} is not an array`);
     return items;
   }
   const reader = state.ItemReader;
@@ -132,7 +114,7 @@ async function readItems(state: DistributedMapDef, ctx: Context, ports: Distribu
   const { Bucket, Key } = resolveTemplate(reader.Parameters ?? {}, ctx) as { Bucket: string; Key: string };
   const body = await ports.readObject(Bucket, Key);
   const parsed = JSON.parse(body) as unknown;
-  if (!Array.isArray(parsed)) throw new DistributedMapError('States.ItemReaderFailed', `s3://${Bucket}/${Key} does not hold a JSON array`);
+  if (!Array.isArray(parsed)) throw new SdkTaskError('States.ItemReaderFailed', `s3://${Bucket}/${Key} does not hold a JSON array`);
   return reader.ReaderConfig.MaxItems ? parsed.slice(0, reader.ReaderConfig.MaxItems) : parsed;
 }
 
@@ -140,7 +122,7 @@ function childInputs(state: DistributedMapDef, items: unknown[], ctx: Context): 
   const selected = items.map((Value, Index) => (state.ItemSelector ? resolveTemplate(state.ItemSelector, { ...ctx, item: { Value, Index } }) : Value));
   if (!state.ItemBatcher) return selected;
   const size = state.ItemBatcher.MaxItemsPerBatchPath ? Number(valueAtPath(state.ItemBatcher.MaxItemsPerBatchPath, ctx)) : state.ItemBatcher.MaxItemsPerBatch;
-  if (!size || size < 1) throw new DistributedMapError('States.Runtime', 'ItemBatcher needs MaxItemsPerBatch >= 1');
+  if (!size || size < 1) throw new SdkTaskError('States.Runtime', 'ItemBatcher needs MaxItemsPerBatch >= 1');
   const batchInput = state.ItemBatcher.BatchInput ? resolveTemplate(state.ItemBatcher.BatchInput, ctx) : undefined;
   const batches: unknown[] = [];
   for (let i = 0; i < selected.length; i += size) {
@@ -182,7 +164,7 @@ export async function runDistributedMap(state: DistributedMapDef, stateName: str
   let writerOutput: unknown;
   if (state.ResultWriter) writerOutput = await writeResults(state.ResultWriter, ctx, mapRunArn, mapRunId, children, ports);
   if (failed.length > toleratedCount && failedPercent > toleratedPercent) {
-    throw new DistributedMapError(
+    throw new SdkTaskError(
       'States.ExceedToleratedFailureThreshold',
       `The specified tolerated failure threshold was exceeded: ${failed.length} of ${children.length} child executions failed (first: ${failed[0].error ?? failed[0].status}: ${failed[0].cause ?? ''})`.slice(0, 32_768),
     );
