@@ -1,5 +1,8 @@
 // moto_server as the local AWS endpoint (RDS, S3, SNS, SQS, KMS, EventBridge, CloudWatch, DynamoDB: one port serves every service).
+import { fileURLToPath } from 'node:url';
 import { freePort, startServer, stopProcess, waitFor } from './processes.js';
+
+const MOTO_SERVER = fileURLToPath(new URL('./moto-server.py', import.meta.url));
 
 export const LOCAL_ACCOUNT_ID = '123456789012';
 /** The UUID at the end of the local stacks' ids (AWS::StackId); the DR stack names its reports bucket by its first group. */
@@ -25,7 +28,8 @@ export const RDS_MANUAL_SNAPSHOT_QUOTA = 100;
 
 export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
   const port = await freePort();
-  const server = startServer('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { MOTO_RDS_SNAPSHOT_LIMIT: String(RDS_MANUAL_SNAPSHOT_QUOTA), ...process.env, ...options.env });
+  // moto_server itself, with DynamoDB's conditional writes made atomic (see moto-server.py).
+  const server = startServer('python3', [MOTO_SERVER, '-H', '127.0.0.1', '-p', String(port)], { MOTO_RDS_SNAPSHOT_LIMIT: String(RDS_MANUAL_SNAPSHOT_QUOTA), ...process.env, ...options.env });
   const endpoint = `http://127.0.0.1:${port}`;
   try {
     await waitFor(`moto_server on ${endpoint}`, async () => (await fetch(`${endpoint}/moto-api/`)).ok, 60_000);
