@@ -73,7 +73,7 @@ describe('a region outage in the local AWS', () => {
 
   it('an unresponsive region holds each attempt until the client gives up (requestTimeout), then answers again', async () => {
     // A client with tiny timeouts, carrying the board as every local client does.
-    const client = new RDSClient({ region: PRIMARY, maxAttempts: 2, requestHandler: { connectionTimeout: 300, requestTimeout: 300 } });
+    const client = new RDSClient({ region: PRIMARY, maxAttempts: 2, requestHandler: { connectionTimeout: 300, requestTimeout: 300, throwOnRequestTimeout: true } });
     regionOutages.install(client);
     const outage = await aws.regionOutage(PRIMARY, 'unresponsive');
     let err: SdkFailure | undefined;
