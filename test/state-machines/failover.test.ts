@@ -47,7 +47,7 @@ async function createZone(moto: Moto): Promise<string> {
 }
 
 const endpointOf = (db: string) => ({ route53: { hostedZoneId: 'ZPLACEHOLDER', recordName: `${db}.${ZONE_NAME}`, ttl: 30 }, ssmParameter: `/app/${db}/writer` });
-const DBS = ['orders', 'drill', 'laggy', 'outage', 'slow'];
+const DBS = ['orders', 'drill', 'laggy', 'outage', 'hung', 'slow'];
 
 describe('failover workflow on the local AWS', () => {
   let aws: LocalStack;
@@ -68,6 +68,7 @@ describe('failover workflow on the local AWS', () => {
             // Route 53's control plane is in us-east-1, the primary region here: down with it in the outage
             // scenario (test/local/region-outage.ts), so that database's applications find the writer in SSM.
             outage: { standby: { replicaInstance: 'outage-replica' }, maxReplicaLagSeconds: 60, endpoint: { ssmParameter: '/app/outage/writer' }, cutover: 'endpoint' },
+            hung: { standby: { replicaInstance: 'hung-replica' }, maxReplicaLagSeconds: 60, endpoint: { ssmParameter: '/app/hung/writer' }, cutover: 'endpoint' },
             ghost: { standby: { replicaInstance: 'ghost-replica' } },
             billing: { maxReplicaLagSeconds: 60 },
           },
@@ -263,6 +264,26 @@ describe('failover workflow on the local AWS', () => {
     expect(await parameter(DR, 'outage')).toBe(host);
     expect(await parameter(PRIMARY, 'outage')).not.toBe(host);
   }, 120_000);
+
+  it('with the primary region taking connections and never answering, fails over: every call into it ends at its request timeout', async () => {
+    await replicaLag('hung', 1);
+    // Before the impaired-region clients set throwOnRequestTimeout, each of these calls hung until the Lambda's timeout.
+    const outage = await aws.regionOutage(PRIMARY, 'unresponsive');
+    let run: Awaited<ReturnType<LocalStack['runFailover']>>;
+    try {
+      run = await aws.runFailover({ db: 'hung', reason: REASON }, 'hung-1');
+    } finally {
+      await outage.end();
+    }
+    expect(run.cause ?? '').toBe('');
+    expect(run.status).toBe('SUCCEEDED');
+    const out = run.output as { steps: Record<string, { step: { detail: string }; notice?: { published: boolean } }> };
+    expect(out.steps.checks.step.detail).toMatch(/primary-state pass: us-east-1 unreachable \(TimeoutError: .*requestTimeout.*\); expected in a regional outage/);
+    expect(out.steps.cutover.step.detail).toMatch(/SSM parameter \/app\/hung\/writer in us-east-1 -> \S+ \(best effort\): failed — TimeoutError/);
+    expect(out.steps.report.notice?.published).toBe(false);
+    expect(outage.attempts.length).toBeLessThanOrEqual(6 * IMPAIRED_REGION_CLIENT.maxAttempts);
+    expect(await parameter(DR, 'hung')).toBe((await describeInstance(DR, 'hung-replica')).Endpoint?.Address);
+  }, 240_000);
 
   it('waits (Wait -> Describe -> Choice) while the promoted instance is still modifying, then cuts over', async () => {
     await replicaLag('slow', 0);
