@@ -8,8 +8,9 @@ import { awsClients } from '../../lambdas/aws/clients.js';
 import { SfnExecutions } from '../../lambdas/aws/step-functions.js';
 import { inlineWorkflows } from './inline-workflow.js';
 import { LocalStack } from './local-stack.js';
-import { motoClientConfig } from './moto.js';
+import { LOCAL_ACCOUNT_ID, motoClientConfig } from './moto.js';
 import { regionOutages } from './region-outage.js';
+import { executionStatusChangeEvent } from './workflow-runner.js';
 import { DR, localConfig, PRIMARY } from '../state-machines/fixtures.js';
 
 type SdkFailure = Error & { code?: string; $metadata?: { httpStatusCode?: number; attempts?: number } };
@@ -41,14 +42,18 @@ describe('a region outage in the local AWS', () => {
 
   it('fails every call into the region with a connection error, leaves the other region alone, and recovers', async () => {
     const outage = await aws.regionOutage(PRIMARY);
+    let run: Awaited<ReturnType<typeof workflows.run>> | undefined;
+    const notify = () => aws.handler('failure-notifier')(executionStatusChangeEvent(run!, PRIMARY, LOCAL_ACCOUNT_ID) as never);
     try {
       // A Lambda's client (the impaired-region profile: 3 attempts): each attempt refused, retried as transient.
       expectNetworkError(await failureOf(awsClients.rds(PRIMARY, true).send(new DescribeDBInstancesCommand({}))), 3);
       expectNetworkError(await failureOf(awsClients.ssm(PRIMARY, true).send(new GetParameterCommand({ Name: '/outage/probe' }))), 3);
       // A workflow's aws-sdk task in the primary region fails with the connection error in its cause.
-      const run = await workflows.run(describeTask(PRIMARY), {});
+      run = await workflows.run(describeTask(PRIMARY), {});
       expect(run.status).toBe('FAILED');
       expect(run.cause).toMatch(/ECONNREFUSED/);
+      // The alerting: the failure notifier publishes to the alert topic, which is in the primary region.
+      expect(await failureOf(notify())).toMatchObject({ code: 'ECONNREFUSED' });
       // The CLI's clients (Step Functions here; `status` reads RDS, S3 and SSM through the same awsClients).
       expect(await failureOf(new SfnExecutions(PRIMARY, aws.moto.endpoint).findStateMachineArn('rds-dr-backup'))).toMatchObject({ code: 'ECONNREFUSED' });
 
@@ -62,9 +67,14 @@ describe('a region outage in the local AWS', () => {
       expect(new Set(outage.attempts.map((a) => a.region))).toEqual(new Set([PRIMARY]));
       expect(outage.attempts.filter((a) => a.command === 'DescribeDBInstancesCommand').length).toBeGreaterThanOrEqual(4);
       expect(outage.attempts.filter((a) => a.client === 'SFNClient').length).toBeGreaterThan(0);
+      expect(outage.attempts.filter((a) => a.command === 'PublishCommand').length).toBeGreaterThan(0);
     } finally {
       await outage.end();
     }
+    // The alert sent during the outage was lost (SNS never had it); sent again, it is delivered.
+    expect(await aws.receiveAlerts()).toEqual([]);
+    await notify();
+    expect((await aws.receiveAlerts()).map((a) => a.message).join('\n')).toContain(run!.executionArn);
     expect(regionOutages.isDown(PRIMARY)).toBe(false);
     expect((await awsClients.ssm(PRIMARY, true).send(new GetParameterCommand({ Name: '/outage/probe' }))).Parameter?.Value).toBe('primary');
     expect((await workflows.run(describeTask(PRIMARY), {})).status).toBe('SUCCEEDED');
