@@ -71,12 +71,13 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  * First on screen when a region could not be read: which, with the error, and what that leaves
  * unknown. The primary region down is the regional outage the DR region exists for.
  */
-export function unreadRegionLines(unread: { region: string; error: string }[], regions: Regions): string[] {
-  const lines = unread.map((u) =>
-    u.region === regions.primary
-      ? `PRIMARY REGION ${u.region} IS UNREACHABLE (${u.error}): its databases, snapshots and RPO are unknown; below is what ${regions.dr} holds.`
-      : `DR REGION ${u.region} IS UNREACHABLE (${u.error}): its copies, drills and standbys are unknown.`,
-  );
+export function unreadRegionLines(unread: { region: string; error: string; attempts?: number }[], regions: Regions): string[] {
+  const lines = unread.map((u) => {
+    const why = `${u.error}${u.attempts ? `; ${plural(u.attempts, 'attempt')}` : ''}`;
+    return u.region === regions.primary
+      ? `PRIMARY REGION ${u.region} IS UNREACHABLE (${why}): its databases, snapshots and RPO are unknown; below is what ${regions.dr} holds.`
+      : `DR REGION ${u.region} IS UNREACHABLE (${why}): its copies, drills and standbys are unknown.`;
+  });
   return lines.length ? [...lines, ''] : [];
 }
 

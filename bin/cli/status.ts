@@ -13,7 +13,7 @@ import { reportsBucketParameterName } from '../../lib/platform/reports-bucket.js
 import { recoveryMetrics } from '../../lambdas/monitor/recovery-ages.js';
 import { awsClients } from '../../lambdas/aws/clients.js';
 import { describeCluster, describeInstance } from '../../lambdas/aws/rds-databases.js';
-import { readRegionalRecoveryFacts, type UnreadRegion } from '../../lambdas/monitor/recovery-facts.js';
+import { readRegionalRecoveryFacts, unreadRegion, type UnreadRegion } from '../../lambdas/monitor/recovery-facts.js';
 import { judgeRecovery } from '../../lambdas/monitor/recovery-judgement.js';
 import { parseFlags, UsageError } from './commands.js';
 import { renderStatus, unreadRegionLines } from './status-table.js';
@@ -52,7 +52,7 @@ async function standbyLines(config: RdsDrConfig): Promise<{ lines: string[]; unr
     );
     return { lines: lines.length ? ['', 'standbys:', ...lines] : [] };
   } catch (err) {
-    return { lines: [], unread: { region, error: `${(err as Error).name}: ${(err as Error).message}`, cause: err } };
+    return { lines: [], unread: unreadRegion(region, err) };
   }
 }
 
@@ -78,7 +78,7 @@ export async function status(config: RdsDrConfig, options: StatusOptions): Promi
   const metrics = recoveryMetrics(facts, regions, options.now ?? new Date()).filter((m) => !unknown.has(m.region));
   const judgements = judgeRecovery(facts, metrics, regions, objectives);
   const report = renderStatus(judgements, regions, objectives, { colour: options.colour, all: options.all, unknownRegions: unknown });
-  const unreachable = unread.map(({ region, error }) => ({ region, error }));
+  const unreachable = unread.map(({ cause: _, ...u }) => u);
   const output = [...unreadRegionLines(unreachable, regions), report, ...standbys.lines].join('\n');
   return { output, breached: judgements.some((j) => j.breached), unreachable };
 }

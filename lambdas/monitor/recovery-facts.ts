@@ -55,6 +55,8 @@ export function drillVerdictsFromSettings(settings: Parameters<typeof reportsFro
 export interface UnreadRegion {
   region: string;
   error: string;
+  /** How many attempts the SDK made before it gave up (its retry strategy's count), when it says. */
+  attempts?: number;
   /** The error itself. */
   cause: unknown;
 }
@@ -84,6 +86,12 @@ export async function readRecoveryFacts(
 
 const errorText = (err: unknown) => `${(err as Error).name}: ${(err as Error).message}`;
 
+/** A region's read that failed, as `unread` names it. */
+export function unreadRegion(region: string, err: unknown): UnreadRegion {
+  const attempts = (err as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+  return { region, error: errorText(err), ...(attempts !== undefined && { attempts }), cause: err };
+}
+
 /**
  * The same facts, region by region: a region that cannot be read (down in a regional outage) leaves
  * its facts out and is named in `unread`, and the other region's facts are still returned. When the
@@ -106,7 +114,7 @@ export async function readRegionalRecoveryFacts(
   const settle = <T>(region: string, read: Promise<T>) =>
     read.then(
       (value) => ({ value }),
-      (err: unknown) => ({ unread: { region, error: errorText(err), cause: err } }),
+      (err: unknown) => ({ unread: unreadRegion(region, err) }),
     );
   const [primary, dr, drillReports] = await Promise.all([
     settle(primaryRegion, Promise.all([new RdsFleetReader(awsClients.rds(primaryRegion, reach), primaryPacer).list(), new RdsSnapshotCatalog(awsClients.rds(primaryRegion, reach), primaryPacer).list()])),

@@ -78,8 +78,9 @@ describe('rds-dr status with a region down', () => {
     } finally {
       await outage.end();
     }
-    expect(result.unreachable).toEqual([{ region: PRIMARY, error: expect.stringMatching(/ECONNREFUSED/) }]);
-    expect(result.output).toMatch(/^PRIMARY REGION us-east-1 IS UNREACHABLE \(.*ECONNREFUSED.*\): its databases, snapshots and RPO are unknown; below is what us-west-2 holds\.\n/);
+    // Bounded: the SDK gave up after the interactive clients' 2 attempts.
+    expect(result.unreachable).toEqual([{ region: PRIMARY, error: expect.stringMatching(/ECONNREFUSED/), attempts: INTERACTIVE_CLIENT.maxAttempts }]);
+    expect(result.output).toMatch(/^PRIMARY REGION us-east-1 IS UNREACHABLE \(Error: connect ECONNREFUSED \S+; 2 attempts\): its databases, snapshots and RPO are unknown; below is what us-west-2 holds\.\n/);
     // The protected databases come from the DR copies (billing) and the config (orders: drilled, standby).
     expect(result.output).toMatch(/\n2 protected databases known from the config and us-west-2: 2 within objectives, 0 breaching\n/);
     expect(result.output).toMatch(/RPO us-east-1 \(60m\): unknown \(unreachable\) {3}RPO us-west-2 \(25h\): 0 breached/);
@@ -105,7 +106,7 @@ describe('rds-dr status with a region down', () => {
     } finally {
       await outage.end();
     }
-    expect(result.unreachable).toEqual([{ region: PRIMARY, error: expect.stringMatching(/^TimeoutError: .*exceeded the configured 5000 ms requestTimeout/) }]);
+    expect(result.unreachable).toEqual([{ region: PRIMARY, error: expect.stringMatching(/^TimeoutError: .*exceeded the configured 5000 ms requestTimeout/), attempts: INTERACTIVE_CLIENT.maxAttempts }]);
     expect(result.output).toMatch(/\norders\s+-\s+\d+s \/ 25h/);
     for (const n of Object.values(attemptsPerCommand(outage))) expect(n).toBeLessThanOrEqual(INTERACTIVE_CLIENT.maxAttempts);
   }, 60_000);
@@ -118,7 +119,7 @@ describe('rds-dr status with a region down', () => {
     } finally {
       await outage.end();
     }
-    expect(result.unreachable).toEqual([{ region: DR, error: expect.stringMatching(/ECONNREFUSED/) }]);
+    expect(result.unreachable).toEqual([{ region: DR, error: expect.stringMatching(/ECONNREFUSED/), attempts: INTERACTIVE_CLIENT.maxAttempts }]);
     expect(result.output).toMatch(/^DR REGION us-west-2 IS UNREACHABLE \(.*\): its copies, drills and standbys are unknown\.\n/);
     expect(result.output).toMatch(/RPO us-east-1 \(60m\): 0 breached {3}RPO us-west-2 \(25h\): unknown \(unreachable\)/);
     expect(result.output).toMatch(/\nbilling\s+\d+s \/ 60m\s+-\s+\d+s\s+-/);
