@@ -91,7 +91,9 @@ export const incidentDatabaseSettingsSchema = z.strictObject({
   maxReplicaLagSeconds: z.number().int(),
   endpoint: z
     .strictObject({
-      route53: z.strictObject({ hostedZoneId: z.string(), recordName: z.string(), ttl: z.number().int() }).optional(),
+      route53: z
+        .strictObject({ hostedZoneId: z.string(), recordName: z.string(), ttl: z.number().int(), zone: z.enum(['private', 'public']), acceleratedRecovery: z.boolean() })
+        .optional(),
       ssmParameter: z.string().optional(),
     })
     .optional(),
