@@ -442,9 +442,12 @@ export class LocalStack {
     }
   }
 
-  /** A Lambda's handler as the local AWS runs it: its calls are judged by its role's policies. */
-  handler(name: keyof typeof LAMBDAS): LambdaHandler {
-    return (event) => this.lambdas[name](event);
+  /**
+   * A Lambda's handler as the local AWS runs it: its calls are judged by its role's policies. `where`:
+   * the deployment of that stack (a function both stacks deploy; default: the primary's, if it has one).
+   */
+  handler(name: keyof typeof LAMBDAS, where?: RegionRole): LambdaHandler {
+    return (event) => (where ? inDeployment(this.regionOf(where), undefined, () => this.lambdas[name](event)) : this.lambdas[name](event));
   }
 
   /** Wraps one Lambda handler (e.g. to change the world between two states); returns the undo. */
