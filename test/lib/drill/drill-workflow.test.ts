@@ -47,8 +47,9 @@ describe('DR stack with restore drills', { timeout: LONG_TIMEOUT }, () => {
     expect(s.dr!.region).toBe('eu-west-1');
     expect(s.primary.dependencies).toContain(s.dr);
     expect(s.dr!.snapshotKey).toBeUndefined();
-    // The only key is the reports bucket's.
-    expect(resourcesOf(dr, 'AWS::KMS::Key').map(([k]) => k)).toEqual([id(drills().reports.key)]);
+    // No snapshot key: the only keys are the reports bucket's and the DR topics' own.
+    const topicKeys = [s.dr.alertTopics.critical, s.dr.alertTopics.warning].map((t) => id(t.masterKey!));
+    expect(resourcesOf(dr, 'AWS::KMS::Key').map(([k]) => k).sort()).toEqual([id(drills().reports.key), ...topicKeys].sort());
   });
 });
 
