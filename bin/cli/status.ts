@@ -59,7 +59,7 @@ async function standbyLines(config: RdsDrConfig): Promise<{ lines: string[]; unr
 export async function status(config: RdsDrConfig, options: StatusOptions): Promise<StatusResult> {
   const account = options.account ?? config.account;
   // The reports bucket's name changes each time the DR stack is created: read it where the DR stack publishes it.
-  const settings = toRuntimeSettings(config, account ?? '000000000000', undefined, { parameter: reportsBucketParameterName(config.appName) });
+  const settings = toRuntimeSettings(config, { account: account ?? '000000000000', region: config.primaryRegion }, undefined, { parameter: reportsBucketParameterName(config.appName) });
   if (config.verification) {
     // The drill list is all that verification settings contribute here.
     settings.verification = {

@@ -56,7 +56,9 @@ export const awsClients = {
   /** Step Functions for the CLI; `endpoint` points it at a local Step Functions (tests). */
   sfn: (region: string, endpoint?: string) => cached(`sfn${endpoint ?? ''}`, region, false, (c) => new SFNClient({ ...c, ...(endpoint ? { endpoint } : {}) })),
   /** Route 53's control plane is global; its API endpoint is in us-east-1. */
-  route53: () => cached('route53', 'us-east-1', false, (c) => new Route53Client(c)),
+  // Only the incident cutover changes records, when us-east-1 may be the impaired region: give up fast
+  // and report, rather than hold the cutover step (see lambdas/core/endpoint-cutover.ts).
+  route53: () => cached('route53', 'us-east-1', true, (c) => new Route53Client(c)),
 };
 
 /** The region of an ARN (arn:partition:service:region:account:...). */

@@ -89,7 +89,7 @@ export class ScaleStack {
   }
 
   private settingsFor(config: RdsDrConfig): SettingsWith<'policies' | 'verification'> {
-    return toRuntimeSettings(config, LOCAL_ACCOUNT_ID, { subnetGroupName: 'unused', securityGroupIds: [], reportsBucket: REPORTS_BUCKET }, { parameter: REPORTS_PARAMETER });
+    return toRuntimeSettings(config, { account: LOCAL_ACCOUNT_ID, region: config.primaryRegion }, { subnetGroupName: 'unused', securityGroupIds: [], reportsBucket: REPORTS_BUCKET }, { parameter: REPORTS_PARAMETER });
   }
 
   stop(): Promise<void> {

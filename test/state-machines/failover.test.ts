@@ -6,15 +6,13 @@ import { PutMetricDataCommand, CloudWatchClient } from '@aws-sdk/client-cloudwat
 import { CreateDBInstanceReadReplicaCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients, IMPAIRED_REGION_CLIENT } from '../../lambdas/aws/clients.js';
 import { StopDBInstanceCommand, StartDBInstanceCommand } from '@aws-sdk/client-rds';
 import { createPostgresInstance } from '../local/fleet.js';
 import { LocalStack } from '../local/local-stack.js';
-import { LOCAL_ACCOUNT_ID, motoClientConfig, type Moto } from '../local/moto.js';
+import { motoClientConfig, type Moto } from '../local/moto.js';
 import { holdDatabaseStatus } from '../local/faults.js';
 import { DR, localConfig, PRIMARY } from './fixtures.js';
 
@@ -56,8 +54,6 @@ describe('failover workflow on the local AWS', () => {
   let ssm: Record<string, SSMClient>;
   let rds: Record<string, RDSClient>;
   let cloudwatchDr: CloudWatchClient;
-  let noticeQueueUrl = '';
-  let sqs: SQSClient;
 
   beforeAll(async () => {
     aws = await LocalStack.start({
@@ -85,15 +81,6 @@ describe('failover workflow on the local AWS', () => {
     ssm = { [PRIMARY]: new SSMClient(motoClientConfig(aws.moto, PRIMARY)), [DR]: new SSMClient(motoClientConfig(aws.moto, DR)) };
     rds = { [PRIMARY]: aws.rds, [DR]: aws.rdsDr };
     cloudwatchDr = new CloudWatchClient(motoClientConfig(aws.moto, DR));
-    // What the primary stack deploys: the warnings topic; a queue stands in for the email subscription.
-    const sns = new SNSClient(motoClientConfig(aws.moto, PRIMARY));
-    sqs = new SQSClient(motoClientConfig(aws.moto, PRIMARY));
-    const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'rds-dr-warnings' }))).TopicArn;
-    expect(topicArn).toBe(`arn:aws:sns:${PRIMARY}:${LOCAL_ACCOUNT_ID}:rds-dr-warnings`);
-    noticeQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'warnings-inbox' }))).QueueUrl ?? '';
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: noticeQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
-
     // Each scenario has its own primary + cross-region replica, and the application's current writer records.
     for (const db of DBS) {
       const primaryArn = await createPostgresInstance(aws.rds, db, GOLD);
@@ -136,10 +123,8 @@ describe('failover workflow on the local AWS', () => {
     return out;
   }
 
-  async function notices(): Promise<{ subject: string; message: string }[]> {
-    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: noticeQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-    return (out.Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}')).map((e: { Subject?: string; Message?: string }) => ({ subject: e.Subject ?? '', message: e.Message ?? '' }));
-  }
+  /** The incident notices: on the DR stack's warnings topic, as the failover runs in the DR region. */
+  const notices = () => aws.receiveWarnings('dr');
 
   async function report(executionArn: string) {
     const s3 = new S3Client({ ...motoClientConfig(aws.moto, DR), forcePathStyle: true });
@@ -180,7 +165,7 @@ describe('failover workflow on the local AWS', () => {
     const notice = (await notices()).find((n) => n.message.includes('failover of orders completed'));
     expect(notice?.message).toContain(REASON);
     expect(notice?.message).toContain(run.executionArn);
-    expect(await aws.receiveAlerts()).toEqual([]);
+    expect(await aws.receiveAlerts('dr')).toEqual([]);
   });
 
   it('a re-run on the already-promoted standby records "already promoted" and succeeds without changes', async () => {
@@ -219,7 +204,9 @@ describe('failover workflow on the local AWS', () => {
     expect(blocked.cause).toMatch(/pre-check replica-lag failed: lag 900 s exceeds the limit of 60 s.*rerun with force: true to accept data loss/);
     expect(await worldState()).toEqual(before);
     expect(blocked.statesEntered).toEqual(['PlanFailover', 'RunPreChecks', 'ReportFailure', 'FailoverFailed']);
-    const alerts = await aws.receiveAlerts();
+    // A failed failover pages from the DR region: on the DR stack's alert topic, nothing on the primary's.
+    expect(await aws.receiveAlerts('primary')).toEqual([]);
+    const alerts = await aws.receiveAlerts('dr');
     expect(alerts.map((a) => a.message).join('\n')).toMatch(/replica-lag/);
     // The failed run still leaves its timeline, ending in the failure.
     const rep = await report(blocked.executionArn);
@@ -236,6 +223,7 @@ describe('failover workflow on the local AWS', () => {
 
   it('with the primary region down for every client, fails over: the primary is recorded unreachable, its SSM write failed (best effort)', async () => {
     await replicaLag('outage', 1);
+    await notices();
     const outage = await aws.regionOutage(PRIMARY);
     let run: Awaited<ReturnType<LocalStack['runFailover']>>;
     try {
@@ -250,13 +238,14 @@ describe('failover workflow on the local AWS', () => {
     expect(out.steps.checks.step.detail).toMatch(/primary-state pass: us-east-1 unreachable \(Error: connect ECONNREFUSED.*\); expected in a regional outage, recorded only/);
     expect(out.steps.cutover.step.detail).toMatch(/SSM parameter \/app\/outage\/writer in us-west-2 -> \S+: updated/);
     expect(out.steps.cutover.step.detail).toMatch(/SSM parameter \/app\/outage\/writer in us-east-1 -> \S+ \(best effort\): failed — Error: connect ECONNREFUSED/);
-    // The notice goes to the warnings topic in the primary region: not published, and the run still succeeds.
-    expect(out.steps.report.notice?.published).toBe(false);
+    // The notice goes out all the same: the DR region has its own warnings topic.
+    expect(out.steps.report.notice?.published).toBe(true);
+    expect((await notices()).map((n) => n.message).join('\n')).toContain('failover of outage completed');
     // Only clients that give up fast (IMPAIRED_REGION_CLIENT: 3 attempts) called into the primary region:
-    // the plan's fleet listing, the checks' primary state, the cutover's read and write, the notice.
+    // the plan's fleet listing, the checks' primary state, the cutover's read and write.
     const attempts: Record<string, number> = {};
     for (const a of outage.attempts) attempts[`${a.client}.${a.command}`] = (attempts[`${a.client}.${a.command}`] ?? 0) + 1;
-    const calls = { 'RDSClient.DescribeDBInstancesCommand': 2, 'RDSClient.DescribeDBClustersCommand': 1, 'SSMClient.GetParameterCommand': 1, 'SSMClient.PutParameterCommand': 1, 'SNSClient.PublishCommand': 1 };
+    const calls = { 'RDSClient.DescribeDBInstancesCommand': 2, 'RDSClient.DescribeDBClustersCommand': 1, 'SSMClient.GetParameterCommand': 1, 'SSMClient.PutParameterCommand': 1 };
     expect(attempts).toEqual(Object.fromEntries(Object.entries(calls).map(([c, n]) => [c, n * IMPAIRED_REGION_CLIENT.maxAttempts])));
 
     const host = (await describeInstance(DR, 'outage-replica')).Endpoint?.Address;
@@ -280,8 +269,8 @@ describe('failover workflow on the local AWS', () => {
     const out = run.output as { steps: Record<string, { step: { detail: string }; notice?: { published: boolean } }> };
     expect(out.steps.checks.step.detail).toMatch(/primary-state pass: us-east-1 unreachable \(TimeoutError: .*requestTimeout.*\); expected in a regional outage/);
     expect(out.steps.cutover.step.detail).toMatch(/SSM parameter \/app\/hung\/writer in us-east-1 -> \S+ \(best effort\): failed — TimeoutError/);
-    expect(out.steps.report.notice?.published).toBe(false);
-    expect(outage.attempts.length).toBeLessThanOrEqual(6 * IMPAIRED_REGION_CLIENT.maxAttempts);
+    expect(out.steps.report.notice?.published).toBe(true);
+    expect(outage.attempts.length).toBeLessThanOrEqual(5 * IMPAIRED_REGION_CLIENT.maxAttempts);
     expect(await parameter(DR, 'hung')).toBe((await describeInstance(DR, 'hung-replica')).Endpoint?.Address);
   }, 240_000);
 
@@ -326,14 +315,14 @@ describe('failover workflow on the local AWS', () => {
       ['non-boolean force', { db: 'drill', reason: REASON, force: 1 }, /input\.force: must be true or false/],
     ];
     it.each(cases)('%s', async (_name, input, field) => {
-      await aws.receiveAlerts();
+      await aws.receiveAlerts('dr');
       const before = await worldState();
       const run = await aws.runFailover(input);
       expect(run.status).toBe('FAILED');
       expect(run.error).toBe('rds-dr.InvalidInput');
       expect(run.statesEntered).toEqual(['PlanFailover']);
       expect(await worldState()).toEqual(before);
-      const alerts = await aws.receiveAlerts();
+      const alerts = await aws.receiveAlerts('dr');
       expect(alerts).toHaveLength(1);
       expect(alerts[0].subject).toContain('rds-dr.InvalidInput');
       expect(alerts[0].message).toMatch(field);
