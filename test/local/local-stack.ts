@@ -26,6 +26,7 @@ import { functionArnPlaceholder, LAMBDA_SETTINGS, LAMBDAS, type LambdaName, stat
 import { LOCAL_ACCOUNT_ID, LOCAL_STACK_UUID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
 import { startPostgres, type Postgres } from './postgres.js';
 import { SdkBridge } from './sdk-bridge.js';
+import { type OutageKind, regionOutages, type RegionOutage } from './region-outage.js';
 import { executionStatusChangeEvent, type EventLog, runWorkflow, type LambdaHandler, type WorkflowRun } from './workflow-runner.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -503,7 +504,16 @@ export class LocalStack {
     return this.sdkDr.calls;
   }
 
+  /**
+   * Makes `region` unreachable at the network level for every client of this local AWS (the Lambdas',
+   * the workflows' aws-sdk tasks', the CLI's, the alerting's) until the outage ends: see region-outage.ts.
+   */
+  regionOutage(region: string, kind: OutageKind = 'refused'): Promise<RegionOutage> {
+    return regionOutages.fail(region, kind);
+  }
+
   async stop(): Promise<void> {
+    await regionOutages.endAll();
     this.iam?.deactivate();
     await this.dataPlane?.dispose();
     await this.pg?.stop();
@@ -512,8 +522,9 @@ export class LocalStack {
 }
 
 /**
- * Every client a handler gets from awsClients (lambdas/aws/clients.ts, the only place that makes
- * one) carries the IAM simulation middleware, whatever service or region it is for.
+ * Every client a handler (or the CLI) gets from awsClients (lambdas/aws/clients.ts, the only place
+ * that makes one) carries the IAM simulation middleware and the region outages (region-outage.ts),
+ * whatever service or region it is for.
  */
 let handlerClientsEvaluated = false;
 function evaluateHandlerClients(): void {
@@ -524,6 +535,7 @@ function evaluateHandlerClients(): void {
     clients[service] = (...args: unknown[]) => {
       const client = make(...args);
       IamSimulator.install(client);
+      regionOutages.install(client);
       return client;
     };
   }

@@ -8,13 +8,12 @@ import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZ
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsClients } from '../../lambdas/aws/clients.js';
+import { awsClients, IMPAIRED_REGION_CLIENT } from '../../lambdas/aws/clients.js';
 import { StopDBInstanceCommand, StartDBInstanceCommand } from '@aws-sdk/client-rds';
 import { createPostgresInstance } from '../local/fleet.js';
 import { LocalStack } from '../local/local-stack.js';
 import { motoClientConfig, type Moto } from '../local/moto.js';
 import { holdDatabaseStatus } from '../local/faults.js';
-import { freePort } from '../local/processes.js';
 import { DR, localConfig, PRIMARY } from './fixtures.js';
 
 const GOLD = { 'rds-dr:policy': 'gold' };
@@ -46,7 +45,7 @@ async function createZone(moto: Moto): Promise<string> {
 }
 
 const endpointOf = (db: string) => ({ route53: { hostedZoneId: 'ZPLACEHOLDER', recordName: `${db}.${ZONE_NAME}`, ttl: 30 }, ssmParameter: `/app/${db}/writer` });
-const DBS = ['orders', 'drill', 'laggy', 'outage', 'slow'];
+const DBS = ['orders', 'drill', 'laggy', 'outage', 'hung', 'slow'];
 
 describe('failover workflow on the local AWS', () => {
   let aws: LocalStack;
@@ -62,6 +61,10 @@ describe('failover workflow on the local AWS', () => {
         incident: {
           databases: {
             ...Object.fromEntries(DBS.map((db) => [db, { standby: { replicaInstance: `${db}-replica` }, maxReplicaLagSeconds: 60, endpoint: endpointOf(db), cutover: 'endpoint' }])),
+            // Route 53's control plane is in us-east-1, the primary region here: down with it in the outage
+            // scenario (test/local/region-outage.ts), so that database's applications find the writer in SSM.
+            outage: { standby: { replicaInstance: 'outage-replica' }, maxReplicaLagSeconds: 60, endpoint: { ssmParameter: '/app/outage/writer' }, cutover: 'endpoint' },
+            hung: { standby: { replicaInstance: 'hung-replica' }, maxReplicaLagSeconds: 60, endpoint: { ssmParameter: '/app/hung/writer' }, cutover: 'endpoint' },
             ghost: { standby: { replicaInstance: 'ghost-replica' } },
             billing: { maxReplicaLagSeconds: 60 },
           },
@@ -69,8 +72,8 @@ describe('failover workflow on the local AWS', () => {
       }),
       prepare: async (moto, config) => {
         zoneId = await createZone(moto);
-        const incident = config.incident as { databases: Record<string, { endpoint?: { route53: { hostedZoneId: string } } }> };
-        for (const d of Object.values(incident.databases)) if (d.endpoint) d.endpoint.route53.hostedZoneId = zoneId;
+        const incident = config.incident as { databases: Record<string, { endpoint?: { route53?: { hostedZoneId: string } } }> };
+        for (const d of Object.values(incident.databases)) if (d.endpoint?.route53) d.endpoint.route53.hostedZoneId = zoneId;
         return config;
       },
     });
@@ -218,44 +221,58 @@ describe('failover workflow on the local AWS', () => {
     expect(steps.checks.step.detail).toMatch(/replica-lag pass: not enforced \(force: true\): lag 900 s/);
   });
 
-  it('an unreachable primary region is recorded and does not block', async () => {
+  it('with the primary region down for every client, fails over: the primary is recorded unreachable, its SSM write failed (best effort)', async () => {
     await replicaLag('outage', 1);
-    // The primary region is down: every incident client for it, and any SNS client for it, connects to a closed port.
-    const closed = await freePort();
-    const clients = [awsClients.rds(PRIMARY, true), awsClients.ssm(PRIMARY, true), awsClients.sns(PRIMARY, true), awsClients.sns(PRIMARY)];
     await notices();
-    const name = 'primary-region-down';
-    for (const c of clients) {
-      (c.middlewareStack as RDSClient['middlewareStack']).add(
-        (next) => async (args) => {
-          const req = args.request as { hostname: string; port?: number };
-          req.hostname = '127.0.0.1';
-          req.port = closed;
-          return next(args);
-        },
-        { step: 'finalizeRequest', name },
-      );
-    }
+    const outage = await aws.regionOutage(PRIMARY);
+    let run: Awaited<ReturnType<LocalStack['runFailover']>>;
     try {
-      const run = await aws.runFailover({ db: 'outage', reason: REASON }, 'outage-1');
-      expect(run.cause ?? '').toBe('');
-      expect(run.status).toBe('SUCCEEDED');
-      const out = run.output as { plan: { protection: string }; steps: Record<string, { step: { detail: string }; notice?: { published: boolean } }> };
-      expect(out.plan.protection).toMatch(/tag selection unconfirmed: us-east-1 unreachable/);
-      expect(out.steps.checks.step.detail).toMatch(/primary-state pass: us-east-1 unreachable .*expected in a regional outage/);
-      expect(out.steps.cutover.step.detail).toMatch(/SSM parameter \/app\/outage\/writer in us-east-1 .*failed/);
-      // The notice goes out all the same: the DR region has its own warnings topic.
-      expect(out.steps.report.notice?.published).toBe(true);
-      expect((await notices()).map((n) => n.message).join('\n')).toContain('failover of outage completed');
+      run = await aws.runFailover({ db: 'outage', reason: REASON }, 'outage-1');
     } finally {
-      for (const c of clients) c.middlewareStack.remove(name);
+      await outage.end();
     }
+    expect(run.cause ?? '').toBe('');
+    expect(run.status).toBe('SUCCEEDED');
+    const out = run.output as { plan: { protection: string }; steps: Record<string, { step: { detail: string }; notice?: { published: boolean } }> };
+    expect(out.plan.protection).toMatch(/tag selection unconfirmed: us-east-1 unreachable \(Error: connect ECONNREFUSED/);
+    expect(out.steps.checks.step.detail).toMatch(/primary-state pass: us-east-1 unreachable \(Error: connect ECONNREFUSED.*\); expected in a regional outage, recorded only/);
+    expect(out.steps.cutover.step.detail).toMatch(/SSM parameter \/app\/outage\/writer in us-west-2 -> \S+: updated/);
+    expect(out.steps.cutover.step.detail).toMatch(/SSM parameter \/app\/outage\/writer in us-east-1 -> \S+ \(best effort\): failed — Error: connect ECONNREFUSED/);
+    // The notice goes out all the same: the DR region has its own warnings topic.
+    expect(out.steps.report.notice?.published).toBe(true);
+    expect((await notices()).map((n) => n.message).join('\n')).toContain('failover of outage completed');
+    // Only clients that give up fast (IMPAIRED_REGION_CLIENT: 3 attempts) called into the primary region:
+    // the plan's fleet listing, the checks' primary state, the cutover's read and write.
+    const attempts: Record<string, number> = {};
+    for (const a of outage.attempts) attempts[`${a.client}.${a.command}`] = (attempts[`${a.client}.${a.command}`] ?? 0) + 1;
+    const calls = { 'RDSClient.DescribeDBInstancesCommand': 2, 'RDSClient.DescribeDBClustersCommand': 1, 'SSMClient.GetParameterCommand': 1, 'SSMClient.PutParameterCommand': 1 };
+    expect(attempts).toEqual(Object.fromEntries(Object.entries(calls).map(([c, n]) => [c, n * IMPAIRED_REGION_CLIENT.maxAttempts])));
+
     const host = (await describeInstance(DR, 'outage-replica')).Endpoint?.Address;
     expect((await describeInstance(DR, 'outage-replica')).ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
     expect(await parameter(DR, 'outage')).toBe(host);
-    expect(await cname('outage')).toBe(host);
     expect(await parameter(PRIMARY, 'outage')).not.toBe(host);
-  });
+  }, 120_000);
+
+  it('with the primary region taking connections and never answering, fails over: every call into it ends at its request timeout', async () => {
+    await replicaLag('hung', 1);
+    // Before the impaired-region clients set throwOnRequestTimeout, each of these calls hung until the Lambda's timeout.
+    const outage = await aws.regionOutage(PRIMARY, 'unresponsive');
+    let run: Awaited<ReturnType<LocalStack['runFailover']>>;
+    try {
+      run = await aws.runFailover({ db: 'hung', reason: REASON }, 'hung-1');
+    } finally {
+      await outage.end();
+    }
+    expect(run.cause ?? '').toBe('');
+    expect(run.status).toBe('SUCCEEDED');
+    const out = run.output as { steps: Record<string, { step: { detail: string }; notice?: { published: boolean } }> };
+    expect(out.steps.checks.step.detail).toMatch(/primary-state pass: us-east-1 unreachable \(TimeoutError: .*requestTimeout.*\); expected in a regional outage/);
+    expect(out.steps.cutover.step.detail).toMatch(/SSM parameter \/app\/hung\/writer in us-east-1 -> \S+ \(best effort\): failed — TimeoutError/);
+    expect(out.steps.report.notice?.published).toBe(true);
+    expect(outage.attempts.length).toBeLessThanOrEqual(5 * IMPAIRED_REGION_CLIENT.maxAttempts);
+    expect(await parameter(DR, 'hung')).toBe((await describeInstance(DR, 'hung-replica')).Endpoint?.Address);
+  }, 240_000);
 
   it('waits (Wait -> Describe -> Choice) while the promoted instance is still modifying, then cuts over', async () => {
     await replicaLag('slow', 0);
