@@ -156,11 +156,10 @@ export class LocalDataPlane {
    * "Working with DB instance read replicas"). The source may be named by ARN, from another Region.
    */
   private async followReplica(replicaId: string, sourceIdOrArn: string): Promise<void> {
-    const sourceId = instanceIdOf(sourceIdOrArn);
-    if (this.databaseOf('instance', sourceId) === undefined) return; // a source without data behind it
-    this.replicaSources.set(replicaId, sourceId);
-    this.promoted.delete(replicaId);
-    this.live.delete(`instance:${replicaId}`); // a re-created replica follows its source, not an old copy
+    // Followed even before data is attached to the source: the replica reads whatever stands behind it.
+    this.replicaSources.set(replicaId, instanceIdOf(sourceIdOrArn));
+    // A replica re-created under the name of a promoted one follows its source, not the old copy.
+    if (this.promoted.delete(replicaId)) this.live.delete(`instance:${replicaId}`);
     await this.openReplicaEndpoint(replicaId);
   }
 
@@ -170,10 +169,11 @@ export class LocalDataPlane {
    * "Promoting a read replica to be a standalone DB instance"). Its endpoint stays the same.
    */
   private async promote(replicaId: string): Promise<void> {
-    const sourceDatabase = this.replicaSources.has(replicaId) ? this.databaseOf('instance', replicaId) : undefined;
-    if (sourceDatabase === undefined) return; // not a replica the plane follows, or promoted already
-    const own = await this.copyDatabase(sourceDatabase, `${replicaId}-promoted-${++this.promotions}`);
+    if (!this.replicaSources.has(replicaId)) return; // not a replica the plane follows, or promoted already
+    const sourceDatabase = this.databaseOf('instance', replicaId);
     this.replicaSources.delete(replicaId);
+    if (sourceDatabase === undefined) return; // a metadata-only source: nothing to hold
+    const own = await this.copyDatabase(sourceDatabase, `${replicaId}-promoted-${++this.promotions}`);
     this.live.set(`instance:${replicaId}`, own);
     this.promoted.add(replicaId);
   }
