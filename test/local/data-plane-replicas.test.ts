@@ -2,6 +2,7 @@
 // on moto + PostgreSQL, through a region-outage game day: the DR replica serves the primary's data,
 // a failover promotes it and writes go to it, a failback replicates it back into the primary Region
 // and promotes that, and a new DR replica follows the failed-back primary.
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateDBInstanceReadReplicaCommand,
   CreateDBSnapshotCommand,
@@ -23,8 +24,10 @@ describe('local data plane: cross-Region read replicas and their promotion', () 
   let ordersArn = '';
 
   beforeAll(async () => {
-    aws = await LocalStack.start({ config: localConfig(), withPostgres: true });
-    ordersArn = await createPostgresInstance(aws.rds, 'orders');
+    // The failover workflow promotes orders-replica (its Lambda's PromoteReadReplica is what the data plane follows).
+    const incident = { databases: { orders: { standby: { replicaInstance: 'orders-replica' } } } };
+    aws = await LocalStack.start({ config: localConfig({ incident }), withPostgres: true });
+    ordersArn = await createPostgresInstance(aws.rds, 'orders', { 'rds-dr:policy': 'gold' }); // protected: the failover takes it
     await aws.pg!.createDatabase('orders');
     aws.dataPlane!.attach('instance', 'orders', 'orders');
     await aws.sql('instance', 'orders', "CREATE TABLE items (id int PRIMARY KEY, note text); INSERT INTO items VALUES (1, 'before the outage')");
@@ -62,8 +65,16 @@ describe('local data plane: cross-Region read replicas and their promotion', () 
     }
   });
 
-  it('after promotion the replica holds what it had, and its writes and the old source\'s no longer reach each other', async () => {
-    await aws.rdsDr.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'orders-replica' }));
+  it('after the failover workflow promotes it the replica holds what it had, and its writes and the old source\'s no longer reach each other', async () => {
+    // The replica's lag as RDS publishes it (the failover's pre-check reads it): zero here, as the data plane has none.
+    await new CloudWatchClient(motoClientConfig(aws.moto, DR)).send(new PutMetricDataCommand({
+      Namespace: 'AWS/RDS',
+      MetricData: [{ MetricName: 'ReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'orders-replica' }], Value: 0, Unit: 'Seconds', Timestamp: new Date() }],
+    }));
+    const run = await aws.runFailover({ db: 'orders', reason: 'game day: us-east-1 outage', dryRun: false, force: false }, 'game-day-failover');
+    expect(run.cause ?? '').toBe('');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(aws.lambdaRdsCalls.filter((c) => c.command === 'PromoteReadReplicaCommand' && !c.error)).toHaveLength(1);
     // RDS reports a standalone instance, and the source no longer lists it (fidelity.ts followPromotions).
     expect((await describe_(aws.rdsDr, 'orders-replica')).ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
     expect((await describe_(aws.rds, 'orders')).ReadReplicaDBInstanceIdentifiers).toEqual([]);
