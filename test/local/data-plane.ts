@@ -14,7 +14,10 @@
 // other session of the source closed) and the replica's endpoint then reaches the copy, read-write.
 // Limits: instances only (Aurora cross-Region replicas are global clusters, which moto lacks); ids
 // are not qualified by Region here, so a replica must not share its source's identifier; a replica
-// of a database restored onto its own server has no data behind it.
+// of a database restored onto its own server has no data behind it. The endpoint (pg-endpoint.ts)
+// reaches the main server, which trusts any TCP login but has only the roles tests create
+// (`postgres`), not the instance's master user; its read-only default is a session default, which a
+// session may override (SET / BEGIN READ WRITE), where a real replica refuses every write.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -81,7 +84,7 @@ export class LocalDataPlane {
       case 'promoteReadReplica':
         return this.promote(input.DBInstanceIdentifier);
       case 'deleteDBInstance':
-        this.forgetReplica(input.DBInstanceIdentifier);
+        await this.forgetReplica(input.DBInstanceIdentifier);
         return this.drop(input.DBInstanceIdentifier);
       case 'deleteDBCluster':
         return this.drop(input.DBClusterIdentifier);
