@@ -3,6 +3,21 @@
 // it is dumped, keyed by snapshot ARN (DR copies point at their source's dump); when a workflow
 // restores a snapshot, a new PostgreSQL server is started and loaded from that dump, and the RDS
 // endpoint the Lambdas read is pointed at it. Lambdas never know: this lives in the test tooling.
+//
+// Read replicas follow the Amazon RDS User Guide, "Working with DB instance read replicas": a replica
+// is created from a source instance (cross-Region: the request goes to the replica's Region and names
+// the source by ARN), serves the source's data read-only as replication keeps it current, and
+// PromoteReadReplica makes it "a standalone DB instance" holding the data it had replicated, after
+// which the two no longer share changes. Here a replica reads the very PostgreSQL database of its
+// source (zero lag) through an endpoint whose sessions are read-only; promotion copies that database
+// into one of the replica's own (pg_dump/pg_restore: CREATE DATABASE … TEMPLATE would need every
+// other session of the source closed) and the replica's endpoint then reaches the copy, read-write.
+// Limits: instances only (Aurora cross-Region replicas are global clusters, which moto lacks); ids
+// are not qualified by Region here, so a replica must not share its source's identifier; a replica
+// of a database restored onto its own server has no data behind it. The endpoint (pg-endpoint.ts)
+// reaches the main server, which trusts any TCP login but has only the roles tests create
+// (`postgres`), not the instance's master user; its read-only default is a session default, which a
+// session may override (SET / BEGIN READ WRITE), where a real replica refuses every write.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,10 +25,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_ACCOUNT_ID } from './moto.js';
 import { freePort } from './processes.js';
+import { startPgEndpoint, type PgEndpoint } from './pg-endpoint.js';
 import { startPostgres, type Postgres } from './postgres.js';
 import type { SdkCall } from './sdk-bridge.js';
 
 type Out = Record<string, Record<string, unknown> | undefined>;
+type Kind = 'instance' | 'cluster';
 type IncidentRestoreCall = { action: string; plan: { kind: 'instance' | 'cluster'; db: string; targetId: string; mode: 'pitr' | 'snapshot'; snapshotArn?: string } };
 
 export class LocalDataPlane {
@@ -23,6 +40,9 @@ export class LocalDataPlane {
   private readonly unreachable = new Set<string>(); // databases whose restores refuse connections (fault)
   private readonly deadPorts = new Map<string, number>();
   private readonly swapped = new Set<string>(); // targets a rename cutover swapped in
+  private readonly replicaSources = new Map<string, string>(); // read replica instance id -> its source instance id
+  private readonly promoted = new Set<string>(); // instances that own a database the plane copied at promotion
+  private readonly replicaEndpoints = new Map<string, PgEndpoint>(); // replica (or promoted replica) id -> its endpoint
   private readonly dir = mkdtempSync(join(tmpdir(), 'rdsdr-dumps-'));
 
   constructor(private readonly pg: Postgres) {}
@@ -59,7 +79,12 @@ export class LocalDataPlane {
         if (String(input.ManageMasterUserPassword) === 'true' && secret?.SecretArn) await this.grantMasterUser(call.region, id, secret.SecretArn);
         return;
       }
+      case 'createDBInstanceReadReplica':
+        return this.followReplica(input.DBInstanceIdentifier, input.SourceDBInstanceIdentifier);
+      case 'promoteReadReplica':
+        return this.promote(input.DBInstanceIdentifier);
       case 'deleteDBInstance':
+        await this.forgetReplica(input.DBInstanceIdentifier);
         return this.drop(input.DBInstanceIdentifier);
       case 'deleteDBCluster':
         return this.drop(input.DBClusterIdentifier);
@@ -78,7 +103,8 @@ export class LocalDataPlane {
 
   /**
    * Follows the RDS requests the Lambdas make themselves (a backup batch snapshots and copies): a
-   * snapshot captures its database's data as it is now; a started DR copy holds its source's data.
+   * snapshot captures its database's data as it is now; a started DR copy holds its source's data;
+   * a read replica follows its source until a promotion makes it a database of its own.
    */
   readonly onLambdaRdsCall = async (commandName: string, input: Record<string, unknown>, output: unknown): Promise<void> => {
     const out = output as Out;
@@ -95,15 +121,139 @@ export class LocalDataPlane {
         if (dump && copyArn) this.dumps.set(String(copyArn), dump);
         return;
       }
+      default:
+        return this.followReplicaCall(commandName, input);
     }
   };
+
+  /** The replica lifecycle requests, from whichever client made them (a Lambda's, a test's). */
+  readonly followReplicaCall = async (commandName: string, input: Record<string, unknown>): Promise<void> => {
+    switch (commandName) {
+      case 'CreateDBInstanceReadReplicaCommand':
+        return this.followReplica(String(input.DBInstanceIdentifier), String(input.SourceDBInstanceIdentifier));
+      case 'PromoteReadReplicaCommand':
+        return this.promote(String(input.DBInstanceIdentifier));
+      case 'DeleteDBInstanceCommand':
+        return this.forgetReplica(String(input.DBInstanceIdentifier));
+    }
+  };
+
+  /**
+   * The local AWS's own RDS clients (what tests use to set up a fleet) make replicas too: their
+   * replica lifecycle requests are followed like the Lambdas'.
+   */
+  followReplicaCalls(client: RDSClient): void {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        await this.followReplicaCall(context.commandName ?? '', args.input as Record<string, unknown>);
+        return result;
+      },
+      { step: 'initialize', name: `localDataPlaneReplicas-${Math.random()}` },
+    );
+  }
+
+  /**
+   * A new read replica serves its source's data as replication keeps it (zero lag here: it reads the
+   * source's own database), read-only: "read replicas are read-only by default" (RDS User Guide,
+   * "Working with DB instance read replicas"). The source may be named by ARN, from another Region.
+   */
+  private async followReplica(replicaId: string, sourceIdOrArn: string): Promise<void> {
+    // Followed even before data is attached to the source: the replica reads whatever stands behind it.
+    this.replicaSources.set(replicaId, instanceIdOf(sourceIdOrArn));
+    // A replica re-created under the name of a promoted one follows its source, not the old copy.
+    if (this.promoted.delete(replicaId)) this.live.delete(`instance:${replicaId}`);
+    await this.openReplicaEndpoint(replicaId);
+  }
+
+  /**
+   * PromoteReadReplica: the replica becomes a standalone instance holding what it had replicated,
+   * and from then on neither it nor its old source sees the other's writes (RDS User Guide,
+   * "Promoting a read replica to be a standalone DB instance"). Its endpoint stays the same.
+   */
+  private async promote(replicaId: string): Promise<void> {
+    if (!this.replicaSources.has(replicaId)) return; // not a replica the plane follows, or promoted already
+    const sourceDatabase = this.databaseOf('instance', replicaId);
+    this.replicaSources.delete(replicaId);
+    if (sourceDatabase === undefined) return; // a metadata-only source: nothing to hold
+    const own = await this.copyDatabase(sourceDatabase, `${replicaId}-promoted-${++this.promotions}`);
+    this.live.set(`instance:${replicaId}`, own);
+    this.promoted.add(replicaId);
+  }
+
+  private promotions = 0;
+
+  /** A deleted replica (or promoted replica) no longer reaches any data. */
+  private async forgetReplica(id: string): Promise<void> {
+    this.replicaSources.delete(id);
+    if (this.promoted.delete(id)) this.live.delete(`instance:${id}`);
+    const endpoint = this.replicaEndpoints.get(id);
+    this.replicaEndpoints.delete(id);
+    await endpoint?.close();
+  }
+
+  /** The endpoint a replica keeps through its promotion: read-only to its source's database while it replicates, then its own. */
+  private async openReplicaEndpoint(id: string): Promise<void> {
+    if (this.replicaEndpoints.has(id)) return;
+    const endpoint = await startPgEndpoint(this.pg, () => {
+      const database = this.databaseOf('instance', id);
+      return database === undefined ? undefined : { database, readOnly: this.replicaSources.has(id) };
+    });
+    this.replicaEndpoints.set(id, endpoint);
+  }
+
+  /**
+   * A consistent copy of `from` as a new database (pg_dump reads one snapshot), made without
+   * disturbing the sessions connected to `from`, as CREATE DATABASE … TEMPLATE would need to.
+   */
+  private async copyDatabase(from: string, to: string): Promise<string> {
+    const name = to.slice(0, 63); // PostgreSQL's identifier limit
+    const file = join(this.dir, `${encodeURIComponent(name)}.copy.dump`);
+    this.pg.tool('pg_dump', ['-Fc', '-f', file, from]);
+    await this.pg.createDatabase(name);
+    this.pg.tool('pg_restore', ['--no-owner', '-d', name, file]);
+    rmSync(file, { force: true });
+    return name;
+  }
+
+  /**
+   * The PostgreSQL database behind RDS resource `id`: its own, or for a read replica its source's
+   * (followed through a chain of replicas).
+   */
+  private databaseOf(kind: Kind, id: string, seen = new Set<string>()): string | undefined {
+    const source = kind === 'instance' ? this.replicaSources.get(id) : undefined;
+    if (source !== undefined && !seen.has(id)) return this.databaseOf('instance', source, seen.add(id));
+    return this.live.get(`${kind}:${id}`);
+  }
+
+  /** Whether `id` is a read replica the plane follows (not yet promoted). */
+  isReplica(id: string): boolean {
+    return this.replicaSources.has(id);
+  }
+
+  /**
+   * Runs `sql` on the database behind RDS resource `id` (a replica's: its source's, in a read-only
+   * session, as the replica would run it) and returns the rows.
+   */
+  async sql(kind: Kind, id: string, sql: string): Promise<Record<string, unknown>[]> {
+    const database = this.databaseOf(kind, id);
+    if (database === undefined) throw new Error(`no data behind ${kind} ${id}`);
+    const c = this.pg.client(database);
+    await c.connect();
+    try {
+      if (kind === 'instance' && this.isReplica(id)) await c.query('SET default_transaction_read_only = on');
+      return (await c.query(sql)).rows as Record<string, unknown>[];
+    } finally {
+      await c.end();
+    }
+  }
 
   private async followIncidentRestore(call: IncidentRestoreCall, output: { started?: boolean }): Promise<void> {
     if (call.action !== 'start' || !output?.started) return;
     const { plan } = call;
     if (plan.mode === 'snapshot') return this.restore(plan.targetId, plan.snapshotArn!);
     // PITR: the source's data as of now stands in for "as of restoreTime" (moto keeps no history).
-    const database = this.live.get(`${plan.kind}:${plan.db}`);
+    const database = this.databaseOf(plan.kind, plan.db);
     if (!database) return;
     const pitrArn = `pitr:${plan.targetId}`;
     const file = join(this.dir, `${encodeURIComponent(pitrArn)}.dump`);
@@ -159,6 +309,8 @@ export class LocalDataPlane {
   }
 
   private endpointOf(id: string): { host: string; port: number } | undefined {
+    const replica = this.replicaEndpoints.get(id);
+    if (replica) return { host: replica.host, port: replica.port };
     const server = this.restored.get(id);
     if (!server) return undefined;
     const dead = this.deadPorts.get(id);
@@ -170,7 +322,7 @@ export class LocalDataPlane {
   }
 
   private capture(kind: 'instance' | 'cluster', id: string, snapshotArn: string): void {
-    const database = this.live.get(`${kind}:${id}`);
+    const database = this.databaseOf(kind, id);
     if (!database) return; // a resource without data behind it (metadata-only fleet member)
     const file = join(this.dir, `${encodeURIComponent(snapshotArn)}.dump`);
     this.pg.tool('pg_dump', ['-Fc', '-f', file, database]);
@@ -221,9 +373,9 @@ export class LocalDataPlane {
     return this.restored.get(id);
   }
 
-  /** The PostgreSQL database (on the main server) behind live RDS resource `id`. */
+  /** The PostgreSQL database (on the main server) behind live RDS resource `id` (a replica's: its source's). */
   liveDatabase(kind: 'instance' | 'cluster', id: string): string | undefined {
-    return this.live.get(`${kind}:${id}`);
+    return this.databaseOf(kind, id);
   }
 
   hasData(snapshotArn: string): boolean {
@@ -240,6 +392,13 @@ export class LocalDataPlane {
 
   async dispose(): Promise<void> {
     for (const id of [...this.restored.keys()]) await this.drop(id);
+    for (const endpoint of this.replicaEndpoints.values()) await endpoint.close();
+    this.replicaEndpoints.clear();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** `orders` from `orders` or from `arn:aws:rds:us-east-1:123456789012:db:orders` (a cross-Region source). */
+function instanceIdOf(idOrArn: string): string {
+  return idOrArn.startsWith('arn:') ? idOrArn.slice(idOrArn.indexOf(':db:') + 4) : idOrArn;
 }

@@ -5,20 +5,28 @@ import { asNobody } from './iam/caller.js';
 
 /**
  * moto 5.2.1's PromoteReadReplica clears its internal replica flag (StopDBInstance then works, as
- * for any standalone instance) but keeps reporting ReadReplicaSourceDBInstanceIdentifier. RDS drops
- * that field on promotion ("PromoteReadReplica": the instance becomes a standalone DB instance), so
- * this shim drops it for instances moto accepted a promotion of.
+ * for any standalone instance) but keeps reporting ReadReplicaSourceDBInstanceIdentifier, and the
+ * source keeps listing the promoted instance in ReadReplicaDBInstanceIdentifiers. RDS drops both on
+ * promotion ("PromoteReadReplica": the instance becomes a standalone DB instance; Amazon RDS User
+ * Guide, "Working with DB instance read replicas"), so this shim drops them for instances moto
+ * accepted a promotion of — until an instance of that name is created as a replica again (a game
+ * day's failback re-creates the DR replica under its old name).
  */
 export function followPromotions(clients: RDSClient[]): void {
   const promoted = new Set<string>();
+  // Same-Region replicas are listed by identifier, cross-Region ones by ARN.
+  const isPromoted = (idOrArn: string) => promoted.has(idOrArn.includes(':db:') ? idOrArn.slice(idOrArn.indexOf(':db:') + 4) : idOrArn);
   for (const client of clients) {
     client.middlewareStack.add(
       (next, context) => async (args) => {
           const result = await next(args);
-          if (context.commandName === 'PromoteReadReplicaCommand') promoted.add((args.input as { DBInstanceIdentifier: string }).DBInstanceIdentifier);
+          const id = (args.input as { DBInstanceIdentifier?: string }).DBInstanceIdentifier ?? '';
+          if (context.commandName === 'PromoteReadReplicaCommand') promoted.add(id);
+          if (context.commandName === 'CreateDBInstanceReadReplicaCommand') promoted.delete(id);
           if (context.commandName === 'DescribeDBInstancesCommand') {
-            for (const d of (result.output as { DBInstances?: { DBInstanceIdentifier?: string; ReadReplicaSourceDBInstanceIdentifier?: string }[] }).DBInstances ?? []) {
+            for (const d of (result.output as { DBInstances?: { DBInstanceIdentifier?: string; ReadReplicaSourceDBInstanceIdentifier?: string; ReadReplicaDBInstanceIdentifiers?: string[] }[] }).DBInstances ?? []) {
               if (promoted.has(d.DBInstanceIdentifier ?? '')) delete d.ReadReplicaSourceDBInstanceIdentifier;
+              if (d.ReadReplicaDBInstanceIdentifiers) d.ReadReplicaDBInstanceIdentifiers = d.ReadReplicaDBInstanceIdentifiers.filter((r) => !isPromoted(r));
             }
           }
           return result;

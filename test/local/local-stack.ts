@@ -277,6 +277,8 @@ export class LocalStack {
       this.sdkDr.onCall(this.dataPlane.onSdkCall);
       // Every Lambda reads RDS through the one client per region (restores happen in either region).
       for (const region of [primaryRegion, drRegion]) this.dataPlane.exposeRestoredEndpoints(awsClients.rds(region));
+      // Tests set up (and game days tear down) replicas with the local AWS's own clients.
+      for (const client of [this.rds, this.rdsDr]) this.dataPlane.followReplicaCalls(client);
     }
     this.recordLambdaRdsCalls([primaryRegion, drRegion].flatMap((r) => [awsClients.rds(r), awsClients.rds(r, true)]));
     const rdsClients = [this.rds, this.rdsDr, ...[primaryRegion, drRegion].flatMap((r) => [awsClients.rds(r), awsClients.rds(r, true)])];
@@ -459,6 +461,15 @@ export class LocalStack {
     return () => {
       this.lambdas[name] = original;
     };
+  }
+
+  /**
+   * Runs `sql` on the PostgreSQL database behind RDS resource `id` (a read replica's: its source's,
+   * read-only) and returns the rows. Needs `withPostgres`.
+   */
+  sql(kind: 'instance' | 'cluster', id: string, sql: string): Promise<Record<string, unknown>[]> {
+    if (!this.dataPlane) throw new Error('no data plane: start the local AWS withPostgres');
+    return this.dataPlane.sql(kind, id, sql);
   }
 
   get sdkCalls() {
