@@ -33,6 +33,7 @@ export const LAMBDAS = {
   'failover-checks': 'lambdas/failover/failover-checks.handler.ts',
   'promote-standby': 'lambdas/failover/promote-standby.handler.ts',
   'standby-status': 'lambdas/failover/standby-status.handler.ts',
+  'record-active-region': 'lambdas/failover/record-active-region.handler.ts',
   // incident steps shared by failover and restore
   'cutover-endpoint': 'lambdas/incident/cutover-endpoint.handler.ts',
   'incident-report': 'lambdas/incident/incident-report.handler.ts',
@@ -71,6 +72,7 @@ export const LAMBDA_SETTINGS: Record<LambdaName, readonly SettingsSection[]> = {
   'failover-checks': [],
   'promote-standby': [],
   'standby-status': [],
+  'record-active-region': ['policies'],
   'cutover-endpoint': ['incident'],
   'incident-report': [],
   'failure-notifier': [],
@@ -112,7 +114,7 @@ export const WORKFLOWS = {
   failover: {
     asl: 'state-machines/failover.asl.json',
     regions: ['dr'],
-    lambdas: ['plan-failover', 'failover-checks', 'promote-standby', 'standby-status', 'cutover-endpoint', 'incident-report'],
+    lambdas: ['plan-failover', 'failover-checks', 'promote-standby', 'standby-status', 'record-active-region', 'cutover-endpoint', 'incident-report'],
   },
 } as const satisfies Record<string, WorkflowEntry>;
 
