@@ -8,7 +8,7 @@ export type RegionRole = 'primary' | 'dr';
 
 /** Every Lambda: its handler file (exports `handler`), relative to the repository root. */
 export const LAMBDAS = {
-  // backup workflow (primary region)
+  // backup workflow (primary region; and DR region, for failed-over databases)
   'discover-databases': 'lambdas/backup/discover-databases.handler.ts',
   'check-pitr-readiness': 'lambdas/backup/check-pitr-readiness.handler.ts',
   'advance-backup-batch': 'lambdas/backup/advance-backup-batch.handler.ts',
@@ -92,7 +92,8 @@ export interface WorkflowEntry {
 export const WORKFLOWS = {
   backup: {
     asl: 'state-machines/backup.asl.json',
-    regions: ['primary'],
+    // The DR region's deployment backs up the databases a failover made active there (lib/backup/backup-workflow.ts).
+    regions: ['primary', 'dr'],
     lambdas: ['discover-databases', 'check-pitr-readiness', 'advance-backup-batch', 'backup-report'],
   },
   drill: {

@@ -6,6 +6,10 @@ export function drKeyAliasName(config: RdsDrConfig): string {
   return `alias/${config.appName}/dr-snapshots`;
 }
 
+/** The key failback copies use when incident.failbackKmsKeyArn names none: the primary region's AWS managed RDS key. */
+export const FAILBACK_DEFAULT_KEY_ALIAS = 'alias/aws/rds';
+export const failbackDefaultKeyArn = (config: RdsDrConfig, accountId: string): string => `arn:aws:kms:${config.primaryRegion}:${accountId}:${FAILBACK_DEFAULT_KEY_ALIAS}`;
+
 // Deterministic names, so the DR stack and every Lambda reach the topics without a cross-region reference.
 export const alertTopicName = (config: RdsDrConfig): string => `${config.appName}-alerts`;
 /** The warning topic (email only; created by RpoMonitoring in the primary stack). */
@@ -58,6 +62,7 @@ export function toRuntimeSettings(
     primaryRegion: config.primaryRegion,
     drRegion: config.drRegion,
     drKmsKeyId: config.drKmsKeyArn ?? `arn:aws:kms:${config.drRegion}:${accountId}:${drKeyAliasName(config)}`,
+    failbackKmsKeyId: config.incident.failbackKmsKeyArn ?? failbackDefaultKeyArn(config, accountId),
     drOptionGroups: config.drOptionGroups,
     alertTopicArn: alertTopicArn(config, accountId),
     warningTopicArn: warningTopicArn(config, accountId),
