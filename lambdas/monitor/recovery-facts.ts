@@ -12,6 +12,8 @@ import { selectDatabases } from '../core/selection.js';
 import type { SettingsWith } from '../core/settings.js';
 import { recoveryPointTime, sourceDatabaseOf, tagValueOf, type DescribedSnapshot } from '../core/snapshots.js';
 import { DrillVerdicts } from './drill-verdicts.js';
+import { failedOverFacts } from './failed-over-facts.js';
+import { SsmActiveRegionStore } from '../aws/ssm-active-region.js';
 import type { DatabaseRecoveryFacts } from './recovery-ages.js';
 
 /** Capture time of the newest available rds-dr snapshot per source database. */
@@ -35,6 +37,22 @@ async function replicatedBackups(drRegion: string, pacer: RequestPacer): Promise
     if (b.DBInstanceIdentifier && latest) out.set(b.DBInstanceIdentifier, latest);
   }
   return out;
+}
+
+const verdictOf = (report: { reportedAt: string; passed: boolean; restoreSeconds?: number } | undefined) => report && { at: report.reportedAt, passed: report.passed, restoreSeconds: report.restoreSeconds };
+
+/**
+ * Active region per database (records in the DR region). Read through a client that gives up fast:
+ * the DR region may be the one in trouble, and then every database is measured in the primary region
+ * as before (no record read = none), rather than the monitor publishing nothing.
+ */
+async function activeRecords(settings: SettingsWith<'policies'>): Promise<Map<string, string>> {
+  try {
+    const { records } = await new SsmActiveRegionStore(settings.appName, settings.drRegion, true).readAll();
+    return new Map([...records].map(([db, r]) => [db, r.region]));
+  } catch {
+    return new Map();
+  }
 }
 
 /**
@@ -77,7 +95,18 @@ export async function readRecoveryFacts(
   const protectedIds = new Set(Object.values(settings.policies).flatMap((p) => selectDatabases(fleet, p).selected.map((d) => d.id)));
   const snapshotsAt = newestPerDatabase(primarySnaps);
   const copiesAt = newestPerDatabase(drSnaps);
+  // Databases a failover made active in the DR region are measured there (monitor/failed-over-facts.ts).
+  const records = await activeRecords(settings);
+  const failedOver = [...records.values()].includes(settings.drRegion)
+    ? failedOverFacts(
+        { records, drRegion: settings.drRegion, drFleet: await new RdsFleetReader(awsClients.rds(settings.drRegion), drPacer).list(), drSnapshotsAt: copiesAt, primaryCopiesAt: snapshotsAt, policies: settings.policies },
+        (db) => ({ drilled: drilled.has(db), lastVerification: verdictOf(verdicts.get(db)) }),
+      )
+    : new Map<string, DatabaseRecoveryFacts>();
+  for (const db of failedOver.keys()) protectedIds.add(db);
   return [...protectedIds].sort().map((db) => {
+    const moved = failedOver.get(db);
+    if (moved) return moved;
     const info = byId.get(db);
     const report = verdicts.get(db);
     return {

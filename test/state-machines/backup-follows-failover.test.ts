@@ -1,7 +1,7 @@
 // Protection follows the database (issue 13): after a failover of one of a policy's two databases,
 // the primary region's backup protects only the other, and the DR region's deployment of the same
 // workflow snapshots the promoted database there and copies it back to the primary region.
-import { CreateDBInstanceReadReplicaCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
+import { CreateDBInstanceReadReplicaCommand, DeleteDBInstanceCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresInstance } from '../local/fleet.js';
@@ -77,5 +77,20 @@ describe('backup follows a failed-over database to the DR region', () => {
     // The primary took no snapshot of orders in this slot: the database is protected in one region only.
     expect(primarySnapshots.map((s) => s.id)).not.toContain('rdsdr-orders-202611300200');
     expect(primarySnapshots.map((s) => s.id)).toContain('rdsdr-billing-202611300200');
+  });
+
+  it('the RPO monitor measures the failed-over database from its DR-region snapshot and its copy in the primary region, under its own name', async () => {
+    // The old primary is gone: without following the record, orders would drop out of the metrics.
+    await aws.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'orders', SkipFinalSnapshot: true }));
+    const { metrics } = await aws.runRpoMonitor();
+    const of = (name: string, region: string) => metrics.find((m) => m.name === name && m.db === 'orders' && m.region === region)?.value;
+    // Real ages of the DR backup's snapshot and copy (seconds old), not the "never backed up" age and not missing.
+    expect(of('LastSnapshotAgeSeconds', PRIMARY)).toBeLessThan(600);
+    expect(of('LastCopyAgeSeconds', DR)).toBeLessThan(600);
+    expect(of('RecoveryPointAgeSeconds', DR)).toBeLessThan(600);
+    expect(of('RecoveryPointAgeSeconds', PRIMARY)).toBeDefined();
+    // The promoted instance is reported as orders, not as a database of its own.
+    expect(metrics.some((m) => m.db === 'orders-replica')).toBe(false);
+    expect(metrics.filter((m) => m.name === 'LastSnapshotAgeSeconds').map((m) => m.db).sort()).toEqual(['billing', 'orders']);
   });
 });
