@@ -1,5 +1,5 @@
 // RDS tag lists as the logic reads them, and the tags of one resource.
-import { ListTagsForResourceCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { AddTagsToResourceCommand, ListTagsForResourceCommand, type RDSClient } from '@aws-sdk/client-rds';
 import type { TagReader } from '../core/protection.js';
 import type { Tag } from '../core/snapshots.js';
 
@@ -21,5 +21,14 @@ export class RdsTagReader implements TagReader {
       // A deleted or unreadable resource: treat as unknown; the caller decides (it alerts only on known protection).
       return undefined;
     }
+  }
+}
+
+export class RdsTagWriter {
+  constructor(private readonly rds: RDSClient) {}
+
+  /** AddTagsToResource: sets these tags (overwriting their values), leaves the others. Idempotent. */
+  async addTags(arn: string, tags: Tag[]): Promise<void> {
+    await this.rds.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: tags }));
   }
 }

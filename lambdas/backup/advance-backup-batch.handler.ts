@@ -4,10 +4,14 @@ import { abandonBatch, advanceBatch, type BatchDeps } from './advance-batch.js';
 import { startState, type BatchStart, type BatchState, type DatabaseOutcome } from './batch-state.js';
 import { coordinationFor } from './batch-coordination.js';
 import { rdsForBatches } from './batch-rds.js';
+import { backupRoute } from './backup-route.js';
+import { isUnreachable } from '../aws/unreachable.js';
 
 const settings = readSettings();
-const rds = rdsForBatches(settings);
-const table = { name: settings.coordinationTable ?? '', region: settings.primaryRegion };
+const route = backupRoute(settings);
+const rds = rdsForBatches(route);
+// This deployment's coordination table, in its own region: its copy slots count the copies into route.copyRegion.
+const table = { name: settings.coordinationTable ?? '', region: route.sourceRegion };
 
 export type AdvanceBatchEvent = BatchStart | BatchState | { abandon: (BatchStart | BatchState) & { error?: { Error?: string; Cause?: string } } };
 
@@ -16,8 +20,10 @@ function depsFor(policy: string): BatchDeps {
   return {
     rds,
     ...coordinationFor(table, settings.copySlots, policy),
-    primaryRegion: settings.primaryRegion,
-    drRegion: settings.drRegion,
+    // The batch snapshots in its "primary" and copies to its "DR" region: this deployment's route.
+    primaryRegion: route.sourceRegion,
+    drRegion: route.copyRegion,
+    ...(route.role === 'dr' && { copyDestinationUnreachable: isUnreachable }),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: () => new Date(),
   };

@@ -39,6 +39,13 @@ export interface BatchDeps {
   claims: BatchClaims;
   primaryRegion: string;
   drRegion: string;
+  /**
+   * Whether a copy's error says its destination region cannot be reached. When set and true, the
+   * database succeeds on its snapshot alone with a warning that the copy was skipped (the DR region's
+   * backup copying back to a primary region that is down: the snapshot is what protects it now).
+   * Unset (the primary region's backup): every copy error fails the database.
+   */
+  copyDestinationUnreachable?(err: unknown): boolean;
   sleep(ms: number): Promise<void>;
   now(): Date;
 }
@@ -240,8 +247,11 @@ async function startCopies(state: BatchState, deps: BatchDeps, canWrite: () => b
           moveTo(db, 'copying', now);
         } catch (err) {
           unused.push(slot);
+          if (deps.copyDestinationUnreachable?.(err)) {
+            db.warnings = [...(db.warnings ?? []), `copy of ${db.snapshotId} to ${deps.drRegion} skipped: the region is unreachable (${errorText(err)}); the snapshot in ${deps.primaryRegion} is this run's backup`];
+            moveTo(db, 'succeeded', now);
           // No room in RDS after all (copies started outside rds-dr, a slot recovered early): wait, it is not a failure.
-          if (!NO_ROOM_ERRORS.has((err as Error).name)) fail(db, (err as Error).name, (err as Error).message, now);
+          } else if (!NO_ROOM_ERRORS.has((err as Error).name)) fail(db, (err as Error).name, (err as Error).message, now);
         }
       });
     }

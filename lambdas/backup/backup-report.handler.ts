@@ -5,9 +5,11 @@ import { readSettings } from '../core/settings.js';
 import type { RunDataRef } from '../core/run-data.js';
 import { summarizeBackup } from './backup-summary.js';
 import { gatherOutcomes, type MapRunOutput } from './backup-results.js';
+import { backupRoute } from './backup-route.js';
 
 const settings = readSettings();
-const store = new S3RunDataStore(awsClients.s3(settings.primaryRegion));
+// The work bucket is in this deployment's region, beside its state machine.
+const store = new S3RunDataStore(awsClients.s3(backupRoute(settings).sourceRegion));
 
 export interface BackupReportEvent {
   policy: string;

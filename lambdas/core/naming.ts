@@ -28,6 +28,8 @@ export const TAG = {
   reason: 'rds-dr:reason',
   /** On the original a rename cutover set aside (`<db>-replaced-…`): the execution that replaced it. No longer protected. */
   replacedBy: 'rds-dr:replaced-by',
+  /** On a standby a failover promoted: the protected database (its primary-region identifier) it now is. */
+  failoverOf: 'rds-dr:failover-of',
 } as const;
 
 /** Tags that describe one database's own history (who made it, from what): never copied onto another one. */

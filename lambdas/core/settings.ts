@@ -113,6 +113,14 @@ export const runtimeSettingsSchema = z.strictObject({
   drRegion: z.string(),
   /** Key ARN, alias ARN or alias name of the customer-managed key that encrypts DR copies. */
   drKmsKeyId: z.string(),
+  /** Key (ARN, alias ARN) in the primary region for the DR region's backup copies of failed-over databases (config incident.failbackKmsKeyArn, else alias/aws/rds). */
+  failbackKmsKeyId: z.string().optional(),
+  /**
+   * Which deployment of the backup workflow this function belongs to: the primary region's (snapshots
+   * there, copies to the DR region) or the DR region's (snapshots the databases failed over there,
+   * copies back to the primary region). Absent: primary.
+   */
+  backupRole: z.enum(['primary', 'dr']).optional(),
   /** Which of the sections below this function was given (lib/platform/registry.ts lists them per Lambda). */
   sections: z.array(z.enum(['policies', 'pruning', 'verification', 'incident'])),
   policies: z.record(z.string(), policySettingsSchema).optional(),

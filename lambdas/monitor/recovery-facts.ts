@@ -12,6 +12,8 @@ import { selectDatabases } from '../core/selection.js';
 import type { SettingsWith } from '../core/settings.js';
 import { recoveryPointTime, sourceDatabaseOf, tagValueOf, type DescribedSnapshot } from '../core/snapshots.js';
 import { DrillVerdicts } from './drill-verdicts.js';
+import { failedOverFacts } from './failed-over-facts.js';
+import { SsmActiveRegionStore } from '../aws/ssm-active-region.js';
 import type { DatabaseRecoveryFacts } from './recovery-ages.js';
 
 /** Capture time of the newest available rds-dr snapshot per source database. */
@@ -35,6 +37,22 @@ async function replicatedBackups(drRegion: string, pacer: RequestPacer, reach: R
     if (b.DBInstanceIdentifier && latest) out.set(b.DBInstanceIdentifier, latest);
   }
   return out;
+}
+
+const verdictOf = (report: { reportedAt: string; passed: boolean; restoreSeconds?: number } | undefined) => report && { at: report.reportedAt, passed: report.passed, restoreSeconds: report.restoreSeconds };
+
+/**
+ * Active region per database (records in the DR region). Read through a client that gives up fast:
+ * the DR region may be the one in trouble, and then every database is measured in the primary region
+ * as before (no record read = none), rather than the monitor publishing nothing.
+ */
+async function activeRecords(settings: SettingsWith<'policies'>): Promise<Map<string, string>> {
+  try {
+    const { records } = await new SsmActiveRegionStore(settings.appName, settings.drRegion, true).readAll();
+    return new Map([...records].map(([db, r]) => [db, r.region]));
+  } catch {
+    return new Map();
+  }
 }
 
 /**
@@ -133,7 +151,21 @@ export async function readRegionalRecoveryFacts(
     : protectedWithoutFleet(settings, drSnaps, [...drilled, ...(options.known ?? [])]);
   const snapshotsAt = newestPerDatabase(primarySnaps);
   const copiesAt = newestPerDatabase(drSnaps);
+  // Databases a failover made active in the DR region are measured there (monitor/failed-over-facts.ts).
+  const records = 'value' in dr ? await activeRecords(settings) : new Map<string, string>();
+  const drFleet = [...records.values()].includes(drRegion) ? await settle(drRegion, new RdsFleetReader(awsClients.rds(drRegion, reach), drPacer).list()) : undefined;
+  if (drFleet && 'unread' in drFleet && !unread.some((u) => u.region === drRegion)) unread.push(drFleet.unread);
+  const failedOver =
+    drFleet && 'value' in drFleet
+      ? failedOverFacts(
+          { records, drRegion, drFleet: drFleet.value, drSnapshotsAt: copiesAt, primaryCopiesAt: snapshotsAt, policies: settings.policies },
+          (db) => ({ drilled: drilled.has(db), lastVerification: verdictOf(verdicts.get(db)) }),
+        )
+      : new Map<string, DatabaseRecoveryFacts>();
+  for (const db of failedOver.keys()) protectedIds.add(db);
   const facts = [...protectedIds].sort().map((db) => {
+    const moved = failedOver.get(db);
+    if (moved) return moved;
     const info = byId.get(db);
     const report = verdicts.get(db);
     return {

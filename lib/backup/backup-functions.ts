@@ -10,6 +10,8 @@ export interface BackupResources {
   readonly coordinationTable: string;
   /** The work bucket (plans, Distributed Map results, full reports). */
   readonly workBucket: string;
+  /** Which deployment: the primary region's, or the DR region's for failed-over databases. */
+  readonly role: 'primary' | 'dr';
 }
 
 /** The Lambdas the backup state machine calls (see state-machines/backup.asl.json). */
@@ -21,7 +23,8 @@ export class BackupFunctions extends Construct {
 
   constructor(scope: Construct, id: string, config: RdsDrConfig, resources: BackupResources) {
     super(scope, id);
-    const common = { config, ...resources };
+    const { role, ...names } = resources;
+    const common = { config, ...names, backupRole: role };
     this.discoverDatabases = createRdsDrFunction(this, 'DiscoverDatabases', {
       name: 'discover-databases',
       ...common,

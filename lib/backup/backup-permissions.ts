@@ -3,11 +3,11 @@ import { grantWithReasons, type WildcardReasons } from '../platform/grant.js';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { BackupFunctions } from './backup-functions.js';
-import { drKeyAliasName } from '../platform/config/runtime-settings.js';
+import { drKeyAliasName, FAILBACK_DEFAULT_KEY_ALIAS } from '../platform/config/runtime-settings.js';
 import type { RdsDrConfig } from '../platform/config/schema.js';
-import { kmsKeyArn, rdsArn } from '../platform/arns.js';
+import { activeRegionParameterArn, kmsKeyArn, rdsArn } from '../platform/arns.js';
 import { grantPitrReadiness } from './pitr-readiness-permissions.js';
-import { SNAPSHOT_PREFIX } from '../../lambdas/core/naming.js';
+import { SNAPSHOT_PREFIX, TAG } from '../../lambdas/core/naming.js';
 import type { CoordinationTable } from '../platform/coordination-table.js';
 import { stateMachineName } from '../platform/registry.js';
 import type { WorkBucket } from '../platform/work-bucket.js';
@@ -18,6 +18,8 @@ export interface BackupPermissionsProps {
   readonly work: WorkBucket;
   readonly stateMachine: sfn.StateMachine;
   readonly functions: BackupFunctions;
+  /** 'dr': the DR region's deployment (snapshots failed-over databases there, copies to the primary region). */
+  readonly role?: 'primary' | 'dr';
 }
 
 const PREFIXED = `${SNAPSHOT_PREFIX}*`;
@@ -30,8 +32,10 @@ export class BackupPermissions extends Construct {
   constructor(scope: Construct, id: string, props: BackupPermissionsProps) {
     super(scope, id);
     const { config, stateMachine, functions } = props;
-    const primary = config.primaryRegion;
-    const dr = config.drRegion;
+    const role = props.role ?? 'primary';
+    // This deployment's source (snapshots) and destination (copies) regions: lambdas/backup/backup-route.ts.
+    const primary = role === 'dr' ? config.drRegion : config.primaryRegion;
+    const dr = role === 'dr' ? config.primaryRegion : config.drRegion;
 
     // --- State machine: the Lambdas, and the Distributed Map (plan in S3, results to S3, child executions). ---
     grantWithReasons(stateMachine, [
@@ -51,12 +55,18 @@ export class BackupPermissions extends Construct {
         actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
         resources: [rdsArn(this, primary, 'db', '*'), rdsArn(this, primary, 'cluster', '*')],
       }),
+      // Where each database is active (lambdas/core/active-region.ts): the records are in the DR region for both deployments.
+      new iam.PolicyStatement({
+        sid: 'ReadActiveRegionRecords',
+        actions: ['ssm:GetParametersByPath'],
+        resources: [activeRegionParameterArn(this, config, config.drRegion, true)],
+      }),
     ], WILDCARD_REASONS);
     props.work.grantRunData(functions.discoverDatabases, 'backup');
 
     // --- advance-backup-batch: snapshots of the selected databases, a batch's Describes, the DR copies, slots and claims. ---
     grantWithReasons(functions.advanceBatch, [
-      ...sourceSnapshotStatements(this, config),
+      ...(role === 'dr' ? promotedSnapshotStatements(this, config) : sourceSnapshotStatements(this, config)),
       new iam.PolicyStatement({
         sid: 'CreateAndTagPrefixedSnapshots',
         actions: ['rds:CreateDBSnapshot', 'rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource'],
@@ -68,7 +78,7 @@ export class BackupPermissions extends Construct {
         actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
         resources: [primary, dr].flatMap((region) => [rdsArn(this, region, 'snapshot', '*'), rdsArn(this, region, 'cluster-snapshot', '*')]),
       }),
-      ...copySnapshotStatements(this, config),
+      ...copySnapshotStatements(this, config, role),
     ], WILDCARD_REASONS);
     props.coordination.grantLeases(functions.advanceBatch);
 
@@ -76,7 +86,7 @@ export class BackupPermissions extends Construct {
     props.work.grantRunData(functions.backupReport, 'backup');
 
     // --- check-pitr-readiness: read-only, plus the scoped replication start where pitr.enforce asks. ---
-    grantPitrReadiness(this, functions.checkPitrReadiness, config, props.work);
+    grantPitrReadiness(this, functions.checkPitrReadiness, config, props.work, { primary, dr, mayStartReplication: role === 'primary' });
   }
 }
 
@@ -160,10 +170,22 @@ function sourceSnapshotStatements(scope: Construct, config: RdsDrConfig): iam.Po
   return statements;
 }
 
-function copySnapshotStatements(scope: Construct, config: RdsDrConfig): iam.PolicyStatement[] {
-  const primary = config.primaryRegion;
-  const dr = config.drRegion;
-  const drKey = drKeyScope(scope, config);
+/**
+ * The DR region's deployment snapshots only databases a failover promoted there: those tagged
+ * rds-dr:failover-of (lambdas/failover/active-region-step.ts), whatever their identifier.
+ */
+function promotedSnapshotStatements(scope: Construct, config: RdsDrConfig): iam.PolicyStatement[] {
+  const promoted = { Null: { [`aws:ResourceTag/${TAG.failoverOf}`]: 'false' } };
+  return [
+    new iam.PolicyStatement({ sid: 'SnapshotPromotedInstances', actions: ['rds:CreateDBSnapshot'], resources: [rdsArn(scope, config.drRegion, 'db', '*')], conditions: promoted }),
+    new iam.PolicyStatement({ sid: 'SnapshotPromotedClusters', actions: ['rds:CreateDBClusterSnapshot'], resources: [rdsArn(scope, config.drRegion, 'cluster', '*')], conditions: promoted }),
+  ];
+}
+
+function copySnapshotStatements(scope: Construct, config: RdsDrConfig, role: 'primary' | 'dr'): iam.PolicyStatement[] {
+  const primary = role === 'dr' ? config.drRegion : config.primaryRegion;
+  const dr = role === 'dr' ? config.primaryRegion : config.drRegion;
+  const drKey = role === 'dr' ? failbackKeyScope(scope, config) : drKeyScope(scope, config);
   return [
     new iam.PolicyStatement({
       sid: 'CopyPrefixedSnapshotsToDr',
@@ -180,7 +202,7 @@ function copySnapshotStatements(scope: Construct, config: RdsDrConfig): iam.Poli
       resources: [primary, dr].flatMap((region) => [rdsArn(scope, region, 'snapshot', PREFIXED), rdsArn(scope, region, 'cluster-snapshot', PREFIXED)]),
     }),
     // CopyDBSnapshot with OptionGroupName is authorized on the option group too (TDE copies, config drOptionGroups).
-    ...(Object.keys(config.drOptionGroups).length
+    ...(role === 'primary' && Object.keys(config.drOptionGroups).length
       ? [
           new iam.PolicyStatement({
             sid: 'CopyWithDrOptionGroups',
@@ -219,6 +241,18 @@ function copySnapshotStatements(scope: Construct, config: RdsDrConfig): iam.Poli
       conditions: { StringEquals: { 'kms:ViaService': `rds.${primary}.amazonaws.com` } },
     }),
   ];
+}
+
+/**
+ * The key of the DR region's copies back to the primary region: incident.failbackKmsKeyArn, or the
+ * primary region's AWS managed RDS key, matched by its alias (its key id differs per account).
+ */
+function failbackKeyScope(scope: Construct, config: RdsDrConfig): { resource: string; conditions: Record<string, unknown> } {
+  if (config.incident.failbackKmsKeyArn) return { resource: config.incident.failbackKmsKeyArn, conditions: {} };
+  return {
+    resource: kmsKeyArn(scope, config.primaryRegion, '*'),
+    conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': FAILBACK_DEFAULT_KEY_ALIAS } },
+  };
 }
 
 /**

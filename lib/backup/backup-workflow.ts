@@ -20,13 +20,19 @@ export class BackupWorkflow {
   readonly stateMachine: sfn.StateMachine;
   readonly schedules: PolicySchedules;
 
-  /** `coordination`: copy slots and work claims; `work`: plans, Map results and reports (both in this stack). */
-  constructor(scope: Construct, config: RdsDrConfig, platform: { coordination: CoordinationTable; work: WorkBucket }) {
-    this.functions = new BackupFunctions(scope, 'BackupFunctions', config, { coordinationTable: platform.coordination.table.tableName, workBucket: platform.work.bucket.bucketName });
+  /**
+   * `coordination`: copy slots and work claims; `work`: plans, Map results and reports (both in this stack).
+   * `role`: 'primary' (the primary stack: snapshots there, copies to the DR region) or 'dr' (the DR
+   * stack: snapshots the databases a failover made active there, copies them back to the primary
+   * region), same Lambdas and ASL, its own schedules (the policies' schedules), bucket and table.
+   */
+  constructor(scope: Construct, config: RdsDrConfig, platform: { coordination: CoordinationTable; work: WorkBucket }, role: 'primary' | 'dr' = 'primary') {
+    this.functions = new BackupFunctions(scope, 'BackupFunctions', config, { coordinationTable: platform.coordination.table.tableName, workBucket: platform.work.bucket.bucketName, role });
     this.stateMachine = new BackupStateMachine(scope, 'BackupStateMachine', { config, functions: this.functions }).stateMachine;
-    new BackupPermissions(scope, 'BackupPermissions', { config, stateMachine: this.stateMachine, functions: this.functions, ...platform });
+    new BackupPermissions(scope, 'BackupPermissions', { config, stateMachine: this.stateMachine, functions: this.functions, role, ...platform });
     this.schedules = new PolicySchedules(scope, 'Schedules', { config, stateMachine: this.stateMachine });
     for (const [name, policy] of Object.entries(config.policies)) {
+      if (role === 'dr') break; // warned once, by the primary deployment
       if (policy.maxCopiesInFlight !== undefined) {
         Annotations.of(scope).addWarningV2(
           `rds-dr:maxCopiesInFlight:${name}`,

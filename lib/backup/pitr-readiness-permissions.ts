@@ -23,8 +23,15 @@ export function pitrEnforcedDatabases(config: RdsDrConfig): string[] {
  * databases. With `workBucket`, it also reads the run's plan and writes its full report there
  * (s3:GetObject / s3:PutObject on runs/backup/*); without it, the caller grants that.
  */
-export function grantPitrReadiness(scope: Construct, fn: IFunction, config: RdsDrConfig, workBucket?: WorkBucket): void {
-  const { primaryRegion: primary, drRegion: dr } = config;
+export function grantPitrReadiness(
+  scope: Construct,
+  fn: IFunction,
+  config: RdsDrConfig,
+  workBucket?: WorkBucket,
+  /** The DR region's backup checks its own (promoted) databases there, and never starts a replication. */
+  deployment: { primary: string; dr: string; mayStartReplication: boolean } = { primary: config.primaryRegion, dr: config.drRegion, mayStartReplication: true },
+): void {
+  const { primary, dr } = deployment;
   const statements = [
     new iam.PolicyStatement({
       sid: 'ListBackupSettings',
@@ -38,7 +45,7 @@ export function grantPitrReadiness(scope: Construct, fn: IFunction, config: RdsD
       resources: [rdsArn(scope, dr, 'auto-backup', '*')],
     }),
   ];
-  const enforced = pitrEnforcedDatabases(config);
+  const enforced = deployment.mayStartReplication ? pitrEnforcedDatabases(config) : [];
   if (enforced.length > 0) {
     const drKey = config.drKmsKeyArn
       ? { resource: config.drKmsKeyArn, conditions: {} }

@@ -8,7 +8,7 @@ import type { IncidentDatabaseConfig } from '../platform/config/incident-schema.
 import { acknowledgeRule } from '../platform/nag.js';
 import type { ReportsBucket } from '../platform/reports-bucket.js';
 import { grantWithReasons, type WildcardReasons } from '../platform/grant.js';
-import { rdsArn } from '../platform/arns.js';
+import { activeRegionParameterArn, rdsArn } from '../platform/arns.js';
 import { grantEndpointCutover, grantIncidentReport } from '../platform/incident-permissions.js';
 
 const WILDCARD_REASONS: WildcardReasons = [
@@ -17,6 +17,7 @@ const WILDCARD_REASONS: WildcardReasons = [
     'Protection by tag selection is decided over the primary region\'s fleet (unfiltered DescribeDBInstances/DescribeDBClusters ' +
       'are authorized against db:* / cluster:*); read-only.',
   ],
+  [/:ssm:[a-z0-9-]+:[^:]+:parameter\/[^*]+\/active-region\/\*$/, 'One active-region record per database, named by the database (/<app>/active-region/<db>); only the app\'s own path.'],
   [/:kms:[a-z0-9-]+:[^:]+:key\/\*$/, 'The warning topic key (this region\'s, made by another construct) and, from the primary region, the reports key (DR stack, another region); each is matched by its alias (kms:ResourceAliases), not a stack reference.'],
 ];
 
@@ -46,6 +47,7 @@ export interface FailoverPermissionsProps {
     readonly failoverChecks: IFunction;
     readonly promoteStandby: IFunction;
     readonly standbyStatus: IFunction;
+    readonly recordActiveRegion: IFunction;
     readonly cutoverEndpoint: IFunction;
     readonly incidentReport: IFunction;
   };
@@ -79,7 +81,7 @@ export class FailoverPermissions extends Construct {
         new iam.PolicyStatement({
           sid: 'InvokeFailoverFunctions',
           actions: ['lambda:InvokeFunction'],
-          resources: [w.planFailover, w.failoverChecks, w.promoteStandby, w.standbyStatus, w.cutoverEndpoint, w.incidentReport].map((f) => f.functionArn),
+          resources: [w.planFailover, w.failoverChecks, w.promoteStandby, w.standbyStatus, w.recordActiveRegion, w.cutoverEndpoint, w.incidentReport].map((f) => f.functionArn),
         }),
       ],
       WILDCARD_REASONS,
@@ -137,6 +139,21 @@ export class FailoverPermissions extends Construct {
 
     // --- standby-status: read-only. ---
     grantWithReasons(w.standbyStatus, drStandbyReads('DescribeStandby'), WILDCARD_REASONS);
+
+    // --- record-active-region: tag the configured standbys, read the configured primaries' tags, write the app's records. ---
+    grantWithReasons(
+      w.recordActiveRegion,
+      [
+        new iam.PolicyStatement({ sid: 'TagPromotedStandbys', actions: ['rds:AddTagsToResource'], resources: [...s.replicas, ...s.secondaryClusters] }),
+        new iam.PolicyStatement({ sid: 'ReadPrimaryTags', actions: ['rds:ListTagsForResource'], resources: [...s.primaryInstances, ...s.primaryClusters] }),
+        new iam.PolicyStatement({
+          sid: 'WriteActiveRegionRecords',
+          actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+          resources: [activeRegionParameterArn(this, config, config.drRegion)],
+        }),
+      ],
+      WILDCARD_REASONS,
+    );
 
     grantEndpointCutover(w.cutoverEndpoint, config);
     grantIncidentReport(w.incidentReport, config, props.reports, 'failover');

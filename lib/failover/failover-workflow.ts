@@ -23,13 +23,14 @@ export interface FailoverWorkflowProps {
 
 /**
  * The failover workflow `<app>-failover` in the DR region (the primary region's Step Functions may
- * be down when it is needed): its six Lambdas, least-privilege IAM (the DR stack's one DrAlerting pages on its failures).
+ * be down when it is needed): its seven Lambdas, least-privilege IAM (the DR stack's one DrAlerting pages on its failures).
  */
 export class FailoverWorkflow extends Construct {
   readonly planFailover: NodejsFunction;
   readonly failoverChecks: NodejsFunction;
   readonly promoteStandby: NodejsFunction;
   readonly standbyStatus: NodejsFunction;
+  readonly recordActiveRegion: NodejsFunction;
   readonly cutoverEndpoint: NodejsFunction;
   readonly incidentReport: NodejsFunction;
   readonly stateMachine: sfn.StateMachine;
@@ -47,6 +48,7 @@ export class FailoverWorkflow extends Construct {
     this.failoverChecks = fn('FailoverChecks', 'failover-checks', 'failover pre-checks (standby available, replica lag, primary state) and the decision');
     this.promoteStandby = fn('PromoteStandby', 'promote-standby', 'promotes the standby (read replica promotion / Aurora global switchover or forced failover); idempotent');
     this.standbyStatus = fn('StandbyStatus', 'standby-status', 'reports whether the promoted standby is available and writable');
+    this.recordActiveRegion = fn('RecordActiveRegion', 'record-active-region', 'tags the promoted database and records the database as active in the DR region (SSM), so backups and the RPO monitor follow it', Duration.seconds(60));
     this.cutoverEndpoint = fn('CutoverEndpoint', 'cutover-endpoint', 'points the writer endpoint (Route 53 CNAME, SSM parameter) at the new writer', Duration.seconds(120));
     this.incidentReport = fn('IncidentReport', 'incident-report', 'writes the incident timeline to S3 and a notice to the warnings topic');
 
@@ -58,6 +60,7 @@ export class FailoverWorkflow extends Construct {
         'failover-checks': this.failoverChecks.functionArn,
         'promote-standby': this.promoteStandby.functionArn,
         'standby-status': this.standbyStatus.functionArn,
+        'record-active-region': this.recordActiveRegion.functionArn,
         'cutover-endpoint': this.cutoverEndpoint.functionArn,
         'incident-report': this.incidentReport.functionArn,
       },
@@ -67,7 +70,7 @@ export class FailoverWorkflow extends Construct {
   }
 
   get functions(): NodejsFunction[] {
-    return [this.planFailover, this.failoverChecks, this.promoteStandby, this.standbyStatus, this.cutoverEndpoint, this.incidentReport];
+    return [this.planFailover, this.failoverChecks, this.promoteStandby, this.standbyStatus, this.recordActiveRegion, this.cutoverEndpoint, this.incidentReport];
   }
 }
 

@@ -4,7 +4,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
 import { reportsKeyAliasName, VERIFICATION_REPORTS_PREFIX, type RemoteReportsBucket } from '../platform/reports-bucket.js';
-import { kmsKeyArn, rdsArn, type RdsResourceType } from '../platform/arns.js';
+import { activeRegionParameterArn, kmsKeyArn, rdsArn, type RdsResourceType } from '../platform/arns.js';
 
 /** Namespace of every rds-dr metric; PutMetricData is limited to it. */
 import { METRIC_NAMESPACE } from '../../lambdas/core/metrics.js';
@@ -26,6 +26,12 @@ export function grantRpoMonitor(scope: Construct, fn: IFunction, config: RdsDrCo
       sid: 'ReadAutomatedBackupsBothRegions',
       actions: ['rds:DescribeDBInstanceAutomatedBackups'],
       resources: every('auto-backup'),
+    }),
+    // Where each database is active (lambdas/core/active-region.ts): failed-over databases are measured in the DR region.
+    new iam.PolicyStatement({
+      sid: 'ReadActiveRegionRecords',
+      actions: ['ssm:GetParametersByPath'],
+      resources: [activeRegionParameterArn(scope, config, config.drRegion, true)],
     }),
     // The bucket's name is read from the DR region (it changes each time the DR stack is created).
     reports.readName,

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { activeRegionPath } from '../../lambdas/core/active-region.js';
 
 // Partition is fixed to "aws": regions are validated against the commercial list
 // (lib/platform/config/regions.ts), and literal ARNs keep IAM policies readable in the template.
@@ -19,4 +20,13 @@ export function kmsKeyArn(scope: Construct, region: string, keyId: string): stri
 
 export function secretArn(scope: Construct, region: string, name: string): string {
   return `arn:aws:secretsmanager:${region}:${Stack.of(scope).account}:secret:${name}`;
+}
+
+/**
+ * The active-region records (lambdas/core/active-region.ts) in `region`: `…:parameter/<app>/active-region/*`
+ * for reading or writing records, or with `path: true` the path itself (GetParametersByPath is authorized on it).
+ */
+export function activeRegionParameterArn(scope: Construct, config: { appName: string }, region: string, path = false): string {
+  const hierarchy = activeRegionPath(config.appName).replace(/^\//, '');
+  return `arn:aws:ssm:${region}:${Stack.of(scope).account}:parameter/${path ? hierarchy.replace(/\/$/, '') : `${hierarchy}*`}`;
 }

@@ -11,6 +11,8 @@ import { ReportsBucket } from './reports-bucket.js';
 import { RestoreDrills } from '../drill/drill-workflow.js';
 import { hasFailover, hasRestoreDrills } from './config/features.js';
 import { WorkBucket } from './work-bucket.js';
+import { CoordinationTable } from './coordination-table.js';
+import { BackupWorkflow } from '../backup/backup-workflow.js';
 
 export interface DrStackProps extends StackProps {
   readonly config: RdsDrConfig;
@@ -29,10 +31,18 @@ export class DrStack extends Stack {
   readonly reports: ReportsBucket;
   readonly restoreDrills?: RestoreDrills;
   /**
-   * The DR region's work bucket (drill plans and Distributed Map results), when there are drills: a
-   * Distributed Map reads its items from and writes its results to a bucket in its own region.
+   * The DR region's work bucket (plans, Distributed Map results and reports of the drills and of the
+   * DR region's backup): a Distributed Map reads its items from and writes its results to a bucket in its own region.
    */
-  readonly work?: WorkBucket;
+  readonly work: WorkBucket;
+  /** The DR region's copy slots and work claims (its backup's copies back to the primary region). */
+  readonly coordination: CoordinationTable;
+  /**
+   * The backup workflow's DR-region deployment: the policies' databases a failover made active here
+   * (lambdas/core/active-region.ts) are snapshotted here on their schedules and copied to the primary
+   * region, with no redeploy at failover time; with nothing failed over, each run finds nothing to do.
+   */
+  readonly backup: BackupWorkflow;
   /** The failover workflow, when some database has a standby (incident.databases.<db>.standby). */
   readonly failover?: FailoverWorkflow;
   /** Point-in-time / snapshot restore for incidents, restoring in the DR region (DR copies, replicated backups). */
@@ -42,8 +52,8 @@ export class DrStack extends Stack {
    * everything in this stack pages through them, never through the primary region.
    */
   readonly alertTopics: AlertTopics;
-  /** One failure-notifier and rule for every DR-region workflow (absent when there is none). */
-  readonly alerting?: DrAlerting;
+  /** One failure-notifier and rule for every DR-region workflow. */
+  readonly alerting: DrAlerting;
 
   constructor(scope: Construct, id: string, props: DrStackProps) {
     super(scope, id, props);
@@ -55,8 +65,8 @@ export class DrStack extends Stack {
       appName: config.appName,
       retentionDays: config.verification?.reportRetentionDays ?? DEFAULT_REPORT_RETENTION_DAYS,
     });
+    this.work = new WorkBucket(this, 'Work', { appName: config.appName });
     if (hasRestoreDrills(config)) {
-      this.work = new WorkBucket(this, 'Work', { appName: config.appName });
       this.restoreDrills = new RestoreDrills(this, 'RestoreDrills', {
         config,
         drKeyArn: config.drKmsKeyArn ?? this.snapshotKey!.key.keyArn,
@@ -64,6 +74,10 @@ export class DrStack extends Stack {
         work: this.work,
       });
     }
+    // Same fixed table name as the primary's: DynamoDB table names are per region.
+    this.coordination = new CoordinationTable(this, 'Coordination', config);
+    this.backup = new BackupWorkflow(this, config, { coordination: this.coordination, work: this.work }, 'dr');
+
     // Copies land here: their RDS failure events page through this region's alert topic.
     new RdsEventAlerts(this, 'RdsEventAlerts', { config, alertTopic: this.alertTopics.critical });
     if (hasFailover(config)) this.failover = new FailoverWorkflow(this, 'Failover', { config, reports: this.reports });
@@ -79,7 +93,7 @@ export class DrStack extends Stack {
     });
 
     // Failed, timed-out or aborted DR-region executions page through this region's alert topic.
-    const watched = [this.restoreDrills?.workflow.stateMachine, this.failover?.stateMachine, this.restore.stateMachine].filter((sm) => sm !== undefined);
-    if (watched.length > 0) this.alerting = new DrAlerting(this, 'Alerting', { config, stateMachines: watched, alertTopic: this.alertTopics.critical });
+    const watched = [this.backup.stateMachine, this.restoreDrills?.workflow.stateMachine, this.failover?.stateMachine, this.restore.stateMachine].filter((sm) => sm !== undefined);
+    this.alerting = new DrAlerting(this, 'Alerting', { config, stateMachines: watched, alertTopic: this.alertTopics.critical });
   }
 }

@@ -41,6 +41,8 @@ export interface RdsDrFunctionProps {
   readonly workBucket?: string;
   /** The coordination table's name (copy slots, work ledger), for functions in its stack. */
   readonly coordinationTable?: string;
+  /** The backup workflow's deployment this function belongs to (lambdas/backup/backup-route.ts); unset elsewhere. */
+  readonly backupRole?: 'primary' | 'dr';
   /** Run inside these subnets with these security groups. */
   readonly vpc?: VpcPlacement;
 }
@@ -75,6 +77,7 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
       props.coordinationTable,
     ),
     ...(props.workBucket && { workBucket: props.workBucket }),
+    ...(props.backupRole && { backupRole: props.backupRole }),
   };
   const { deployed, bundled } = splitDeployTimeValues(sliceSettings(runtimeSettings, LAMBDA_SETTINGS[props.name]));
   const settingsFile = writeBundledSettings(scope, bundled);

@@ -8,7 +8,7 @@ export type RegionRole = 'primary' | 'dr';
 
 /** Every Lambda: its handler file (exports `handler`), relative to the repository root. */
 export const LAMBDAS = {
-  // backup workflow (primary region)
+  // backup workflow (primary region; and DR region, for failed-over databases)
   'discover-databases': 'lambdas/backup/discover-databases.handler.ts',
   'check-pitr-readiness': 'lambdas/backup/check-pitr-readiness.handler.ts',
   'advance-backup-batch': 'lambdas/backup/advance-backup-batch.handler.ts',
@@ -33,6 +33,7 @@ export const LAMBDAS = {
   'failover-checks': 'lambdas/failover/failover-checks.handler.ts',
   'promote-standby': 'lambdas/failover/promote-standby.handler.ts',
   'standby-status': 'lambdas/failover/standby-status.handler.ts',
+  'record-active-region': 'lambdas/failover/record-active-region.handler.ts',
   // incident steps shared by failover and restore
   'cutover-endpoint': 'lambdas/incident/cutover-endpoint.handler.ts',
   'incident-report': 'lambdas/incident/incident-report.handler.ts',
@@ -71,6 +72,7 @@ export const LAMBDA_SETTINGS: Record<LambdaName, readonly SettingsSection[]> = {
   'failover-checks': [],
   'promote-standby': [],
   'standby-status': [],
+  'record-active-region': ['policies'],
   'cutover-endpoint': ['incident'],
   'incident-report': [],
   'failure-notifier': [],
@@ -90,7 +92,8 @@ export interface WorkflowEntry {
 export const WORKFLOWS = {
   backup: {
     asl: 'state-machines/backup.asl.json',
-    regions: ['primary'],
+    // The DR region's deployment backs up the databases a failover made active there (lib/backup/backup-workflow.ts).
+    regions: ['primary', 'dr'],
     lambdas: ['discover-databases', 'check-pitr-readiness', 'advance-backup-batch', 'backup-report'],
   },
   drill: {
@@ -112,7 +115,7 @@ export const WORKFLOWS = {
   failover: {
     asl: 'state-machines/failover.asl.json',
     regions: ['dr'],
-    lambdas: ['plan-failover', 'failover-checks', 'promote-standby', 'standby-status', 'cutover-endpoint', 'incident-report'],
+    lambdas: ['plan-failover', 'failover-checks', 'promote-standby', 'standby-status', 'record-active-region', 'cutover-endpoint', 'incident-report'],
   },
 } as const satisfies Record<string, WorkflowEntry>;
 

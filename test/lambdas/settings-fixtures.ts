@@ -1,4 +1,4 @@
-import type { RetentionSettings } from '../../lambdas/core/settings.js';
+import type { PolicySettings, RetentionSettings } from '../../lambdas/core/settings.js';
 
 /** The default retention, as the config schema fills it in. */
 export const DEFAULT_RETENTION: RetentionSettings = {
@@ -16,3 +16,15 @@ export const BASE_SETTINGS = {
   copySlots: { instance: 20, cluster: 5, leaseSeconds: 1800 },
   sections: ['policies', 'pruning', 'verification', 'incident'] as ('policies' | 'pruning' | 'verification' | 'incident')[],
 } as const;
+
+/** A policy's settings with the schema's defaults, overridden where a test cares. */
+export function policy(overrides: Partial<PolicySettings> = {}): PolicySettings {
+  return {
+    selection: { tags: { 'rds-dr:policy': 'gold' }, instances: [], clusters: [] },
+    maxConcurrency: 5,
+    snapshotTimeoutSeconds: 21_600,
+    copyTimeoutSeconds: 43_200,
+    retention: DEFAULT_RETENTION,
+    ...overrides,
+  };
+}

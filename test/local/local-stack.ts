@@ -62,6 +62,8 @@ export class LocalStack {
   readonly rds: RDSClient;
   readonly rdsDr: RDSClient;
   private lambdas: Record<string, LambdaHandler> = {};
+  /** The backup's Lambdas as the DR stack deploys them (backupRole 'dr'). */
+  private drBackupLambdas: Record<string, LambdaHandler> = {};
   private sdk!: SdkBridge;
   private sdkDr!: SdkBridge;
   verification?: VerificationResources;
@@ -120,7 +122,7 @@ export class LocalStack {
 
   /** A DynamoDB table of the synthesized app, created as its template declares it (keys, billing, TTL). */
   private async createTable(name: string, region: string): Promise<void> {
-    const declared = this.iam.policies.tables[name];
+    const declared = this.iam.policies.regionalTables[`${name}@${region}`];
     if (declared?.region !== region) {
       throw new Error(`table ${name} is not a table of the synthesized stack in ${region} (${JSON.stringify(this.iam.policies.tables)})`);
     }
@@ -183,8 +185,8 @@ export class LocalStack {
     await new S3Client({ ...motoClientConfig(this.moto, primaryRegion), forcePathStyle: true }).send(
       new CreateBucketCommand({ Bucket: workBucket, ...(primaryRegion === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: primaryRegion as never } }) }),
     );
-    // The DR stack's work bucket, which it has when there are drills (their plans and Map results).
-    if (this.verification) {
+    // The DR stack's work bucket (plans and Map results of the drills and of the DR region's backup).
+    {
       this.drWorkBucket = localWorkBucketName(this.config.appName, drRegion);
       await new S3Client({ ...motoClientConfig(this.moto, drRegion), forcePathStyle: true }).send(
         new CreateBucketCommand({ Bucket: this.drWorkBucket, CreateBucketConfiguration: { LocationConstraint: drRegion as never } }),
@@ -233,6 +235,8 @@ export class LocalStack {
       return { alertTopicArn, warningTopicArn };
     };
     await this.createTable(coordinationTable, primaryRegion);
+    // The DR stack's own, for the DR region's backup (copies back to the primary region).
+    await this.createTable(coordinationTable, drRegion);
     this.coordinationTable = coordinationTable;
     this.dynamodb = new DynamoDBClient(motoClientConfig(this.moto, primaryRegion));
     evaluateHandlerClients();
@@ -251,11 +255,14 @@ export class LocalStack {
     const regionsOf = (name: LambdaName) =>
       [primaryRegion, drRegion].filter((r) => Object.keys(this.iam.policies.principals).some((id) => id === `lambda:${name}@${r}` || id.startsWith(`lambda:${name}@${r}/`)));
     for (const [name, entry] of Object.entries(LAMBDAS) as [LambdaName, string][]) {
-      const reports = inDrStack(name) ? {} : { reportsBucket: undefined, reportsBucketParameter: reportsBucketParameterName(this.config.appName) };
-      const coordination = { coordinationTable: coordinated(name) ? coordinationTable : undefined };
+      // The backup's functions are in both stacks, each deployment with its own settings (loaded twice, below).
+      const drOnly = inDrStack(name) && !coordinated(name);
+      const reports = drOnly ? {} : { reportsBucket: undefined, reportsBucketParameter: reportsBucketParameterName(this.config.appName) };
+      const coordination = { coordinationTable: coordinated(name) ? coordinationTable : undefined, ...(coordinated(name) && { backupRole: 'primary' as const }) };
       // A function of the DR stack is given the DR stack's work bucket (lib/drill), the others the primary's.
-      const work = { workBucket: inDrStack(name) ? this.drWorkBucket || undefined : workBucket };
-      const deployedIn = regionsOf(name);
+      const work = { workBucket: drOnly ? this.drWorkBucket || undefined : workBucket };
+      // The backup's DR deployment is loaded on its own below, with its role's settings.
+      const deployedIn = coordinated(name) ? [primaryRegion] : regionsOf(name);
       const handlers: Record<string, LambdaHandler> = {};
       for (const [i, region] of (deployedIn.length > 0 ? deployedIn : [primaryRegion]).entries()) {
         process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings({ ...settings, ...topicsIn(region), ...reports, ...coordination, ...work }, LAMBDA_SETTINGS[name]));
@@ -268,6 +275,12 @@ export class LocalStack {
         const handler = handlers[region] ?? Object.values(handlers)[0];
         return runAs({ kind: 'lambda', name, region, workflow: deployment?.workflow }, () => handler(event));
       };
+      if (!coordinated(name)) continue;
+      // The DR stack's deployment of the backup (lib/backup/backup-workflow.ts, role 'dr'): a second
+      // instance of the same module (a query makes it a new module), read with the DR stack's settings.
+      process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings({ ...settings, ...topicsIn(drRegion), ...reports, coordinationTable, backupRole: 'dr', workBucket: this.drWorkBucket }, LAMBDA_SETTINGS[name]));
+      const drHandler = (await import(`${resolve(REPO_ROOT, entry)}?deployment=dr`)).handler as LambdaHandler;
+      this.drBackupLambdas[name] = (event) => runAs({ kind: 'lambda', name, region: drRegion, workflow: 'backup' }, () => drHandler(event));
     }
     const installFaults = (client: RDSClient) => this.rdsFaults.install([client]);
     this.sdk = new SdkBridge(primaryRegion, installFaults);
@@ -300,12 +313,13 @@ export class LocalStack {
     const entry = WORKFLOWS[workflow];
     const stateMachine = { kind: 'state-machine' as const, workflow, region };
     // Step Functions invokes each Lambda task with the state machine's role.
+    const deployed = workflow === 'backup' && region === this.config.drRegion ? { ...this.lambdas, ...this.drBackupLambdas } : this.lambdas;
     const lambdas = Object.fromEntries(
-      Object.keys(this.lambdas).map((name) => [
+      Object.keys(deployed).map((name) => [
         name,
         async (event: never) => {
           await this.iam.authorizeInvoke(stateMachine, `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${name}`);
-          return this.lambdas[name](event);
+          return deployed[name](event);
         },
       ]),
     );
@@ -331,9 +345,9 @@ export class LocalStack {
     return run;
   }
 
-  /** Runs the backup workflow once, in the primary region. */
-  runBackup(input: unknown, executionName?: string): Promise<WorkflowRun> {
-    return this.runAslWorkflow('backup', this.config.primaryRegion, input, executionName);
+  /** Runs the backup workflow once, as deployed in the primary region, or in the DR region (failed-over databases). */
+  runBackup(input: unknown, executionName?: string, region = this.config.primaryRegion): Promise<WorkflowRun> {
+    return this.runAslWorkflow('backup', region, input, executionName);
   }
 
   /** Runs the restore-drill workflow once, in the DR region (as deployed). */
@@ -505,10 +519,11 @@ export class LocalStack {
 
   /** The full report a backup run kept in the work bucket (its verdict names the key). */
   async backupReport(run: WorkflowRun, reportKey?: string): Promise<{ succeeded: { db: string }[]; failed: { db: string; error: string; cause: string }[]; skipped: { db: string }[]; warnings: string[] }> {
-    const s3 = new S3Client({ ...motoClientConfig(this.moto, this.config.primaryRegion), forcePathStyle: true });
+    const dr = run.executionArn.split(':')[3] === this.config.drRegion;
+    const s3 = new S3Client({ ...motoClientConfig(this.moto, dr ? this.config.drRegion : this.config.primaryRegion), forcePathStyle: true });
     // A failed run has no output: its key is in the failure's message (and the alert).
     const key = reportKey ?? (run.output as { reportKey: string }).reportKey;
-    return JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: this.settings?.workBucket, Key: key }))).Body!.transformToString());
+    return JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: dr ? this.drWorkBucket : this.settings?.workBucket, Key: key }))).Body!.transformToString());
   }
 
   get sdkCallsDr() {

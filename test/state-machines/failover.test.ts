@@ -3,7 +3,7 @@
 // moto lacks SwitchoverGlobalCluster / FailoverGlobalCluster: the Aurora global branch is tested
 // with aws-sdk-client-mock in test/lambdas/failover/failover-aurora.test.ts.
 import { PutMetricDataCommand, CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CreateDBInstanceReadReplicaCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { CreateDBInstanceReadReplicaCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, ListTagsForResourceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -157,7 +157,12 @@ describe('failover workflow on the local AWS', () => {
 
     const rep = await report(run.executionArn);
     expect(rep?.key).toMatch(/^incidents\/failover\/orders\/\d{4}\/\d{2}\/\d{2}\/orders-1\.json$/);
-    expect(rep?.body.steps.map((s: { name: string }) => s.name)).toEqual(['plan', 'checks', 'promote', 'wait-writable', 'cutover', 'report']);
+    expect(rep?.body.steps.map((s: { name: string }) => s.name)).toEqual(['plan', 'checks', 'promote', 'wait-writable', 'active-region', 'cutover', 'report']);
+    // Protection follows the database: the DR region records where it is active, and the promoted instance carries the policy's tag.
+    const record = (await ssm[DR].send(new GetParametersByPathCommand({ Path: '/rds-dr/active-region' }))).Parameters?.find((p) => p.Name === '/rds-dr/active-region/orders');
+    expect(JSON.parse(record?.Value ?? '{}')).toEqual({ region: DR, since: expect.any(String), by: run.executionArn });
+    const promotedTags = (await aws.rdsDr.send(new ListTagsForResourceCommand({ ResourceName: (await describeInstance(DR, 'orders-replica')).DBInstanceArn }))).TagList;
+    expect(promotedTags).toEqual(expect.arrayContaining([{ Key: 'rds-dr:failover-of', Value: 'orders' }, { Key: 'rds-dr:policy', Value: 'gold' }]));
     expect(rep?.body.steps.find((s: { name: string }) => s.name === 'promote').outcome).toBe('done');
     expect(rep?.body.reason).toBe(REASON);
     expect(rep?.body.totalSeconds).toBeGreaterThan(0);
@@ -176,6 +181,7 @@ describe('failover workflow on the local AWS', () => {
     expect(steps.promote.step.outcome).toBe('already-done');
     expect(steps.promote.step.detail).toMatch(/already promoted/);
     expect(steps.cutover.step.outcome).toBe('already-done');
+    expect(steps.activeRegion.step.outcome).toBe('already-done');
     expect(await worldState()).toEqual(before);
   });
 

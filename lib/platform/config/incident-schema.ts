@@ -89,6 +89,16 @@ export const incidentSchema = z
     waitTimeoutMinutes: z.number().int().min(10).max(24 * 60).default(180),
     /** PITR readiness defaults for protected databases not listed in `databases`. */
     pitrMinRetentionDays: z.number().int().min(1).max(35).default(7),
+    /**
+     * Key in primaryRegion for the copies the DR region's backup makes of a failed-over database
+     * (back to the primary region, ready for failback). Omitted: the primary region's AWS managed RDS
+     * key (alias/aws/rds), which every account has; name a customer-managed key to control its policy
+     * (e.g. to share the copies with another account). Checked: a key ARN in primaryRegion.
+     */
+    failbackKmsKeyArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/, { error: 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)' })
+      .optional(),
   })
   .prefault({});
 

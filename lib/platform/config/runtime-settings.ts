@@ -6,6 +6,10 @@ export function drKeyAliasName(config: RdsDrConfig): string {
   return `alias/${config.appName}/dr-snapshots`;
 }
 
+/** The key failback copies use when incident.failbackKmsKeyArn names none: the primary region's AWS managed RDS key. */
+export const FAILBACK_DEFAULT_KEY_ALIAS = 'alias/aws/rds';
+export const failbackDefaultKeyArn = (config: RdsDrConfig, accountId: string): string => `arn:aws:kms:${config.primaryRegion}:${accountId}:${FAILBACK_DEFAULT_KEY_ALIAS}`;
+
 // Deterministic names, so every Lambda reaches its region's topics without a stack reference. Topic
 // names and key aliases are regional: each stack creates its own topics under the same names.
 export const alertTopicName = (config: RdsDrConfig): string => `${config.appName}-alerts`;
@@ -69,6 +73,7 @@ export function toRuntimeSettings(
     primaryRegion: config.primaryRegion,
     drRegion: config.drRegion,
     drKmsKeyId: config.drKmsKeyArn ?? `arn:aws:kms:${config.drRegion}:${at.account}:${drKeyAliasName(config)}`,
+    failbackKmsKeyId: config.incident.failbackKmsKeyArn ?? failbackDefaultKeyArn(config, at.account),
     drOptionGroups: config.drOptionGroups,
     alertTopicArn: alertTopicArn(config, at),
     warningTopicArn: warningTopicArn(config, at),

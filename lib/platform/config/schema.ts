@@ -206,6 +206,9 @@ export const configSchema = z
     if (c.drRegion === c.primaryRegion) {
       ctx.addIssue({ code: 'custom', path: ['drRegion'], message: `must differ from primaryRegion (${c.primaryRegion})` });
     }
+    if (c.incident.failbackKmsKeyArn && c.incident.failbackKmsKeyArn.split(':')[3] !== c.primaryRegion) {
+      ctx.addIssue({ code: 'custom', path: ['incident', 'failbackKmsKeyArn'], message: `must be a key in primaryRegion ${c.primaryRegion} (the failback copies land there)` });
+    }
     if (c.drKmsKeyArn && c.drKmsKeyArn.split(':')[3] !== c.drRegion) {
       ctx.addIssue({ code: 'custom', path: ['drKmsKeyArn'], message: `must be a key in drRegion ${c.drRegion}` });
     }

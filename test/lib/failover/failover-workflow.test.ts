@@ -108,12 +108,20 @@ describe('failover workflow (CDK)', () => {
     built.drTemplate!.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/acme-dr/warnings' });
   });
 
-  it('the state machine role may only invoke its six Lambdas (besides logging and tracing)', () => {
+  it('the active-region step writes only the app\'s records in the DR region and tags only the configured standbys', () => {
+    const statements = statementsOf(built.drTemplate!, 'FailoverRecordActiveRegionRole');
+    expect(resources(allowing(statements, 'ssm:PutParameter')[0])).toBe(JSON.stringify([`arn:aws:ssm:${DR}:${TEST_ACCOUNT}:parameter/acme-dr/active-region/*`]));
+    expect(JSON.stringify(allowing(statements, 'rds:AddTagsToResource')[0].Resource)).toMatch(/:db:orders-db-replica",.*:cluster:ledger-dr"/);
+    expect(JSON.stringify(allowing(statements, 'rds:AddTagsToResource')[0].Resource)).not.toMatch(/:db:\*/);
+    expect(actionsOf(statements).filter((a) => a.startsWith('rds:')).sort()).toEqual(['rds:AddTagsToResource', 'rds:ListTagsForResource']);
+  });
+
+  it('the state machine role may only invoke its seven Lambdas (besides logging and tracing)', () => {
     const roles = built.drTemplate!.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'states.amazonaws.com' } })] }) } });
     const failoverRole = Object.keys(roles).find((id) => id.startsWith('FailoverStateMachine'))!;
     const statements = statementsOf(built.drTemplate!, failoverRole.replace(/Role[0-9A-F]{8}$/, 'Role'));
     const invoke = allowing(statements, 'lambda:InvokeFunction');
-    expect(asArray(invoke[0].Resource as unknown)).toHaveLength(6);
+    expect(asArray(invoke[0].Resource as unknown)).toHaveLength(7);
     expect(actionsOf(statements).filter((a) => a.startsWith('rds:') || a.startsWith('route53:') || a.startsWith('ssm:'))).toEqual([]);
   });
 });

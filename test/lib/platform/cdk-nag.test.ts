@@ -37,12 +37,13 @@ describe.each([
     expect(s.dr!.restoreDrills !== undefined).toBe(drills);
     // The RDS event alerts (rds-event-notifier Lambda) are in every DR stack: copies land there.
     const always = (r: { Properties?: { Description?: string } }) => String(r.Properties?.Description).includes('RDS snapshot, copy and automated-backup failure events');
-    // So are the incident restore workflow (Restore*) and the DR failure alerting that watches it (Alerting*).
-    const everyDrStack = (id: string) => /^(Restore(?!Drills)|Alerting)/.test(id);
+    // So are the incident restore workflow (Restore*), the DR failure alerting that watches it (Alerting*), and
+    // the backup's DR-region deployment with its work bucket and coordination table (failed-over databases).
+    const everyDrStack = (id: string) => /^(Restore(?!Drills)|Alerting|Backup|Schedules|Work|Coordination)/.test(id);
     const count = (type: string) => Object.entries(s.drTemplate!.findResources(type)).filter(([id, r]) => !always(r) && !everyDrStack(id)).length;
-    // The reports bucket is always there (prune audits); the work bucket (drill plans and Map results)
-    // and everything else in the DR stack is the drills'.
-    expect(count('AWS::S3::Bucket')).toBe(drills ? 2 : 1);
+    // The reports bucket is always there (prune audits), and so is the work bucket (drills' and the DR backup's run data);
+    // everything else in the DR stack is the drills'.
+    expect(count('AWS::S3::Bucket')).toBe(1);
     for (const type of ['AWS::StepFunctions::StateMachine', 'AWS::EC2::SecurityGroup', 'AWS::Lambda::Function', 'AWS::Scheduler::Schedule']) {
       expect(count(type) > 0).toBe(drills);
     }

@@ -19,7 +19,9 @@ describe('coordination table', () => {
   it('is one on-demand table in the primary stack, keyed pk/sk, expiring leases by TTL on expiresAtEpoch, with PITR and AWS-managed encryption', () => {
     const tables = s.primaryTemplate.findResources('AWS::DynamoDB::Table');
     expect(Object.keys(tables)).toEqual([tableId()]);
-    expect(Object.keys(s.drTemplate!.findResources('AWS::DynamoDB::Table'))).toEqual([]);
+    // The DR stack has its own, of the same name (names are per region), for the DR region's backup.
+    const drTables = s.drTemplate!.findResources('AWS::DynamoDB::Table');
+    expect(Object.values(drTables).map((t) => (t as { Properties: { TableName: string } }).Properties.TableName)).toEqual(['acme-dr-coordination']);
     expect(tables[tableId()]).toMatchObject({
       DeletionPolicy: 'Delete',
       Properties: {

@@ -23,10 +23,12 @@ export interface PolicySet {
   /** The KMS key a topic (by ARN) or bucket (by name) encrypts with, as deployed. */
   topicKeys: Record<string, string>;
   bucketKeys: Record<string, string>;
-  /** DynamoDB tables of the templates by name, as declared (the local AWS creates them so). */
+  /** DynamoDB tables of the templates by name, as declared (the local AWS creates them so); the primary region's where both stacks have one. */
   tables: Record<string, TableDefinition>;
   /** SNS topics of the templates by ARN, with their region and name (the local AWS creates them so). */
   topics: Record<string, { region: string; name: string }>;
+  /** Every region's tables, by `<name>@<region>` (table names are per region: both stacks have the coordination table). */
+  regionalTables: Record<string, TableDefinition>;
   /** Aliases of every key in the templates (kms:ResourceAliases). */
   keyAliases: Record<string, string[]>;
   /** Region a Lambda runs in when no workflow run names one (the primary stack's, if both have it). */
@@ -203,6 +205,7 @@ export function extractPolicies(synth: SynthesizedStacks, local: LocalValues): P
     bucketKeys: {},
     tables: {},
     topics: {},
+    regionalTables: {},
     keyAliases: {},
     lambdaHomeRegions: {},
   };
@@ -273,7 +276,10 @@ export function extractPolicies(synth: SynthesizedStacks, local: LocalValues): P
     }
     for (const [id, table] of ofType('AWS::DynamoDB::Table')) {
       const { KeySchema, AttributeDefinitions, BillingMode, TimeToLiveSpecification } = rs.resolve(table.Properties) as Omit<TableDefinition, 'region'>;
-      set.tables[rs.resolve({ Ref: id }) as string] = { region, KeySchema, AttributeDefinitions, BillingMode, TimeToLiveSpecification };
+      const name = rs.resolve({ Ref: id }) as string;
+      const declared = { region, KeySchema, AttributeDefinitions, BillingMode, TimeToLiveSpecification };
+      set.regionalTables[`${name}@${region}`] = declared;
+      if (!set.tables[name] || region === local.primaryRegion) set.tables[name] = declared;
     }
     for (const [id, bucket] of ofType('AWS::S3::Bucket')) {
       const rules = ((bucket.Properties.BucketEncryption as { ServerSideEncryptionConfiguration?: { ServerSideEncryptionByDefault?: { KMSMasterKeyID?: unknown } }[] })?.ServerSideEncryptionConfiguration ?? []);

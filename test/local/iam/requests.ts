@@ -148,6 +148,8 @@ const RESOURCES: Record<string, (i: Record<string, unknown>) => ResourceList> = 
   // Parameter names are absolute (/rds-dr/…); the ARN has no second slash.
   'ssm:GetParameter': (i) => [['parameter', String(i.Name).replace(/^\//, '')]],
   'ssm:PutParameter': (i) => [['parameter', String(i.Name).replace(/^\//, '')]],
+  // Authorized on the path itself ("Actions defined by AWS Systems Manager": parameter resource).
+  'ssm:GetParametersByPath': (i) => [['parameter', String(i.Path).replace(/^\//, '')]],
   'secretsmanager:GetSecretValue': (i) => [['Secret', str(i.SecretId)]],
   'route53:ListResourceRecordSets': (i) => [['hostedzone', String(i.HostedZoneId).replace(/^\/hostedzone\//, '')]],
   'route53:ChangeResourceRecordSets': (i) => [['hostedzone', String(i.HostedZoneId).replace(/^\/hostedzone\//, '')]],
