@@ -141,6 +141,7 @@ describe('DR-region alerting with drills and failover', () => {
     expect(rules).toHaveLength(1);
     const watched = (rules[0] as { Properties: { EventPattern: { detail: { stateMachineArn: { Ref: string }[] } } } }).Properties.EventPattern.detail.stateMachineArn;
     expect(watched.map((r) => r.Ref).sort()).toEqual([
+      built.dr.getLogicalId(built.dr.backup.stateMachine.node.defaultChild as never),
       built.dr.getLogicalId(built.dr.failover!.stateMachine.node.defaultChild as never),
       built.dr.getLogicalId(built.dr.restoreDrills!.workflow.stateMachine.node.defaultChild as never),
       built.dr.getLogicalId(built.dr.restore.stateMachine.node.defaultChild as never),

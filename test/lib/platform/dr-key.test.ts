@@ -53,7 +53,8 @@ describe('bring-your-own DR key (drKmsKeyArn)', { timeout: LONG_TIMEOUT }, () =>
       'acme-dr: encrypts the rds-dr alert topic',
       'acme-dr: encrypts the rds-dr warning topic',
     ]);
-    s.drTemplate!.resourceCountIs('AWS::S3::Bucket', 1);
+    // The reports bucket and the work bucket (the DR backup's runs): neither is the snapshot key's.
+    s.drTemplate!.resourceCountIs('AWS::S3::Bucket', 2);
   });
 
   it('scopes the copy KMS permissions to the configured key ARN', () => {
