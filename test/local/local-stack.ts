@@ -344,6 +344,11 @@ export class LocalStack {
     return this.runAslWorkflow('failover', this.config.drRegion, input, executionName);
   }
 
+  /** Runs the failback workflow once, in the DR region (as deployed, next to the failover). */
+  runFailback(input: unknown, executionName?: string): Promise<WorkflowRun> {
+    return this.runAslWorkflow('failback', this.config.drRegion, input, executionName);
+  }
+
   /** Runs the point-in-time / snapshot restore workflow as deployed in `region` (primary by default). */
   runRestore(input: unknown, region = this.config.primaryRegion, executionName?: string): Promise<WorkflowRun> {
     return this.runAslWorkflow('restore', region, input, executionName);
