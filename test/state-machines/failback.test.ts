@@ -119,7 +119,7 @@ describe('failback workflow on the local AWS', () => {
     // legacy's is still there, stale, under the name the failback would use.
     for (const db of ['orders', 'billing']) await aws.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: db, SkipFinalSnapshot: true }));
     await aws.receiveAlerts();
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => aws?.stop());
 
   async function instance(region: string, id: string) {
