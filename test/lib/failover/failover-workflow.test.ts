@@ -133,6 +133,8 @@ describe('DR-region alerting with drills and failover', () => {
     const watched = (rules[0] as { Properties: { EventPattern: { detail: { stateMachineArn: { Ref: string }[] } } } }).Properties.EventPattern.detail.stateMachineArn;
     expect(watched.map((r) => r.Ref).sort()).toEqual([
       built.dr.getLogicalId(built.dr.failover!.stateMachine.node.defaultChild as never),
+      // A read-replica standby also deploys the failback, which undoes its promotion.
+      built.dr.getLogicalId(built.dr.failback!.stateMachine.node.defaultChild as never),
       built.dr.getLogicalId(built.dr.restoreDrills!.workflow.stateMachine.node.defaultChild as never),
       built.dr.getLogicalId(built.dr.restore.stateMachine.node.defaultChild as never),
     ].sort());
