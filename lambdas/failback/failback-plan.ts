@@ -90,6 +90,13 @@ export function resolveFailbackPlan(request: FailbackRequest, settings: RuntimeS
         `--global-cluster-identifier ${standby.globalCluster} --target-db-cluster-identifier arn:aws:rds:${settings.primaryRegion}:${account}:cluster:${request.db} (docs/RUNBOOK.md, Failback).`,
     );
   }
+  if (request.switch && !database.endpoint) {
+    // Writes are stopped by moving the endpoint to the read-only replica: without one there is no way to stop them.
+    throw new InvalidInputError(
+      `input.switch: ${request.db} has no writer endpoint configured (incident.databases.${request.db}.endpoint), so the failback can neither stop writes ` +
+        'nor cut applications over; configure the endpoint and redeploy, or run phase 1 only and switch by hand (docs/RUNBOOK.md, Failback).',
+    );
+  }
   const { primaryRegion, drRegion } = settings;
   const ref = (region: string, id: string): InstanceRef => ({ id, region, arn: `arn:aws:rds:${region}:${account}:db:${id}` });
   const failback = database.failback ?? {};

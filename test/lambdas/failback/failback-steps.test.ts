@@ -121,6 +121,11 @@ describe('failback input and plan', () => {
     expect(() => parseFailbackRequest(input)).toThrow(message);
   });
 
+  it('refuses switch for a database without a writer endpoint (nothing would stop writes)', () => {
+    expect(planFor('billing').switch).toBe(false);
+    expect(() => planFor('billing', { switch: true })).toThrow(/input\.switch: billing has no writer endpoint configured \(incident\.databases\.billing\.endpoint\)/);
+  });
+
   it('rejects a database without a standby and an Aurora global database by name', () => {
     expect(() => planFor('invoices')).toThrow(/input\.db: "invoices" has no standby configured.*can fail back: orders, billing/);
     expect(() => planFor('ledger')).toThrow(/input\.db: "ledger" is an Aurora global database \(ledger-global\).*switchover-global-cluster --region us-west-2 --global-cluster-identifier ledger-global/);
