@@ -96,7 +96,7 @@ async function cycle(n: number): Promise<void> {
     for (const region of [aws.config.primaryRegion, aws.config.drRegion]) {
       console.log(`  RDS calls, ${region}: ${perRegion(region)} (${(perRegion(region) / n).toFixed(2)} per database); busiest minute ${peakPerMinute(aws.lambdaRdsCalls, region, wallPerSimSecond * 60).toFixed(2)} requests/s (limit ~12)`);
     }
-    console.log(`  peak copies in flight: ${aws.rdsFaults.peakInProgress[`${aws.config.drRegion}|instanceCopyMs`] ?? 0} instance (slots ${SLOTS.instance}), ${aws.rdsFaults.peakInProgress[`${aws.config.drRegion}|clusterCopyMs`] ?? 0} cluster (slots ${SLOTS.cluster})`);
+    console.log(`  peak copies in flight: ${aws.rdsFaults.peakInProgress(aws.config.drRegion, 'instanceCopyMs')} instance (slots ${SLOTS.instance}), ${aws.rdsFaults.peakInProgress(aws.config.drRegion, 'clusterCopyMs')} cluster (slots ${SLOTS.cluster})`);
     console.log(`  slot utilisation:      ${u('instanceCopyMs', SLOTS.instance)} instance, ${u('clusterCopyMs', SLOTS.cluster)} cluster (while copies were queued)`);
     console.log(`  projected cycle time:  ${hours(simulatedSeconds)} with ${SNAPSHOT_SECONDS / 60}-min snapshots and ${COPY_SECONDS / 60}-min copies; floor ${hours(floorSeconds)} (+${(((simulatedSeconds - floorSeconds) / floorSeconds) * 100).toFixed(0)} %, including the first snapshot wave); wall ${(wallMs / 1000).toFixed(0)} s at x${TIME_SCALE}`);
   } finally {

@@ -67,15 +67,32 @@ export const anyBreach = (rows: StatusRow[]): boolean => rows.some((r) => Object
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** The counts, first thing on screen: how many databases, how many breach what. */
-export function summaryLines(s: RecoverySummary, regions: Regions, objectives: RecoveryObjectives): string[] {
+/**
+ * First on screen when a region could not be read: which, with the error, and what that leaves
+ * unknown. The primary region down is the regional outage the DR region exists for.
+ */
+export function unreadRegionLines(unread: { region: string; error: string; attempts?: number }[], regions: Regions): string[] {
+  const lines = unread.map((u) => {
+    const why = `${u.error}${u.attempts ? `; ${plural(u.attempts, 'attempt')}` : ''}`;
+    return u.region === regions.primary
+      ? `PRIMARY REGION ${u.region} IS UNREACHABLE (${why}): its databases, snapshots and RPO are unknown; below is what ${regions.dr} holds.`
+      : `DR REGION ${u.region} IS UNREACHABLE (${why}): its copies, drills and standbys are unknown.`;
+  });
+  return lines.length ? [...lines, ''] : [];
+}
+
+/** The counts, first thing on screen: how many databases, how many breach what. `unknown`: regions that could not be read. */
+export function summaryLines(s: RecoverySummary, regions: Regions, objectives: RecoveryObjectives, unknown: ReadonlySet<string> = new Set()): string[] {
+  const breached = (region: string, n: number) => (unknown.has(region) ? 'unknown (unreachable)' : `${n} breached`);
+  const primaryKnown = !unknown.has(regions.primary);
   const lines = [
-    `${plural(s.databases, 'protected database')}: ${s.withinObjectives} within objectives, ${s.breaching} breaching`,
-    `  RPO ${regions.primary} (${formatAge(objectives.rpoPrimaryMinutes * 60)}): ${s.rpoPrimaryBreached} breached   ` +
-      `RPO ${regions.dr} (${formatAge(objectives.rpoDrMinutes * 60)}): ${s.rpoDrBreached} breached`,
-    `  never snapshotted: ${s.neverSnapshotted}   DR copy missing: ${s.drCopyMissing}`,
+    `${plural(s.databases, 'protected database')}${primaryKnown ? '' : ` known from the config and ${regions.dr}`}: ${s.withinObjectives} within objectives, ${s.breaching} breaching`,
+    `  RPO ${regions.primary} (${formatAge(objectives.rpoPrimaryMinutes * 60)}): ${breached(regions.primary, s.rpoPrimaryBreached)}   ` +
+      `RPO ${regions.dr} (${formatAge(objectives.rpoDrMinutes * 60)}): ${breached(regions.dr, s.rpoDrBreached)}`,
+    `  never snapshotted: ${primaryKnown ? s.neverSnapshotted : 'unknown'}   DR copy missing: ${primaryKnown && !unknown.has(regions.dr) ? s.drCopyMissing : 'unknown'}`,
   ];
-  if (s.drills) {
+  if (s.drills && unknown.has(regions.dr)) lines.push('  last drills: unknown (their reports are in the unreachable DR region)');
+  else if (s.drills) {
     const d = s.drills;
     lines.push(
       `  last drills of ${d.drilled} drilled: ${d.passed} passed, ${d.failed} failed, ${d.never} never drilled, ` +
@@ -89,13 +106,18 @@ export function summaryLines(s: RecoverySummary, regions: Regions, objectives: R
  * The whole report: the summary, then the breaching databases worst first (every database, worst
  * first, with `all` or when the fleet is small), then how to see the rest.
  */
-export function renderStatus(judgements: RecoveryJudgement[], regions: Regions, objectives: RecoveryObjectives, options: { colour: boolean; all?: boolean }): string {
+export function renderStatus(
+  judgements: RecoveryJudgement[],
+  regions: Regions,
+  objectives: RecoveryObjectives,
+  options: { colour: boolean; all?: boolean; unknownRegions?: ReadonlySet<string> },
+): string {
   if (judgements.length === 0) return 'no protected databases found';
   const summary = summarizeRecovery(judgements);
   const listAll = options.all === true || judgements.length <= LIST_ALL_UP_TO;
   const sorted = worstFirst(judgements);
   const listed = listAll ? sorted : sorted.filter((j) => j.breached);
-  const out = summaryLines(summary, regions, objectives);
+  const out = summaryLines(summary, regions, objectives, options.unknownRegions);
   if (listed.length > 0) {
     const heading = listAll ? `every database, ${summary.breaching ? 'breaches first, worst first' : 'by name'}:` : `${plural(summary.breaching, 'database')} breaching an objective, worst first:`;
     out.push('', heading, renderTable(listed.map((j) => rowOf(j, regions)), options.colour));

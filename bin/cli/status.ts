@@ -1,16 +1,22 @@
 // `npx rds-dr status [-c config.json] [--all]`: a summary of the fleet against its objectives, then
-// the databases that breach one, worst first (every database with --all). Exits 1 when any
-// objective is breached, so it can gate a cron job or a CI pipeline.
+// the databases that breach one, worst first (every database with --all), then the standbys. Exits 1
+// when any objective is breached or a region cannot be read, so it can gate a cron job or a CI pipeline.
+//
+// It is also what someone runs while a region is down: every call uses the `interactive` clients
+// (2 attempts, 2 s to connect, 5 s per request), and a region that cannot be read is named with its
+// error while everything the other region holds is still shown.
 import { loadConfigFile } from '../../lib/platform/config/load.js';
 import { strictestObjectives } from '../../lib/platform/config/objectives.js';
 import { toRuntimeSettings } from '../../lib/platform/config/runtime-settings.js';
 import type { RdsDrConfig } from '../../lib/platform/config/schema.js';
 import { reportsBucketParameterName } from '../../lib/platform/reports-bucket.js';
 import { recoveryMetrics } from '../../lambdas/monitor/recovery-ages.js';
-import { readRecoveryFacts } from '../../lambdas/monitor/recovery-facts.js';
+import { awsClients } from '../../lambdas/aws/clients.js';
+import { describeCluster, describeInstance } from '../../lambdas/aws/rds-databases.js';
+import { readRegionalRecoveryFacts, unreadRegion, type UnreadRegion } from '../../lambdas/monitor/recovery-facts.js';
 import { judgeRecovery } from '../../lambdas/monitor/recovery-judgement.js';
 import { parseFlags, UsageError } from './commands.js';
-import { renderStatus } from './status-table.js';
+import { renderStatus, unreadRegionLines } from './status-table.js';
 
 export interface StatusOptions {
   account?: string;
@@ -20,10 +26,40 @@ export interface StatusOptions {
   now?: Date;
 }
 
-export async function status(config: RdsDrConfig, options: StatusOptions): Promise<{ output: string; breached: boolean }> {
+export interface StatusResult {
+  output: string;
+  breached: boolean;
+  /** Regions that could not be read (down, or refusing), with the error: what they hold is unknown. */
+  unreachable: Omit<UnreadRegion, 'cause'>[];
+}
+
+/** The configured standbys as the DR region shows them, one line each. */
+async function standbyLines(config: RdsDrConfig): Promise<{ lines: string[]; unread?: UnreadRegion }> {
+  const region = config.drRegion;
+  const rds = awsClients.rds(region, 'interactive');
+  const standbys = Object.entries(config.incident.databases).flatMap(([db, d]) => (d.standby ? [{ db, standby: d.standby }] : []));
+  try {
+    const lines = await Promise.all(
+      standbys.map(async ({ db, standby }) => {
+        if ('replicaInstance' in standby) {
+          const r = await describeInstance(rds, standby.replicaInstance);
+          const role = r?.ReadReplicaSourceDBInstanceIdentifier ? `read replica of ${r.ReadReplicaSourceDBInstanceIdentifier}` : 'standalone (promoted)';
+          return `  ${db}: replica ${standby.replicaInstance} in ${region}: ${r ? `${r.DBInstanceStatus}, ${role}` : 'not found'}`;
+        }
+        const c = await describeCluster(rds, standby.secondaryCluster);
+        return `  ${db}: secondary cluster ${standby.secondaryCluster} of ${standby.globalCluster} in ${region}: ${c ? c.Status : 'not found'}`;
+      }),
+    );
+    return { lines: lines.length ? ['', 'standbys:', ...lines] : [] };
+  } catch (err) {
+    return { lines: [], unread: unreadRegion(region, err) };
+  }
+}
+
+export async function status(config: RdsDrConfig, options: StatusOptions): Promise<StatusResult> {
   const account = options.account ?? config.account;
   // The reports bucket's name changes each time the DR stack is created: read it where the DR stack publishes it.
-  const settings = toRuntimeSettings(config, account ?? '000000000000', undefined, { parameter: reportsBucketParameterName(config.appName) });
+  const settings = toRuntimeSettings(config, { account: account ?? '000000000000', region: config.primaryRegion }, undefined, { parameter: reportsBucketParameterName(config.appName) });
   if (config.verification) {
     // The drill list is all that verification settings contribute here.
     settings.verification = {
@@ -32,11 +68,19 @@ export async function status(config: RdsDrConfig, options: StatusOptions): Promi
       policies: Object.fromEntries(Object.entries(config.policies).filter(([, p]) => p.verify).map(([n, p]) => [n, { maxConcurrency: 1, sample: { perRun: 1, maxAgeDays: 1 }, restoreTimeoutSeconds: 1, databases: p.verify!.databases }])),
     };
   }
-  const facts = await readRecoveryFacts(settings);
+  const standbyDbs = Object.entries(config.incident.databases).flatMap(([db, d]) => (d.standby ? [db] : []));
+  const [{ facts, unread }, standbys] = await Promise.all([readRegionalRecoveryFacts(settings, { reach: 'interactive', known: standbyDbs }), standbyLines(config)]);
+  if (standbys.unread && !unread.some((u) => u.region === standbys.unread?.region)) unread.push(standbys.unread);
   const regions = { primary: config.primaryRegion, dr: config.drRegion };
   const objectives = strictestObjectives(config);
-  const judgements = judgeRecovery(facts, recoveryMetrics(facts, regions, options.now ?? new Date()), regions, objectives);
-  return { output: renderStatus(judgements, regions, objectives, { colour: options.colour, all: options.all }), breached: judgements.some((j) => j.breached) };
+  // What an unread region would have told is unknown: its ages are left out (shown as "-"), not judged.
+  const unknown = new Set(unread.map((u) => u.region));
+  const metrics = recoveryMetrics(facts, regions, options.now ?? new Date()).filter((m) => !unknown.has(m.region));
+  const judgements = judgeRecovery(facts, metrics, regions, objectives);
+  const report = renderStatus(judgements, regions, objectives, { colour: options.colour, all: options.all, unknownRegions: unknown });
+  const unreachable = unread.map(({ cause: _, ...u }) => u);
+  const output = [...unreadRegionLines(unreachable, regions), report, ...standbys.lines].join('\n');
+  return { output, breached: judgements.some((j) => j.breached), unreachable };
 }
 
 const STATUS_USAGE = 'usage: rds-dr status [-c config/prod.json] [--account 123456789012] [--all]';
@@ -63,5 +107,6 @@ export async function main(argv: string[]): Promise<number> {
   const result = await status(config, { account: args.values['--account'] ?? process.env.AWS_ACCOUNT_ID, colour: process.stdout.isTTY === true, all: args.switches.has('--all') });
   console.log(result.output);
   if (result.breached) console.log('\nat least one objective is breached');
-  return result.breached ? 1 : 0;
+  if (result.unreachable.length) console.log(`\nnot every region could be read (${result.unreachable.map((u) => u.region).join(', ')}): the status is incomplete`);
+  return result.breached || result.unreachable.length > 0 ? 1 : 0;
 }

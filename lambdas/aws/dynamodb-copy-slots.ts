@@ -2,11 +2,10 @@
 // pk `copy-slots#<destination region>#<kind>`, sk `slot#07`. Taking a slot is a conditional put
 // that succeeds only if the slot is absent or its lease ran out, so two executions can never hold
 // the same slot, and the slots below the limit bound the copies in progress.
-import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { type AcquireRequest, type CopyKind, type CopySlotLimits, type CopySlots, planAcquisition, type SlotLease, type SlotRecord, slotLimit } from '../core/copy-slots.js';
 import { epochSeconds, isExpired, leaseExpiry } from '../core/leases.js';
-import { awsClients } from './clients.js';
-import { HOLDER_NAME, isConditionFailed, type Item, leaseAttributes, number, numberOf, readPartition, type TableRef, text, textOf } from './dynamodb-leases.js';
+import { HOLDER_NAME, type Item, leaseAttributes, number, numberOf, readPartition, releaseIfHeld, renewIfHeld, type TableRef, text, textOf, writeIf } from './dynamodb-leases.js';
 
 const partitionKey = (region: string, kind: CopyKind) => `copy-slots#${region}#${kind}`;
 // Two digits: limits go up to 100 (slots 0-99), and the items then sort by slot.
@@ -19,10 +18,6 @@ export class DynamoDbCopySlots implements CopySlots {
     private readonly table: TableRef,
     private readonly limits: CopySlotLimits,
   ) {}
-
-  private get db() {
-    return awsClients.dynamodb(this.table.region);
-  }
 
   async acquire(req: AcquireRequest): Promise<SlotLease[]> {
     const listing = await this.listing(req.region, req.kind);
@@ -43,50 +38,12 @@ export class DynamoDbCopySlots implements CopySlots {
 
   async renew(leases: SlotLease[], now: Date): Promise<SlotLease[]> {
     const { expiresAt, expiresAtEpoch } = leaseExpiry(now, this.limits.leaseSeconds);
-    const renewed = await Promise.all(
-      leases.map(async (lease) => {
-        try {
-          await this.db.send(
-            new UpdateItemCommand({
-              TableName: this.table.name,
-              Key: keyOf(lease),
-              UpdateExpression: 'SET expiresAt = :expiresAt, expiresAtEpoch = :expiresAtEpoch',
-              // Only the holder's own lease; an expired one nobody took yet is still its copy's, and is kept.
-              ConditionExpression: '#holder = :holder',
-              ExpressionAttributeNames: HOLDER_NAME,
-              ExpressionAttributeValues: { ':holder': text(lease.holder), ':expiresAt': text(expiresAt), ':expiresAtEpoch': number(expiresAtEpoch) },
-            }),
-          );
-          return { ...lease, expiresAt };
-        } catch (err) {
-          if (isConditionFailed(err)) return undefined;
-          throw err;
-        }
-      }),
-    );
+    const renewed = await Promise.all(leases.map(async (lease) => ((await renewIfHeld(this.table, keyOf(lease), lease.holder, expiresAt, expiresAtEpoch)) ? { ...lease, expiresAt } : undefined)));
     return renewed.filter((l): l is SlotLease => l !== undefined);
   }
 
   async release(leases: SlotLease[]): Promise<void> {
-    await Promise.all(
-      leases.map(async (lease) => {
-        try {
-          await this.db.send(
-            new DeleteItemCommand({
-              TableName: this.table.name,
-              Key: keyOf(lease),
-              // Never the item of whoever took the slot over after this lease ran out.
-              ConditionExpression: '#holder = :holder',
-              ExpressionAttributeNames: HOLDER_NAME,
-              ExpressionAttributeValues: { ':holder': text(lease.holder) },
-            }),
-          );
-        } catch (err) {
-          // Released already, or taken over after it expired: either way not this holder's any more.
-          if (!isConditionFailed(err)) throw err;
-        }
-      }),
-    );
+    await Promise.all(leases.map((lease) => releaseIfHeld(this.table, keyOf(lease), lease.holder)));
   }
 
   async inUse(region: string, kind: CopyKind, now: Date): Promise<number> {
@@ -101,22 +58,18 @@ export class DynamoDbCopySlots implements CopySlots {
 
   async takeOver(from: SlotLease, holder: string, now: Date): Promise<SlotLease | undefined> {
     const { expiresAt, expiresAtEpoch } = leaseExpiry(now, this.limits.leaseSeconds);
-    try {
-      await this.db.send(
-        new PutItemCommand({
-          TableName: this.table.name,
-          Item: { ...keyOf(from), ...leaseAttributes(holder, expiresAt, expiresAtEpoch), acquiredAt: text(now.toISOString()) },
-          // Only while the ended copy's holder still has it: two takers never get the same slot.
-          ConditionExpression: '#holder = :from',
-          ExpressionAttributeNames: HOLDER_NAME,
-          ExpressionAttributeValues: { ':from': text(from.holder) },
-        }),
-      );
-      return { ...from, holder, expiresAt };
-    } catch (err) {
-      if (isConditionFailed(err)) return undefined;
-      throw err;
-    }
+    const outcome = await writeIf(
+      this.table,
+      new PutItemCommand({
+        TableName: this.table.name,
+        Item: { ...keyOf(from), ...leaseAttributes(holder, expiresAt, expiresAtEpoch), acquiredAt: text(now.toISOString()) },
+        // Only while the ended copy's holder still has it: two takers never get the same slot.
+        ConditionExpression: '#holder = :from',
+        ExpressionAttributeNames: HOLDER_NAME,
+        ExpressionAttributeValues: { ':from': text(from.holder) },
+      }),
+    );
+    return outcome.applied ? { ...from, holder, expiresAt } : undefined;
   }
 
   private async listing(region: string, kind: CopyKind): Promise<SlotRecord[]> {
@@ -127,19 +80,15 @@ export class DynamoDbCopySlots implements CopySlots {
   /** The slot for `holder`, if it is free (absent or expired) at the moment of the write. */
   private async take(slot: Omit<SlotLease, 'expiresAt'>, now: Date): Promise<SlotLease | undefined> {
     const { expiresAt, expiresAtEpoch } = leaseExpiry(now, this.limits.leaseSeconds);
-    try {
-      await this.db.send(
-        new PutItemCommand({
-          TableName: this.table.name,
-          Item: { ...keyOf(slot), ...leaseAttributes(slot.holder, expiresAt, expiresAtEpoch), acquiredAt: text(now.toISOString()) },
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAtEpoch <= :now',
-          ExpressionAttributeValues: { ':now': number(epochSeconds(now)) },
-        }),
-      );
-      return { ...slot, expiresAt };
-    } catch (err) {
-      if (isConditionFailed(err)) return undefined;
-      throw err;
-    }
+    const outcome = await writeIf(
+      this.table,
+      new PutItemCommand({
+        TableName: this.table.name,
+        Item: { ...keyOf(slot), ...leaseAttributes(slot.holder, expiresAt, expiresAtEpoch), acquiredAt: text(now.toISOString()) },
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAtEpoch <= :now',
+        ExpressionAttributeValues: { ':now': number(epochSeconds(now)) },
+      }),
+    );
+    return outcome.applied ? { ...slot, expiresAt } : undefined;
   }
 }

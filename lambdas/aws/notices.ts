@@ -4,19 +4,13 @@ import { fitForSns, type Alert, type AlertPublisher } from '../core/alert.js';
 import { awsClients, regionOfArn } from './clients.js';
 
 export class SnsAlertPublisher implements AlertPublisher {
-  /**
-   * Publishes in the topic's region (a DR-region Lambda may publish to a primary-region topic).
-   * `impaired`: that region may be down, so give up fast (a best-effort notice).
-   */
-  constructor(
-    private readonly topicArn: string,
-    private readonly impaired = false,
-  ) {}
+  /** Publishes in the topic's region: the function's own (each stack has its own topics). */
+  constructor(private readonly topicArn: string) {}
 
   async publish(alert: Alert): Promise<string> {
     // Always deliverable: an alert SNS refused would page nobody.
     const fitted = fitForSns(alert);
-    const out = await awsClients.sns(regionOfArn(this.topicArn), this.impaired).send(
+    const out = await awsClients.sns(regionOfArn(this.topicArn)).send(
       new PublishCommand({
         TopicArn: this.topicArn,
         Subject: fitted.subject,

@@ -3,7 +3,7 @@ import { GetObjectCommand, paginateListObjectsV2, PutObjectCommand } from '@aws-
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { newestPerGroup, type StoredObject } from '../core/report-keys.js';
 import type { RuntimeSettings } from '../core/settings.js';
-import { awsClients } from './clients.js';
+import { awsClients, type Reach } from './clients.js';
 
 /**
  * The bucket's name, or the SSM String parameter (in the bucket's region) that holds it: the DR stack
@@ -19,13 +19,15 @@ export class S3Reports {
   constructor(
     private readonly region: string,
     private readonly source: ReportsBucketSource,
+    /** How long a call may wait (the CLI's calls: `interactive`). */
+    private readonly reach: Reach = 'healthy',
   ) {}
 
   private bucket(): Promise<string> {
     const { source } = this;
     if (typeof source === 'string') return Promise.resolve(source);
     this.name ??= awsClients
-      .ssm(this.region)
+      .ssm(this.region, this.reach)
       .send(new GetParameterCommand({ Name: source.parameter }))
       .then((out) => {
         const value = out.Parameter?.Value;
@@ -56,7 +58,7 @@ export class S3Reports {
   /** Writes `body` (JSON text) under `key`; returns its location, s3://bucket/key. */
   put(key: string, body: string): Promise<string> {
     return this.withBucket(async (bucket) => {
-      await awsClients.s3(this.region).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
+      await awsClients.s3(this.region, this.reach).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
       return `s3://${bucket}/${key}`;
     });
   }
@@ -68,7 +70,7 @@ export class S3Reports {
   newestPerGroup(prefix: string): Promise<Map<string, StoredObject>> {
     return this.withBucket(async (bucket) => {
       const objects: StoredObject[] = [];
-      for await (const page of paginateListObjectsV2({ client: awsClients.s3(this.region) }, { Bucket: bucket, Prefix: prefix })) {
+      for await (const page of paginateListObjectsV2({ client: awsClients.s3(this.region, this.reach) }, { Bucket: bucket, Prefix: prefix })) {
         for (const o of page.Contents ?? []) if (o.Key) objects.push({ key: o.Key, etag: o.ETag });
       }
       return newestPerGroup(objects, prefix);
@@ -78,7 +80,7 @@ export class S3Reports {
   /** The parsed JSON object at `key`. */
   readJson<T>(key: string): Promise<T> {
     return this.withBucket(async (bucket) => {
-      const body = await (await awsClients.s3(this.region).send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
+      const body = await (await awsClients.s3(this.region, this.reach).send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
       return JSON.parse(body) as T;
     });
   }
@@ -88,8 +90,8 @@ export class S3Reports {
  * The reports bucket as the settings name it (reportsBucket beside it, else reportsBucketParameter),
  * or undefined when the function was given neither. Create it once per cold start: it keeps the name.
  */
-export function reportsFromSettings(settings: Pick<RuntimeSettings, 'drRegion' | 'reportsBucket' | 'reportsBucketParameter'>): S3Reports | undefined {
-  if (settings.reportsBucket) return new S3Reports(settings.drRegion, settings.reportsBucket);
-  if (settings.reportsBucketParameter) return new S3Reports(settings.drRegion, { parameter: settings.reportsBucketParameter });
+export function reportsFromSettings(settings: Pick<RuntimeSettings, 'drRegion' | 'reportsBucket' | 'reportsBucketParameter'>, reach: Reach = 'healthy'): S3Reports | undefined {
+  if (settings.reportsBucket) return new S3Reports(settings.drRegion, settings.reportsBucket, reach);
+  if (settings.reportsBucketParameter) return new S3Reports(settings.drRegion, { parameter: settings.reportsBucketParameter }, reach);
   return undefined;
 }

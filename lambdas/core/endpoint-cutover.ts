@@ -2,18 +2,35 @@
 // through a small gateway. Shared by the failover and the restore workflows (lambdas/cutover-endpoint).
 //
 // Targets come from config `incident.databases.<db>.endpoint`:
+// - ssmParameter: PutParameter (String, Overwrite) with the host, in the DR region (required: it
+//   depends on nothing but the DR region) and in the primary region (best effort: during a regional
+//   outage it is unreachable; that is recorded).
 // - route53: UPSERT a CNAME <recordName> -> <new writer host> in <hostedZoneId> with <ttl>. Required.
-// - ssmParameter: PutParameter (String, Overwrite) with the host, in the DR region (required) and in
-//   the primary region (best effort: during a regional outage it is unreachable; that is recorded).
+//   Route 53's control plane (ChangeResourceRecordSets) is served from us-east-1 ("Resilience in
+//   Amazon Route 53", Route 53 Developer Guide): when us-east-1 is impaired, only a public hosted zone
+//   with accelerated recovery turned on takes changes again, after ~60 minutes, through us-west-2
+//   ("Enabling accelerated recovery for managing public DNS records"). Private zones cannot be changed.
+// The DR region's SSM parameter goes first, so whatever happens to Route 53 the one target that
+// cannot depend on the failed region is already repointed.
 import { CutoverFailedError } from './errors.js';
 
+export interface Route53Target {
+  hostedZoneId: string;
+  recordName: string;
+  ttl: number;
+  /** A private zone's records can only be changed while us-east-1's control plane is up. */
+  zone?: 'private' | 'public';
+  /** Turned on for the (public) zone: changes resume ~60 min into a us-east-1 impairment. */
+  acceleratedRecovery?: boolean;
+}
+
 export interface EndpointTargets {
-  route53?: { hostedZoneId: string; recordName: string; ttl: number };
+  route53?: Route53Target;
   ssmParameter?: string;
 }
 
 export type CutoverAction =
-  | { target: 'route53'; hostedZoneId: string; recordName: string; ttl: number; value: string; bestEffort: false }
+  | ({ target: 'route53'; value: string; bestEffort: false } & Route53Target)
   | { target: 'ssm'; region: string; name: string; value: string; bestEffort: boolean };
 
 export interface CutoverRequest {
@@ -48,17 +65,52 @@ const HOST = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,62})(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,62})
 /** Route 53 returns names fully qualified; compare without the trailing dot, case-insensitively. */
 export const sameDnsName = (a: string | undefined, b: string) => a !== undefined && a.replace(/\.$/, '').toLowerCase() === b.replace(/\.$/, '').toLowerCase();
 
-/** The changes to make, in order: Route 53, SSM in the DR region, SSM in the primary region (best effort). */
+/** The changes to make, in order: SSM in the DR region, Route 53, SSM in the primary region (best effort). */
 export function planCutover(req: CutoverRequest): CutoverAction[] {
   if (!HOST.test(req.endpoint) || req.endpoint.length > 253) throw new CutoverFailedError(`endpoint: "${req.endpoint}" is not a host name`);
   const actions: CutoverAction[] = [];
   const { route53, ssmParameter } = req.targets;
+  if (ssmParameter) actions.push({ target: 'ssm', region: req.drRegion, name: ssmParameter, value: req.endpoint, bestEffort: false });
   if (route53) actions.push({ target: 'route53', ...route53, value: req.endpoint.replace(/\.$/, ''), bestEffort: false });
-  if (ssmParameter) {
-    actions.push({ target: 'ssm', region: req.drRegion, name: ssmParameter, value: req.endpoint, bestEffort: false });
-    if (req.primaryRegion !== req.drRegion) actions.push({ target: 'ssm', region: req.primaryRegion, name: ssmParameter, value: req.endpoint, bestEffort: true });
-  }
+  if (ssmParameter && req.primaryRegion !== req.drRegion) actions.push({ target: 'ssm', region: req.primaryRegion, name: ssmParameter, value: req.endpoint, bestEffort: true });
   return actions;
+}
+
+/** What a Route 53 change depends on: us-east-1's control plane, unless the zone has accelerated recovery. */
+export function route53Dependency(t: Pick<Route53Target, 'zone' | 'acceleratedRecovery'>): string {
+  return t.zone === 'public' && t.acceleratedRecovery
+    ? 'us-east-1, or us-west-2 ~60 min into a us-east-1 impairment (accelerated recovery)'
+    : 'us-east-1 (Route 53 control plane)';
+}
+
+/** The AWS CLI command that makes one change by hand, exactly as the cutover would. */
+export function commandFor(a: CutoverAction): string {
+  if (a.target === 'ssm') return `aws ssm put-parameter --region ${a.region} --name '${a.name}' --type String --overwrite --value '${a.value}'`;
+  const batch = { Comment: 'rds-dr cutover', Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: a.recordName, Type: 'CNAME', TTL: a.ttl, ResourceRecords: [{ Value: a.value }] } }] };
+  return `aws route53 change-resource-record-sets --hosted-zone-id ${a.hostedZoneId} --change-batch '${JSON.stringify(batch)}'`;
+}
+
+/**
+ * The message of a cutover that did not finish: the new writer, what was repointed, what was not
+ * (and why), and the one command line that finishes it. The workflow's failure alert quotes it, so
+ * the person paged after a promotion knows exactly where the applications point.
+ */
+export function incompleteCutoverMessage(outcomes: CutoverOutcome[]): string {
+  const failed = outcomes.filter((o) => o.outcome === 'failed');
+  const required = failed.filter((o) => !o.action.bestEffort);
+  const writer = outcomes[0]?.action.value ?? 'the new writer';
+  const done = outcomes.filter((o) => o.outcome === 'updated' || o.outcome === 'unchanged').map((o) => describeAction(o.action));
+  const notDone = failed.map((o) => `${describeAction(o.action)} — ${o.error}${o.action.target === 'route53' ? ` (depends on ${route53Dependency(o.action)})` : ''}`);
+  const finish = required.map((o) => commandFor(o.action)).join(' && ');
+  const later = failed.filter((o) => o.action.bestEffort).map((o) => commandFor(o.action));
+  return [
+    `endpoint cutover to ${writer} is incomplete.`,
+    `Done: ${done.join('; ') || 'nothing'}.`,
+    `Not done: ${notDone.join('; ')}.`,
+    `Finish it with: ${finish}`,
+    ...(later.length > 0 ? [`Best effort, once that region is back: ${later.join(' && ')}`] : []),
+    'Re-running the cutover is also safe: a target that already holds the value is left alone.',
+  ].join('\n');
 }
 
 export function describeAction(a: CutoverAction): string {
@@ -105,14 +157,7 @@ export async function executeCutover(actions: CutoverAction[], gateway: Endpoint
       outcomes.push({ action, outcome: 'failed', before, error: errorText(err) });
     }
   }
-  const fatal = outcomes.filter((o) => o.outcome === 'failed' && !o.action.bestEffort);
-  if (fatal.length > 0) {
-    throw new CutoverFailedError(
-      `could not update ${fatal.map((o) => `${describeAction(o.action)}: ${o.error}`).join('; ')}. ` +
-        `Other targets: ${outcomes.filter((o) => !fatal.includes(o)).map((o) => `${describeAction(o.action)}: ${o.outcome}`).join('; ') || 'none'}. ` +
-        'Fix the cause (permissions, zone id) and re-run the cutover; updating a target twice is harmless.',
-    );
-  }
+  if (outcomes.some((o) => o.outcome === 'failed' && !o.action.bestEffort)) throw new CutoverFailedError(incompleteCutoverMessage(outcomes));
   return outcomes;
 }
 

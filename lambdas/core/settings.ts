@@ -101,7 +101,9 @@ export const incidentDatabaseSettingsSchema = z.strictObject({
     .optional(),
   endpoint: z
     .strictObject({
-      route53: z.strictObject({ hostedZoneId: z.string(), recordName: z.string(), ttl: z.number().int() }).optional(),
+      route53: z
+        .strictObject({ hostedZoneId: z.string(), recordName: z.string(), ttl: z.number().int(), zone: z.enum(['private', 'public']), acceleratedRecovery: z.boolean() })
+        .optional(),
       ssmParameter: z.string().optional(),
     })
     .optional(),
@@ -148,7 +150,10 @@ export const runtimeSettingsSchema = z.strictObject({
   verification: verificationSettingsSchema.optional(),
   /** Failover / restore workflows and PITR readiness (config `incident`). */
   incident: incidentSettingsSchema.optional(),
-  /** The topic that pages (email + PagerDuty) and the warnings topic (email), both in the primary region. */
+  /**
+   * The topic that pages (email + PagerDuty) and the warnings topic (email), both in the function's own
+   * region: each stack has its own, so a region pages without the other.
+   */
   alertTopicArn: z.string().startsWith('arn:'),
   warningTopicArn: z.string().startsWith('arn:'),
   /** How the drill verifier checks the restored database's TLS certificate (RDS CA bundle in AWS). */

@@ -5,11 +5,11 @@ import { readSettings } from '../core/settings.js';
 import { runIncidentReport, type IncidentReportEvent, type IncidentReportResult } from './report-step.js';
 
 const settings = readSettings();
-// The notice goes to the primary region's warnings topic, which may be the region that is down: best effort.
-const notices = new SnsAlertPublisher(settings.warningTopicArn, true);
+// The notice goes to the warnings topic of this function's own region.
+const notices = new SnsAlertPublisher(settings.warningTopicArn);
 const reportsBucket = reportsFromSettings(settings);
 
-/** Writes the incident timeline to the reports bucket (DR region) and a notice to the warnings topic (primary region, best effort). */
+/** Writes the incident timeline to the reports bucket (DR region) and a notice to the warnings topic (this region, best effort). */
 export async function handler(event: IncidentReportEvent): Promise<IncidentReportResult> {
   withLogKeys({ db: event.db, executionArn: event.executionArn });
   if (!reportsBucket) throw new Error('RDSDR_SETTINGS names no reports bucket (reportsBucket or reportsBucketParameter)');

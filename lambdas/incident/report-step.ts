@@ -74,7 +74,7 @@ export async function runIncidentReport(event: IncidentReportEvent, sinks: Incid
       await sinks.notify(subject, message);
       notice = { published: true };
     } catch (err) {
-      // The notice goes to the primary region, which may be the one that is down; the report is kept.
+      // A notice that could not be published must not lose the timeline: the report is kept.
       notice = { published: false, error: `${(err as Error).name}: ${(err as Error).message}` };
     }
   }

@@ -1,6 +1,6 @@
 // Everything the RPO monitor (and `rds-dr status`) needs about every protected database, read
 // through the shared RDS and S3 readers.
-import { awsClients } from '../aws/clients.js';
+import { awsClients, type Reach } from '../aws/clients.js';
 import { RdsFleetReader } from '../aws/rds-fleet.js';
 import { listAutomatedBackups } from '../aws/rds-automated-backups.js';
 import { orUndefined } from '../aws/rds-not-found.js';
@@ -27,10 +27,10 @@ function newestPerDatabase(snapshots: DescribedSnapshot[]): Map<string, string> 
 }
 
 /** Newest restorable time of replicated automated backups in the DR region, per source instance. */
-async function replicatedBackups(drRegion: string, pacer: RequestPacer): Promise<Map<string, string>> {
+async function replicatedBackups(drRegion: string, pacer: RequestPacer, reach: Reach): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   // Replication is optional; without it the DR RPO rests on the copies alone.
-  for (const b of (await orUndefined(listAutomatedBackups(awsClients.rds(drRegion), pacer))) ?? []) {
+  for (const b of (await orUndefined(listAutomatedBackups(awsClients.rds(drRegion, reach), pacer))) ?? []) {
     const latest = b.RestoreWindow?.LatestTime?.toISOString();
     if (b.DBInstanceIdentifier && latest) out.set(b.DBInstanceIdentifier, latest);
   }
@@ -46,38 +46,94 @@ async function replicatedBackups(drRegion: string, pacer: RequestPacer): Promise
 export const RDS_REQUESTS_PER_SECOND = 3;
 
 /** The drill verdicts' reader over the reports bucket the settings name, or undefined without one. */
-export function drillVerdictsFromSettings(settings: Parameters<typeof reportsFromSettings>[0]): DrillVerdicts | undefined {
-  const reports = reportsFromSettings(settings);
+export function drillVerdictsFromSettings(settings: Parameters<typeof reportsFromSettings>[0], reach: Reach = 'healthy'): DrillVerdicts | undefined {
+  const reports = reportsFromSettings(settings, reach);
   return reports && new DrillVerdicts(reports);
+}
+
+/** A region whose reads failed (unreachable, or refusing): its facts are unknown, not zero. */
+export interface UnreadRegion {
+  region: string;
+  error: string;
+  /** How many attempts the SDK made before it gave up (its retry strategy's count), when it says. */
+  attempts?: number;
+  /** The error itself. */
+  cause: unknown;
+}
+
+export interface RegionalRecoveryFacts {
+  facts: DatabaseRecoveryFacts[];
+  /** Each region that could not be read, with the first error. Empty when both were read. */
+  unread: UnreadRegion[];
 }
 
 /**
  * Everything the RPO monitor needs about every protected database, read from RDS and S3. Every read
  * is a paged listing of a whole region (or of the drill reports), all of them at once: the number of
  * calls grows with pages of 100 (RDS) or 1,000 (S3) records, never with one call per database, and
- * each region's RDS requests keep to RDS_REQUESTS_PER_SECOND together.
+ * each region's RDS requests keep to RDS_REQUESTS_PER_SECOND together. Throws when a region cannot
+ * be read (the monitor's failure is alerted; its alarms treat missing data as breaching).
  * `drills`: the handler keeps one across invocations (it remembers the bucket's name and the reports it read).
  */
 export async function readRecoveryFacts(
   settings: SettingsWith<'policies'>,
   drills: DrillVerdicts | undefined = drillVerdictsFromSettings(settings),
 ): Promise<DatabaseRecoveryFacts[]> {
+  const read = await readRegionalRecoveryFacts(settings, { drills });
+  if (read.unread.length > 0) throw read.unread[0].cause;
+  return read.facts;
+}
+
+const errorText = (err: unknown) => `${(err as Error).name}: ${(err as Error).message}`;
+
+/** A region's read that failed, as `unread` names it. */
+export function unreadRegion(region: string, err: unknown): UnreadRegion {
+  const attempts = (err as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+  return { region, error: errorText(err), ...(attempts !== undefined && { attempts }), cause: err };
+}
+
+/**
+ * The same facts, region by region: a region that cannot be read (down in a regional outage) leaves
+ * its facts out and is named in `unread`, and the other region's facts are still returned. When the
+ * primary region is unread, the protected databases are those the config names (identifiers, drills,
+ * standbys: `known`) and those the DR region holds copies of under a configured policy.
+ * `reach`: the CLI's calls are `interactive` (few attempts, short timeouts), so a region that is down
+ * costs seconds, not minutes.
+ */
+export async function readRegionalRecoveryFacts(
+  settings: SettingsWith<'policies'>,
+  options: { drills?: DrillVerdicts; reach?: Reach; known?: readonly string[] } = {},
+): Promise<RegionalRecoveryFacts> {
+  const reach = options.reach ?? 'healthy';
+  const drills = 'drills' in options ? options.drills : drillVerdictsFromSettings(settings, reach);
   const drilled = new Set(Object.values(settings.verification?.policies ?? {}).flatMap((p) => Object.keys(p.databases)));
+  const { primaryRegion, drRegion } = settings;
   // One pacer per region for all of that region's listings, which run at once.
   const primaryPacer = new RequestPacer(RDS_REQUESTS_PER_SECOND);
   const drPacer = new RequestPacer(RDS_REQUESTS_PER_SECOND);
-  const [fleet, primarySnaps, drSnaps, replicated, verdicts] = await Promise.all([
-    new RdsFleetReader(awsClients.rds(settings.primaryRegion), primaryPacer).list(),
-    new RdsSnapshotCatalog(awsClients.rds(settings.primaryRegion), primaryPacer).list(),
-    new RdsSnapshotCatalog(awsClients.rds(settings.drRegion), drPacer).list(),
-    replicatedBackups(settings.drRegion, drPacer),
-    drills && drilled.size > 0 ? drills.newest(drilled) : new Map<string, never>(),
+  const settle = <T>(region: string, read: Promise<T>) =>
+    read.then(
+      (value) => ({ value }),
+      (err: unknown) => ({ unread: unreadRegion(region, err) }),
+    );
+  const [primary, dr, drillReports] = await Promise.all([
+    settle(primaryRegion, Promise.all([new RdsFleetReader(awsClients.rds(primaryRegion, reach), primaryPacer).list(), new RdsSnapshotCatalog(awsClients.rds(primaryRegion, reach), primaryPacer).list()])),
+    settle(drRegion, Promise.all([new RdsSnapshotCatalog(awsClients.rds(drRegion, reach), drPacer).list(), replicatedBackups(drRegion, drPacer, reach)])),
+    // The reports bucket is in the DR region.
+    settle(drRegion, drills && drilled.size > 0 ? drills.newest(drilled) : Promise.resolve(new Map<string, never>())),
   ]);
-  const byId = new Map([...fleet.instances, ...fleet.clusters].map((d) => [d.id, d]));
-  const protectedIds = new Set(Object.values(settings.policies).flatMap((p) => selectDatabases(fleet, p).selected.map((d) => d.id)));
+  const unread: UnreadRegion[] = [];
+  for (const r of [primary, dr, drillReports]) if ('unread' in r && !unread.some((u) => u.region === r.unread.region)) unread.push(r.unread);
+  const [fleet, primarySnaps] = 'value' in primary ? primary.value : [undefined, []];
+  const [drSnaps, replicated] = 'value' in dr ? dr.value : [[], new Map<string, string>()];
+  const verdicts = 'value' in drillReports ? drillReports.value : new Map<string, never>();
+  const byId = new Map(fleet ? [...fleet.instances, ...fleet.clusters].map((d) => [d.id, d]) : []);
+  const protectedIds = fleet
+    ? new Set(Object.values(settings.policies).flatMap((p) => selectDatabases(fleet, p).selected.map((d) => d.id)))
+    : protectedWithoutFleet(settings, drSnaps, [...drilled, ...(options.known ?? [])]);
   const snapshotsAt = newestPerDatabase(primarySnaps);
   const copiesAt = newestPerDatabase(drSnaps);
-  return [...protectedIds].sort().map((db) => {
+  const facts = [...protectedIds].sort().map((db) => {
     const info = byId.get(db);
     const report = verdicts.get(db);
     return {
@@ -91,4 +147,20 @@ export async function readRecoveryFacts(
       lastVerification: report && { at: report.reportedAt, passed: report.passed, restoreSeconds: report.restoreSeconds },
     };
   });
+  return { facts, unread };
+}
+
+/**
+ * The protected databases as far as they can be known without the primary region's fleet: every
+ * identifier the policies name, `known` (drilled databases, standbys), and each database the DR region
+ * holds an rds-dr copy of under a configured policy.
+ */
+function protectedWithoutFleet(settings: SettingsWith<'policies'>, drSnaps: DescribedSnapshot[], known: string[]): Set<string> {
+  const ids = new Set(known);
+  for (const p of Object.values(settings.policies)) for (const id of [...p.selection.instances, ...p.selection.clusters]) ids.add(id);
+  for (const s of drSnaps) {
+    if (tagValueOf(s.tags, TAG.managed) !== 'true') continue;
+    if (Object.hasOwn(settings.policies, tagValueOf(s.tags, TAG.policy) ?? '')) ids.add(sourceDatabaseOf(s));
+  }
+  return ids;
 }

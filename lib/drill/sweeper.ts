@@ -36,7 +36,7 @@ export class VerificationSweeper extends Construct {
       description: 'rds-dr: deletes expired throwaway restore-drill instances and clusters, and alerts',
       // Paginates every instance and cluster of the region, then deletes sequentially.
       timeout: Duration.minutes(5),
-      // A cleaned leftover is a warning: the primary-region `<app>-warnings` topic (cross-region publish).
+      // A cleaned leftover is a warning: this region's `<app>-warnings` topic.
     });
     grantWarningPublish(this.function, config);
 

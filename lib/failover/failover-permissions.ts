@@ -17,7 +17,7 @@ const WILDCARD_REASONS: WildcardReasons = [
     'Protection by tag selection is decided over the primary region\'s fleet (unfiltered DescribeDBInstances/DescribeDBClusters ' +
       'are authorized against db:* / cluster:*); read-only.',
   ],
-  [/:kms:[a-z0-9-]+:[^:]+:key\/\*$/, 'The warning topic key (primary stack) and, from the primary region, the reports key (DR stack) live in other stacks/regions; each is matched by its alias (kms:ResourceAliases), not a stack reference.'],
+  [/:kms:[a-z0-9-]+:[^:]+:key\/\*$/, 'The warning topic key (this region\'s, made by another construct) and, from the primary region, the reports key (DR stack, another region); each is matched by its alias (kms:ResourceAliases), not a stack reference.'],
 ];
 
 type WithStandby = [string, IncidentDatabaseConfig & { standby: NonNullable<IncidentDatabaseConfig['standby']> }];

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -63,9 +63,30 @@ export class FailoverWorkflow extends Construct {
       },
     });
     new FailoverPermissions(this, 'Permissions', { config, workflow: this, reports });
+    warnOfCutoversThatNeedUsEast1(this, config);
   }
 
   get functions(): NodejsFunction[] {
     return [this.planFailover, this.failoverChecks, this.promoteStandby, this.standbyStatus, this.cutoverEndpoint, this.incidentReport];
+  }
+}
+
+/**
+ * Route 53 changes records through its control plane in us-east-1. With us-east-1 as the primary
+ * region, the outage a failover answers may take that control plane with it: a cutover that can only
+ * change a Route 53 record (private zone, or public without accelerated recovery) would promote the
+ * standby and then fail to repoint anyone. Warned at synth, not refused: the team may accept it.
+ */
+function warnOfCutoversThatNeedUsEast1(scope: Construct, config: RdsDrConfig): void {
+  if (config.primaryRegion !== 'us-east-1') return;
+  for (const [db, spec] of Object.entries(config.incident?.databases ?? {})) {
+    const route53 = spec.endpoint?.route53;
+    if (!route53 || spec.endpoint?.ssmParameter || (route53.zone === 'public' && route53.acceleratedRecovery)) continue;
+    Annotations.of(scope).addWarningV2(
+      `rds-dr:cutoverNeedsUsEast1:${db}`,
+      `incident.databases.${db}.endpoint: the failover can only repoint a Route 53 record in a ${route53.zone} zone${route53.zone === 'public' ? ' without accelerated recovery' : ''}, ` +
+        'and Route 53 changes records through us-east-1, the primary region: in its outage the standby is promoted but applications are not repointed. ' +
+        'Add endpoint.ssmParameter (written in the DR region first), or use a public zone with acceleratedRecovery: true.',
+    );
   }
 }

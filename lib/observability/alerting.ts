@@ -1,11 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
@@ -13,15 +10,12 @@ import { createRdsDrFunction } from '../platform/rds-dr-function.js';
 import { acknowledgeRule } from '../platform/nag.js';
 import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
 import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/alerts/failure-alert.js';
-import { alertKeyAliasName, alertTopicName } from '../platform/config/runtime-settings.js';
-
-
-
-
+import { createAlertTopic } from './alert-topics.js';
 
 /**
- * Turns failed, timed-out or aborted executions of the watched state machines into a message on
- * the alert topic (email + PagerDuty), via the failure-notifier Lambda which formats it.
+ * Turns failed, timed-out or aborted executions of the watched (primary-region) state machines into a
+ * message on the primary stack's alert topic (email + PagerDuty), via the failure-notifier Lambda which
+ * formats it. The DR stack has its own topics and notifier (alert-topics.ts, dr-alerting.ts).
  */
 export class Alerting extends Construct {
   readonly topic: sns.Topic;
@@ -32,35 +26,8 @@ export class Alerting extends Construct {
   constructor(scope: Construct, id: string, config: RdsDrConfig) {
     super(scope, id);
 
-    const topicKey = new kms.Key(this, 'TopicKey', {
-      description: `${config.appName}: encrypts the rds-dr alert topic`,
-      enableKeyRotation: true,
-      // Publishers in the DR region find the key by alias (kms:ResourceAliases), not by id.
-      alias: alertKeyAliasName(config),
-    });
-    this.topic = new sns.Topic(this, 'Topic', {
-      topicName: alertTopicName(config),
-      displayName: `${config.appName} backup alerts`,
-      masterKey: topicKey,
-      enforceSSL: true,
-    });
-    for (const email of config.alerts.emails) {
-      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
-    }
-    // The PagerDuty URL is a credential: preferably read from an SSM String parameter by CloudFormation at
-    // deploy time ({{resolve:ssm:…}}), so it appears in no config file, template or synth output.
-    const pagerDutyUrl = config.alerts.pagerDutyUrlParameter
-      ? ssm.StringParameter.valueForStringParameter(this, config.alerts.pagerDutyUrlParameter)
-      : config.alerts.pagerDutyUrl;
-    if (pagerDutyUrl) {
-      this.topic.addSubscription(
-        new subscriptions.UrlSubscription(pagerDutyUrl, {
-          protocol: sns.SubscriptionProtocol.HTTPS,
-          // PagerDuty's CloudWatch/SNS integration expects the SNS envelope.
-          rawMessageDelivery: false,
-        }),
-      );
-    }
+    // 'Topic' (and its key 'TopicKey'): the ids the primary stack's topic always had, so an upgrade keeps it.
+    this.topic = createAlertTopic(this, 'Topic', config, 'critical');
 
     this.notifier = createRdsDrFunction(this, 'FailureNotifier', {
       name: 'failure-notifier',

@@ -6,7 +6,6 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
-import { grantAlertPublish } from '../platform/alert-publish.js';
 import { rdsArn } from '../platform/arns.js';
 import { grantWithReasons } from '../platform/grant.js';
 import { createRdsDrFunction } from '../platform/rds-dr-function.js';
@@ -17,8 +16,8 @@ import { SNAPSHOT_PREFIX } from '../../lambdas/core/naming.js';
 
 export interface RdsEventAlertsProps {
   readonly config: RdsDrConfig;
-  /** The alert topic when in the primary stack; omitted in the DR stack (published to by name, cross-region). */
-  readonly alertTopic?: sns.ITopic;
+  /** The alert topic of this stack (each stack has its own: RDS events page in their region). */
+  readonly alertTopic: sns.ITopic;
 }
 
 /** Failure signals in an RDS event's detail: the failure category, the documented ids, or a message saying it failed. */
@@ -65,7 +64,7 @@ export function backupFailurePattern(): events.EventPattern {
  * RDS snapshot / copy / automated-backup failure events of protected resources → the critical topic,
  * through the rds-event-notifier Lambda (readable message, protection decided for instance events).
  * One per region: RDS events stay in their region, so the DR stack has one too (copies land there),
- * publishing cross-region to the primary alert topic.
+ * publishing to the DR stack's own alert topic.
  */
 export class RdsEventAlerts extends Construct {
   readonly notifier: NodejsFunction;
@@ -83,16 +82,12 @@ export class RdsEventAlerts extends Construct {
       config,
       description: `rds-dr: pages on RDS snapshot, copy and automated-backup failure events of protected databases (${region})`,
     });
-    if (props.alertTopic) {
-      props.alertTopic.grantPublish(this.notifier);
-      acknowledgeRule(
-        this.notifier.role!,
-        'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        'Added by topic.grantPublish for the KMS-encrypted alert topic; limited to the topic key. SNS needs a data key of the algorithm it chooses.',
-      );
-    } else {
-      grantAlertPublish(this.notifier, config);
-    }
+    props.alertTopic.grantPublish(this.notifier);
+    acknowledgeRule(
+      this.notifier.role!,
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      'Added by topic.grantPublish for the KMS-encrypted alert topic; limited to the topic key. SNS needs a data key of the algorithm it chooses.',
+    );
     // Read-only: tags decide whether an instance/cluster event is about a protected database (tag selection).
     grantWithReasons(
       this.notifier,

@@ -2,13 +2,11 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { strictestObjectives, type Objectives } from '../platform/config/objectives.js';
 import type { RdsDrConfig } from '../platform/config/schema.js';
@@ -18,11 +16,8 @@ import { createRdsDrFunction } from '../platform/rds-dr-function.js';
 import { acknowledgeRule } from '../platform/nag.js';
 import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
 import { remoteReportsBucket } from '../platform/reports-bucket.js';
-
-import { warningTopicName, warningKeyAliasName } from '../platform/config/runtime-settings.js';
 import { hasRestoreDrills } from '../platform/config/features.js';
-
-
+import { createAlertTopic } from './alert-topics.js';
 
 /** Share of the DR RPO at which a lagging copy warns, before the DR RPO alarm pages. */
 export const COPY_LAG_WARN_SHARE = 0.8;
@@ -115,20 +110,8 @@ export class RpoMonitoring extends Construct {
     );
 
     // --- the warning topic (email only; the alert topic is the critical one that pages) ---
-    const warningKey = new kms.Key(this, 'WarningTopicKey', {
-      description: `${appName}: encrypts the rds-dr warning topic`,
-      enableKeyRotation: true,
-      alias: warningKeyAliasName(config),
-    });
-    this.warningTopic = new sns.Topic(this, 'WarningTopic', {
-      topicName: warningTopicName(config),
-      displayName: `${appName} backup warnings`,
-      masterKey: warningKey,
-      enforceSSL: true,
-    });
-    for (const email of config.monitoring.warningEmails ?? config.alerts.emails) {
-      this.warningTopic.addSubscription(new subscriptions.EmailSubscription(email));
-    }
+    // 'WarningTopic' (and its key 'WarningTopicKey'): the ids it always had here, so an upgrade keeps it.
+    this.warningTopic = createAlertTopic(this, 'WarningTopic', config, 'warning');
     for (const topic of [alertTopic, this.warningTopic]) allowAlarmsToPublish(topic, config);
 
     // --- alarms: the worst database against the strictest objective ---

@@ -37,9 +37,8 @@ export function buildApp(config: RdsDrConfig, options: BuildAppOptions = {}): Rd
     env: { account, region: config.primaryRegion },
     description: `${config.appName}: scheduled RDS/Aurora snapshots copied to ${config.drRegion}, with alerting`,
   });
-  // Copies need the DR key, so `cdk deploy --all` deploys the DR stack first. No values cross regions:
-  // the DR stack's alerting publishes to the primary alert topic by its fixed name, so alerts from the
-  // DR region only arrive once the primary stack exists too (deploy --all does both).
+  // Copies need the DR key, so `cdk deploy --all` deploys the DR stack first. No values cross regions,
+  // and each stack has its own alert and warning topics: the DR stack pages without the primary one.
   primary.addStackDependency(
     dr,
     config.drKmsKeyArn
@@ -59,6 +58,7 @@ function drStackContents(config: RdsDrConfig): string {
   const parts = [
     config.drKmsKeyArn ? undefined : 'KMS key for RDS snapshot copies',
     'reports bucket',
+    'alert topics',
     hasRestoreDrills(config) ? 'scheduled restore drills' : undefined,
   ];
   return parts.filter(Boolean).join(' and ');

@@ -5,6 +5,7 @@ import { DrSnapshotKey } from './dr-snapshot-key.js';
 import { FailoverWorkflow } from '../failover/failover-workflow.js';
 import { FailbackWorkflow } from '../failback/failback-workflow.js';
 import { RestoreWorkflow } from '../restore/restore-workflow.js';
+import { AlertTopics } from '../observability/alert-topics.js';
 import { DrAlerting } from '../observability/dr-alerting.js';
 import { RdsEventAlerts } from '../observability/rds-event-alerts.js';
 import { ReportsBucket } from './reports-bucket.js';
@@ -21,7 +22,8 @@ export const DEFAULT_REPORT_RETENTION_DAYS = 400;
 
 /**
  * Resources in the DR region: the key for snapshot copies (unless config.drKmsKeyArn names one),
- * the reports bucket, and, when a policy has `verify`, the restore drills that prove those copies restore.
+ * the reports bucket, its own alert and warning topics, and, when a policy has `verify`, the restore
+ * drills that prove those copies restore.
  */
 export class DrStack extends Stack {
   readonly snapshotKey?: DrSnapshotKey;
@@ -38,12 +40,18 @@ export class DrStack extends Stack {
   readonly failback?: FailbackWorkflow;
   /** Point-in-time / snapshot restore for incidents, restoring in the DR region (DR copies, replicated backups). */
   readonly restore: RestoreWorkflow;
+  /**
+   * The DR region's own critical and warning topics (same names and subscriptions as the primary's):
+   * everything in this stack pages through them, never through the primary region.
+   */
+  readonly alertTopics: AlertTopics;
   /** One failure-notifier and rule for every DR-region workflow (absent when there is none). */
   readonly alerting?: DrAlerting;
 
   constructor(scope: Construct, id: string, props: DrStackProps) {
     super(scope, id, props);
     const { config } = props;
+    this.alertTopics = new AlertTopics(this, 'AlertTopics', config);
     if (!config.drKmsKeyArn) this.snapshotKey = new DrSnapshotKey(this, 'SnapshotKey', config);
     // Always here: drill reports and the prune workflow's plans and audits land in it.
     this.reports = new ReportsBucket(this, 'Reports', {
@@ -59,8 +67,8 @@ export class DrStack extends Stack {
         work: this.work,
       });
     }
-    // Copies land here: their RDS failure events page through the primary alert topic (cross-region).
-    new RdsEventAlerts(this, 'RdsEventAlerts', { config });
+    // Copies land here: their RDS failure events page through this region's alert topic.
+    new RdsEventAlerts(this, 'RdsEventAlerts', { config, alertTopic: this.alertTopics.critical });
     if (hasFailover(config)) this.failover = new FailoverWorkflow(this, 'Failover', { config, reports: this.reports });
     if (hasFailback(config)) this.failback = new FailbackWorkflow(this, 'Failback', { config, reports: this.reports });
 
@@ -74,8 +82,8 @@ export class DrStack extends Stack {
       },
     });
 
-    // Failed, timed-out or aborted DR-region executions page through the primary alert topic.
+    // Failed, timed-out or aborted DR-region executions page through this region's alert topic.
     const watched = [this.restoreDrills?.workflow.stateMachine, this.failover?.stateMachine, this.failback?.stateMachine, this.restore.stateMachine].filter((sm) => sm !== undefined);
-    if (watched.length > 0) this.alerting = new DrAlerting(this, 'Alerting', { config, stateMachines: watched });
+    if (watched.length > 0) this.alerting = new DrAlerting(this, 'Alerting', { config, stateMachines: watched, alertTopic: this.alertTopics.critical });
   }
 }

@@ -13,7 +13,7 @@ import { remoteReportsBucket, reportsKeyAliasName, type ReportsBucket } from './
 export const INCIDENT_REPORTS_PREFIX = 'incidents/';
 
 const WILDCARD_REASONS: WildcardReasons = [
-  [/:kms:[a-z0-9-]+:[^:]+:key\/\*$/, 'The warning topic key (primary stack) and, from the primary region, the reports key (DR stack) live in other stacks/regions; each is matched by its alias (kms:ResourceAliases), not a stack reference.'],
+  [/:kms:[a-z0-9-]+:[^:]+:key\/\*$/, 'The warning topic key (this region\'s, made by another construct) and, from the primary region, the reports key (DR stack, another region); each is matched by its alias (kms:ResourceAliases), not a stack reference.'],
   [/\/incidents\/[a-z-]+\/\*$/, 'Timeline keys (database, date, execution name) are only known at run time; limited to this workflow\'s incidents/ prefix (from the primary region: of the reports bucket, whose name ends in a suffix of the DR stack id matched by "?" per character; this account\'s buckets only, s3:ResourceAccount).'],
 ];
 
@@ -64,11 +64,11 @@ export function grantEndpointCutover(fn: IFunction, config: RdsDrConfig): void {
 
 /**
  * Lets `fn` (lambdas/incident/incident-report.handler.ts) write timelines under incidents/<workflow>/ of the reports bucket
- * and publish the notice to the primary-region warnings topic. Shared by the failover and restore workflows.
+ * and publish the notice to the warnings topic of its own region. Shared by the failover and restore workflows.
  */
 export function grantIncidentReport(fn: IFunction, config: RdsDrConfig, reports: ReportsBucket | undefined, workflow: string): void {
-  const account = Stack.of(fn).account;
-  const anyPrimaryKey = kmsKeyArn(fn, config.primaryRegion, '*');
+  const { account, region } = Stack.of(fn);
+  const anyKeyHere = kmsKeyArn(fn, region, '*');
   // From another region (the primary deployment of the restore workflow) the DR bucket and its key
   // are reached by the name the DR stack publishes and by alias, not by a cross-region reference.
   const remote = reports ? undefined : remoteReportsBucket(fn, config);
@@ -92,11 +92,11 @@ export function grantIncidentReport(fn: IFunction, config: RdsDrConfig, reports:
     [
       ...writeTimelines,
       reportsKey,
-      new iam.PolicyStatement({ sid: 'PublishIncidentNotice', actions: ['sns:Publish'], resources: [warningTopicArn(config, account)] }),
+      new iam.PolicyStatement({ sid: 'PublishIncidentNotice', actions: ['sns:Publish'], resources: [warningTopicArn(config, { account, region })] }),
       new iam.PolicyStatement({
         sid: 'EncryptNoticeWithTopicKey',
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [anyPrimaryKey],
+        resources: [anyKeyHere],
         conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': warningKeyAliasName(config) } },
       }),
     ],

@@ -66,9 +66,10 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
   // Only the sections this function reads (registry), split into what CloudFormation fills in at
   // deploy time (environment) and what is known now (a file bundled beside the handler).
   const runtimeSettings = {
+    // The function's own stack region: the alert and warning topics it is given are that region's.
     ...toRuntimeSettings(
       props.config,
-      stack.account,
+      { account: stack.account, region: stack.region },
       props.verification,
       props.reportsBucket ?? (props.verification?.reportsBucket || undefined),
       props.coordinationTable,

@@ -2,7 +2,6 @@
 // Functions endpoint whose executions are the ASL workflows run by the local runner against moto.
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateDBInstanceReadReplicaCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,7 +55,8 @@ describe('rds-dr CLI against the local AWS', () => {
     aws.dataPlane!.attach('instance', 'orders', 'orders');
     expect((await aws.runBackup({ policy: 'gold', scheduledTime: '2026-11-22T02:00:00Z' })).status).toBe('SUCCEEDED');
 
-    // The standby for the failover dry run: a cross-region replica, its lag, the writer parameter, the notice topic.
+    // The standby for the failover dry run: a cross-region replica, its lag, the writer parameter (the notice
+    // topic, the DR stack's warnings topic, is created by the local AWS from the template).
     const primaryArn = (await aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders' }))).DBInstances?.[0]?.DBInstanceArn;
     await aws.rdsDr.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'orders-replica', SourceDBInstanceIdentifier: primaryArn }));
     await new CloudWatchClient(motoClientConfig(aws.moto, DR)).send(new PutMetricDataCommand({
@@ -64,7 +64,6 @@ describe('rds-dr CLI against the local AWS', () => {
       MetricData: [{ MetricName: 'ReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'orders-replica' }], Value: 3, Unit: 'Seconds', Timestamp: new Date() }],
     }));
     for (const region of [PRIMARY, DR]) await ssm(region).send(new PutParameterCommand({ Name: '/app/orders/writer', Value: 'orders.primary.example', Type: 'String', Overwrite: true }));
-    await new SNSClient(motoClientConfig(aws.moto, PRIMARY)).send(new CreateTopicCommand({ Name: 'rds-dr-warnings' }));
 
     sfnDr = new LocalSfnEndpoint(DR, LOCAL_ACCOUNT_ID);
     sfnDr.register('rds-dr-drill', (input, name) => aws.runDrill(input, name));

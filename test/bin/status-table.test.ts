@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { anyBreach, formatAge, LIST_ALL_UP_TO, renderStatus, renderTable, statusRows } from '../../bin/cli/status-table.js';
+import { anyBreach, formatAge, LIST_ALL_UP_TO, renderStatus, renderTable, statusRows, summaryLines, unreadRegionLines } from '../../bin/cli/status-table.js';
+import { summarizeRecovery } from '../../lambdas/monitor/recovery-judgement.js';
 import { recoveryMetrics, type DatabaseRecoveryFacts } from '../../lambdas/monitor/recovery-ages.js';
 import { judgeRecovery } from '../../lambdas/monitor/recovery-judgement.js';
 
@@ -29,6 +30,23 @@ describe('status table', () => {
     expect(renderTable(rows, true)).toContain('\x1b[31m3h / 60m');
     expect(renderTable(rows, false)).toContain('3h / 60m!');
     expect(renderTable(rows, false)).not.toContain('\x1b[');
+  });
+
+  it('names an unreadable region first, with its error, and counts nothing it would have told', () => {
+    expect(unreadRegionLines([{ region: 'us-east-1', error: 'Error: connect ECONNREFUSED 10.0.0.1:443' }], REGIONS)).toEqual([
+      'PRIMARY REGION us-east-1 IS UNREACHABLE (Error: connect ECONNREFUSED 10.0.0.1:443): its databases, snapshots and RPO are unknown; below is what us-west-2 holds.',
+      '',
+    ]);
+    expect(unreadRegionLines([{ region: 'us-west-2', error: 'TimeoutError: …' }], REGIONS)[0]).toMatch(/^DR REGION us-west-2 IS UNREACHABLE \(TimeoutError: …\): its copies, drills and standbys are unknown\.$/);
+    expect(unreadRegionLines([], REGIONS)).toEqual([]);
+    // The primary's ages are left out by the caller; the counts that rest on it say "unknown", not 0.
+    const drOnly = recoveryMetrics(facts, REGIONS, NOW).filter((m) => m.region !== REGIONS.primary);
+    const summary = summarizeRecovery(judgeRecovery(facts, drOnly, REGIONS, OBJECTIVES));
+    const lines = summaryLines(summary, REGIONS, OBJECTIVES, new Set([REGIONS.primary]));
+    expect(lines[0]).toBe('2 protected databases known from the config and us-west-2: 1 within objectives, 1 breaching');
+    expect(lines[1]).toBe('  RPO us-east-1 (60m): unknown (unreachable)   RPO us-west-2 (25h): 1 breached');
+    expect(lines[2]).toBe('  never snapshotted: unknown   DR copy missing: unknown');
+    expect(summaryLines(summary, REGIONS, OBJECTIVES, new Set([REGIONS.dr]))[3]).toBe('  last drills: unknown (their reports are in the unreachable DR region)');
   });
 
   it('formats ages for people', () => {

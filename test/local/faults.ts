@@ -79,8 +79,6 @@ export class RdsFaultBoard {
   private durations?: SnapshotDurations;
   /** `<region>|<snapshot id>` → when it started and when it is done (wall clock, ms). */
   private readonly inProgress = new Map<string, { startedAt: number; doneAt: number; what: keyof SnapshotDurations }>();
-  /** The most copies in progress at once, by `<destination region>|<instanceCopyMs or clusterCopyMs>`, while durations are simulated. */
-  readonly peakInProgress: Record<string, number> = {};
   /** Every snapshot and copy started while durations are simulated: where, which, and when it ran. */
   readonly timeline: { region: string; what: keyof SnapshotDurations; startedAt: number; doneAt: number }[] = [];
 
@@ -91,6 +89,19 @@ export class RdsFaultBoard {
    */
   simulateDurations(durations: SnapshotDurations | undefined): void {
     this.durations = durations;
+  }
+
+  /** The most snapshots or copies of one kind in progress at once in `region`, from the timeline. */
+  peakInProgress(region: string, what: keyof SnapshotDurations): number {
+    const edges = this.timeline
+      .filter((t) => t.region === region && t.what === what)
+      .flatMap((t) => [{ at: t.startedAt, step: 1 }, { at: t.doneAt, step: -1 }])
+      // An end and a start at the same instant: the slot was free again first.
+      .sort((a, b) => a.at - b.at || a.step - b.step);
+    let running = 0;
+    let peak = 0;
+    for (const e of edges) peak = Math.max(peak, (running += e.step));
+    return peak;
   }
 
   holdStatus(id: string, status: string, options: { requests?: number } = {}): () => void {
@@ -167,8 +178,6 @@ export class RdsFaultBoard {
               const what = DURATION_OF[commandName];
               this.inProgress.set(`${region}|${id}`, { startedAt: now, doneAt: now + duration, what });
               this.timeline.push({ region, what, startedAt: now, doneAt: now + duration });
-              const running = [...this.inProgress.entries()].filter(([key, r]) => key.startsWith(`${region}|`) && r.what === what && r.doneAt > now).length;
-              this.peakInProgress[`${region}|${what}`] = Math.max(this.peakInProgress[`${region}|${what}`] ?? 0, running);
             }
             return result;
           } finally {

@@ -69,6 +69,22 @@ describe('IAM simulation of local calls', () => {
     expect(await aws.receiveWarnings()).toEqual([]);
   });
 
+  it('lets the DR failure-notifier publish to the DR stack\'s alert topic (its key by alias), never to the primary region\'s', async () => {
+    const drNotifier: Caller = { kind: 'lambda', name: 'failure-notifier', region: DR };
+    await aws.receiveAlerts('primary');
+    await runAs(drNotifier, () => awsClients.sns(DR).send(new PublishCommand({ TopicArn: aws.alertTopicArnOf('dr'), Subject: 'test', Message: 'allowed in the DR region' })));
+    const kms = aws.iam.decisions.filter((d) => d.check.action.startsWith('kms:') && d.caller === drNotifier);
+    expect(kms.map((d) => [d.check.action, d.check.context['kms:ViaService'], d.allowed])).toEqual([
+      ['kms:GenerateDataKey', `sns.${DR}.amazonaws.com`, true],
+      ['kms:Decrypt', `sns.${DR}.amazonaws.com`, true],
+    ]);
+    const err = await errorOf(runAs(drNotifier, () => awsClients.sns(PRIMARY).send(new PublishCommand({ TopicArn: aws.alertTopicArnOf('primary'), Message: 'denied' }))));
+    expect(err?.name).toBe('AuthorizationErrorException');
+    expect(err?.message).toContain(`sns:Publish on resource: ${aws.alertTopicArnOf('primary')}`);
+    expect(await aws.receiveAlerts('primary')).toEqual([]);
+    expect((await aws.receiveAlerts('dr')).map((a) => a.message)).toEqual(['allowed in the DR region']);
+  });
+
   it('refuses an encrypted copy when the DR key policy does not let IAM grant the key (KMSKeyNotAccessibleFault, as RDS answers)', async () => {
     const call = {
       clientName: 'RDSClient',

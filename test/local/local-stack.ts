@@ -1,6 +1,6 @@
 // The whole local AWS for one test file or one `npm start`: moto (+ PostgreSQL and the data
-// plane when asked), the DR key, the alert topic with an SQS queue subscribed to read alerts,
-// the real Lambda handlers, and the backup workflow ASL run by the local runner.
+// plane when asked), the DR key, each region's alert and warning topics with an SQS queue subscribed
+// to each to read what arrived, the real Lambda handlers, and the workflows' ASL run by the local runner.
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
@@ -11,7 +11,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { resolve } from 'node:path';
 import { parseConfig, type RdsDrConfig } from '../../lib/platform/config/schema.js';
-import { coordinationTableName, drKeyAliasName, toRuntimeSettings, type VerificationResources } from '../../lib/platform/config/runtime-settings.js';
+import { alertTopicName, coordinationTableName, drKeyAliasName, toRuntimeSettings, type VerificationResources, warningTopicName } from '../../lib/platform/config/runtime-settings.js';
 import { reportsBucketParameterName, reportsBucketPrefix } from '../../lib/platform/reports-bucket.js';
 import { workBucketPrefix } from '../../lib/platform/work-bucket.js';
 import { type FullSettings, SETTINGS_ENV, sliceSettings } from '../../lambdas/core/settings.js';
@@ -26,6 +26,7 @@ import { functionArnPlaceholder, LAMBDA_SETTINGS, LAMBDAS, type LambdaName, stat
 import { LOCAL_ACCOUNT_ID, LOCAL_STACK_UUID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
 import { startPostgres, type Postgres } from './postgres.js';
 import { SdkBridge } from './sdk-bridge.js';
+import { type OutageKind, regionOutages, type RegionOutage } from './region-outage.js';
 import { executionStatusChangeEvent, type EventLog, runWorkflow, type LambdaHandler, type WorkflowRun } from './workflow-runner.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -54,6 +55,9 @@ export interface Alert {
   message: string;
 }
 
+/** Which stack's region: each has its own alert and warning topics. */
+export type RegionRole = 'primary' | 'dr';
+
 export class LocalStack {
   readonly rds: RDSClient;
   readonly rdsDr: RDSClient;
@@ -61,11 +65,8 @@ export class LocalStack {
   private sdk!: SdkBridge;
   private sdkDr!: SdkBridge;
   verification?: VerificationResources;
-  alertTopicArn = '';
-  private alertQueueUrl = '';
-  /** The `<app>-warnings` topic (email only when deployed) and its local SQS inbox. */
-  warningTopicArn = '';
-  private warningQueueUrl = '';
+  /** Every topic of the templates (ARN → the region and URL of the SQS queue standing in for email/PagerDuty). */
+  private inboxes = new Map<string, { region: string; queueUrl: string }>();
   drKeyArn = '';
   readonly dataPlane?: LocalDataPlane;
   /** Faults (held database statuses, refusals) on every RDS client here, the workflows' aws-sdk tasks' included. */
@@ -177,18 +178,6 @@ export class LocalStack {
     const key = await kms.send(new CreateKeyCommand({ Description: 'rds-dr DR snapshot copies (local)' }));
     this.drKeyArn = key.KeyMetadata?.Arn ?? '';
     await kms.send(new CreateAliasCommand({ AliasName: drKeyAliasName(this.config), TargetKeyId: this.drKeyArn }));
-    // What the primary stack deploys for alerting, plus a queue standing in for email/PagerDuty.
-    const sns = new SNSClient(motoClientConfig(this.moto, primaryRegion));
-    const sqs = new SQSClient(motoClientConfig(this.moto, primaryRegion));
-    this.alertTopicArn = (await sns.send(new CreateTopicCommand({ Name: `${this.config.appName}-alerts` }))).TopicArn ?? '';
-    this.alertQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'alert-inbox' }))).QueueUrl ?? '';
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.alertQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
-    await sns.send(new SubscribeCommand({ TopicArn: this.alertTopicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'false' } }));
-    this.warningTopicArn = (await sns.send(new CreateTopicCommand({ Name: `${this.config.appName}-warnings` }))).TopicArn ?? '';
-    this.warningQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'warning-inbox' }))).QueueUrl ?? '';
-    const warningQueueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.warningQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
-    await sns.send(new SubscribeCommand({ TopicArn: this.warningTopicArn, Protocol: 'sqs', Endpoint: warningQueueArn, Attributes: { RawMessageDelivery: 'false' } }));
-
     // The primary stack's work bucket (plans and Distributed Map results of the backup and prune runs).
     const workBucket = localWorkBucketName(this.config.appName, primaryRegion);
     await new S3Client({ ...motoClientConfig(this.moto, primaryRegion), forcePathStyle: true }).send(
@@ -210,16 +199,12 @@ export class LocalStack {
     // The primary stack's coordination table (created below, as the synthesized template declares it).
     const coordinationTable = coordinationTableName(this.config);
     // Locally the restored servers speak plain TCP; in AWS the verifier verifies RDS's certificate.
-    const deployed = toRuntimeSettings(this.config, LOCAL_ACCOUNT_ID, this.verification, reportsBucket, coordinationTable);
+    const deployed = toRuntimeSettings(this.config, { account: LOCAL_ACCOUNT_ID, region: primaryRegion }, this.verification, reportsBucket, coordinationTable);
     // moto does not throttle: the prune's and the backup's RDS request budgets are raised LOCAL_RDS_BUDGET_SCALE-fold, so
     // its paced deletions take milliseconds, as Wait states are shortened, not skipped.
     const pruning = { ...deployed.pruning, rdsRequestsPerSecond: deployed.pruning.rdsRequestsPerSecond * LOCAL_RDS_BUDGET_SCALE };
     const backupRdsWritesPerSecond = (deployed.backupRdsWritesPerSecond ?? 4) * LOCAL_RDS_BUDGET_SCALE;
     const settings = { ...deployed, pruning, backupRdsWritesPerSecond, drKmsKeyId: this.drKeyArn, verifierSslMode: 'disable' as const, workBucket };
-    // The Lambdas build nothing from names: they get the topics' ARNs in the settings, as deployed.
-    if (settings.alertTopicArn !== this.alertTopicArn || settings.warningTopicArn !== this.warningTopicArn) {
-      throw new Error(`settings name topics ${settings.alertTopicArn}, ${settings.warningTopicArn}; moto made ${this.alertTopicArn}, ${this.warningTopicArn}`);
-    }
     this.settings = settings;
     this.iam = await startIamSimulation({
       rawConfig: this.rawConfig,
@@ -237,6 +222,16 @@ export class LocalStack {
     if (!(reportsBucket in this.iam.policies.bucketKeys)) {
       throw new Error(`local reports bucket ${reportsBucket} is not a bucket of the synthesized DR stack (${Object.keys(this.iam.policies.bucketKeys).join(', ')})`);
     }
+    await this.createTopics();
+    // A function gets its own region's topics (toRuntimeSettings with its stack's region), as deployed.
+    const topicsIn = (region: string) => {
+      const { alertTopicArn, warningTopicArn } = toRuntimeSettings(this.config, { account: LOCAL_ACCOUNT_ID, region });
+      for (const arn of [alertTopicArn, warningTopicArn]) {
+        // The Lambdas build nothing from names: each topic their settings name must be one the templates declare.
+        if (!this.inboxes.has(arn)) throw new Error(`settings name topic ${arn}; the synthesized stacks declare ${[...this.inboxes.keys()].join(', ')}`);
+      }
+      return { alertTopicArn, warningTopicArn };
+    };
     await this.createTable(coordinationTable, primaryRegion);
     this.coordinationTable = coordinationTable;
     this.dynamodb = new DynamoDBClient(motoClientConfig(this.moto, primaryRegion));
@@ -251,16 +246,26 @@ export class LocalStack {
     const inDrStack = (name: LambdaName) => Object.keys(this.iam.policies.principals).some((id) => id.startsWith(`lambda:${name}@${drRegion}`));
     // Only the backup functions are given the coordination table's name (lib/backup/backup-functions.ts).
     const coordinated = (name: LambdaName) => (WORKFLOWS.backup.lambdas as readonly string[]).includes(name);
+    // A function both stacks deploy is loaded once per region (a module per region, as each region has
+    // its own deployment): its settings name that region's topics.
+    const regionsOf = (name: LambdaName) =>
+      [primaryRegion, drRegion].filter((r) => Object.keys(this.iam.policies.principals).some((id) => id === `lambda:${name}@${r}` || id.startsWith(`lambda:${name}@${r}/`)));
     for (const [name, entry] of Object.entries(LAMBDAS) as [LambdaName, string][]) {
       const reports = inDrStack(name) ? {} : { reportsBucket: undefined, reportsBucketParameter: reportsBucketParameterName(this.config.appName) };
       const coordination = { coordinationTable: coordinated(name) ? coordinationTable : undefined };
       // A function of the DR stack is given the DR stack's work bucket (lib/drill), the others the primary's.
       const work = { workBucket: inDrStack(name) ? this.drWorkBucket || undefined : workBucket };
-      process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings({ ...settings, ...reports, ...coordination, ...work }, LAMBDA_SETTINGS[name]));
-      const handler = (await import(resolve(REPO_ROOT, entry))).handler as LambdaHandler;
+      const deployedIn = regionsOf(name);
+      const handlers: Record<string, LambdaHandler> = {};
+      for (const [i, region] of (deployedIn.length > 0 ? deployedIn : [primaryRegion]).entries()) {
+        process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings({ ...settings, ...topicsIn(region), ...reports, ...coordination, ...work }, LAMBDA_SETTINGS[name]));
+        // A query makes a separate module instance (handlers read their settings once, when loaded); its imports are shared.
+        handlers[region] = (await import(`${resolve(REPO_ROOT, entry)}${i === 0 ? '' : `?region=${region}`}`)).handler as LambdaHandler;
+      }
       this.lambdas[name] = (event) => {
         const deployment = currentDeployment();
         const region = deployment?.region ?? this.iam.homeRegionOf(name) ?? primaryRegion;
+        const handler = handlers[region] ?? Object.values(handlers)[0];
         return runAs({ kind: 'lambda', name, region, workflow: deployment?.workflow }, () => handler(event));
       };
     }
@@ -379,18 +384,59 @@ export class LocalStack {
     return (await this.lambdas['sweep-drill-leftovers']({ id: 'local' } as never)) as never;
   }
 
-  /** Alerts delivered to the SQS queue subscribed to the alert topic (drains them). */
-  async receiveAlerts(): Promise<Alert[]> {
-    return this.drainInbox(this.alertQueueUrl);
+  /** Every SNS topic the synthesized stacks declare, created in its region, each with an SQS queue subscribed (the SNS envelope kept). */
+  private async createTopics(): Promise<void> {
+    for (const [arn, { region, name }] of Object.entries(this.iam.policies.topics)) {
+      const sns = new SNSClient(motoClientConfig(this.moto, region));
+      const sqs = new SQSClient(motoClientConfig(this.moto, region));
+      const made = (await sns.send(new CreateTopicCommand({ Name: name }))).TopicArn;
+      if (made !== arn) throw new Error(`moto made topic ${made}; the template declares ${arn}`);
+      const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${name}-inbox` }))).QueueUrl ?? '';
+      const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+      await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'false' } }));
+      this.inboxes.set(arn, { region, queueUrl });
+    }
   }
 
-  /** Warnings delivered to the SQS queue subscribed to the `<app>-warnings` topic (drains them). */
-  async receiveWarnings(): Promise<Alert[]> {
-    return this.drainInbox(this.warningQueueUrl);
+  private regionOf(where: RegionRole): string {
+    return where === 'dr' ? this.config.drRegion : this.config.primaryRegion;
   }
 
-  private async drainInbox(queueUrl: string): Promise<Alert[]> {
-    const sqs = new SQSClient(motoClientConfig(this.moto, this.config.primaryRegion));
+  /** The `<app>-alerts` topic (email + PagerDuty when deployed) of the primary stack, or of the DR stack. */
+  alertTopicArnOf(where: RegionRole): string {
+    return `arn:aws:sns:${this.regionOf(where)}:${LOCAL_ACCOUNT_ID}:${alertTopicName(this.config)}`;
+  }
+
+  /** The `<app>-warnings` topic (email only when deployed) of the primary stack, or of the DR stack. */
+  warningTopicArnOf(where: RegionRole): string {
+    return `arn:aws:sns:${this.regionOf(where)}:${LOCAL_ACCOUNT_ID}:${warningTopicName(this.config)}`;
+  }
+
+  /** The primary stack's alert topic. */
+  get alertTopicArn(): string {
+    return this.alertTopicArnOf('primary');
+  }
+
+  /** The primary stack's warning topic. */
+  get warningTopicArn(): string {
+    return this.warningTopicArnOf('primary');
+  }
+
+  /** Alerts delivered to the SQS queue subscribed to the alert topic of the primary (default) or DR stack (drains them). */
+  async receiveAlerts(where: RegionRole = 'primary'): Promise<Alert[]> {
+    return this.drainInbox(this.alertTopicArnOf(where));
+  }
+
+  /** Warnings delivered to the SQS queue subscribed to the `<app>-warnings` topic of the primary (default) or DR stack (drains them). */
+  async receiveWarnings(where: RegionRole = 'primary'): Promise<Alert[]> {
+    return this.drainInbox(this.warningTopicArnOf(where));
+  }
+
+  private async drainInbox(topicArn: string): Promise<Alert[]> {
+    const inbox = this.inboxes.get(topicArn);
+    if (!inbox) throw new Error(`no topic ${topicArn} in the synthesized stacks (${[...this.inboxes.keys()].join(', ')})`);
+    const { region, queueUrl } = inbox;
+    const sqs = new SQSClient(motoClientConfig(this.moto, region));
     const alerts: Alert[] = [];
     for (;;) {
       const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
@@ -403,9 +449,12 @@ export class LocalStack {
     }
   }
 
-  /** A Lambda's handler as the local AWS runs it: its calls are judged by its role's policies. */
-  handler(name: keyof typeof LAMBDAS): LambdaHandler {
-    return (event) => this.lambdas[name](event);
+  /**
+   * A Lambda's handler as the local AWS runs it: its calls are judged by its role's policies. `where`:
+   * the deployment of that stack (a function both stacks deploy; default: the primary's, if it has one).
+   */
+  handler(name: keyof typeof LAMBDAS, where?: RegionRole): LambdaHandler {
+    return (event) => (where ? inDeployment(this.regionOf(where), undefined, () => this.lambdas[name](event)) : this.lambdas[name](event));
   }
 
   /** Wraps one Lambda handler (e.g. to change the world between two states); returns the undo. */
@@ -461,7 +510,16 @@ export class LocalStack {
     return this.sdkDr.calls;
   }
 
+  /**
+   * Makes `region` unreachable at the network level for every client of this local AWS (the Lambdas',
+   * the workflows' aws-sdk tasks', the CLI's, the alerting's) until the outage ends: see region-outage.ts.
+   */
+  regionOutage(region: string, kind: OutageKind = 'refused'): Promise<RegionOutage> {
+    return regionOutages.fail(region, kind);
+  }
+
   async stop(): Promise<void> {
+    await regionOutages.endAll();
     this.iam?.deactivate();
     await this.dataPlane?.dispose();
     await this.pg?.stop();
@@ -470,8 +528,9 @@ export class LocalStack {
 }
 
 /**
- * Every client a handler gets from awsClients (lambdas/aws/clients.ts, the only place that makes
- * one) carries the IAM simulation middleware, whatever service or region it is for.
+ * Every client a handler (or the CLI) gets from awsClients (lambdas/aws/clients.ts, the only place
+ * that makes one) carries the IAM simulation middleware and the region outages (region-outage.ts),
+ * whatever service or region it is for.
  */
 let handlerClientsEvaluated = false;
 function evaluateHandlerClients(): void {
@@ -482,6 +541,7 @@ function evaluateHandlerClients(): void {
     clients[service] = (...args: unknown[]) => {
       const client = make(...args);
       IamSimulator.install(client);
+      regionOutages.install(client);
       return client;
     };
   }

@@ -144,9 +144,10 @@ async function main(): Promise<void> {
     printTable([...groups.entries()].map(([key, g]) => ({ 'region database': key, kept: g.keep, 'would delete': g.del, reasons: [...g.why].join(', ') })));
     console.log(`full plan with every snapshot's decision and reason: s3://${aws.reportsBucket}/${planKey}`);
 
-    const alerts = await aws.receiveAlerts();
+    // Each region pages on its own: the backup's alerts arrive in the primary region, the drills' in the DR region.
+    const alerts = [...(await aws.receiveAlerts('primary')), ...(await aws.receiveAlerts('dr'))];
     const dests = [...aws.config.alerts.emails.map((e) => `email ${e}`), ...(aws.config.alerts.pagerDutyUrl ? ['PagerDuty (HTTPS)'] : [])];
-    console.log(`\nalerts: topic ${aws.alertTopicArn} -> ${dests.join(', ')} when deployed; locally an SQS inbox.`);
+    console.log(`\nalerts: topics ${aws.alertTopicArnOf('primary')} and ${aws.alertTopicArnOf('dr')} -> ${dests.join(', ')} when deployed; locally an SQS inbox each.`);
     console.log(alerts.length ? alerts.map((a) => `  ${a.subject}\n${a.message}`).join('\n') : '  no alert: every database was backed up, copied and proven restorable.');
     // The RPO monitor's metrics, and the status table an on-call engineer gets from `npx rds-dr status`.
     const monitor = await aws.runRpoMonitor();

@@ -60,11 +60,14 @@ export class ScaleStack {
       const stack = new ScaleStack(moto, now);
       await stack.s3.send(new CreateBucketCommand({ Bucket: REPORTS_BUCKET, CreateBucketConfiguration: { LocationConstraint: DR } }));
       await new SSMClient(motoClientConfig(moto, DR)).send(new PutParameterCommand({ Name: REPORTS_PARAMETER, Value: REPORTS_BUCKET, Type: 'String' }));
-      for (const region of [PRIMARY, DR]) {
-        pageLikeRds([awsClients.rds(region)]);
-        stack.meter.watch(awsClients.rds(region), region);
+      // The monitor's clients and the CLI's (`rds-dr status` uses the interactive ones).
+      for (const reach of ['healthy', 'interactive'] as const) {
+        for (const region of [PRIMARY, DR]) {
+          pageLikeRds([awsClients.rds(region, reach)]);
+          stack.meter.watch(awsClients.rds(region, reach), region);
+        }
+        stack.meter.watch(awsClients.s3(DR, reach), 's3');
       }
-      stack.meter.watch(awsClients.s3(DR), 's3');
       stack.meter.watch(awsClients.cloudwatch(PRIMARY), 'cloudwatch');
       await stack.grow(count);
       return stack;
@@ -86,7 +89,7 @@ export class ScaleStack {
   }
 
   private settingsFor(config: RdsDrConfig): SettingsWith<'policies' | 'verification'> {
-    return toRuntimeSettings(config, LOCAL_ACCOUNT_ID, { subnetGroupName: 'unused', securityGroupIds: [], reportsBucket: REPORTS_BUCKET }, { parameter: REPORTS_PARAMETER });
+    return toRuntimeSettings(config, { account: LOCAL_ACCOUNT_ID, region: config.primaryRegion }, { subnetGroupName: 'unused', securityGroupIds: [], reportsBucket: REPORTS_BUCKET }, { parameter: REPORTS_PARAMETER });
   }
 
   stop(): Promise<void> {

@@ -4,6 +4,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { enforceRdsContracts } from './fidelity.js';
 import { runAs, type Caller } from './iam/caller.js';
 import { IamSimulator } from './iam/simulator.js';
+import { regionOutages } from './region-outage.js';
 import { sfnTaskErrorName, toSdkInput, toSfnOutput } from './sdk-contract.js';
 
 type SdkModule = Record<string, unknown>;
@@ -70,6 +71,7 @@ export class SdkBridge {
     if (!this.s3) {
       this.s3 = new S3Client({ region: this.region, forcePathStyle: true, maxAttempts: 3 });
       IamSimulator.install(this.s3);
+      regionOutages.install(this.s3);
     }
     return this.s3;
   }
@@ -96,6 +98,7 @@ export class SdkBridge {
         this.prepareRdsClient(client as never);
       }
       IamSimulator.install(client);
+      regionOutages.install(client);
       this.clients.set(service, client);
     }
     const { input, problems } = toSdkInput(service, action, sfnInput);

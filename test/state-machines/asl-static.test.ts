@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { functionArnPlaceholder, LAMBDAS, WORKFLOWS } from '../../lib/platform/registry.js';
+import { runDataRef } from '../../lambdas/core/run-data.js';
 import { hasOperation, sfnErrorNames, toSdkInput } from '../local/sdk-contract.js';
 
 type StateDef = {
@@ -91,4 +92,20 @@ it('no RDS task retries errors that cannot succeed later: never Rds.RdsException
   };
   for (const file of files) visit(file, JSON.parse(readFileSync(join(DIR, file), 'utf8')).States);
   expect(problems).toEqual([]);
+});
+
+it("every Distributed Map writes its results under the prefix its report step reads (runDataRef's resultsPrefix for that workflow)", () => {
+  type State = { Type?: string; ItemProcessor?: { ProcessorConfig?: { Mode?: string }; States: Record<string, State> }; ResultWriter?: { Parameters?: { Prefix?: string } } };
+  const found: { file: string; name: string; prefix?: string; expected: string }[] = [];
+  const visit = (file: string, workflow: string, states: Record<string, State>) => {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.ItemProcessor) visit(file, workflow, state.ItemProcessor.States);
+      if (state.ItemProcessor?.ProcessorConfig?.Mode !== 'DISTRIBUTED') continue;
+      const expected = runDataRef('bucket', workflow, 'arn:aws:states:us-east-1:123456789012:execution:sm:run', new Date()).resultsPrefix;
+      found.push({ file, name, prefix: state.ResultWriter?.Parameters?.Prefix, expected });
+    }
+  };
+  for (const [workflow, { asl }] of Object.entries(WORKFLOWS)) visit(asl, workflow, JSON.parse(readFileSync(join(ROOT, asl), 'utf8')).States);
+  expect(found.length).toBeGreaterThanOrEqual(3);
+  expect(found.filter((f) => f.prefix !== f.expected)).toEqual([]);
 });

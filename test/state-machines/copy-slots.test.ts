@@ -40,9 +40,9 @@ describe('copy slots shared by every run of the account (moto, copies that take 
       expect((run.output as { counts: { succeeded: number } }).counts.succeeded).toBe(34);
     }
     // Never more in progress than the slots, and never refused by RDS for it: the slots, not RDS, held the copies back.
-    expect(aws.rdsFaults.peakInProgress['us-west-2|instanceCopyMs']).toBeLessThanOrEqual(SLOTS);
-    expect(aws.rdsFaults.peakInProgress['us-west-2|instanceCopyMs']).toBeGreaterThan(1);
-    expect(aws.rdsFaults.peakInProgress['us-west-2|clusterCopyMs']).toBeLessThanOrEqual(2);
+    expect(aws.rdsFaults.peakInProgress('us-west-2', 'instanceCopyMs')).toBeLessThanOrEqual(SLOTS);
+    expect(aws.rdsFaults.peakInProgress('us-west-2', 'instanceCopyMs')).toBeGreaterThan(1);
+    expect(aws.rdsFaults.peakInProgress('us-west-2', 'clusterCopyMs')).toBeLessThanOrEqual(2);
     expect(aws.lambdaRdsCalls.filter((c) => c.error === 'SnapshotQuotaExceededFault')).toEqual([]);
     const copies = await manualSnapshotIds(aws.rdsDr);
     expect(copies.filter((id) => id.endsWith('-202611300300'))).toHaveLength(68);

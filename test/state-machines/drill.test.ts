@@ -130,7 +130,7 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
       }),
     );
     expect(stat.Datapoints?.map((d) => d.Maximum)).toEqual([1]);
-    expect(await aws.receiveAlerts()).toEqual([]);
+    expect(await aws.receiveAlerts('dr')).toEqual([]);
   });
 
   it('data that was already bad at snapshot time fails the drill, names every failing check, and still deletes the instance', async () => {
@@ -141,7 +141,9 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
     expect(report.passed).toBe(false);
     expect(report.throwaway.cleanup).toBe('deleted');
     expect(await throwaways()).toEqual([]);
-    const [alert] = await aws.receiveAlerts();
+    // Each region pages on its own: a DR-region failure alerts through the DR stack's topic, not the primary's.
+    expect(await aws.receiveAlerts('primary')).toEqual([]);
+    const [alert] = await aws.receiveAlerts('dr');
     expect(alert.subject).toContain('rds-dr-drill FAILED');
     expect(alert.message).toContain('table public.invoices rows >= 100: observed 10, expected ">= 100"');
     expect(alert.message).toMatch(/table public\.invoices freshness: observed "[^"]+", expected ">= /);
@@ -175,7 +177,7 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
     expect(run.statesEntered.filter((s) => s === 'ReportVerification')).toHaveLength(3);
     expect(await throwaways()).toEqual([]);
     expect(aws.dataPlane!.runningRestores).toEqual([]);
-    expect(await aws.receiveAlerts()).toHaveLength(1);
+    expect(await aws.receiveAlerts('dr')).toHaveLength(1);
   });
 
   it('a restore that never becomes available times out, is cleaned up and alerted', async () => {
@@ -187,7 +189,7 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
       expect(run.statesEntered).toContain('DeleteThrowawayInstance');
       expect(run.statesEntered).not.toContain('RunChecks');
       expect(await throwaways()).toEqual([]);
-      const [alert] = await aws.receiveAlerts();
+      const [alert] = await aws.receiveAlerts('dr');
       expect(alert.message).toMatch(/rds-dr\.RestoreTimeout: throwaway rdsdr-verify-orders-\d+ of orders still "creating" after 600 s waiting to become available/);
     } finally {
       release();
@@ -201,7 +203,7 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
       expect(run.status).toBe('FAILED');
       expect(await throwaways()).toEqual([]);
       expect(aws.dataPlane!.runningRestores).toEqual([]);
-      const [alert] = await aws.receiveAlerts();
+      const [alert] = await aws.receiveAlerts('dr');
       expect(alert.message).toMatch(/connect: .*ECONNREFUSED/);
       expect(alert.message).toContain('table public.orders exists: could not run: no connection');
     } finally {
@@ -225,7 +227,7 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
       expect(run.statesEntered).not.toContain('RunChecks');
       expect(run.statesEntered).toContain('ReportVerification');
       expect(await throwaways()).toEqual([]);
-      const [alert] = await aws.receiveAlerts();
+      const [alert] = await aws.receiveAlerts('dr');
       expect(alert.message).toMatch(/- orders:\n\s+Rds\.RdsException: AccessDenied: User: .* is not authorized to perform: rds:RestoreDBInstanceFromDBSnapshot/);
     } finally {
       release();
@@ -242,7 +244,7 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
       expect(deletes().map((c) => c.error ?? 'ok')).toEqual(['Throttling', 'Throttling', 'ok']);
       expect(await throwaways()).toEqual([]);
       expect(aws.dataPlane!.runningRestores).toEqual([]);
-      expect(await aws.receiveAlerts()).toEqual([]);
+      expect(await aws.receiveAlerts('dr')).toEqual([]);
     } finally {
       release();
     }
@@ -266,7 +268,7 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
       expect(await throwaways()).toEqual([]);
     } finally {
       release();
-      await aws.receiveAlerts();
+      await aws.receiveAlerts('dr');
     }
   });
 
@@ -283,14 +285,16 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
     await make('rdsdr-verify-lookalike', { 'rds-dr:expires-at': past });
     await make('customer-db', { 'rds-dr:purpose': 'verification', 'rds-dr:expires-at': past });
 
-    await aws.receiveWarnings(); // earlier backup runs' PITR-readiness warnings (moto's default retention is 1 day)
+    await aws.receiveWarnings('primary'); // earlier backup runs' PITR-readiness warnings (moto's default retention is 1 day)
     const result = await aws.runSweeper();
     expect(result).toEqual({ deleted: ['instance rdsdr-verify-old-202601010000'], failed: [] });
     const left = ((await aws.rdsDr.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).map((d) => d.DBInstanceIdentifier).sort();
     expect(left).toEqual(['customer-db', 'rdsdr-verify-lookalike', 'rdsdr-verify-new-202601010000']);
-    // A cleaned leftover is a warning: on the warnings topic, never on the critical one that pages.
-    expect(await aws.receiveAlerts()).toEqual([]);
-    const warnings = await aws.receiveWarnings();
+    // A cleaned leftover is a warning: on the DR region's warnings topic, never on the critical one that pages
+    // nor on the primary region's.
+    expect(await aws.receiveAlerts('dr')).toEqual([]);
+    expect(await aws.receiveWarnings('primary')).toEqual([]);
+    const warnings = await aws.receiveWarnings('dr');
     expect(warnings).toHaveLength(1);
     const [alert] = warnings;
     expect(alert.subject).toContain('sweeper removed 1 leftover drill instance');
@@ -314,7 +318,7 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
     expect(run.error).toBe('rds-dr.InvalidInput');
     expect(run.statesEntered).toEqual(['PlanVerification']);
     expect(aws.sdkCallsDr).toEqual([]);
-    const [alert] = await aws.receiveAlerts();
+    const [alert] = await aws.receiveAlerts('dr');
     expect(alert.message).toContain(message);
   });
 });

@@ -6,17 +6,14 @@ import { PutMetricDataCommand, CloudWatchClient } from '@aws-sdk/client-cloudwat
 import { CreateDBInstanceReadReplicaCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsClients } from '../../lambdas/aws/clients.js';
+import { awsClients, IMPAIRED_REGION_CLIENT } from '../../lambdas/aws/clients.js';
 import { StopDBInstanceCommand, StartDBInstanceCommand } from '@aws-sdk/client-rds';
 import { createPostgresInstance } from '../local/fleet.js';
 import { LocalStack } from '../local/local-stack.js';
-import { LOCAL_ACCOUNT_ID, motoClientConfig, type Moto } from '../local/moto.js';
+import { motoClientConfig, type Moto } from '../local/moto.js';
 import { holdDatabaseStatus } from '../local/faults.js';
-import { freePort } from '../local/processes.js';
 import { DR, localConfig, PRIMARY } from './fixtures.js';
 
 const GOLD = { 'rds-dr:policy': 'gold' };
@@ -48,7 +45,7 @@ async function createZone(moto: Moto): Promise<string> {
 }
 
 const endpointOf = (db: string) => ({ route53: { hostedZoneId: 'ZPLACEHOLDER', recordName: `${db}.${ZONE_NAME}`, ttl: 30 }, ssmParameter: `/app/${db}/writer` });
-const DBS = ['orders', 'drill', 'laggy', 'outage', 'slow'];
+const DBS = ['orders', 'drill', 'laggy', 'outage', 'hung', 'slow'];
 
 describe('failover workflow on the local AWS', () => {
   let aws: LocalStack;
@@ -57,8 +54,6 @@ describe('failover workflow on the local AWS', () => {
   let ssm: Record<string, SSMClient>;
   let rds: Record<string, RDSClient>;
   let cloudwatchDr: CloudWatchClient;
-  let noticeQueueUrl = '';
-  let sqs: SQSClient;
 
   beforeAll(async () => {
     aws = await LocalStack.start({
@@ -66,6 +61,10 @@ describe('failover workflow on the local AWS', () => {
         incident: {
           databases: {
             ...Object.fromEntries(DBS.map((db) => [db, { standby: { replicaInstance: `${db}-replica` }, maxReplicaLagSeconds: 60, endpoint: endpointOf(db), cutover: 'endpoint' }])),
+            // Route 53's control plane is in us-east-1, the primary region here: down with it in the outage
+            // scenario (test/local/region-outage.ts), so that database's applications find the writer in SSM.
+            outage: { standby: { replicaInstance: 'outage-replica' }, maxReplicaLagSeconds: 60, endpoint: { ssmParameter: '/app/outage/writer' }, cutover: 'endpoint' },
+            hung: { standby: { replicaInstance: 'hung-replica' }, maxReplicaLagSeconds: 60, endpoint: { ssmParameter: '/app/hung/writer' }, cutover: 'endpoint' },
             ghost: { standby: { replicaInstance: 'ghost-replica' } },
             billing: { maxReplicaLagSeconds: 60 },
           },
@@ -73,8 +72,8 @@ describe('failover workflow on the local AWS', () => {
       }),
       prepare: async (moto, config) => {
         zoneId = await createZone(moto);
-        const incident = config.incident as { databases: Record<string, { endpoint?: { route53: { hostedZoneId: string } } }> };
-        for (const d of Object.values(incident.databases)) if (d.endpoint) d.endpoint.route53.hostedZoneId = zoneId;
+        const incident = config.incident as { databases: Record<string, { endpoint?: { route53?: { hostedZoneId: string } } }> };
+        for (const d of Object.values(incident.databases)) if (d.endpoint?.route53) d.endpoint.route53.hostedZoneId = zoneId;
         return config;
       },
     });
@@ -82,15 +81,6 @@ describe('failover workflow on the local AWS', () => {
     ssm = { [PRIMARY]: new SSMClient(motoClientConfig(aws.moto, PRIMARY)), [DR]: new SSMClient(motoClientConfig(aws.moto, DR)) };
     rds = { [PRIMARY]: aws.rds, [DR]: aws.rdsDr };
     cloudwatchDr = new CloudWatchClient(motoClientConfig(aws.moto, DR));
-    // What the primary stack deploys: the warnings topic; a queue stands in for the email subscription.
-    const sns = new SNSClient(motoClientConfig(aws.moto, PRIMARY));
-    sqs = new SQSClient(motoClientConfig(aws.moto, PRIMARY));
-    const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'rds-dr-warnings' }))).TopicArn;
-    expect(topicArn).toBe(`arn:aws:sns:${PRIMARY}:${LOCAL_ACCOUNT_ID}:rds-dr-warnings`);
-    noticeQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'warnings-inbox' }))).QueueUrl ?? '';
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: noticeQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
-
     // Each scenario has its own primary + cross-region replica, and the application's current writer records.
     for (const db of DBS) {
       const primaryArn = await createPostgresInstance(aws.rds, db, GOLD);
@@ -133,10 +123,8 @@ describe('failover workflow on the local AWS', () => {
     return out;
   }
 
-  async function notices(): Promise<{ subject: string; message: string }[]> {
-    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: noticeQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-    return (out.Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}')).map((e: { Subject?: string; Message?: string }) => ({ subject: e.Subject ?? '', message: e.Message ?? '' }));
-  }
+  /** The incident notices: on the DR stack's warnings topic, as the failover runs in the DR region. */
+  const notices = () => aws.receiveWarnings('dr');
 
   async function report(executionArn: string) {
     const s3 = new S3Client({ ...motoClientConfig(aws.moto, DR), forcePathStyle: true });
@@ -177,7 +165,7 @@ describe('failover workflow on the local AWS', () => {
     const notice = (await notices()).find((n) => n.message.includes('failover of orders completed'));
     expect(notice?.message).toContain(REASON);
     expect(notice?.message).toContain(run.executionArn);
-    expect(await aws.receiveAlerts()).toEqual([]);
+    expect(await aws.receiveAlerts('dr')).toEqual([]);
   });
 
   it('a re-run on the already-promoted standby records "already promoted" and succeeds without changes', async () => {
@@ -216,7 +204,9 @@ describe('failover workflow on the local AWS', () => {
     expect(blocked.cause).toMatch(/pre-check replica-lag failed: lag 900 s exceeds the limit of 60 s.*rerun with force: true to accept data loss/);
     expect(await worldState()).toEqual(before);
     expect(blocked.statesEntered).toEqual(['PlanFailover', 'RunPreChecks', 'ReportFailure', 'FailoverFailed']);
-    const alerts = await aws.receiveAlerts();
+    // A failed failover pages from the DR region: on the DR stack's alert topic, nothing on the primary's.
+    expect(await aws.receiveAlerts('primary')).toEqual([]);
+    const alerts = await aws.receiveAlerts('dr');
     expect(alerts.map((a) => a.message).join('\n')).toMatch(/replica-lag/);
     // The failed run still leaves its timeline, ending in the failure.
     const rep = await report(blocked.executionArn);
@@ -231,41 +221,58 @@ describe('failover workflow on the local AWS', () => {
     expect(steps.checks.step.detail).toMatch(/replica-lag pass: not enforced \(force: true\): lag 900 s/);
   });
 
-  it('an unreachable primary region is recorded and does not block', async () => {
+  it('with the primary region down for every client, fails over: the primary is recorded unreachable, its SSM write failed (best effort)', async () => {
     await replicaLag('outage', 1);
-    // The primary region is down: every incident client for it connects to a closed port.
-    const closed = await freePort();
-    const clients = [awsClients.rds(PRIMARY, true), awsClients.ssm(PRIMARY, true), awsClients.sns(PRIMARY, true)];
-    const name = 'primary-region-down';
-    for (const c of clients) {
-      (c.middlewareStack as RDSClient['middlewareStack']).add(
-        (next) => async (args) => {
-          const req = args.request as { hostname: string; port?: number };
-          req.hostname = '127.0.0.1';
-          req.port = closed;
-          return next(args);
-        },
-        { step: 'finalizeRequest', name },
-      );
-    }
+    await notices();
+    const outage = await aws.regionOutage(PRIMARY);
+    let run: Awaited<ReturnType<LocalStack['runFailover']>>;
     try {
-      const run = await aws.runFailover({ db: 'outage', reason: REASON }, 'outage-1');
-      expect(run.cause ?? '').toBe('');
-      expect(run.status).toBe('SUCCEEDED');
-      const out = run.output as { plan: { protection: string }; steps: Record<string, { step: { detail: string }; notice?: { published: boolean } }> };
-      expect(out.plan.protection).toMatch(/tag selection unconfirmed: us-east-1 unreachable/);
-      expect(out.steps.checks.step.detail).toMatch(/primary-state pass: us-east-1 unreachable .*expected in a regional outage/);
-      expect(out.steps.cutover.step.detail).toMatch(/SSM parameter \/app\/outage\/writer in us-east-1 .*failed/);
-      expect(out.steps.report.notice?.published).toBe(false);
+      run = await aws.runFailover({ db: 'outage', reason: REASON }, 'outage-1');
     } finally {
-      for (const c of clients) c.middlewareStack.remove(name);
+      await outage.end();
     }
+    expect(run.cause ?? '').toBe('');
+    expect(run.status).toBe('SUCCEEDED');
+    const out = run.output as { plan: { protection: string }; steps: Record<string, { step: { detail: string }; notice?: { published: boolean } }> };
+    expect(out.plan.protection).toMatch(/tag selection unconfirmed: us-east-1 unreachable \(Error: connect ECONNREFUSED/);
+    expect(out.steps.checks.step.detail).toMatch(/primary-state pass: us-east-1 unreachable \(Error: connect ECONNREFUSED.*\); expected in a regional outage, recorded only/);
+    expect(out.steps.cutover.step.detail).toMatch(/SSM parameter \/app\/outage\/writer in us-west-2 -> \S+: updated/);
+    expect(out.steps.cutover.step.detail).toMatch(/SSM parameter \/app\/outage\/writer in us-east-1 -> \S+ \(best effort\): failed — Error: connect ECONNREFUSED/);
+    // The notice goes out all the same: the DR region has its own warnings topic.
+    expect(out.steps.report.notice?.published).toBe(true);
+    expect((await notices()).map((n) => n.message).join('\n')).toContain('failover of outage completed');
+    // Only clients that give up fast (IMPAIRED_REGION_CLIENT: 3 attempts) called into the primary region:
+    // the plan's fleet listing, the checks' primary state, the cutover's read and write.
+    const attempts: Record<string, number> = {};
+    for (const a of outage.attempts) attempts[`${a.client}.${a.command}`] = (attempts[`${a.client}.${a.command}`] ?? 0) + 1;
+    const calls = { 'RDSClient.DescribeDBInstancesCommand': 2, 'RDSClient.DescribeDBClustersCommand': 1, 'SSMClient.GetParameterCommand': 1, 'SSMClient.PutParameterCommand': 1 };
+    expect(attempts).toEqual(Object.fromEntries(Object.entries(calls).map(([c, n]) => [c, n * IMPAIRED_REGION_CLIENT.maxAttempts])));
+
     const host = (await describeInstance(DR, 'outage-replica')).Endpoint?.Address;
     expect((await describeInstance(DR, 'outage-replica')).ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
     expect(await parameter(DR, 'outage')).toBe(host);
-    expect(await cname('outage')).toBe(host);
     expect(await parameter(PRIMARY, 'outage')).not.toBe(host);
-  });
+  }, 120_000);
+
+  it('with the primary region taking connections and never answering, fails over: every call into it ends at its request timeout', async () => {
+    await replicaLag('hung', 1);
+    // Before the impaired-region clients set throwOnRequestTimeout, each of these calls hung until the Lambda's timeout.
+    const outage = await aws.regionOutage(PRIMARY, 'unresponsive');
+    let run: Awaited<ReturnType<LocalStack['runFailover']>>;
+    try {
+      run = await aws.runFailover({ db: 'hung', reason: REASON }, 'hung-1');
+    } finally {
+      await outage.end();
+    }
+    expect(run.cause ?? '').toBe('');
+    expect(run.status).toBe('SUCCEEDED');
+    const out = run.output as { steps: Record<string, { step: { detail: string }; notice?: { published: boolean } }> };
+    expect(out.steps.checks.step.detail).toMatch(/primary-state pass: us-east-1 unreachable \(TimeoutError: .*requestTimeout.*\); expected in a regional outage/);
+    expect(out.steps.cutover.step.detail).toMatch(/SSM parameter \/app\/hung\/writer in us-east-1 -> \S+ \(best effort\): failed — TimeoutError/);
+    expect(out.steps.report.notice?.published).toBe(true);
+    expect(outage.attempts.length).toBeLessThanOrEqual(5 * IMPAIRED_REGION_CLIENT.maxAttempts);
+    expect(await parameter(DR, 'hung')).toBe((await describeInstance(DR, 'hung-replica')).Endpoint?.Address);
+  }, 240_000);
 
   it('waits (Wait -> Describe -> Choice) while the promoted instance is still modifying, then cuts over', async () => {
     await replicaLag('slow', 0);
@@ -308,14 +315,14 @@ describe('failover workflow on the local AWS', () => {
       ['non-boolean force', { db: 'drill', reason: REASON, force: 1 }, /input\.force: must be true or false/],
     ];
     it.each(cases)('%s', async (_name, input, field) => {
-      await aws.receiveAlerts();
+      await aws.receiveAlerts('dr');
       const before = await worldState();
       const run = await aws.runFailover(input);
       expect(run.status).toBe('FAILED');
       expect(run.error).toBe('rds-dr.InvalidInput');
       expect(run.statesEntered).toEqual(['PlanFailover']);
       expect(await worldState()).toEqual(before);
-      const alerts = await aws.receiveAlerts();
+      const alerts = await aws.receiveAlerts('dr');
       expect(alerts).toHaveLength(1);
       expect(alerts[0].subject).toContain('rds-dr.InvalidInput');
       expect(alerts[0].message).toMatch(field);

@@ -137,7 +137,9 @@ describe('point-in-time and snapshot restore on the local AWS', () => {
     expect(run.statesEntered).toEqual(['PlanRestore']);
     expect(run.cause).toMatch(expected);
     expect(await worldState()).toEqual(before);
-    const alerts = await aws.receiveAlerts();
+    // A primary-region failure pages through the primary stack's topic, not the DR stack's.
+    expect(await aws.receiveAlerts('dr')).toEqual([]);
+    const alerts = await aws.receiveAlerts('primary');
     expect(alerts.map((a) => a.message).join('\n')).toMatch(expected);
   });
 
@@ -165,7 +167,7 @@ describe('point-in-time and snapshot restore on the local AWS', () => {
   });
 
   it('AccessDenied turning on the managed password fails the restore at the first attempt (no retries of what cannot succeed later), with its timeline and an alert', async () => {
-    await aws.receiveAlerts();
+    await aws.receiveAlerts('dr');
     const from = aws.sdkCallsDr.length;
     const release = aws.rdsFaults.refuse('ModifyDBInstanceCommand', 'AccessDenied', 'User: arn:aws:sts::123456789012:assumed-role/restore is not authorized to perform: rds:ModifyDBInstance');
     try {
@@ -176,7 +178,9 @@ describe('point-in-time and snapshot restore on the local AWS', () => {
       expect(aws.sdkCallsDr.slice(from).filter((c) => c.action === 'modifyDBInstance').map((c) => c.error)).toEqual(['AccessDenied']);
       expect(run.statesEntered).toContain('ReportFailure');
       expect(run.statesEntered).not.toContain('RunChecks');
-      const alerts = await aws.receiveAlerts();
+      // A DR-region failure pages through the DR stack's own topic, not the primary's.
+      expect(await aws.receiveAlerts('primary')).toEqual([]);
+      const alerts = await aws.receiveAlerts('dr');
       expect(alerts).toHaveLength(1);
       expect(alerts[0].message).toContain('AccessDenied');
     } finally {

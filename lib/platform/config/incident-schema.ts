@@ -35,6 +35,21 @@ export const endpointTargetsSchema = z
           .string()
           .regex(/^([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}\.?$/, { error: 'must be a DNS name like orders-db.internal.example.com' }),
         ttl: z.number().int().min(0).max(86400).default(60),
+        /**
+         * The hosted zone's kind. Route 53 changes records through its control plane in us-east-1; a
+         * private zone's records cannot be changed while us-east-1 is impaired.
+         */
+        zone: z.enum(['private', 'public']).default('private'),
+        /**
+         * Accelerated recovery is turned on for this public zone (UpdateHostedZoneFeatures): ~60 minutes
+         * into a us-east-1 impairment Route 53 takes changes again through us-west-2. Public zones only
+         * ("Enabling accelerated recovery for managing public DNS records", Route 53 Developer Guide).
+         */
+        acceleratedRecovery: z.boolean().default(false),
+      })
+      .refine((r) => !r.acceleratedRecovery || r.zone === 'public', {
+        error: 'acceleratedRecovery is available only for public hosted zones: set zone "public", or turn it off',
+        path: ['acceleratedRecovery'],
       })
       .optional(),
     /** SSM String parameter holding the writer endpoint (host name), written in both regions. */

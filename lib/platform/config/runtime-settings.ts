@@ -6,23 +6,33 @@ export function drKeyAliasName(config: RdsDrConfig): string {
   return `alias/${config.appName}/dr-snapshots`;
 }
 
-// Deterministic names, so the DR stack and every Lambda reach the topics without a cross-region reference.
+// Deterministic names, so every Lambda reaches its region's topics without a stack reference. Topic
+// names and key aliases are regional: each stack creates its own topics under the same names.
 export const alertTopicName = (config: RdsDrConfig): string => `${config.appName}-alerts`;
-/** The warning topic (email only; created by RpoMonitoring in the primary stack). */
+/** The warning topic (email only; one per stack, like the alert topic). */
 export const warningTopicName = (config: RdsDrConfig): string => `${config.appName}-warnings`;
 
-/** Aliases of the topics' keys: DR-region publishers are granted the keys by alias (kms:ResourceAliases). */
+/** Aliases of the topics' keys: publishers are granted their region's key by alias (kms:ResourceAliases). */
 export const alertKeyAliasName = (config: RdsDrConfig): string => `alias/${config.appName}/alerts`;
 export const warningKeyAliasName = (config: RdsDrConfig): string => `alias/${config.appName}/warnings`;
 
-/** ARN of the primary-region alert topic, built from its fixed name. */
-export function alertTopicArn(config: RdsDrConfig, account: string): string {
-  return `arn:aws:sns:${config.primaryRegion}:${account}:${alertTopicName(config)}`;
+/** Where a function is deployed: its stack's account and region. */
+export interface Deployment {
+  readonly account: string;
+  readonly region: string;
 }
 
-/** ARN of the primary-region warning topic, built from its fixed name. */
-export function warningTopicArn(config: RdsDrConfig, account: string): string {
-  return `arn:aws:sns:${config.primaryRegion}:${account}:${warningTopicName(config)}`;
+/**
+ * ARN of the alert topic in the region of `at`, built from its fixed name. A function is given its own
+ * region's topic, so a region's alerts never depend on the other region being up.
+ */
+export function alertTopicArn(config: RdsDrConfig, at: Deployment): string {
+  return `arn:aws:sns:${at.region}:${at.account}:${alertTopicName(config)}`;
+}
+
+/** ARN of the warning topic in the region of `at`, built from its fixed name. */
+export function warningTopicArn(config: RdsDrConfig, at: Deployment): string {
+  return `arn:aws:sns:${at.region}:${at.account}:${warningTopicName(config)}`;
 }
 
 /** Names of deployed resources the verification Lambdas need (tokens in CDK, real names locally). */
@@ -42,12 +52,13 @@ export type ReportsBucketRef = string | { readonly parameter: string };
 export const coordinationTableName = (config: RdsDrConfig): string => `${config.appName}-coordination`;
 
 /**
- * Projects the validated config onto what the Lambdas need at run time. `coordinationTable`: the
- * coordination table's name, for functions deployed beside it (a reference in CDK).
+ * Projects the validated config onto what the Lambdas need at run time, for a function deployed `at`
+ * (its stack's account and region: the topics it publishes to are that region's). `coordinationTable`:
+ * the coordination table's name, for functions deployed beside it (a reference in CDK).
  */
 export function toRuntimeSettings(
   config: RdsDrConfig,
-  accountId: string,
+  at: Deployment,
   verification?: VerificationResources,
   reports: ReportsBucketRef | undefined = verification?.reportsBucket,
   coordinationTable?: string,
@@ -57,10 +68,10 @@ export function toRuntimeSettings(
     appName: config.appName,
     primaryRegion: config.primaryRegion,
     drRegion: config.drRegion,
-    drKmsKeyId: config.drKmsKeyArn ?? `arn:aws:kms:${config.drRegion}:${accountId}:${drKeyAliasName(config)}`,
+    drKmsKeyId: config.drKmsKeyArn ?? `arn:aws:kms:${config.drRegion}:${at.account}:${drKeyAliasName(config)}`,
     drOptionGroups: config.drOptionGroups,
-    alertTopicArn: alertTopicArn(config, accountId),
-    warningTopicArn: warningTopicArn(config, accountId),
+    alertTopicArn: alertTopicArn(config, at),
+    warningTopicArn: warningTopicArn(config, at),
     verifierSslMode: 'verify-full',
     sections: [...SETTINGS_SECTIONS],
     policies: Object.fromEntries(

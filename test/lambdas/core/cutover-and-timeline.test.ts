@@ -13,9 +13,11 @@ class MemoryGateway implements EndpointGateway {
   down = new Set<string>();
   writes: string[] = [];
   async readCname(zone: string, name: string) {
+    if (this.down.has('route53')) throw Object.assign(new Error('connect ETIMEDOUT route53.amazonaws.com'), { name: 'TimeoutError' });
     return this.cnames.get(`${zone}/${name}`);
   }
   async upsertCname(zone: string, name: string, _ttl: number, value: string) {
+    if (this.down.has('route53')) throw Object.assign(new Error('connect ETIMEDOUT route53.amazonaws.com'), { name: 'TimeoutError' });
     this.writes.push(`route53:${name}`);
     this.cnames.set(`${zone}/${name}`, value);
   }
@@ -31,11 +33,11 @@ class MemoryGateway implements EndpointGateway {
 }
 
 describe('planCutover', () => {
-  it('plans Route 53, DR SSM (required) and primary SSM (best effort)', () => {
+  it('plans DR SSM first (it depends on nothing but the DR region), then Route 53 (required), then primary SSM (best effort)', () => {
     const actions = planCutover({ db: 'orders', endpoint: 'orders-replica.abc.us-west-2.rds.amazonaws.com', targets, ...regions });
     expect(actions.map((a) => [a.target, a.target === 'ssm' ? a.region : 'global', a.bestEffort])).toEqual([
-      ['route53', 'global', false],
       ['ssm', 'us-west-2', false],
+      ['route53', 'global', false],
       ['ssm', 'us-east-1', true],
     ]);
   });
@@ -58,7 +60,7 @@ describe('executeCutover', () => {
     gw.params.set('us-west-2/app/orders/writer', 'old.example.com');
     const out = await executeCutover(planCutover({ db: 'orders', endpoint: host, targets, ...regions }), gw, true);
     expect(out.map((o) => o.outcome)).toEqual(['would-update', 'would-update', 'would-update']);
-    expect(out[1].before).toBe('old.example.com');
+    expect(out[0].before).toBe('old.example.com');
     expect(gw.writes).toEqual([]);
   });
   it('an unreachable primary region is recorded, not fatal', async () => {
@@ -72,9 +74,36 @@ describe('executeCutover', () => {
     const gw = new MemoryGateway();
     gw.down.add('us-west-2');
     await expect(executeCutover(planCutover({ db: 'orders', endpoint: host, targets, ...regions }), gw, false)).rejects.toThrow(
-      /rds-dr.CutoverFailed|could not update SSM parameter \/app\/orders\/writer in us-west-2/,
+      /Not done: SSM parameter \/app\/orders\/writer in us-west-2 -> new.example.com — Error: connect ECONNREFUSED/,
     );
     expect(gw.writes).toEqual(['route53:orders-db.example.com', 'ssm:us-east-1']);
+  });
+  it('Route 53 unreachable after the DR parameter was repointed: says what was done, what was not and why, and the one command that finishes it', async () => {
+    const gw = new MemoryGateway();
+    gw.down.add('route53');
+    gw.down.add('us-east-1');
+    const error = await executeCutover(planCutover({ db: 'orders', endpoint: host, targets, ...regions }), gw, false).then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    expect(error?.name).toBe('rds-dr.CutoverFailed');
+    const lines = error!.message.split('\n');
+    expect(lines[0]).toBe('endpoint cutover to new.example.com is incomplete.');
+    expect(lines[1]).toBe('Done: SSM parameter /app/orders/writer in us-west-2 -> new.example.com.');
+    expect(lines[2]).toMatch(/^Not done: Route 53 CNAME orders-db.example.com \(zone Z123, TTL 30\) -> new.example.com — TimeoutError: connect ETIMEDOUT route53.amazonaws.com \(depends on us-east-1 \(Route 53 control plane\)\); SSM parameter \/app\/orders\/writer in us-east-1/);
+    expect(lines[3]).toBe(
+      `Finish it with: aws route53 change-resource-record-sets --hosted-zone-id Z123 --change-batch '{"Comment":"rds-dr cutover","Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"orders-db.example.com","Type":"CNAME","TTL":30,"ResourceRecords":[{"Value":"new.example.com"}]}}]}'`,
+    );
+    expect(lines[4]).toBe(`Best effort, once that region is back: aws ssm put-parameter --region us-east-1 --name '/app/orders/writer' --type String --overwrite --value 'new.example.com'`);
+    expect(gw.params.get('us-west-2/app/orders/writer')).toBe(host);
+  });
+  it('names the path a public zone with accelerated recovery takes when us-east-1 is impaired', async () => {
+    const gw = new MemoryGateway();
+    gw.down.add('route53');
+    const publicZone = { ...targets, route53: { ...targets.route53, zone: 'public' as const, acceleratedRecovery: true } };
+    await expect(executeCutover(planCutover({ db: 'orders', endpoint: host, targets: publicZone, ...regions }), gw, false)).rejects.toThrow(
+      /depends on us-east-1, or us-west-2 ~60 min into a us-east-1 impairment \(accelerated recovery\)/,
+    );
   });
 });
 

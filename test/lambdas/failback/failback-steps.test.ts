@@ -40,7 +40,8 @@ const settings = toRuntimeSettings(
     },
     'test',
   ),
-  ACCOUNT,
+  // The failback runs in the DR region, next to the failover.
+  { account: ACCOUNT, region: 'us-west-2' },
 );
 settings.drKmsKeyId = 'arn:aws:kms:us-west-2:123456789012:key/dr';
 

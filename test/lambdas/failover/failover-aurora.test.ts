@@ -46,7 +46,7 @@ const rds = mockClient(RDSClient);
 const cloudwatch = mockClient(CloudWatchClient);
 
 beforeAll(async () => {
-  process.env[SETTINGS_ENV] = JSON.stringify(toRuntimeSettings(config, ACCOUNT, undefined, 'rds-dr-reports'));
+  process.env[SETTINGS_ENV] = JSON.stringify(toRuntimeSettings(config, { account: ACCOUNT, region: config.drRegion }, undefined, 'rds-dr-reports'));
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   plan = (await import('../../../lambdas/failover/plan-failover.handler.js')).handler as never;
   checks = (await import('../../../lambdas/failover/failover-checks.handler.js')).handler as never;

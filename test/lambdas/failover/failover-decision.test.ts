@@ -25,7 +25,8 @@ const settings = toRuntimeSettings(
     },
     'test',
   ),
-  '123456789012',
+  // The failover runs in the DR region.
+  { account: '123456789012', region: 'us-west-2' },
 );
 
 const planFor = (db: string, opts: { force?: boolean; dryRun?: boolean } = {}): FailoverPlan =>

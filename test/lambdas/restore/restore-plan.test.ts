@@ -14,7 +14,7 @@ const settings = toRuntimeSettings(
     policies: { gold: { selection: { instances: ['orders'] } } },
     incident: { databases: { billing: { cutover: 'endpoint', endpoint: { ssmParameter: '/app/billing/writer' } } } },
   }),
-  '123456789012',
+  { account: '123456789012', region: 'us-east-1' },
 );
 const now = new Date('2026-11-23T12:00:00Z');
 const window = { earliest: '2026-11-16T12:00:00.000Z', latest: '2026-11-23T11:55:00.000Z' };

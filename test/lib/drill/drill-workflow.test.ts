@@ -47,8 +47,9 @@ describe('DR stack with restore drills', { timeout: LONG_TIMEOUT }, () => {
     expect(s.dr!.region).toBe('eu-west-1');
     expect(s.primary.dependencies).toContain(s.dr);
     expect(s.dr!.snapshotKey).toBeUndefined();
-    // The only key is the reports bucket's.
-    expect(resourcesOf(dr, 'AWS::KMS::Key').map(([k]) => k)).toEqual([id(drills().reports.key)]);
+    // No snapshot key: the only keys are the reports bucket's and the DR topics' own.
+    const topicKeys = [s.dr.alertTopics.critical, s.dr.alertTopics.warning].map((t) => id(t.masterKey!));
+    expect(resourcesOf(dr, 'AWS::KMS::Key').map(([k]) => k).sort()).toEqual([id(drills().reports.key), ...topicKeys].sort());
   });
 });
 
@@ -237,10 +238,10 @@ describe('sweeper', { timeout: LONG_TIMEOUT }, () => {
     });
   });
 
-  it('knows the primary warnings topic by its fixed ARN (a cleaned leftover is a warning)', () => {
+  it('knows the DR region\'s warnings topic by its fixed ARN (a cleaned leftover is a warning)', () => {
     const fn = dr.findResources('AWS::Lambda::Function')[id(drills().sweeper.function)];
     expect(settingsOf(fn)).toMatchObject({
-      warningTopicArn: `arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-warnings`,
+      warningTopicArn: `arn:aws:sns:eu-west-1:${TEST_ACCOUNT}:acme-dr-warnings`,
       appName: 'acme-dr',
     });
   });
@@ -257,25 +258,25 @@ describe('DR-region failure alerts', { timeout: LONG_TIMEOUT }, () => {
       Targets: [Match.objectLike({ Arn: getAtt(s.dr.alerting!.notifier, 'Arn'), DeadLetterConfig: { Arn: Match.anyValue() } })],
     });
     const fn = dr.findResources('AWS::Lambda::Function')[id(s.dr.alerting!.notifier)];
-    expect(settingsOf(fn).alertTopicArn).toBe(`arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-alerts`);
+    expect(settingsOf(fn).alertTopicArn).toBe(`arn:aws:sns:eu-west-1:${TEST_ACCOUNT}:acme-dr-alerts`);
   });
 
-  it('publish to the primary topic through its key alias, which the primary stack creates', () => {
-    s.primaryTemplate.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'acme-dr-alerts' });
-    s.primaryTemplate.hasResourceProperties('AWS::KMS::Alias', {
-      AliasName: 'alias/acme-dr/alerts',
-      TargetKeyId: { 'Fn::GetAtt': [s.primary.getLogicalId(s.primary.alerting.topic.masterKey!.node.defaultChild as never), 'Arn'] },
-    });
-    for (const [rolePrefix, topic] of [['AlertingFailureNotifierRole', 'alerts'], ['RestoreDrillsSweeperFunctionRole', 'warnings']]) {
-      const statements = statementsOf(dr, rolePrefix);
-      expect(allowing(statements, 'sns:Publish').flatMap(resources)).toEqual([`arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-${topic}`]);
-      const kms = allowing(statements, 'kms:Decrypt');
-      expect(kms).toHaveLength(1);
-      expect(resources(kms[0])).toEqual([`arn:aws:kms:eu-central-1:${TEST_ACCOUNT}:key/*`]);
-      expect(kms[0].Condition).toEqual({ 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': `alias/acme-dr/${topic}` } });
-    }
-    // The warnings topic's key has the alias the sweeper is granted by.
-    s.primaryTemplate.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/acme-dr/warnings' });
+  it('publish to the DR stack\'s own topics: the notifier by reference, the sweeper by name and key alias, both in the DR region', () => {
+    const critical = s.dr.alertTopics.critical;
+    dr.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'acme-dr-alerts' });
+    dr.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/acme-dr/alerts', TargetKeyId: getAtt(critical.masterKey!, 'Arn') });
+    const notifier = statementsOf(dr, 'AlertingFailureNotifierRole');
+    expect(allowing(notifier, 'sns:Publish').flatMap((st) => asArray(st.Resource))).toEqual([{ Ref: id(critical) }]);
+    expect(allowing(notifier, 'kms:Decrypt').flatMap((st) => asArray(st.Resource))).toEqual([getAtt(critical.masterKey!, 'Arn')]);
+
+    const sweeper = statementsOf(dr, 'RestoreDrillsSweeperFunctionRole');
+    expect(allowing(sweeper, 'sns:Publish').flatMap(resources)).toEqual([`arn:aws:sns:eu-west-1:${TEST_ACCOUNT}:acme-dr-warnings`]);
+    const kms = allowing(sweeper, 'kms:Decrypt');
+    expect(kms).toHaveLength(1);
+    expect(resources(kms[0])).toEqual([`arn:aws:kms:eu-west-1:${TEST_ACCOUNT}:key/*`]);
+    expect(kms[0].Condition).toEqual({ 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/acme-dr/warnings' } });
+    // The DR warnings topic's key has the alias the sweeper is granted by.
+    dr.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/acme-dr/warnings', TargetKeyId: getAtt(s.dr.alertTopics.warning.masterKey!, 'Arn') });
   });
 });
 

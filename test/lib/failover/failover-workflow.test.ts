@@ -99,12 +99,13 @@ describe('failover workflow (CDK)', () => {
     );
   });
 
-  it('the report writes only under incidents/failover/ and publishes only to the warnings topic', () => {
+  it('the report writes only under incidents/failover/ and publishes only to the DR region\'s warnings topic', () => {
     const statements = statementsOf(built.drTemplate!, 'FailoverIncidentReportRole');
     expect(resources(allowing(statements, 's3:PutObject')[0])).toContain('/incidents/failover/*');
-    expect(allowing(statements, 'sns:Publish')[0].Resource).toBe(`arn:aws:sns:${PRIMARY}:${TEST_ACCOUNT}:acme-dr-warnings`);
-    expect(allowing(statements, 'kms:Decrypt')[0].Condition).toEqual({ 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/acme-dr/warnings' } });
-    built.primaryTemplate.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/acme-dr/warnings' });
+    expect(allowing(statements, 'sns:Publish')[0].Resource).toBe(`arn:aws:sns:${DR}:${TEST_ACCOUNT}:acme-dr-warnings`);
+    const kms = allowing(statements, 'kms:Decrypt').filter((st) => JSON.stringify(st.Condition).includes('alias/acme-dr/warnings'));
+    expect(kms.map((st) => st.Resource)).toEqual([`arn:aws:kms:${DR}:${TEST_ACCOUNT}:key/*`]);
+    built.drTemplate!.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/acme-dr/warnings' });
   });
 
   it('the state machine role may only invoke its six Lambdas (besides logging and tracing)', () => {

@@ -34,19 +34,18 @@ describe('RDS event alerts', { timeout: LONG_TIMEOUT }, () => {
     }
   });
 
-  it('the primary notifier publishes to the alert topic; the DR one cross-region to the same topic by name and key alias', () => {
+  it('each region\'s notifier publishes to its own stack\'s alert topic (by reference), never the other region\'s', () => {
     const primaryFn = Object.values(s.primaryTemplate.findResources('AWS::Lambda::Function')).find((f) =>
       String(f.Properties.Description).includes('RDS snapshot, copy and automated-backup failure events'),
     );
-        expect(settingsOf(primaryFn!).alertTopicArn).toBe(`arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-alerts`);
+    expect(settingsOf(primaryFn!).alertTopicArn).toBe(`arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-alerts`);
     expect(allowing(statementsOf(s.primaryTemplate, 'RdsEventAlertsNotifierRole'), 'sns:Publish').flatMap((st) => [st.Resource].flat())).toEqual([{ Ref: expect.stringMatching(/^AlertingTopic/) }]);
     const drFn = Object.values(s.drTemplate!.findResources('AWS::Lambda::Function')).find((f) =>
       String(f.Properties.Description).includes('RDS snapshot, copy and automated-backup failure events'),
     );
-    expect(settingsOf(drFn!).alertTopicArn).toBe(`arn:aws:sns:eu-central-1:${TEST_ACCOUNT}:acme-dr-alerts`);
+    expect(settingsOf(drFn!).alertTopicArn).toBe(`arn:aws:sns:eu-west-1:${TEST_ACCOUNT}:acme-dr-alerts`);
     const dr = statementsOf(s.drTemplate!, 'RdsEventAlertsNotifierRole');
-    expect(allowing(dr, 'sns:Publish')).toHaveLength(1);
-    expect(JSON.stringify(dr)).toContain('alias/acme-dr/alerts');
+    expect(allowing(dr, 'sns:Publish').flatMap((st) => [st.Resource].flat())).toEqual([{ Ref: expect.stringMatching(/^AlertTopicsCriticalTopic/) }]);
     // Read-only otherwise: tags, nothing that changes RDS.
     const rdsActions = dr.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])).filter((a) => a.startsWith('rds:'));
     expect(rdsActions).toEqual(['rds:ListTagsForResource']);
@@ -54,12 +53,12 @@ describe('RDS event alerts', { timeout: LONG_TIMEOUT }, () => {
 });
 
 describe('sweeper warnings', { timeout: LONG_TIMEOUT }, () => {
-  it('publishes to the primary-region warnings topic (its key by alias), not the critical one', () => {
+  it('publishes to the DR region\'s warnings topic (its key by alias), not the critical one', () => {
     const fn = Object.values(s.drTemplate!.findResources('AWS::Lambda::Function')).find((f) =>
       String(f.Properties.Description).includes('deletes expired throwaway restore-drill'),
     );
     const settings = settingsOf(fn!);
-    expect(settings.warningTopicArn).toContain(':sns:eu-central-1:');
+    expect(settings.warningTopicArn).toContain(':sns:eu-west-1:');
     expect(settings.warningTopicArn).toContain(':acme-dr-warnings');
     const st = statementsOf(s.drTemplate!, 'RestoreDrillsSweeperFunctionRole');
     const publish = allowing(st, 'sns:Publish');
@@ -78,6 +77,11 @@ describe('PagerDuty URL from SSM', { timeout: LONG_TIMEOUT }, () => {
     const [paramId] = Object.entries(params).find(([, p]) => p.Type === 'AWS::SSM::Parameter::Value<String>' && p.Default === '/acme-dr/pagerduty-url')!;
     withParam.primaryTemplate.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: { Ref: paramId }, RawMessageDelivery: false });
     expect(JSON.stringify(withParam.primaryTemplate.toJSON())).not.toContain('events.pagerduty.com');
+    // The DR stack's alert topic subscribes the same URL, read from the parameter of that name in the DR region.
+    const drParams = withParam.drTemplate!.toJSON().Parameters as Record<string, { Type: string; Default: string }>;
+    const [drParamId] = Object.entries(drParams).find(([, p]) => p.Type === 'AWS::SSM::Parameter::Value<String>' && p.Default === '/acme-dr/pagerduty-url')!;
+    withParam.drTemplate!.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: { Ref: drParamId }, RawMessageDelivery: false });
+    expect(JSON.stringify(withParam.drTemplate!.toJSON())).not.toContain('events.pagerduty.com');
   });
 
   const problems = (alerts: Record<string, unknown>) => {

@@ -41,7 +41,7 @@ describe('parseConfig reports the field at fault', () => {
       expect.stringMatching(/^drOptionGroups\.1bad: source option group names \(keys\) must be RDS option group names: 1-255 letters, digits or hyphens, starting with a letter, no "--"; got "1bad"/),
     ]);
     const config = parseConfig({ ...rawTestConfig(), drOptionGroups: { 'erp-oracle-tde': 'erp-oracle-tde-dr' } });
-    expect(toRuntimeSettings(config, '123456789012').drOptionGroups).toEqual({ 'erp-oracle-tde': 'erp-oracle-tde-dr' });
+    expect(toRuntimeSettings(config, { account: '123456789012', region: config.primaryRegion }).drOptionGroups).toEqual({ 'erp-oracle-tde': 'erp-oracle-tde-dr' });
     expect(parseConfig(rawTestConfig()).drOptionGroups).toEqual({});
   });
 
@@ -103,7 +103,7 @@ describe('parseConfig refuses what would break at deploy or run time, naming the
 
   it('drill sampling: defaults (20 a run, at least every verificationMaxAgeDays), bounds, and no longer than the monitor allows', () => {
     const config = parseConfig(rawDrillConfig());
-    const settings = toRuntimeSettings(config, '111122223333', { subnetGroupName: 'g', securityGroupIds: ['sg-1'], reportsBucket: 'b' });
+    const settings = toRuntimeSettings(config, { account: '111122223333', region: config.drRegion }, { subnetGroupName: 'g', securityGroupIds: ['sg-1'], reportsBucket: 'b' });
     expect(settings.verification!.policies.gold.sample).toEqual({ perRun: 20, maxAgeDays: 8 });
     const problems = (mutate: (c: Raw) => void) => {
       const raw = rawDrillConfig() as Raw;

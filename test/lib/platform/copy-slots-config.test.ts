@@ -32,7 +32,7 @@ describe('copySlots', () => {
 
   it('reaches every Lambda in the common part of the settings', () => {
     const config = parse((c) => (c.copySlots = { instance: 12, cluster: 3 }));
-    expect(toRuntimeSettings(config, '111122223333').copySlots).toEqual({ instance: 12, cluster: 3, leaseSeconds: 1800 });
+    expect(toRuntimeSettings(config, { account: '111122223333', region: config.primaryRegion }).copySlots).toEqual({ instance: 12, cluster: 3, leaseSeconds: 1800 });
   });
 
   it.each([

@@ -38,7 +38,13 @@ describe('incident config', () => {
         },
       }),
     );
-    expect(config.incident.databases.ledger.endpoint?.route53?.ttl).toBe(60);
+    expect(config.incident.databases.ledger.endpoint?.route53).toMatchObject({ ttl: 60, zone: 'private', acceleratedRecovery: false });
+  });
+
+  it('accepts a public zone with accelerated recovery', () => {
+    const route53 = { hostedZoneId: 'Z0123456789ABC', recordName: 'ledger-db.example.com', zone: 'public', acceleratedRecovery: true };
+    const config = parseConfig(withIncident({ databases: { ledger: { endpoint: { route53 } } } }));
+    expect(config.incident.databases.ledger.endpoint?.route53).toMatchObject({ zone: 'public', acceleratedRecovery: true });
   });
 
   it.each([
@@ -50,6 +56,11 @@ describe('incident config', () => {
     [{ databases: { orders: { cutover: 'swap' } } }, /^incident\.databases\.orders\.cutover: /],
     [{ databases: { 'bad--id': {} } }, /^incident\.databases\.bad--id: must be an RDS identifier/],
     [{ databases: { orders: { maxReplicaLag: 5 } } }, /^incident\.databases\.orders: unknown field\(s\) "maxReplicaLag"/],
+    [
+      { databases: { orders: { endpoint: { route53: { hostedZoneId: 'Z0123', recordName: 'a.example.com', acceleratedRecovery: true } } } } },
+      /^incident\.databases\.orders\.endpoint\.route53\.acceleratedRecovery: acceleratedRecovery is available only for public hosted zones/,
+    ],
+    [{ databases: { orders: { endpoint: { route53: { hostedZoneId: 'Z0123', recordName: 'a.example.com', zone: 'shared' } } } } }, /^incident\.databases\.orders\.endpoint\.route53\.zone: /],
   ])('rejects %j naming the field', (incident, expected) => {
     expect(problems(withIncident(incident))).toEqual([expect.stringMatching(expected)]);
   });

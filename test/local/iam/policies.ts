@@ -25,6 +25,8 @@ export interface PolicySet {
   bucketKeys: Record<string, string>;
   /** DynamoDB tables of the templates by name, as declared (the local AWS creates them so). */
   tables: Record<string, TableDefinition>;
+  /** SNS topics of the templates by ARN, with their region and name (the local AWS creates them so). */
+  topics: Record<string, { region: string; name: string }>;
   /** Aliases of every key in the templates (kms:ResourceAliases). */
   keyAliases: Record<string, string[]>;
   /** Region a Lambda runs in when no workflow run names one (the primary stack's, if both have it). */
@@ -200,6 +202,7 @@ export function extractPolicies(synth: SynthesizedStacks, local: LocalValues): P
     topicKeys: {},
     bucketKeys: {},
     tables: {},
+    topics: {},
     keyAliases: {},
     lambdaHomeRegions: {},
   };
@@ -261,6 +264,8 @@ export function extractPolicies(synth: SynthesizedStacks, local: LocalValues): P
       for (const topic of rs.resolve(tp.Properties.Topics) as string[]) set.resourcePolicies[topic] = rs.resolve(tp.Properties.PolicyDocument) as PolicyDocument;
     }
     for (const [id, topic] of ofType('AWS::SNS::Topic')) {
+      const arn = rs.resolve({ Ref: id }) as string;
+      set.topics[arn] = { region, name: arn.split(':').pop()! };
       if (topic.Properties.KmsMasterKeyId) set.topicKeys[rs.resolve({ Ref: id }) as string] = rs.resolve(topic.Properties.KmsMasterKeyId) as string;
     }
     for (const [, bp] of ofType('AWS::S3::BucketPolicy')) {
