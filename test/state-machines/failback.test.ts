@@ -118,7 +118,7 @@ describe('failback workflow on the local AWS', () => {
     // The original primaries of orders and billing were deleted after the outage (final snapshot taken);
     // legacy's is still there, stale, under the name the failback would use.
     for (const db of ['orders', 'billing']) await aws.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: db, SkipFinalSnapshot: true }));
-    await aws.receiveAlerts();
+    await aws.receiveAlerts('dr');
   }, 300_000);
   afterAll(async () => aws?.stop());
 
@@ -254,7 +254,7 @@ describe('failback workflow on the local AWS', () => {
     expect(rep?.body.steps.map((s: { name: string }) => s.name)).toEqual(
       expect.arrayContaining(['plan', 'checks', 'create-replica', 'wait-in-sync', 'cutover', 'wait-caught-up', 'promote', 'wait-writable', 'create-dr-standby', 'active-region', 'report']),
     );
-    expect(await aws.receiveAlerts()).toEqual([]);
+    expect(await aws.receiveAlerts('dr')).toEqual([]);
   });
 
   it('a second switch run finds every step done and changes nothing', async () => {
@@ -275,7 +275,7 @@ describe('failback workflow on the local AWS', () => {
     expect(run.cause).toMatch(/pre-check target-name failed: legacy in us-east-1 exists and is the original primary .*rename it .*or delete it/);
     expect(run.statesEntered).toEqual(['PlanFailback', 'RunPreChecks', 'ReportFailure', 'FailbackFailed']);
     expect(await worldState()).toEqual(before);
-    expect((await aws.receiveAlerts()).map((a) => a.message).join('\n')).toMatch(/target-name/);
+    expect((await aws.receiveAlerts('dr')).map((a) => a.message).join('\n')).toMatch(/target-name/);
     expect((await report(run.executionArn))?.body.outcome).toBe('failed');
   });
 
@@ -290,14 +290,14 @@ describe('failback workflow on the local AWS', () => {
       ['unknown field', { db: 'orders', reason: REASON, force: true }, /unknown field\(s\) force/],
     ];
     it.each(cases)('%s', async (_name, input, field) => {
-      await aws.receiveAlerts();
+      await aws.receiveAlerts('dr');
       const before = await worldState();
       const run = await aws.runFailback(input);
       expect(run.status).toBe('FAILED');
       expect(run.error).toBe('rds-dr.InvalidInput');
       expect(run.statesEntered).toEqual(['PlanFailback']);
       expect(await worldState()).toEqual(before);
-      const alerts = await aws.receiveAlerts();
+      const alerts = await aws.receiveAlerts('dr');
       expect(alerts).toHaveLength(1);
       expect(alerts[0].message).toMatch(field);
     });
