@@ -1,11 +1,11 @@
-// Turns `rds-dr failover|restore|drill ...` arguments into the exact JSON input the console would
+// Turns `rds-dr failover|failback|restore|drill ...` arguments into the exact JSON input the console would
 // take, and the state machine (name and region) to start. Pure: nothing here talks to AWS, so every
 // flag rule is unit-tested, and the workflows' first states still validate whatever arrives.
 import type { RdsDrConfig } from '../../lib/platform/config/schema.js';
 import { stateMachineName, type WorkflowName } from '../../lib/platform/registry.js';
 
 /** The workflows a person starts by hand (registry names: lib/platform/registry.ts). */
-export type WorkflowKind = Extract<WorkflowName, 'failover' | 'restore' | 'drill'>;
+export type WorkflowKind = Extract<WorkflowName, 'failover' | 'failback' | 'restore' | 'drill'>;
 
 export interface StartCommand {
   kind: 'start';
@@ -27,6 +27,7 @@ export class UsageError extends Error {
 export const USAGE = `usage:
   rds-dr status   [-c config.json] [--account <id>] [--all]
   rds-dr failover <db> --reason "<why, ticket>" [--dry-run] [--force]
+  rds-dr failback <db> --reason "<why, ticket>" [--dry-run] [--switch]
   rds-dr restore  <db> (--time <ISO-8601|latest> | --snapshot <id|latest>) --target <new-id>
                   [--region <region>] [--verify] [--cutover] [--reason "<why>"]
   rds-dr drill    <db> [--snapshot <DR copy ARN>]   (alias: verify)
@@ -43,6 +44,7 @@ interface FlagSpec {
 const COMMON: FlagSpec = { values: ['--config', '--name', '--endpoint', '--account'], switches: ['--no-follow'] };
 const SPECS: Record<WorkflowKind, FlagSpec> = {
   failover: { values: ['--reason'], switches: ['--dry-run', '--force'] },
+  failback: { values: ['--reason'], switches: ['--dry-run', '--switch'] },
   restore: { values: ['--time', '--snapshot', '--target', '--region', '--reason'], switches: ['--verify', '--cutover'] },
   drill: { values: ['--snapshot'], switches: [] },
 };
@@ -83,7 +85,7 @@ export function parseFlags(argv: string[], spec: FlagSpec): ParsedArgs {
 }
 
 // `verify` is the drill's former name, kept as an alias so existing runbooks and scripts still work.
-const COMMAND_WORKFLOWS: Record<string, WorkflowKind> = { failover: 'failover', restore: 'restore', drill: 'drill', verify: 'drill' };
+const COMMAND_WORKFLOWS: Record<string, WorkflowKind> = { failover: 'failover', failback: 'failback', restore: 'restore', drill: 'drill', verify: 'drill' };
 
 /** The config file a command names (or the default), read before buildStartCommand. */
 export function configPathOf(argv: string[]): string {
@@ -92,7 +94,7 @@ export function configPathOf(argv: string[]): string {
   return argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : (argv[i + 1] ?? 'config/example.json');
 }
 
-/** Builds the execution to start for `failover|restore|drill` (or `verify`), or throws a UsageError naming the flag. */
+/** Builds the execution to start for `failover|failback|restore|drill` (or `verify`), or throws a UsageError naming the flag. */
 export function buildStartCommand(command: string, argv: string[], config: RdsDrConfig): StartCommand {
   const workflow = COMMAND_WORKFLOWS[command];
   if (!workflow) throw new UsageError(`unknown command "${command}"\n${USAGE}`);
@@ -116,6 +118,17 @@ export function buildStartCommand(command: string, argv: string[], config: RdsDr
       ...base,
       region: config.drRegion,
       input: { db, reason, dryRun: args.switches.has('--dry-run'), force: args.switches.has('--force') },
+    };
+  }
+
+  if (workflow === 'failback') {
+    const reason = args.values['--reason'];
+    if (!reason?.trim()) throw new UsageError('failback: --reason is required (incident ticket, change window); it is logged with every change');
+    // Deployed next to the failover, in the DR region: it starts from the instance the failover promoted there.
+    return {
+      ...base,
+      region: config.drRegion,
+      input: { db, reason, dryRun: args.switches.has('--dry-run'), switch: args.switches.has('--switch') },
     };
   }
 

@@ -89,6 +89,16 @@ export const incidentDatabaseSettingsSchema = z.strictObject({
     .union([z.strictObject({ replicaInstance: z.string() }), z.strictObject({ globalCluster: z.string(), secondaryCluster: z.string() })])
     .optional(),
   maxReplicaLagSeconds: z.number().int(),
+  failback: z
+    .strictObject({
+      replicaInstance: z.string().optional(),
+      standbyInstance: z.string().optional(),
+      kmsKeyId: z.string().optional(),
+      subnetGroupName: z.string().optional(),
+      securityGroupIds: z.array(z.string()).optional(),
+      parameterGroupName: z.string().optional(),
+    })
+    .optional(),
   endpoint: z
     .strictObject({
       route53: z

@@ -26,6 +26,9 @@ export interface GlobalClusterFacts {
 
 export type PrimaryState = { reachable: true; status: string } | { reachable: false; error: string };
 
+/** Lag metrics are read over this window; no datapoint in it means "unknown". Shared by failover and failback. */
+export const LAG_WINDOW_MINUTES = 10;
+
 export interface StandbyGateway {
   describeInstance(region: string, id: string): Promise<InstanceFacts | undefined>;
   describeCluster(region: string, id: string): Promise<ClusterFacts | undefined>;

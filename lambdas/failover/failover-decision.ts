@@ -1,7 +1,7 @@
 // Pure pre-checks and the failover decision (promote / switchover / failover / refuse).
 import type { FailoverPlan } from './failover-plan.js';
 import { FailoverRefusedError, PreCheckFailedError } from '../core/errors.js';
-import type { ClusterFacts, GlobalClusterFacts, InstanceFacts, PrimaryState } from '../core/standby.js';
+import { LAG_WINDOW_MINUTES, type ClusterFacts, type GlobalClusterFacts, type InstanceFacts, type PrimaryState } from '../core/standby.js';
 
 /** What the checks observed (standby and primary), read by the failover-checks and promote-standby Lambdas. */
 export interface StandbyObservation {
@@ -29,8 +29,6 @@ export interface FailoverDecision {
   detail: string;
 }
 
-/** Lag metrics are read over this window; no datapoint in it means "unknown". */
-export const LAG_WINDOW_MINUTES = 10;
 
 const GLOBAL_IN_PROGRESS = new Set(['switching-over', 'failing-over']);
 

@@ -1,7 +1,7 @@
 // Reads everything the checks and the decision need, through the gateway.
 import type { FailoverPlan } from './failover-plan.js';
-import { lagMetricFor, type StandbyGateway } from '../core/standby.js';
-import { LAG_WINDOW_MINUTES, type StandbyObservation } from './failover-decision.js';
+import { LAG_WINDOW_MINUTES, lagMetricFor, type StandbyGateway } from '../core/standby.js';
+import type { StandbyObservation } from './failover-decision.js';
 
 /** Standby facts from the DR region; the lag metric (skipped with force); the primary's state (never throws). */
 export async function observeStandby(plan: FailoverPlan, gateway: StandbyGateway, options: { lag: boolean; primary: boolean }): Promise<StandbyObservation> {

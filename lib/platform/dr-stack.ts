@@ -3,13 +3,14 @@ import type { Construct } from 'constructs';
 import type { RdsDrConfig } from './config/schema.js';
 import { DrSnapshotKey } from './dr-snapshot-key.js';
 import { FailoverWorkflow } from '../failover/failover-workflow.js';
+import { FailbackWorkflow } from '../failback/failback-workflow.js';
 import { RestoreWorkflow } from '../restore/restore-workflow.js';
 import { AlertTopics } from '../observability/alert-topics.js';
 import { DrAlerting } from '../observability/dr-alerting.js';
 import { RdsEventAlerts } from '../observability/rds-event-alerts.js';
 import { ReportsBucket } from './reports-bucket.js';
 import { RestoreDrills } from '../drill/drill-workflow.js';
-import { hasFailover, hasRestoreDrills } from './config/features.js';
+import { hasFailback, hasFailover, hasRestoreDrills } from './config/features.js';
 import { WorkBucket } from './work-bucket.js';
 import { CoordinationTable } from './coordination-table.js';
 import { BackupWorkflow } from '../backup/backup-workflow.js';
@@ -45,6 +46,8 @@ export class DrStack extends Stack {
   readonly backup: BackupWorkflow;
   /** The failover workflow, when some database has a standby (incident.databases.<db>.standby). */
   readonly failover?: FailoverWorkflow;
+  /** The failback workflow, when some database's standby is a read replica (what a failover promotes and a failback returns). */
+  readonly failback?: FailbackWorkflow;
   /** Point-in-time / snapshot restore for incidents, restoring in the DR region (DR copies, replicated backups). */
   readonly restore: RestoreWorkflow;
   /**
@@ -81,6 +84,7 @@ export class DrStack extends Stack {
     // Copies land here: their RDS failure events page through this region's alert topic.
     new RdsEventAlerts(this, 'RdsEventAlerts', { config, alertTopic: this.alertTopics.critical });
     if (hasFailover(config)) this.failover = new FailoverWorkflow(this, 'Failover', { config, reports: this.reports });
+    if (hasFailback(config)) this.failback = new FailbackWorkflow(this, 'Failback', { config, reports: this.reports });
 
     const drills = this.restoreDrills;
     this.restore = new RestoreWorkflow(this, 'Restore', {
@@ -93,7 +97,7 @@ export class DrStack extends Stack {
     });
 
     // Failed, timed-out or aborted DR-region executions page through this region's alert topic.
-    const watched = [this.backup.stateMachine, this.restoreDrills?.workflow.stateMachine, this.failover?.stateMachine, this.restore.stateMachine].filter((sm) => sm !== undefined);
+    const watched = [this.backup.stateMachine, this.restoreDrills?.workflow.stateMachine, this.failover?.stateMachine, this.failback?.stateMachine, this.restore.stateMachine].filter((sm) => sm !== undefined);
     this.alerting = new DrAlerting(this, 'Alerting', { config, stateMachines: watched, alertTopic: this.alertTopics.critical });
   }
 }

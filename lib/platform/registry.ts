@@ -34,7 +34,14 @@ export const LAMBDAS = {
   'promote-standby': 'lambdas/failover/promote-standby.handler.ts',
   'standby-status': 'lambdas/failover/standby-status.handler.ts',
   'record-active-region': 'lambdas/failover/record-active-region.handler.ts',
-  // incident steps shared by failover and restore
+  // failback (DR region)
+  'plan-failback': 'lambdas/failback/plan-failback.handler.ts',
+  'failback-checks': 'lambdas/failback/failback-checks.handler.ts',
+  'create-failback-replica': 'lambdas/failback/create-failback-replica.handler.ts',
+  'failback-replica-status': 'lambdas/failback/failback-replica-status.handler.ts',
+  'promote-failback-replica': 'lambdas/failback/promote-failback-replica.handler.ts',
+  'return-active-region': 'lambdas/failback/return-active-region.handler.ts',
+  // incident steps shared by failover, failback and restore
   'cutover-endpoint': 'lambdas/incident/cutover-endpoint.handler.ts',
   'incident-report': 'lambdas/incident/incident-report.handler.ts',
   // alerts and monitoring (EventBridge targets and schedules, no state machine)
@@ -73,6 +80,12 @@ export const LAMBDA_SETTINGS: Record<LambdaName, readonly SettingsSection[]> = {
   'promote-standby': [],
   'standby-status': [],
   'record-active-region': ['policies'],
+  'plan-failback': ['incident'],
+  'failback-checks': [],
+  'create-failback-replica': [],
+  'failback-replica-status': [],
+  'promote-failback-replica': [],
+  'return-active-region': [],
   'cutover-endpoint': ['incident'],
   'incident-report': [],
   'failure-notifier': [],
@@ -116,6 +129,20 @@ export const WORKFLOWS = {
     asl: 'state-machines/failover.asl.json',
     regions: ['dr'],
     lambdas: ['plan-failover', 'failover-checks', 'promote-standby', 'standby-status', 'record-active-region', 'cutover-endpoint', 'incident-report'],
+  },
+  failback: {
+    asl: 'state-machines/failback.asl.json',
+    regions: ['dr'],
+    lambdas: [
+      'plan-failback',
+      'failback-checks',
+      'create-failback-replica',
+      'failback-replica-status',
+      'promote-failback-replica',
+      'cutover-endpoint',
+      'return-active-region',
+      'incident-report',
+    ],
   },
 } as const satisfies Record<string, WorkflowEntry>;
 

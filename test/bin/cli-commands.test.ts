@@ -27,6 +27,14 @@ describe('rds-dr CLI commands build the console input', () => {
     expect(cmd.input).toEqual({ db: 'orders', reason: 'us-east-1 outage INC-123', dryRun: true, force: false });
   });
 
+  it('failback runs in the DR region (next to the failover) with the exact console input; --switch is the go for phase 2', () => {
+    const prepare = buildStartCommand('failback', ['orders', '--reason', 'us-east-1 recovered CHG-42'], config);
+    expect(prepare).toMatchObject({ stateMachineName: 'shop-dr-failback', region: 'us-west-2', follow: true });
+    expect(prepare.input).toEqual({ db: 'orders', reason: 'us-east-1 recovered CHG-42', dryRun: false, switch: false });
+    const go = buildStartCommand('failback', ['orders', '--reason', 'CHG-42', '--switch', '--dry-run'], config);
+    expect(go.input).toEqual({ db: 'orders', reason: 'CHG-42', dryRun: true, switch: true });
+  });
+
   it('restore to a point in time defaults to the primary region; --reason=... and --no-follow work', () => {
     const cmd = buildStartCommand('restore', ['orders', '--time', '2026-11-20T14:29:00Z', '--target', 'orders-pitr-1129', '--verify', '--cutover', '--reason=bad migration INC-7', '--no-follow'], config);
     expect(cmd).toMatchObject({ stateMachineName: 'shop-dr-restore', region: 'us-east-1', follow: false });
@@ -47,6 +55,9 @@ describe('rds-dr CLI commands build the console input', () => {
 
   it.each([
     ['failover', ['orders'], /--reason is required/],
+    ['failback', ['orders'], /failback: --reason is required/],
+    ['failback', ['orders', '--reason', 'x', '--force'], /unknown option --force; allowed here: .*--switch/],
+    ['failback', ['orders', '--reason', 'x', '--switch=yes'], /--switch takes no value/],
     ['failover', ['orders', '--reason'], /--reason needs a value/],
     ['failover', ['orders', 'billing', '--reason', 'x'], /exactly one database identifier, got 2/],
     ['failover', ['orders', '--reason', 'x', '--forse'], /unknown option --forse; allowed here: .*--force/],

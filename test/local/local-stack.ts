@@ -19,7 +19,7 @@ import { ALERTING_EXECUTION_STATUSES } from '../../lambdas/alerts/failure-alert.
 import { awsClients } from '../../lambdas/aws/clients.js';
 import { LocalDataPlane } from './data-plane.js';
 import { RdsFaultBoard } from './faults.js';
-import { enforceRdsContracts, enforceSnsContracts, followPromotions } from './fidelity.js';
+import { enforceRdsContracts, enforceSnsContracts, followPromotions, placeCrossRegionReplicas } from './fidelity.js';
 import { currentCaller, currentDeployment, inDeployment, runAs } from './iam/caller.js';
 import { IamSimulator, startIamSimulation } from './iam/index.js';
 import { functionArnPlaceholder, LAMBDA_SETTINGS, LAMBDAS, type LambdaName, stateMachineName, WORKFLOWS, type WorkflowName } from '../../lib/platform/registry.js';
@@ -297,6 +297,7 @@ export class LocalStack {
     const rdsClients = [this.rds, this.rdsDr, ...[primaryRegion, drRegion].flatMap((r) => [awsClients.rds(r), awsClients.rds(r, true)])];
     followPromotions(rdsClients);
     enforceRdsContracts(rdsClients);
+    placeCrossRegionReplicas(rdsClients);
     this.rdsFaults.install(rdsClients);
     enforceSnsContracts([primaryRegion, drRegion].flatMap((r) => [awsClients.sns(r), awsClients.sns(r, true)]) as never);
   }
@@ -363,6 +364,11 @@ export class LocalStack {
   /** Runs the failover workflow once, in the DR region (as deployed: the primary region may be down). */
   runFailover(input: unknown, executionName?: string): Promise<WorkflowRun> {
     return this.runAslWorkflow('failover', this.config.drRegion, input, executionName);
+  }
+
+  /** Runs the failback workflow once, in the DR region (as deployed, next to the failover). */
+  runFailback(input: unknown, executionName?: string): Promise<WorkflowRun> {
+    return this.runAslWorkflow('failback', this.config.drRegion, input, executionName);
   }
 
   /** Runs the point-in-time / snapshot restore workflow as deployed in `region` (primary by default). */

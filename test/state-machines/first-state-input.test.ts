@@ -26,6 +26,7 @@ describe('null execution input', () => {
     ['prune', 'PlanPrune', (a) => a.runPrune(null, 'null-prune')],
     ['restore', 'PlanRestore', (a) => a.runRestore(null, undefined, 'null-restore')],
     ['failover', 'PlanFailover', (a) => a.runFailover(null, 'null-failover')],
+    ['failback', 'PlanFailback', (a) => a.runFailback(null, 'null-failback')],
   ];
   it.each(cases)('%s fails at %s with rds-dr.InvalidInput and one alert', async (_workflow, firstState, run) => {
     await aws.receiveAlerts();

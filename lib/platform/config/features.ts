@@ -10,3 +10,16 @@ export const hasRestoreDrills = (config: RdsDrConfig): boolean =>
  * nothing to fail over to, so no failover workflow (and no promotion permission) is deployed.
  */
 export const hasFailover = (config: RdsDrConfig): boolean => Object.values(config.incident.databases).some((d) => d.standby !== undefined);
+
+/**
+ * The databases a failback can return to the primary region: those whose standby is a cross-region
+ * read replica (incident.databases.<db>.standby.replicaInstance). Aurora global databases fail back
+ * with a switchover the failback workflow does not run (it rejects them by name).
+ */
+export const failbackDatabases = (config: RdsDrConfig): string[] =>
+  Object.entries(config.incident.databases)
+    .filter(([, d]) => d.standby !== undefined && 'replicaInstance' in d.standby)
+    .map(([db]) => db);
+
+/** True when some database can fail back (see failbackDatabases). */
+export const hasFailback = (config: RdsDrConfig): boolean => failbackDatabases(config).length > 0;

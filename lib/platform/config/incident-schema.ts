@@ -60,10 +60,29 @@ export const endpointTargetsSchema = z
   })
   .refine((e) => e.route53 !== undefined || e.ssmParameter !== undefined, { error: 'set route53 and/or ssmParameter' });
 
+/**
+ * Where the failback puts the database back in primaryRegion (a cross-region read replica of the
+ * promoted DR instance, then promoted) and the new DR standby. Any placement field left out is taken
+ * from the original primary instance (`<db>` in primaryRegion) while it still exists.
+ */
+export const failbackSchema = z.strictObject({
+  /** Identifier of the replica created in primaryRegion (it becomes the primary). Default: the database identifier. */
+  replicaInstance: dbIdentifier.optional(),
+  /** Identifier of the new standby replica created in drRegion from the new primary. Default: `<db>-standby`. */
+  standbyInstance: dbIdentifier.optional(),
+  /** primaryRegion KMS key (id, ARN or alias) for the replica of an encrypted database. */
+  kmsKeyId: z.string().min(1).optional(),
+  subnetGroupName: z.string().min(1).optional(),
+  securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: 'must be a security group id (sg-...)' })).min(1).optional(),
+  parameterGroupName: z.string().min(1).optional(),
+});
+
 export const incidentDatabaseSchema = z.strictObject({
   standby: standbySchema.optional(),
   /** Failover refuses (without force) when the standby lags more than this. */
   maxReplicaLagSeconds: z.number().int().min(0).max(86400).default(300),
+  /** Failback of a promoted DR instance to primaryRegion (failback workflow). */
+  failback: failbackSchema.optional(),
   /** Updated on failover and on a restore with cutover "endpoint". */
   endpoint: endpointTargetsSchema.optional(),
   /** How a restore with cutover replaces the database: rename identifiers, or repoint `endpoint`. */

@@ -143,6 +143,8 @@ describe('DR-region alerting with drills and failover', () => {
     expect(watched.map((r) => r.Ref).sort()).toEqual([
       built.dr.getLogicalId(built.dr.backup.stateMachine.node.defaultChild as never),
       built.dr.getLogicalId(built.dr.failover!.stateMachine.node.defaultChild as never),
+      // A read-replica standby also deploys the failback, which undoes its promotion.
+      built.dr.getLogicalId(built.dr.failback!.stateMachine.node.defaultChild as never),
       built.dr.getLogicalId(built.dr.restoreDrills!.workflow.stateMachine.node.defaultChild as never),
       built.dr.getLogicalId(built.dr.restore.stateMachine.node.defaultChild as never),
     ].sort());

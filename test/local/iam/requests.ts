@@ -137,6 +137,13 @@ const RESOURCES: Record<string, (i: Record<string, unknown>) => ResourceList> = 
     ['cluster-pg', str(i.DBClusterParameterGroupName)],
   ],
   'rds:PromoteReadReplica': (i) => [['db', str(i.DBInstanceIdentifier)]],
+  'rds:CreateDBInstanceReadReplica': (i) => [
+    ['db', str(i.DBInstanceIdentifier)],
+    ['db', str(i.SourceDBInstanceIdentifier)],
+    ['subgrp', str(i.DBSubnetGroupName)],
+    ['pg', str(i.DBParameterGroupName)],
+    ['og', str(i.OptionGroupName)],
+  ],
   'rds:StartDBInstanceAutomatedBackupsReplication': (i) => [['db', str(i.SourceDBInstanceArn)]],
   'rds:FailoverGlobalCluster': (i) => [['global-cluster', str(i.GlobalClusterIdentifier)], ['cluster', str(i.TargetDbClusterIdentifier)]],
   'rds:SwitchoverGlobalCluster': (i) => [['global-cluster', str(i.GlobalClusterIdentifier)], ['cluster', str(i.TargetDbClusterIdentifier)]],
@@ -206,6 +213,7 @@ function onBehalfKmsChecks(action: string, input: Record<string, unknown>, regio
     case 'rds:CopyDBSnapshot':
     case 'rds:CopyDBClusterSnapshot':
     case 'rds:StartDBInstanceAutomatedBackupsReplication':
+    case 'rds:CreateDBInstanceReadReplica':
       return [
         ...via('rds', ['kms:CreateGrant'], str(input.KmsKeyId), 'KMSKeyNotAccessibleFault', { 'kms:GrantIsForAWSResource': 'true' }),
         ...via('rds', ['kms:DescribeKey'], str(input.KmsKeyId), 'KMSKeyNotAccessibleFault'),

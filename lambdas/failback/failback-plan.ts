@@ -1,0 +1,134 @@
+// Pure planning of a failback: validate the console input and resolve, from the deployment settings,
+// the promoted DR instance, the replica to create in the primary region, the new DR standby and the
+// configured placement. Nothing here touches AWS.
+import { z } from 'zod';
+import { activeRegionParameterName } from '../core/active-region.js';
+import { InvalidInputError } from '../core/errors.js';
+import { formatInputIssues } from '../core/input-issues.js';
+import type { ReplicaPlacement } from '../core/replicas.js';
+import type { RuntimeSettings } from '../core/settings.js';
+
+const ALLOWED = 'db, reason, dryRun, switch';
+
+const failbackInput = z.strictObject({
+  db: z.string({ error: 'required: the database identifier in the primary region (the key of incident.databases), e.g. "orders"' }).min(1, { error: 'must not be empty' }),
+  reason: z
+    .string({ error: 'required: why you fail back now (incident ticket, change window); it is logged with every change' })
+    .trim()
+    .min(1, { error: 'must not be empty: say why (incident ticket, change window)' }),
+  dryRun: z.boolean({ error: 'must be true or false' }).default(false),
+  switch: z.boolean({ error: 'must be true or false (true: after the replica is in sync, stop writes, promote it and cut over)' }).default(false),
+});
+
+export interface FailbackRequest {
+  db: string;
+  reason: string;
+  dryRun: boolean;
+  /** The operator's go for phase 2 (stop writes, promote, cut over, new DR standby). */
+  switch: boolean;
+}
+
+export interface InstanceRef {
+  id: string;
+  arn: string;
+  region: string;
+}
+
+export interface FailbackPlan extends FailbackRequest {
+  executionArn: string;
+  primaryRegion: string;
+  drRegion: string;
+  /** The DR instance the failover promoted: the writer now, and the source of the failback replica. */
+  source: InstanceRef;
+  /** The replica created in the primary region; promoted in phase 2, it becomes the primary. */
+  target: InstanceRef;
+  /** The original primary (`db` in the primary region), whose recorded placement fills what config leaves out. */
+  original: InstanceRef;
+  /** The new standby: a read replica of the new primary in the DR region. */
+  drStandby: InstanceRef;
+  /** Placement of the primary-region replica from incident.databases.<db>.failback. */
+  configuredPlacement: ReplicaPlacement;
+  /** The DR key the new standby is encrypted with. */
+  drKmsKeyId: string;
+  maxReplicaLagSeconds: number;
+  waitTimeoutSeconds: number;
+  /** After writes stop, how long clients may still resolve the old writer (the CNAME's TTL). */
+  drainSeconds: number;
+  activeRegionParameter: string;
+}
+
+/** Validates {"db", "reason", "dryRun"?, "switch"?}; the message names the bad field. */
+export function parseFailbackRequest(input: unknown): FailbackRequest {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new InvalidInputError(`input must be a JSON object like {"db": "orders", "reason": "us-east-1 recovered CHG-42", "dryRun": true}, got ${JSON.stringify(input)}`);
+  }
+  const parsed = failbackInput.safeParse(input);
+  if (!parsed.success) throw new InvalidInputError(formatInputIssues(parsed.error, ALLOWED));
+  return parsed.data;
+}
+
+/**
+ * Resolves the failback of `request.db`; throws InvalidInput naming input.db when the database has no
+ * instance standby (nothing was promoted in the DR region) or has an Aurora global database standby.
+ */
+export function resolveFailbackPlan(request: FailbackRequest, settings: RuntimeSettings, executionArn: string): FailbackPlan {
+  const account = executionArn.split(':')[4] ?? '';
+  const incident = settings.incident;
+  const database = incident?.databases[request.db];
+  const standby = database?.standby;
+  if (!incident || !database || !standby) {
+    const withStandby = Object.entries(incident?.databases ?? {}).filter(([, d]) => d.standby && 'replicaInstance' in d.standby).map(([db]) => db);
+    throw new InvalidInputError(
+      `input.db: "${request.db}" has no standby configured (incident.databases.${request.db}.standby), so no failover promoted anything to fail back from; ` +
+        `databases that can fail back: ${withStandby.join(', ') || 'none'}.`,
+    );
+  }
+  if (!('replicaInstance' in standby)) {
+    throw new InvalidInputError(
+      `input.db: "${request.db}" is an Aurora global database (${standby.globalCluster}); the failback workflow handles RDS instances only. ` +
+        `Fail back a global database with a switchover to the ${settings.primaryRegion} cluster: aws rds switchover-global-cluster --region ${settings.drRegion} ` +
+        `--global-cluster-identifier ${standby.globalCluster} --target-db-cluster-identifier arn:aws:rds:${settings.primaryRegion}:${account}:cluster:${request.db} (docs/RUNBOOK.md, Failback).`,
+    );
+  }
+  if (request.switch && !database.endpoint) {
+    // Writes are stopped by moving the endpoint to the read-only replica: without one there is no way to stop them.
+    throw new InvalidInputError(
+      `input.switch: ${request.db} has no writer endpoint configured (incident.databases.${request.db}.endpoint), so the failback can neither stop writes ` +
+        'nor cut applications over; configure the endpoint and redeploy, or run phase 1 only and switch by hand (docs/RUNBOOK.md, Failback).',
+    );
+  }
+  const { primaryRegion, drRegion } = settings;
+  const ref = (region: string, id: string): InstanceRef => ({ id, region, arn: `arn:aws:rds:${region}:${account}:db:${id}` });
+  const failback = database.failback ?? {};
+  return {
+    ...request,
+    executionArn,
+    primaryRegion,
+    drRegion,
+    source: ref(drRegion, standby.replicaInstance),
+    target: ref(primaryRegion, failback.replicaInstance ?? request.db),
+    original: ref(primaryRegion, request.db),
+    drStandby: ref(drRegion, failback.standbyInstance ?? `${request.db}-standby`),
+    configuredPlacement: {
+      kmsKeyId: failback.kmsKeyId,
+      subnetGroupName: failback.subnetGroupName,
+      securityGroupIds: failback.securityGroupIds,
+      parameterGroupName: failback.parameterGroupName,
+    },
+    drKmsKeyId: settings.drKmsKeyId,
+    maxReplicaLagSeconds: database.maxReplicaLagSeconds,
+    waitTimeoutSeconds: incident.waitTimeoutSeconds,
+    drainSeconds: database.endpoint?.route53?.ttl ?? 0,
+    activeRegionParameter: activeRegionParameterName(settings.appName, request.db),
+  };
+}
+
+/** One line for the plan step of the timeline. */
+export function describePlan(plan: FailbackPlan): string {
+  const mode = plan.dryRun ? 'dry run' : 'real';
+  const phases = plan.switch ? 'prepare and switch' : 'prepare only (start again with switch: true to switch)';
+  return (
+    `${mode} failback of ${plan.db}: ${phases}; replica ${plan.target.id} in ${plan.primaryRegion} of ${plan.source.id} (${plan.drRegion}), ` +
+    `new DR standby ${plan.drStandby.id}; reason: ${plan.reason}`
+  );
+}

@@ -1,0 +1,161 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { RdsDrConfig } from '../platform/config/schema.js';
+import { failbackDatabases } from '../platform/config/features.js';
+import { drKeyAliasName } from '../platform/config/runtime-settings.js';
+import { acknowledgeRule } from '../platform/nag.js';
+import type { ReportsBucket } from '../platform/reports-bucket.js';
+import { grantWithReasons, type WildcardReasons } from '../platform/grant.js';
+import { kmsKeyArn, rdsArn } from '../platform/arns.js';
+import { grantEndpointCutover, grantIncidentReport } from '../platform/incident-permissions.js';
+import { activeRegionParameterName } from '../../lambdas/core/active-region.js';
+
+const WILDCARD_REASONS: WildcardReasons = [
+  [
+    /:rds:[a-z0-9-]+:[^:]+:(subgrp|pg|og):\*$/,
+    'The replica\'s subnet group and parameter group are resolved at run time (config, else the original primary\'s or the DR instance\'s ' +
+      'recorded ones); CreateDBInstanceReadReplica is limited to the configured replica identifiers, so these only name where they are placed.',
+  ],
+  [
+    /:kms:[a-z0-9-]+:[^:]+:key\/\*$/,
+    'KMS keys are matched by condition, not id: the DR key by its alias (kms:ResourceAliases), the primary-region key (config or the ' +
+      'original primary\'s, resolved at run time) only via kms:ViaService=rds.<region>; CreateGrant also requires kms:GrantIsForAWSResource.',
+  ],
+];
+
+export interface FailbackPermissionsProps {
+  readonly config: RdsDrConfig;
+  readonly workflow: {
+    readonly stateMachine: sfn.StateMachine;
+    readonly planFailback: IFunction;
+    readonly failbackChecks: IFunction;
+    readonly createFailbackReplica: IFunction;
+    readonly failbackReplicaStatus: IFunction;
+    readonly promoteFailbackReplica: IFunction;
+    readonly returnActiveRegion: IFunction;
+    readonly cutoverEndpoint: IFunction;
+    readonly incidentReport: IFunction;
+  };
+  readonly reports: ReportsBucket;
+}
+
+/** The instances a failback of the configured databases touches, by role. */
+function failbackInstances(scope: Construct, config: RdsDrConfig) {
+  const dbs = failbackDatabases(config).map((db) => {
+    const d = config.incident.databases[db];
+    const standby = d.standby as { replicaInstance: string };
+    return { db, source: standby.replicaInstance, target: d.failback?.replicaInstance ?? db, drStandby: d.failback?.standbyInstance ?? `${db}-standby` };
+  });
+  const { primaryRegion: primary, drRegion: dr } = config;
+  const unique = (arns: string[]) => [...new Set(arns)];
+  return {
+    dbs: dbs.map((d) => d.db),
+    sources: unique(dbs.map((d) => rdsArn(scope, dr, 'db', d.source))),
+    targets: unique(dbs.map((d) => rdsArn(scope, primary, 'db', d.target))),
+    originals: unique(dbs.map((d) => rdsArn(scope, primary, 'db', d.db))),
+    drStandbys: unique(dbs.map((d) => rdsArn(scope, dr, 'db', d.drStandby))),
+  };
+}
+
+/**
+ * Least privilege for the failback. The only writes: CreateDBInstanceReadReplica of the configured
+ * replica and standby identifiers (from the configured sources), PromoteReadReplica of the configured
+ * replicas, Route 53 UPSERT / PutParameter of the configured endpoints, PutParameter of the databases'
+ * active-region records.
+ */
+export class FailbackPermissions extends Construct {
+  constructor(scope: Construct, id: string, props: FailbackPermissionsProps) {
+    super(scope, id);
+    const { config, workflow: w } = props;
+    const { primaryRegion: primary, drRegion: dr } = config;
+    const account = Stack.of(this).account;
+    const i = failbackInstances(this, config);
+    const describe = (sid: string, resources: string[]) => new iam.PolicyStatement({ sid, actions: ['rds:DescribeDBInstances'], resources });
+
+    grantWithReasons(
+      w.stateMachine,
+      [
+        new iam.PolicyStatement({
+          sid: 'InvokeFailbackFunctions',
+          actions: ['lambda:InvokeFunction'],
+          resources: [w.planFailback, w.failbackChecks, w.createFailbackReplica, w.failbackReplicaStatus, w.promoteFailbackReplica, w.returnActiveRegion, w.cutoverEndpoint, w.incidentReport].map(
+            (f) => f.functionArn,
+          ),
+        }),
+      ],
+      WILDCARD_REASONS,
+    );
+
+    // --- failback-checks: read-only, the four instances of each database. ---
+    grantWithReasons(w.failbackChecks, [describe('DescribeFailbackInstances', [...i.sources, ...i.targets, ...i.originals, ...i.drStandbys])], WILDCARD_REASONS);
+
+    // --- create-failback-replica: the replica in the primary region and the new DR standby. ---
+    const drKey = config.drKmsKeyArn
+      ? { resource: config.drKmsKeyArn, conditions: {} }
+      : { resource: kmsKeyArn(this, dr, '*'), conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': drKeyAliasName(config) } } };
+    grantWithReasons(
+      w.createFailbackReplica,
+      [
+        describe('DescribeFailbackInstances', [...i.sources, ...i.targets, ...i.drStandbys]),
+        new iam.PolicyStatement({
+          sid: 'CreateConfiguredReplicas',
+          actions: ['rds:CreateDBInstanceReadReplica'],
+          // The new instance, its source, and where it is placed (RDS authorizes the call on each).
+          resources: [
+            ...i.targets,
+            ...i.drStandbys,
+            ...i.sources,
+            ...[primary, dr].flatMap((region) => (['subgrp', 'pg', 'og'] as const).map((type) => rdsArn(this, region, type, '*'))),
+          ],
+        }),
+        // Tags on create (the failback-source tag that makes a re-run find its replica) need AddTagsToResource.
+        new iam.PolicyStatement({ sid: 'TagConfiguredReplicas', actions: ['rds:AddTagsToResource'], resources: [...i.targets, ...i.drStandbys] }),
+        new iam.PolicyStatement({ sid: 'GrantRdsUseOfDrKey', actions: ['kms:CreateGrant', 'kms:DescribeKey'], resources: [drKey.resource], conditions: drKey.conditions }),
+        ...[primary, dr].map(
+          (region) =>
+            new iam.PolicyStatement({
+              sid: `GrantRdsUseOfReplicaKeys${region === primary ? 'Primary' : 'Dr'}`,
+              actions: ['kms:CreateGrant', 'kms:DescribeKey'],
+              resources: [kmsKeyArn(this, region, '*')],
+              conditions: { StringEquals: { 'kms:ViaService': `rds.${region}.amazonaws.com` } },
+            }),
+        ),
+      ],
+      WILDCARD_REASONS,
+    );
+
+    // --- failback-replica-status: the replica and its lag. Read-only. ---
+    grantWithReasons(
+      w.failbackReplicaStatus,
+      [describe('DescribeFailbackReplicas', i.targets), new iam.PolicyStatement({ sid: 'ReadReplicaLag', actions: ['cloudwatch:GetMetricStatistics'], resources: ['*'] })],
+      WILDCARD_REASONS,
+    );
+    acknowledgeRule(w.failbackReplicaStatus.role!, 'AwsSolutions-IAM5[Resource::*]', 'cloudwatch:GetMetricStatistics (ReplicaLag) has no resource-level permissions; read-only.');
+
+    // --- promote-failback-replica: only the configured replicas. ---
+    grantWithReasons(
+      w.promoteFailbackReplica,
+      [describe('DescribeFailbackReplicas', i.targets), new iam.PolicyStatement({ sid: 'PromoteConfiguredReplicas', actions: ['rds:PromoteReadReplica'], resources: i.targets })],
+      WILDCARD_REASONS,
+    );
+
+    // --- return-active-region: the databases' records, in the DR region. ---
+    grantWithReasons(
+      w.returnActiveRegion,
+      [
+        new iam.PolicyStatement({
+          sid: 'WriteActiveRegionRecords',
+          actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+          resources: i.dbs.map((db) => `arn:aws:ssm:${dr}:${account}:parameter${activeRegionParameterName(config.appName, db)}`),
+        }),
+      ],
+      WILDCARD_REASONS,
+    );
+
+    grantEndpointCutover(w.cutoverEndpoint, config);
+    grantIncidentReport(w.incidentReport, config, props.reports, 'failback');
+  }
+}
