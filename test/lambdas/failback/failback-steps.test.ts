@@ -268,10 +268,10 @@ describe('failback steps', () => {
     expect((await createReplica({ plan, role: 'dr-standby' }, g, audit(), clock())).step.outcome).toBe('already-done');
   });
 
-  it('returns the active-region record to the primary region once; a bare region name counts too', async () => {
+  it('returns the active-region record the failover wrote to the primary region, once', async () => {
     const g = afterFailover();
     const plan = planFor('orders', { switch: true });
-    g.parameters.set('us-west-2/rds-dr/active-region/orders', 'us-west-2');
+    g.parameters.set('us-west-2/rds-dr/active-region/orders', JSON.stringify({ region: 'us-west-2', since: '2026-11-29T10:00:00.000Z', by: 'arn:aws:states:us-west-2:123456789012:execution:rds-dr-failover:f-1' }));
     const first = await recordActiveRegion(plan, g, clock());
     expect(first.step).toMatchObject({ outcome: 'done', detail: '/rds-dr/active-region/orders in us-west-2: us-west-2 -> us-east-1' });
     expect(JSON.parse(g.parameters.get('us-west-2/rds-dr/active-region/orders')!)).toEqual({ region: 'us-east-1', since: '2026-11-30T10:00:00.000Z', by: EXECUTION });

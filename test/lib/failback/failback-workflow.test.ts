@@ -43,7 +43,7 @@ describe('failback workflow (CDK)', () => {
     expect(dbs.sort()).toEqual(
       [`arn:aws:rds:${PRIMARY}:${TEST_ACCOUNT}:db:orders-db-home`, `arn:aws:rds:${DR}:${TEST_ACCOUNT}:db:orders-db-dr`, `arn:aws:rds:${DR}:${TEST_ACCOUNT}:db:orders-db-replica`].sort(),
     );
-    for (const role of ['FailbackPlanFailbackRole', 'FailbackFailbackChecksRole', 'FailbackFailbackReplicaStatusRole', 'FailbackRecordActiveRegionRole', 'FailbackCutoverEndpointRole', 'FailbackIncidentReportRole']) {
+    for (const role of ['FailbackPlanFailbackRole', 'FailbackFailbackChecksRole', 'FailbackFailbackReplicaStatusRole', 'FailbackReturnActiveRegionRole', 'FailbackCutoverEndpointRole', 'FailbackIncidentReportRole']) {
       const actions = actionsOf(statementsOf(built.drTemplate!, role));
       expect(actions.filter((a) => a.startsWith('rds:') && !a.startsWith('rds:Describe')), role).toEqual([]);
     }
@@ -52,7 +52,7 @@ describe('failback workflow (CDK)', () => {
   it('promotes only the configured primary-region replica; writes only the active-region record', () => {
     const promote = allowing(statementsOf(built.drTemplate!, 'FailbackPromoteFailbackReplicaRole'), 'rds:PromoteReadReplica');
     expect(promote[0].Resource).toBe(`arn:aws:rds:${PRIMARY}:${TEST_ACCOUNT}:db:orders-db-home`);
-    const record = allowing(statementsOf(built.drTemplate!, 'FailbackRecordActiveRegionRole'), 'ssm:PutParameter');
+    const record = allowing(statementsOf(built.drTemplate!, 'FailbackReturnActiveRegionRole'), 'ssm:PutParameter');
     expect(record[0].Resource).toBe(`arn:aws:ssm:${DR}:${TEST_ACCOUNT}:parameter/acme-dr/active-region/orders-db`);
   });
 });
