@@ -28,15 +28,17 @@ describe('null execution input', () => {
     ['failover', 'PlanFailover', (a) => a.runFailover(null, 'null-failover')],
     ['failback', 'PlanFailback', (a) => a.runFailback(null, 'null-failback')],
   ];
-  it.each(cases)('%s fails at %s with rds-dr.InvalidInput and one alert', async (_workflow, firstState, run) => {
-    await aws.receiveAlerts();
+  // The DR region's workflows page through the DR stack's own topic.
+  const pagesIn = (workflow: string) => (['drill', 'failover', 'failback'].includes(workflow) ? 'dr' : 'primary');
+  it.each(cases)('%s fails at %s with rds-dr.InvalidInput and one alert', async (workflow, firstState, run) => {
+    await aws.receiveAlerts(pagesIn(workflow));
     const calls = aws.sdkCalls.length + aws.sdkCallsDr.length;
     const result = await run(aws);
     expect(result.status).toBe('FAILED');
     expect(result.error, result.cause).toBe('rds-dr.InvalidInput');
     expect(result.statesEntered).toEqual([firstState]);
     expect(aws.sdkCalls.length + aws.sdkCallsDr.length).toBe(calls);
-    const alerts = await aws.receiveAlerts();
+    const alerts = await aws.receiveAlerts(pagesIn(workflow));
     expect(alerts).toHaveLength(1);
     expect(alerts[0].message).toMatch(/input must be a JSON object|no restore drills configured/);
   });
