@@ -5,27 +5,49 @@ import {
   CreateDBClusterCommand,
   CreateDBInstanceCommand,
   CreateDBInstanceReadReplicaCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
 
 type Tags = Record<string, string>;
 const tagList = (tags: Tags = {}) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
+/**
+ * Sends a create; when the SDK retried it (a transient error under load) and the retry finds the
+ * resource already made, the first attempt did the work. moto 5.2.1 then fails the retry on the
+ * automated snapshot it takes at creation (named to the minute) instead of on the resource itself.
+ */
+async function createOnce(send: () => Promise<string>, existing: () => Promise<string>): Promise<string> {
+  try {
+    return await send();
+  } catch (err) {
+    const attempts = (err as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+    if (attempts > 1 && /AlreadyExists/.test((err as Error).name)) return existing();
+    throw err;
+  }
+}
+
 export async function createPostgresInstance(rds: RDSClient, id: string, tags?: Tags): Promise<string> {
-  const out = await rds.send(
-    new CreateDBInstanceCommand({
-      DBInstanceIdentifier: id,
-      Engine: 'postgres',
-      EngineVersion: '16.3',
-      DBInstanceClass: 'db.t4g.micro',
-      AllocatedStorage: 20,
-      MasterUsername: 'app',
-      MasterUserPassword: 'local-only-password',
-      StorageEncrypted: true,
-      Tags: tagList(tags),
-    }),
+  return createOnce(
+    async () =>
+      (
+        await rds.send(
+          new CreateDBInstanceCommand({
+            DBInstanceIdentifier: id,
+            Engine: 'postgres',
+            EngineVersion: '16.3',
+            DBInstanceClass: 'db.t4g.micro',
+            AllocatedStorage: 20,
+            MasterUsername: 'app',
+            MasterUserPassword: 'local-only-password',
+            StorageEncrypted: true,
+            Tags: tagList(tags),
+          }),
+        )
+      ).DBInstance?.DBInstanceArn ?? '',
+    async () => (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0]?.DBInstanceArn ?? '',
   );
-  return out.DBInstance?.DBInstanceArn ?? '';
 }
 
 export async function createReadReplica(rds: RDSClient, id: string, sourceId: string, tags?: Tags): Promise<void> {
@@ -34,27 +56,31 @@ export async function createReadReplica(rds: RDSClient, id: string, sourceId: st
 
 /** An Aurora PostgreSQL cluster with one writer instance (the member carries the same tags). */
 export async function createAuroraPostgresCluster(rds: RDSClient, id: string, tags?: Tags): Promise<string> {
-  const out = await rds.send(
-    new CreateDBClusterCommand({
-      DBClusterIdentifier: id,
-      Engine: 'aurora-postgresql',
-      EngineVersion: '16.4',
-      MasterUsername: 'app',
-      MasterUserPassword: 'local-only-password',
-      StorageEncrypted: true,
-      Tags: tagList(tags),
-    }),
+  const arn = await createOnce(
+    async () =>
+      (
+        await rds.send(
+          new CreateDBClusterCommand({
+            DBClusterIdentifier: id,
+            Engine: 'aurora-postgresql',
+            EngineVersion: '16.4',
+            MasterUsername: 'app',
+            MasterUserPassword: 'local-only-password',
+            StorageEncrypted: true,
+            Tags: tagList(tags),
+          }),
+        )
+      ).DBCluster?.DBClusterArn ?? '',
+    async () => (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters?.[0]?.DBClusterArn ?? '',
   );
-  await rds.send(
-    new CreateDBInstanceCommand({
-      DBInstanceIdentifier: `${id}-writer`,
-      DBClusterIdentifier: id,
-      Engine: 'aurora-postgresql',
-      DBInstanceClass: 'db.r6g.large',
-      Tags: tagList(tags),
-    }),
+  const writer = `${id}-writer`;
+  await createOnce(
+    async () =>
+      (await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: writer, DBClusterIdentifier: id, Engine: 'aurora-postgresql', DBInstanceClass: 'db.r6g.large', Tags: tagList(tags) })))
+        .DBInstance?.DBInstanceArn ?? '',
+    async () => (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: writer }))).DBInstances?.[0]?.DBInstanceArn ?? '',
   );
-  return out.DBCluster?.DBClusterArn ?? '';
+  return arn;
 }
 
 /**
