@@ -140,6 +140,28 @@ export class RdsFaultBoard {
     }
   }
 
+  /**
+   * A snapshot or copy is in progress from the moment its request is sent: RDS never reports a copy it
+   * has just accepted as `available`. Registered before the request, not after its answer, so that a
+   * Describe from another client answered in between (moto creates the snapshot `available` at once)
+   * cannot see it ended and hand its copy slot to a second copy.
+   */
+  private async startRunning(commandName: string, input: unknown, client: RDSClient) {
+    const what = DURATION_OF[commandName];
+    const duration = this.durations && what && this.durations[what];
+    if (!duration) return undefined;
+    const target = input as { DBSnapshotIdentifier?: string; DBClusterSnapshotIdentifier?: string; TargetDBSnapshotIdentifier?: string; TargetDBClusterSnapshotIdentifier?: string };
+    const id = target.TargetDBSnapshotIdentifier ?? target.TargetDBClusterSnapshotIdentifier ?? target.DBSnapshotIdentifier ?? target.DBClusterSnapshotIdentifier;
+    const region = await client.config.region();
+    const now = Date.now();
+    const key = `${region}|${id}`;
+    const running = { startedAt: now, doneAt: now + duration, what };
+    // A request refused (say, the target already exists) leaves any earlier copy of that name running.
+    const earlier = this.inProgress.get(key);
+    this.inProgress.set(key, running);
+    return { key, running, earlier, record: { region, what, startedAt: now, doneAt: now + duration } };
+  }
+
   install(clients: RDSClient[]): void {
     for (const client of clients) {
       client.middlewareStack.add(
@@ -167,19 +189,17 @@ export class RdsFaultBoard {
           }
           const id = [input.DBInstanceIdentifier, input.DBClusterIdentifier].find((i) => i !== undefined && this.held.has(i));
           const entry = id === undefined ? undefined : this.held.get(id);
+          const started = await this.startRunning(commandName, args.input, client);
           try {
             const result = await next(args);
-            const duration = this.durations && DURATION_OF[commandName] && this.durations[DURATION_OF[commandName]];
-            if (duration) {
-              const target = args.input as { DBSnapshotIdentifier?: string; DBClusterSnapshotIdentifier?: string; TargetDBSnapshotIdentifier?: string; TargetDBClusterSnapshotIdentifier?: string };
-              const id = target.TargetDBSnapshotIdentifier ?? target.TargetDBClusterSnapshotIdentifier ?? target.DBSnapshotIdentifier ?? target.DBClusterSnapshotIdentifier;
-              const now = Date.now();
-              const region = await client.config.region();
-              const what = DURATION_OF[commandName];
-              this.inProgress.set(`${region}|${id}`, { startedAt: now, doneAt: now + duration, what });
-              this.timeline.push({ region, what, startedAt: now, doneAt: now + duration });
-            }
+            if (started) this.timeline.push(started.record);
             return result;
+          } catch (err) {
+            if (started && this.inProgress.get(started.key) === started.running) {
+              if (started.earlier) this.inProgress.set(started.key, started.earlier);
+              else this.inProgress.delete(started.key);
+            }
+            throw err;
           } finally {
             // Counted once the request is answered: the contracts checked it against the held status.
             if (entry && id !== undefined && --entry.requestsLeft <= 0 && this.held.get(id) === entry) this.held.delete(id);
