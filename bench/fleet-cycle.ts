@@ -30,15 +30,38 @@ const SLOTS = { instance: 20, cluster: 5 };
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const hours = (seconds: number) => `${(seconds / 3600).toFixed(2)} h`;
 
-function utilisation(timeline: { what: string; startedAt: number; doneAt: number }[], what: string, slots: number): number | undefined {
-  const copies = timeline.filter((t) => t.what === what).sort((a, b) => a.startedAt - b.startedAt);
-  if (copies.length <= slots) return undefined;
-  // Copies were queued from the first copy's start until the last copy started.
-  const from = copies[0].startedAt;
-  const to = copies[copies.length - 1].startedAt;
-  if (to <= from) return undefined;
-  const busy = copies.reduce((sum, c) => sum + Math.max(0, Math.min(c.doneAt, to) - Math.max(c.startedAt, from)), 0);
-  return busy / (slots * (to - from));
+type Run = { id: string; what: string; startedAt: number; doneAt: number };
+
+/**
+ * Copy-slot utilisation while copies were queued: busy slot-time over slot-time, counted only while
+ * copies were queued for the slots — while the copies running plus those ready and waiting (from
+ * their source snapshot's end, when RDS had it ready, to their copy's start) were at least the slots.
+ * A slot left free then (no batch had looked yet) counts against it; a slot free because fewer copies
+ * were ready than slots does not. `undefined` when copies never outnumbered the slots.
+ */
+function utilisation(timeline: Run[], snapshots: string, copies: string, slots: number): number | undefined {
+  const readyAt = new Map(timeline.filter((t) => t.what === snapshots).map((t) => [t.id, t.doneAt]));
+  const edges: { at: number; busy: number; queued: number }[] = [];
+  for (const c of timeline.filter((t) => t.what === copies)) {
+    edges.push({ at: c.startedAt, busy: 1, queued: 0 }, { at: c.doneAt, busy: -1, queued: 0 });
+    const ready = readyAt.get(c.id);
+    if (ready !== undefined && ready < c.startedAt) edges.push({ at: ready, busy: 0, queued: 1 }, { at: c.startedAt, busy: 0, queued: -1 });
+  }
+  edges.sort((a, b) => a.at - b.at);
+  let busy = 0;
+  let queued = 0;
+  let used = 0;
+  let available = 0;
+  for (const [i, e] of edges.entries()) {
+    busy += e.busy;
+    queued += e.queued;
+    const span = (edges[i + 1]?.at ?? e.at) - e.at;
+    if (queued > 0 && busy + queued >= slots && span > 0) {
+      used += Math.min(busy, slots) * span;
+      available += slots * span;
+    }
+  }
+  return available > 0 ? used / available : undefined;
 }
 
 function peakPerMinute(calls: { region: string; at: number }[], region: string, wallMsPerMinute: number): number {
@@ -86,7 +109,7 @@ async function cycle(n: number): Promise<void> {
     const simulatedSeconds = (wallMs / 1000) * TIME_SCALE;
     const floorSeconds = Math.max(Math.ceil(instances / SLOTS.instance), Math.ceil(clusters / SLOTS.cluster)) * COPY_SECONDS;
     const u = (what: string, slots: number) => {
-      const value = utilisation(aws.rdsFaults.timeline, what, slots);
+      const value = utilisation(aws.rdsFaults.timeline, what.replace('Copy', 'Snapshot'), what, slots);
       return value === undefined ? 'never queued' : `${(value * 100).toFixed(1)} %`;
     };
     console.log(`fleet cycle: ${n} databases (${instances} instances, ${clusters} Aurora clusters) in ${POLICIES.length} policies firing together`);

@@ -79,8 +79,8 @@ export class RdsFaultBoard {
   private durations?: SnapshotDurations;
   /** `<region>|<snapshot id>` → when it started and when it is done (wall clock, ms). */
   private readonly inProgress = new Map<string, { startedAt: number; doneAt: number; what: keyof SnapshotDurations }>();
-  /** Every snapshot and copy started while durations are simulated: where, which, and when it ran. */
-  readonly timeline: { region: string; what: keyof SnapshotDurations; startedAt: number; doneAt: number }[] = [];
+  /** Every snapshot and copy started while durations are simulated: where, which (a copy has its source snapshot's id), and when it ran. */
+  readonly timeline: { region: string; id: string; what: keyof SnapshotDurations; startedAt: number; doneAt: number }[] = [];
 
   /**
    * From now on, every snapshot and copy started reports `creating` (with its PercentProgress) for
@@ -151,7 +151,7 @@ export class RdsFaultBoard {
     const duration = this.durations && what && this.durations[what];
     if (!duration) return undefined;
     const target = input as { DBSnapshotIdentifier?: string; DBClusterSnapshotIdentifier?: string; TargetDBSnapshotIdentifier?: string; TargetDBClusterSnapshotIdentifier?: string };
-    const id = target.TargetDBSnapshotIdentifier ?? target.TargetDBClusterSnapshotIdentifier ?? target.DBSnapshotIdentifier ?? target.DBClusterSnapshotIdentifier;
+    const id = target.TargetDBSnapshotIdentifier ?? target.TargetDBClusterSnapshotIdentifier ?? target.DBSnapshotIdentifier ?? target.DBClusterSnapshotIdentifier ?? '';
     const region = await client.config.region();
     const now = Date.now();
     const key = `${region}|${id}`;
@@ -159,7 +159,7 @@ export class RdsFaultBoard {
     // A request refused (say, the target already exists) leaves any earlier copy of that name running.
     const earlier = this.inProgress.get(key);
     this.inProgress.set(key, running);
-    return { key, running, earlier, record: { region, what, startedAt: now, doneAt: now + duration } };
+    return { key, running, earlier, record: { region, id, what, startedAt: now, doneAt: now + duration } };
   }
 
   install(clients: RDSClient[]): void {
