@@ -35,9 +35,10 @@ type Run = { id: string; what: string; startedAt: number; doneAt: number };
 /**
  * Copy-slot utilisation while copies were queued: busy slot-time over slot-time, counted only while
  * copies were queued for the slots — while the copies running plus those ready and waiting (from
- * their source snapshot's end, when RDS had it ready, to their copy's start) were at least the slots.
- * A slot left free then (no batch had looked yet) counts against it; a slot free because fewer copies
- * were ready than slots does not. `undefined` when copies never outnumbered the slots.
+ * their source snapshot's end, when RDS had it ready, to their copy's start) outnumbered the slots,
+ * so that some copy waited even had every ready one started at once. A slot left free then (no batch
+ * had looked yet) counts against it; a slot free because fewer copies were ready than slots does
+ * not. `undefined` when copies never outnumbered the slots.
  */
 function utilisation(timeline: Run[], snapshots: string, copies: string, slots: number): number | undefined {
   const readyAt = new Map(timeline.filter((t) => t.what === snapshots).map((t) => [t.id, t.doneAt]));
@@ -56,7 +57,7 @@ function utilisation(timeline: Run[], snapshots: string, copies: string, slots: 
     busy += e.busy;
     queued += e.queued;
     const span = (edges[i + 1]?.at ?? e.at) - e.at;
-    if (queued > 0 && busy + queued >= slots && span > 0) {
+    if (queued > 0 && busy + queued > slots && span > 0) {
       used += Math.min(busy, slots) * span;
       available += slots * span;
     }
