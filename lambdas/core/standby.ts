@@ -26,6 +26,9 @@ export interface GlobalClusterFacts {
 
 export type PrimaryState = { reachable: true; status: string } | { reachable: false; error: string };
 
+/** Statuses an instance or cluster being waited for does not recover from by itself. Shared by failover and failback. */
+export const TERMINAL_DATABASE_STATUS = /^(failed|incompatible-|inaccessible-encryption-credentials|storage-full|deleting|stopped)/;
+
 /** Lag metrics are read over this window; no datapoint in it means "unknown". Shared by failover and failback. */
 export const LAG_WINDOW_MINUTES = 10;
 

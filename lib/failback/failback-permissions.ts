@@ -127,10 +127,10 @@ export class FailbackPermissions extends Construct {
       WILDCARD_REASONS,
     );
 
-    // --- failback-replica-status: the replica and its lag. Read-only. ---
+    // --- failback-replica-status: the replica and its lag, the new DR standby. Read-only. ---
     grantWithReasons(
       w.failbackReplicaStatus,
-      [describe('DescribeFailbackReplicas', i.targets), new iam.PolicyStatement({ sid: 'ReadReplicaLag', actions: ['cloudwatch:GetMetricStatistics'], resources: ['*'] })],
+      [describe('DescribeFailbackReplicas', [...i.targets, ...i.drStandbys]), new iam.PolicyStatement({ sid: 'ReadReplicaLag', actions: ['cloudwatch:GetMetricStatistics'], resources: ['*'] })],
       WILDCARD_REASONS,
     );
     acknowledgeRule(w.failbackReplicaStatus.role!, 'AwsSolutions-IAM5[Resource::*]', 'cloudwatch:GetMetricStatistics (ReplicaLag) has no resource-level permissions; read-only.');
