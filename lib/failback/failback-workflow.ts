@@ -4,7 +4,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
 import { hasFailback } from '../platform/config/features.js';
-import { createRdsDrFunction } from '../platform/rds-dr-function.js';
+import { incidentFunctionFactory, incidentStepFunctions } from '../platform/incident-functions.js';
 import { repoPath } from '../platform/paths.js';
 import { WORKFLOWS } from '../platform/registry.js';
 import type { ReportsBucket } from '../platform/reports-bucket.js';
@@ -39,9 +39,7 @@ export class FailbackWorkflow extends Construct {
     super(scope, id);
     const { config, reports } = props;
     if (!hasFailback(config)) throw new Error('FailbackWorkflow needs a database with incident.databases.<db>.standby.replicaInstance');
-    const reportsBucket = reports.bucket.bucketName;
-    const fn = (cid: string, name: Parameters<typeof createRdsDrFunction>[2]['name'], description: string, timeout = Duration.seconds(60)) =>
-      createRdsDrFunction(this, cid, { name, config, description: `rds-dr: ${description}`, timeout, reportsBucket });
+    const fn = incidentFunctionFactory(this, config, reports);
 
     this.planFailback = fn('PlanFailback', 'plan-failback', 'validates a failback request and resolves the DR writer, the primary-region replica and the new standby');
     this.failbackChecks = fn('FailbackChecks', 'failback-checks', 'failback pre-checks (DR writer, primary region, replica and standby names, placement)', Duration.seconds(120));
@@ -49,8 +47,9 @@ export class FailbackWorkflow extends Construct {
     this.failbackReplicaStatus = fn('FailbackReplicaStatus', 'failback-replica-status', 'reports whether the failback replica is in sync, caught up or writable');
     this.promoteFailbackReplica = fn('PromoteFailbackReplica', 'promote-failback-replica', 'promotes the failback replica in the primary region; idempotent');
     this.returnActiveRegion = fn('ReturnActiveRegion', 'return-active-region', 'sets the active-region record of a database back to the primary region');
-    this.cutoverEndpoint = fn('CutoverEndpoint', 'cutover-endpoint', 'points the writer endpoint (Route 53 CNAME, SSM parameter) at the failback replica', Duration.seconds(120));
-    this.incidentReport = fn('IncidentReport', 'incident-report', 'writes the failback timeline to S3 and a notice to the warnings topic');
+    const steps = incidentStepFunctions(fn, 'failback', 'the failback replica');
+    this.cutoverEndpoint = steps.cutoverEndpoint;
+    this.incidentReport = steps.incidentReport;
 
     this.stateMachine = createWorkflowStateMachine(new Construct(this, 'StateMachine'), {
       appName: config.appName,
