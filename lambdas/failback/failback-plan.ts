@@ -34,7 +34,9 @@ export interface InstanceRef {
   region: string;
 }
 
+/** The failback of a database whose standby is a cross-region read replica (standby.replicaInstance). */
 export interface FailbackPlan extends FailbackRequest {
+  kind: 'instance';
   executionArn: string;
   primaryRegion: string;
   drRegion: string;
@@ -57,6 +59,27 @@ export interface FailbackPlan extends FailbackRequest {
   activeRegionParameter: string;
 }
 
+/**
+ * The failback of an Aurora global database (standby.globalCluster): a switchover back to the original
+ * cluster in the primary region, which the failover left as (or which rejoined as) a secondary.
+ */
+export interface GlobalFailbackPlan extends FailbackRequest {
+  kind: 'global';
+  executionArn: string;
+  primaryRegion: string;
+  drRegion: string;
+  globalCluster: string;
+  /** The cluster the failover made the writer (standby.secondaryCluster, DR region). */
+  source: InstanceRef;
+  /** The original primary cluster (`db` in the primary region): the switchover's target. */
+  target: InstanceRef;
+  maxReplicaLagSeconds: number;
+  waitTimeoutSeconds: number;
+  activeRegionParameter: string;
+}
+
+export type AnyFailbackPlan = FailbackPlan | GlobalFailbackPlan;
+
 /** Validates {"db", "reason", "dryRun"?, "switch"?}; the message names the bad field. */
 export function parseFailbackRequest(input: unknown): FailbackRequest {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -69,26 +92,36 @@ export function parseFailbackRequest(input: unknown): FailbackRequest {
 
 /**
  * Resolves the failback of `request.db`; throws InvalidInput naming input.db when the database has no
- * instance standby (nothing was promoted in the DR region) or has an Aurora global database standby.
+ * standby (nothing was promoted in the DR region).
  */
-export function resolveFailbackPlan(request: FailbackRequest, settings: RuntimeSettings, executionArn: string): FailbackPlan {
+export function resolveFailbackPlan(request: FailbackRequest, settings: RuntimeSettings, executionArn: string): AnyFailbackPlan {
   const account = executionArn.split(':')[4] ?? '';
   const incident = settings.incident;
   const database = incident?.databases[request.db];
   const standby = database?.standby;
   if (!incident || !database || !standby) {
-    const withStandby = Object.entries(incident?.databases ?? {}).filter(([, d]) => d.standby && 'replicaInstance' in d.standby).map(([db]) => db);
+    const withStandby = Object.entries(incident?.databases ?? {}).filter(([, d]) => d.standby).map(([db]) => db);
     throw new InvalidInputError(
       `input.db: "${request.db}" has no standby configured (incident.databases.${request.db}.standby), so no failover promoted anything to fail back from; ` +
         `databases that can fail back: ${withStandby.join(', ') || 'none'}.`,
     );
   }
   if (!('replicaInstance' in standby)) {
-    throw new InvalidInputError(
-      `input.db: "${request.db}" is an Aurora global database (${standby.globalCluster}); the failback workflow handles RDS instances only. ` +
-        `Fail back a global database with a switchover to the ${settings.primaryRegion} cluster: aws rds switchover-global-cluster --region ${settings.drRegion} ` +
-        `--global-cluster-identifier ${standby.globalCluster} --target-db-cluster-identifier arn:aws:rds:${settings.primaryRegion}:${account}:cluster:${request.db} (docs/RUNBOOK.md, Failback).`,
-    );
+    // A switchover stops writes itself (RDS waits for the secondary to catch up), so no endpoint is needed to switch.
+    const { primaryRegion, drRegion } = settings;
+    return {
+      ...request,
+      kind: 'global',
+      executionArn,
+      primaryRegion,
+      drRegion,
+      globalCluster: standby.globalCluster,
+      source: { id: standby.secondaryCluster, region: drRegion, arn: `arn:aws:rds:${drRegion}:${account}:cluster:${standby.secondaryCluster}` },
+      target: { id: request.db, region: primaryRegion, arn: `arn:aws:rds:${primaryRegion}:${account}:cluster:${request.db}` },
+      maxReplicaLagSeconds: database.maxReplicaLagSeconds,
+      waitTimeoutSeconds: incident.waitTimeoutSeconds,
+      activeRegionParameter: activeRegionParameterName(settings.appName, request.db),
+    };
   }
   if (request.switch && !database.endpoint) {
     // Writes are stopped by moving the endpoint to the read-only replica: without one there is no way to stop them.
@@ -102,6 +135,7 @@ export function resolveFailbackPlan(request: FailbackRequest, settings: RuntimeS
   const failback = database.failback ?? {};
   return {
     ...request,
+    kind: 'instance',
     executionArn,
     primaryRegion,
     drRegion,
@@ -124,8 +158,15 @@ export function resolveFailbackPlan(request: FailbackRequest, settings: RuntimeS
 }
 
 /** One line for the plan step of the timeline. */
-export function describePlan(plan: FailbackPlan): string {
+export function describePlan(plan: AnyFailbackPlan): string {
   const mode = plan.dryRun ? 'dry run' : 'real';
+  if (plan.kind === 'global') {
+    const phases = plan.switch ? 'checks and switchover' : 'checks only (start again with switch: true to switch over)';
+    return (
+      `${mode} failback of Aurora global database ${plan.db}: ${phases}; SwitchoverGlobalCluster ${plan.globalCluster} from ${plan.source.id} (${plan.drRegion}) ` +
+      `back to ${plan.target.id} (${plan.primaryRegion}); reason: ${plan.reason}`
+    );
+  }
   const phases = plan.switch ? 'prepare and switch' : 'prepare only (start again with switch: true to switch)';
   return (
     `${mode} failback of ${plan.db}: ${phases}; replica ${plan.target.id} in ${plan.primaryRegion} of ${plan.source.id} (${plan.drRegion}), ` +

@@ -279,13 +279,25 @@ describe('failback workflow on the local AWS', () => {
     expect((await report(run.executionArn))?.body.outcome).toBe('failed');
   });
 
+  it('an Aurora global database takes its own branch: with no global cluster to switch over, its pre-checks fail naming each, change nothing and page', async () => {
+    // moto 5.2.1 has no SwitchoverGlobalCluster: the switchover itself runs over the gateway's twin (test/lambdas/failback/global-failback.test.ts).
+    await aws.receiveAlerts('dr');
+    const before = await worldState();
+    const run = await aws.runFailback({ db: 'ledger', reason: REASON, switch: true }, 'ledger-1');
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('rds-dr.PreCheckFailed');
+    expect(run.statesEntered).toEqual(['PlanFailback', 'IsGlobalDatabase', 'RunGlobalPreChecks', 'ReportFailure', 'FailbackFailed']);
+    expect(run.cause).toMatch(/pre-check global-cluster failed: global cluster ledger-global not found.*pre-check primary-cluster-member failed: .*pre-check primary-cluster-available failed: ledger not found in us-east-1/);
+    expect(await worldState()).toEqual(before);
+    expect((await aws.receiveAlerts('dr')).map((a) => a.message).join('\n')).toMatch(/global-cluster/);
+  });
+
   describe('bad input fails in the first state, changes nothing and the alert names the field', () => {
     const cases: [string, unknown, RegExp][] = [
       ['not an object', 'orders', /input must be a JSON object/],
       ['missing reason', { db: 'orders' }, /input\.reason: required/],
       ['unknown db', { db: 'nope', reason: REASON }, /input\.db: "nope" has no standby configured/],
       ['db without a standby', { db: 'invoices', reason: REASON }, /input\.db: "invoices" has no standby configured/],
-      ['Aurora global database', { db: 'ledger', reason: REASON }, /input\.db: "ledger" is an Aurora global database \(ledger-global\); the failback workflow handles RDS instances only.*switchover-global-cluster/],
       ['non-boolean switch', { db: 'orders', reason: REASON, switch: 'yes' }, /input\.switch: must be true or false/],
       ['unknown field', { db: 'orders', reason: REASON, force: true }, /unknown field\(s\) force/],
     ];

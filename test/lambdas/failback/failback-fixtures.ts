@@ -38,8 +38,12 @@ export const settings = toRuntimeSettings(
 );
 settings.drKmsKeyId = 'arn:aws:kms:us-west-2:123456789012:key/dr';
 
-export const planFor = (db: string, opts: { dryRun?: boolean; switch?: boolean } = {}): FailbackPlan =>
-  resolveFailbackPlan(parseFailbackRequest({ db, reason: 'CHG-42', ...opts }), settings, EXECUTION);
+/** The plan of a database with a read-replica standby (orders, billing). */
+export function planFor(db: string, opts: { dryRun?: boolean; switch?: boolean } = {}): FailbackPlan {
+  const plan = resolveFailbackPlan(parseFailbackRequest({ db, reason: 'CHG-42', ...opts }), settings, EXECUTION);
+  if (plan.kind !== 'instance') throw new Error(`${db} is not a read-replica database`);
+  return plan;
+}
 export const arn = (region: string, id: string) => `arn:aws:rds:${region}:${ACCOUNT}:db:${id}`;
 
 /** An in-memory RDS/CloudWatch/SSM with the few behaviours the steps rely on. */
