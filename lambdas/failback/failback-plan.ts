@@ -1,30 +1,28 @@
 // Pure planning of a failback: validate the console input and resolve, from the deployment settings,
 // the promoted DR instance, the replica to create in the primary region, the new DR standby and the
-// configured placement. Nothing here touches AWS.
+// configured placement — or, for an Aurora global database, the global cluster, its DR writer and the
+// original cluster to switch back to. Nothing here touches AWS.
 import { z } from 'zod';
 import { activeRegionParameterName } from '../core/active-region.js';
 import { InvalidInputError } from '../core/errors.js';
-import { formatInputIssues } from '../core/input-issues.js';
+import { incidentRequestFields, parseIncidentRequest, type IncidentRequest } from '../core/incident-request.js';
 import type { ReplicaPlacement } from '../core/replicas.js';
 import type { RuntimeSettings } from '../core/settings.js';
 
 const ALLOWED = 'db, reason, dryRun, switch';
 
 const failbackInput = z.strictObject({
-  db: z.string({ error: 'required: the database identifier in the primary region (the key of incident.databases), e.g. "orders"' }).min(1, { error: 'must not be empty' }),
-  reason: z
-    .string({ error: 'required: why you fail back now (incident ticket, change window); it is logged with every change' })
-    .trim()
-    .min(1, { error: 'must not be empty: say why (incident ticket, change window)' }),
-  dryRun: z.boolean({ error: 'must be true or false' }).default(false),
-  switch: z.boolean({ error: 'must be true or false (true: after the replica is in sync, stop writes, promote it and cut over)' }).default(false),
+  ...incidentRequestFields({
+    db: 'the database identifier in the primary region (the key of incident.databases), e.g. "orders"',
+    action: 'fail back now',
+    reasonExamples: 'incident ticket, change window',
+    reasonLogged: 'with every change',
+  }),
+  switch: z.boolean({ error: 'must be true or false (true: phase 2, switch the writer back to the primary region at your go)' }).default(false),
 });
 
-export interface FailbackRequest {
-  db: string;
-  reason: string;
-  dryRun: boolean;
-  /** The operator's go for phase 2 (stop writes, promote, cut over, new DR standby). */
+export interface FailbackRequest extends IncidentRequest {
+  /** The operator's go for phase 2 (stop writes, promote, cut over, new DR standby; or the global switchover). */
   switch: boolean;
 }
 
@@ -82,12 +80,7 @@ export type AnyFailbackPlan = FailbackPlan | GlobalFailbackPlan;
 
 /** Validates {"db", "reason", "dryRun"?, "switch"?}; the message names the bad field. */
 export function parseFailbackRequest(input: unknown): FailbackRequest {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new InvalidInputError(`input must be a JSON object like {"db": "orders", "reason": "us-east-1 recovered CHG-42", "dryRun": true}, got ${JSON.stringify(input)}`);
-  }
-  const parsed = failbackInput.safeParse(input);
-  if (!parsed.success) throw new InvalidInputError(formatInputIssues(parsed.error, ALLOWED));
-  return parsed.data;
+  return parseIncidentRequest(failbackInput, input, ALLOWED, '{"db": "orders", "reason": "us-east-1 recovered CHG-42", "dryRun": true}');
 }
 
 /**
