@@ -2,43 +2,20 @@
 // database starts where the failover tests end: its DR read replica promoted by a real failover run
 // (the writer in the DR region, the endpoint pointing at it). Then the failback prepares a replica in
 // the primary region, switches to it at the operator's go, and re-creates the DR standby.
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import {
-  CreateDBInstanceReadReplicaCommand,
-  CreateDBParameterGroupCommand,
-  CreateDBSubnetGroupCommand,
-  DeleteDBInstanceCommand,
-  DescribeDBInstancesCommand,
-  RDSClient,
-} from '@aws-sdk/client-rds';
-import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { CreateDBParameterGroupCommand, CreateDBSubnetGroupCommand, DeleteDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresInstance } from '../local/fleet.js';
 import { LocalStack } from '../local/local-stack.js';
 import { motoClientConfig, type Moto } from '../local/moto.js';
 import { DR, localConfig, PRIMARY } from './fixtures.js';
+import { createZone, endpointOf, incidentWorld, writerParameter, type IncidentWorld } from './incident-fixtures.js';
 
-const GOLD = { 'rds-dr:policy': 'gold' };
-const ZONE_NAME = 'db.example.internal';
 const OUTAGE = 'us-east-1 outage INC-7';
 const REASON = 'us-east-1 recovered, back home CHG-42';
 /** orders and billing fail back with the placement in config; legacy's old primary still holds its name. */
 const DBS = ['orders', 'billing', 'legacy'];
-
-async function createZone(moto: Moto): Promise<string> {
-  const r53 = new Route53Client(motoClientConfig(moto, 'us-east-1'));
-  for (let i = 0; i < 500; i++) {
-    const zone = await r53.send(new CreateHostedZoneCommand({ Name: ZONE_NAME, CallerReference: `rds-dr-failback-${i}` }));
-    const id = (zone.HostedZone?.Id ?? '').replace('/hostedzone/', '');
-    if (/^Z[A-Z0-9]{1,31}$/.test(id)) return id;
-    await r53.send(new DeleteHostedZoneCommand({ Id: id }));
-  }
-  throw new Error('no Z... hosted zone id from moto');
-}
 
 /** The original region's network, parameters and key, as they were before the outage. */
 async function primaryPlacement(moto: Moto) {
@@ -57,10 +34,7 @@ describe('failback workflow on the local AWS', () => {
   let aws: LocalStack;
   let zoneId = '';
   let placement: Awaited<ReturnType<typeof primaryPlacement>>;
-  let r53: Route53Client;
-  let ssm: Record<string, SSMClient>;
-  let rds: Record<string, RDSClient>;
-  let cloudwatch: Record<string, CloudWatchClient>;
+  let world: IncidentWorld;
 
   beforeAll(async () => {
     aws = await LocalStack.start({
@@ -74,7 +48,7 @@ describe('failback workflow on the local AWS', () => {
                   standby: { replicaInstance: `${db}-replica` },
                   maxReplicaLagSeconds: 60,
                   // TTL 0: nothing to drain between stopping writes and promoting.
-                  endpoint: { route53: { hostedZoneId: 'ZPLACEHOLDER', recordName: `${db}.${ZONE_NAME}`, ttl: 0 }, ssmParameter: `/app/${db}/writer` },
+                  endpoint: endpointOf(db, 0),
                   cutover: 'endpoint',
                   ...(db === 'legacy' ? {} : { failback: { subnetGroupName: 'placeholder' } }),
                 },
@@ -96,22 +70,12 @@ describe('failback workflow on the local AWS', () => {
         return config;
       },
     });
-    r53 = new Route53Client(motoClientConfig(aws.moto, 'us-east-1'));
-    ssm = { [PRIMARY]: new SSMClient(motoClientConfig(aws.moto, PRIMARY)), [DR]: new SSMClient(motoClientConfig(aws.moto, DR)) };
-    rds = { [PRIMARY]: aws.rds, [DR]: aws.rdsDr };
-    cloudwatch = { [PRIMARY]: new CloudWatchClient(motoClientConfig(aws.moto, PRIMARY)), [DR]: new CloudWatchClient(motoClientConfig(aws.moto, DR)) };
+    world = incidentWorld(aws, zoneId);
 
     // As the failover tests end: each database's DR replica promoted by a failover run, the endpoint on it.
     for (const db of DBS) {
-      const primaryArn = await createPostgresInstance(aws.rds, db, GOLD);
-      await aws.rdsDr.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: `${db}-replica`, SourceDBInstanceIdentifier: primaryArn }));
-      const host = (await instance(PRIMARY, db))!.Endpoint?.Address ?? '';
-      for (const region of [PRIMARY, DR]) await ssm[region].send(new PutParameterCommand({ Name: `/app/${db}/writer`, Value: host, Type: 'String' }));
-      await r53.send(new ChangeResourceRecordSetsCommand({
-        HostedZoneId: zoneId,
-        ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: `${db}.${ZONE_NAME}`, Type: 'CNAME', TTL: 0, ResourceRecords: [{ Value: host }] } }] },
-      }));
-      await replicaLag(DR, `${db}-replica`, 1);
+      await world.primaryWithStandby(db, { ttl: 0 });
+      await world.replicaLag(DR, `${db}-replica`, 1);
       const failover = await aws.runFailover({ db, reason: OUTAGE }, `failover-${db}`);
       expect(failover.status, failover.cause).toBe('SUCCEEDED');
     }
@@ -122,34 +86,11 @@ describe('failback workflow on the local AWS', () => {
   }, 300_000);
   afterAll(async () => aws?.stop());
 
-  async function instance(region: string, id: string) {
-    return (await rds[region].send(new DescribeDBInstancesCommand({})).catch(() => ({ DBInstances: [] }))).DBInstances?.find((d) => d.DBInstanceIdentifier === id);
-  }
-  /** A ReplicaLag datapoint `minutesAgo` minutes old (the workflow reads the newest one-minute Maximum). */
-  const replicaLag = (region: string, id: string, seconds: number, minutesAgo = 0) =>
-    cloudwatch[region].send(new PutMetricDataCommand({
-      Namespace: 'AWS/RDS',
-      MetricData: [{ MetricName: 'ReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: id }], Value: seconds, Unit: 'Seconds', Timestamp: new Date(Date.now() - minutesAgo * 60_000) }],
-    }));
-  const cname = async (db: string) =>
-    (await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }))).ResourceRecordSets?.find((r) => r.Name?.replace(/\.$/, '') === `${db}.${ZONE_NAME}`)?.ResourceRecords?.[0]?.Value;
-  const parameter = async (region: string, name: string) =>
-    (await ssm[region].send(new GetParametersByPathCommand({ Path: '/', Recursive: true }))).Parameters?.find((p) => p.Name === name)?.Value;
-
-  /** Everything the failback may write: instances in both regions, the zone's records, SSM parameters in both regions. */
-  async function worldState() {
-    const out: Record<string, unknown> = {};
-    for (const region of [PRIMARY, DR]) {
-      out[`instances:${region}`] = ((await rds[region].send(new DescribeDBInstancesCommand({}))).DBInstances ?? [])
-        .map((d) => ({ id: d.DBInstanceIdentifier, status: d.DBInstanceStatus, source: d.ReadReplicaSourceDBInstanceIdentifier, endpoint: d.Endpoint?.Address }))
-        .sort((a, b) => String(a.id).localeCompare(String(b.id)));
-      out[`ssm:${region}`] = ((await ssm[region].send(new GetParametersByPathCommand({ Path: '/', Recursive: true }))).Parameters ?? [])
-        .map((p) => ({ name: p.Name, value: p.Value, version: p.Version }))
-        .sort((a, b) => String(a.name).localeCompare(String(b.name)));
-    }
-    out.records = (await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }))).ResourceRecordSets;
-    return out;
-  }
+  const instance = (region: string, id: string) => world.instance(region, id);
+  const replicaLag = (region: string, id: string, seconds: number, minutesAgo = 0) => world.replicaLag(region, id, seconds, minutesAgo);
+  const cname = (db: string) => world.cname(db);
+  const parameter = (region: string, name: string) => world.parameter(region, name);
+  const worldState = () => world.worldState();
 
   async function report(executionArn: string) {
     const s3 = new S3Client({ ...motoClientConfig(aws.moto, DR), forcePathStyle: true });
@@ -237,8 +178,8 @@ describe('failback workflow on the local AWS', () => {
     expect(primary?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
     const host = primary?.Endpoint?.Address;
     expect(await cname('orders')).toBe(host);
-    expect(await parameter(DR, '/app/orders/writer')).toBe(host);
-    expect(await parameter(PRIMARY, '/app/orders/writer')).toBe(host);
+    expect(await parameter(DR, writerParameter('orders'))).toBe(host);
+    expect(await parameter(PRIMARY, writerParameter('orders'))).toBe(host);
 
     const standby = await instance(DR, 'orders-standby');
     expect(standby?.ReadReplicaSourceDBInstanceIdentifier).toMatch(/:db:orders$|^orders$/);
