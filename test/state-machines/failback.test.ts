@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalStack } from '../local/local-stack.js';
 import { motoClientConfig, type Moto } from '../local/moto.js';
 import { DR, localConfig, PRIMARY } from './fixtures.js';
-import { createZone, endpointOf, incidentWorld, writerParameter, type IncidentWorld } from './incident-fixtures.js';
+import { createZone, endpointOf, expectRejectedInFirstState, incidentWorld, writerParameter, type IncidentWorld } from './incident-fixtures.js';
 
 const OUTAGE = 'us-east-1 outage INC-7';
 const REASON = 'us-east-1 recovered, back home CHG-42';
@@ -242,17 +242,6 @@ describe('failback workflow on the local AWS', () => {
       ['non-boolean switch', { db: 'orders', reason: REASON, switch: 'yes' }, /input\.switch: must be true or false/],
       ['unknown field', { db: 'orders', reason: REASON, force: true }, /unknown field\(s\) force/],
     ];
-    it.each(cases)('%s', async (_name, input, field) => {
-      await aws.receiveAlerts('dr');
-      const before = await worldState();
-      const run = await aws.runFailback(input);
-      expect(run.status).toBe('FAILED');
-      expect(run.error).toBe('rds-dr.InvalidInput');
-      expect(run.statesEntered).toEqual(['PlanFailback']);
-      expect(await worldState()).toEqual(before);
-      const alerts = await aws.receiveAlerts('dr');
-      expect(alerts).toHaveLength(1);
-      expect(alerts[0].message).toMatch(field);
-    });
+    it.each(cases)('%s', (_name, input, field) => expectRejectedInFirstState(aws, world, () => aws.runFailback(input), 'PlanFailback', field));
   });
 });

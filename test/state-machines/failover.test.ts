@@ -12,7 +12,7 @@ import { LocalStack } from '../local/local-stack.js';
 import { motoClientConfig } from '../local/moto.js';
 import { holdDatabaseStatus } from '../local/faults.js';
 import { DR, localConfig, PRIMARY } from './fixtures.js';
-import { createZone, endpointOf, incidentWorld, writerParameter, type IncidentWorld } from './incident-fixtures.js';
+import { createZone, endpointOf, expectRejectedInFirstState, incidentWorld, writerParameter, type IncidentWorld } from './incident-fixtures.js';
 
 const REASON = 'us-east-1 outage INC-123';
 
@@ -269,18 +269,6 @@ describe('failover workflow on the local AWS', () => {
       ['non-boolean dryRun', { db: 'drill', reason: REASON, dryRun: 'yes' }, /input\.dryRun: must be true or false/],
       ['non-boolean force', { db: 'drill', reason: REASON, force: 1 }, /input\.force: must be true or false/],
     ];
-    it.each(cases)('%s', async (_name, input, field) => {
-      await aws.receiveAlerts('dr');
-      const before = await worldState();
-      const run = await aws.runFailover(input);
-      expect(run.status).toBe('FAILED');
-      expect(run.error).toBe('rds-dr.InvalidInput');
-      expect(run.statesEntered).toEqual(['PlanFailover']);
-      expect(await worldState()).toEqual(before);
-      const alerts = await aws.receiveAlerts('dr');
-      expect(alerts).toHaveLength(1);
-      expect(alerts[0].subject).toContain('rds-dr.InvalidInput');
-      expect(alerts[0].message).toMatch(field);
-    });
+    it.each(cases)('%s', (_name, input, field) => expectRejectedInFirstState(aws, world, () => aws.runFailover(input), 'PlanFailover', field));
   });
 });

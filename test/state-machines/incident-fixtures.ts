@@ -6,8 +6,10 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { CreateDBInstanceReadReplicaCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { GetParameterCommand, GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { expect } from 'vitest';
 import { createPostgresInstance } from '../local/fleet.js';
 import type { LocalStack } from '../local/local-stack.js';
+import type { WorkflowRun } from '../local/workflow-runner.js';
 import { motoClientConfig, type Moto } from '../local/moto.js';
 import { DR, PRIMARY } from './fixtures.js';
 
@@ -100,4 +102,22 @@ export function incidentWorld(aws: LocalStack, zoneId: string) {
       return out;
     },
   };
+}
+
+/**
+ * Bad input: the run fails in its first state with rds-dr.InvalidInput, changes nothing, and the DR
+ * region's alert names the field (`field`).
+ */
+export async function expectRejectedInFirstState(aws: LocalStack, world: IncidentWorld, start: () => Promise<WorkflowRun>, firstState: string, field: RegExp): Promise<void> {
+  await aws.receiveAlerts('dr');
+  const before = await world.worldState();
+  const run = await start();
+  expect(run.status).toBe('FAILED');
+  expect(run.error).toBe('rds-dr.InvalidInput');
+  expect(run.statesEntered).toEqual([firstState]);
+  expect(await world.worldState()).toEqual(before);
+  const alerts = await aws.receiveAlerts('dr');
+  expect(alerts).toHaveLength(1);
+  expect(alerts[0].subject).toContain('rds-dr.InvalidInput');
+  expect(alerts[0].message).toMatch(field);
 }
