@@ -7,6 +7,8 @@ import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateDBParameterGroupCommand, CreateDBSubnetGroupCommand, DeleteDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsClients } from '../../lambdas/aws/clients.js';
+import { holdDatabaseStatus } from '../local/faults.js';
 import { LocalStack } from '../local/local-stack.js';
 import { motoClientConfig, type Moto } from '../local/moto.js';
 import { DR, localConfig, PRIMARY } from './fixtures.js';
@@ -138,7 +140,7 @@ describe('failback workflow on the local AWS', () => {
       const run = await aws.runFailback({ db: 'orders', reason: REASON }, 'orders-prepare');
       expect(run.cause ?? '').toBe('');
       expect(run.status).toBe('SUCCEEDED');
-      expect(run.statesEntered).toEqual(['PlanFailback', 'RunPreChecks', 'CreatePrimaryReplica', 'CheckInSync', 'IsInSync', 'SwitchRequested', 'ReportTimeline', 'FailbackSucceeded']);
+      expect(run.statesEntered).toEqual(['PlanFailback', 'IsGlobalDatabase', 'RunPreChecks', 'CreatePrimaryReplica', 'CheckInSync', 'IsInSync', 'SwitchRequested', 'ReportTimeline', 'DrStandbyAvailable', 'FailbackSucceeded']);
     } finally {
       undo();
     }
@@ -166,7 +168,9 @@ describe('failback workflow on the local AWS', () => {
     const run = await aws.runFailback({ db: 'orders', reason: REASON, switch: true }, 'orders-switch');
     expect(run.cause ?? '').toBe('');
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.statesEntered).toEqual(expect.arrayContaining(['StopWrites', 'CheckCaughtUp', 'PromoteReplica', 'CheckWritable', 'CutoverEndpoint', 'CreateDrStandby', 'RecordActiveRegion', 'ReportTimeline']));
+    expect(run.statesEntered).toEqual(expect.arrayContaining(['StopWrites', 'CheckCaughtUp', 'PromoteReplica', 'CheckWritable', 'CutoverEndpoint', 'CreateDrStandby', 'RecordActiveRegion', 'CheckDrStandby', 'ReportTimeline']));
+    // Success only once the new DR standby is available.
+    expect(run.statesEntered.slice(-3)).toEqual(['ReportTimeline', 'DrStandbyAvailable', 'FailbackSucceeded']);
     const steps = stepsOf(run);
     expect(steps.replica.step.outcome).toBe('already-done');
     expect(steps.stopWrites.step.outcome).toBe('done');
@@ -193,7 +197,7 @@ describe('failback workflow on the local AWS', () => {
     const rep = await report(run.executionArn);
     expect(rep?.key).toMatch(/^incidents\/failback\/orders\/\d{4}\/\d{2}\/\d{2}\/orders-switch\.json$/);
     expect(rep?.body.steps.map((s: { name: string }) => s.name)).toEqual(
-      expect.arrayContaining(['plan', 'checks', 'create-replica', 'wait-in-sync', 'cutover', 'wait-caught-up', 'promote', 'wait-writable', 'create-dr-standby', 'active-region', 'report']),
+      expect.arrayContaining(['plan', 'checks', 'create-replica', 'wait-in-sync', 'cutover', 'wait-caught-up', 'promote', 'wait-writable', 'create-dr-standby', 'active-region', 'wait-dr-standby', 'report']),
     );
     expect(await aws.receiveAlerts('dr')).toEqual([]);
   });
@@ -208,13 +212,55 @@ describe('failback workflow on the local AWS', () => {
     expect(await worldState()).toEqual(before);
   });
 
+  it('switch: a new DR standby that does not become available in time is recorded on the timeline and pages (rds-dr.DrStandbyNotAvailable); the database itself is back', async () => {
+    await replicaLag(PRIMARY, 'billing', 0);
+    await aws.receiveAlerts('dr');
+    let release: (() => void) | undefined;
+    let polls = 0;
+    const undoCreate = aws.wrapLambda('create-failback-replica', (original) => async (event) => {
+      const out = await original(event);
+      // RDS keeps creating the standby (moto makes it available at once).
+      if ((event as { role: string }).role === 'dr-standby') release ??= holdDatabaseStatus(awsClients.rds(DR), 'billing-standby', 'creating');
+      return out;
+    });
+    const undoStatus = aws.wrapLambda('failback-replica-status', (original) => async (event) => {
+      const e = event as { require: string; since: string; plan: { waitTimeoutSeconds: number } };
+      if (e.require !== 'dr-standby-available' || ++polls < 3) return original(event);
+      // The third look comes after incident.waitTimeoutMinutes.
+      return original({ ...e, since: new Date(Date.now() - (e.plan.waitTimeoutSeconds + 60) * 1000).toISOString() });
+    });
+    let run: Awaited<ReturnType<LocalStack['runFailback']>>;
+    try {
+      run = await aws.runFailback({ db: 'billing', reason: REASON, switch: true }, 'billing-switch');
+    } finally {
+      undoCreate();
+      undoStatus();
+      release?.();
+    }
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('rds-dr.DrStandbyNotAvailable');
+    expect(run.cause).toMatch(/^new DR standby billing-standby in us-west-2 is not available after \d+ s \(incident\.waitTimeoutMinutes = 180\); now creating\. billing itself is back in us-east-1 as billing;/);
+    expect(polls).toBe(3);
+    expect(run.statesEntered.filter((s) => s === 'WaitForDrStandby')).toHaveLength(2);
+    expect(run.statesEntered.slice(-3)).toEqual(['ReportTimeline', 'DrStandbyAvailable', 'DrStandbyNotAvailable']);
+    // The database is back: promoted in the primary region, the endpoint and the record on it.
+    const primary = await instance(PRIMARY, 'billing');
+    expect(primary?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+    expect(await cname('billing')).toBe(primary?.Endpoint?.Address);
+    expect(JSON.parse((await parameter(DR, '/rds-dr/active-region/billing')) ?? '{}')).toMatchObject({ region: PRIMARY });
+    const rep = await report(run.executionArn);
+    expect(rep?.body.steps.find((s: { name: string }) => s.name === 'wait-dr-standby')).toMatchObject({ outcome: 'failed', detail: expect.stringMatching(/billing-standby .* not available/) });
+    const alerts = await aws.receiveAlerts('dr');
+    expect(alerts.map((a) => `${a.subject}\n${a.message}`).join('\n')).toMatch(/rds-dr\.DrStandbyNotAvailable[\s\S]*billing itself is back in us-east-1/);
+  });
+
   it('the original primary still holding the replica name fails the pre-checks, names what to do, changes nothing and pages', async () => {
     const before = await worldState();
     const run = await aws.runFailback({ db: 'legacy', reason: REASON }, 'legacy-1');
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('rds-dr.PreCheckFailed');
     expect(run.cause).toMatch(/pre-check target-name failed: legacy in us-east-1 exists and is the original primary .*rename it .*or delete it/);
-    expect(run.statesEntered).toEqual(['PlanFailback', 'RunPreChecks', 'ReportFailure', 'FailbackFailed']);
+    expect(run.statesEntered).toEqual(['PlanFailback', 'IsGlobalDatabase', 'RunPreChecks', 'ReportFailure', 'FailbackFailed']);
     expect(await worldState()).toEqual(before);
     expect((await aws.receiveAlerts('dr')).map((a) => a.message).join('\n')).toMatch(/target-name/);
     expect((await report(run.executionArn))?.body.outcome).toBe('failed');
