@@ -5,7 +5,7 @@
 import type { GlobalFailbackPlan } from './failback-plan.js';
 import type { FailbackAudit } from './create-replica.js';
 import { PromotionFailedError, PromotionTimeoutError } from '../core/errors.js';
-import { ALREADY_CHANGING_ERRORS, GLOBAL_WRITER_MOVING, globalRoleOf, TERMINAL_DATABASE_STATUS, type StandbyGateway } from '../core/standby.js';
+import { ALREADY_CHANGING_ERRORS, GLOBAL_WRITER_MOVING, globalRoleOf, TERMINAL_DATABASE_STATUS, type GlobalRole, type StandbyGateway } from '../core/standby.js';
 import { timelineStep, type StepResult } from '../core/timeline.js';
 
 export interface SwitchoverResult extends StepResult {
@@ -45,6 +45,8 @@ export async function switchoverBack(plan: GlobalFailbackPlan, gateway: StandbyG
   return step('done', what, true);
 }
 
+const ROLE_WORDS: Record<GlobalRole, string> = { writer: 'the writer', moving: 'a member while the writer moves', secondary: 'a secondary', 'not-member': 'not a member' };
+
 export interface GlobalWriterEvent {
   plan: GlobalFailbackPlan;
   /** When the switchover was requested (ISO): the wait is bounded by plan.waitTimeoutSeconds from it. */
@@ -76,7 +78,7 @@ export async function checkGlobalWriter(event: GlobalWriterEvent, gateway: Stand
   if (role === 'writer' && settled && cluster.status === 'available' && cluster.endpoint) {
     return { ready: true, status, endpoint: cluster.endpoint, step: step('done', `${plan.target.id} is the writer of ${plan.globalCluster}, available at ${cluster.endpoint}`) };
   }
-  const state = `${plan.target.id} is ${role === 'writer' ? 'the writer' : role}, ${cluster.status}; ${plan.globalCluster} is ${global?.status ?? 'not found'}`;
+  const state = `${plan.target.id} is ${ROLE_WORDS[role]}, ${cluster.status}; ${plan.globalCluster} is ${global?.status ?? 'not found'}`;
   const waited = (at.getTime() - Date.parse(since)) / 1000;
   if (waited > plan.waitTimeoutSeconds) {
     throw new PromotionTimeoutError(

@@ -227,7 +227,7 @@ describe('failback workflow on the local AWS', () => {
       const e = event as { require: string; since: string; plan: { waitTimeoutSeconds: number } };
       if (e.require !== 'dr-standby-available' || ++polls < 3) return original(event);
       // The third look comes after incident.waitTimeoutMinutes.
-      return original({ ...e, since: new Date(Date.now() - (e.plan.waitTimeoutSeconds + 60) * 1000).toISOString() });
+      return original({ ...e, since: new Date(Date.now() - (e.plan.waitTimeoutSeconds + 60) * 1000).toISOString() } as never);
     });
     let run: Awaited<ReturnType<LocalStack['runFailback']>>;
     try {

@@ -113,7 +113,7 @@ describe('Aurora global database failback: switchover and the wait for the write
 
     const since = first.step.endedAt;
     const during = await checkGlobalWriter({ plan, since }, g, clock('2026-11-30T10:01:00Z'));
-    expect(during).toMatchObject({ ready: false, step: { name: 'wait-writer', detail: 'waiting: ledger is secondary, available; ledger-global is switching-over' } });
+    expect(during).toMatchObject({ ready: false, step: { name: 'wait-writer', detail: 'waiting: ledger is a member while the writer moves, available; ledger-global is switching-over' } });
     const again = await switchoverBack(plan, g, audit(), clock());
     expect(again).toMatchObject({ performed: false, step: { outcome: 'already-done', detail: 'in progress: ledger-global is switching-over; waiting for it' } });
 
