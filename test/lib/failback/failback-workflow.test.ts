@@ -53,7 +53,11 @@ describe('failback workflow (CDK)', () => {
     const promote = allowing(statementsOf(built.drTemplate!, 'FailbackPromoteFailbackReplicaRole'), 'rds:PromoteReadReplica');
     expect(promote[0].Resource).toBe(`arn:aws:rds:${PRIMARY}:${TEST_ACCOUNT}:db:orders-db-home`);
     const record = allowing(statementsOf(built.drTemplate!, 'FailbackReturnActiveRegionRole'), 'ssm:PutParameter');
-    expect(record[0].Resource).toBe(`arn:aws:ssm:${DR}:${TEST_ACCOUNT}:parameter/acme-dr/active-region/orders-db`);
+    // Both databases fail back: the read replica and the Aurora global database.
+    expect(asArray(record[0].Resource as string).sort()).toEqual([
+      `arn:aws:ssm:${DR}:${TEST_ACCOUNT}:parameter/acme-dr/active-region/ledger`,
+      `arn:aws:ssm:${DR}:${TEST_ACCOUNT}:parameter/acme-dr/active-region/orders-db`,
+    ]);
   });
 });
 
