@@ -3,6 +3,7 @@ import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand } from '
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { awsClients } from './clients.js';
 import { sameDnsName, type EndpointGateway } from '../core/endpoint-cutover.js';
+import { isUnreachable } from './unreachable.js';
 
 export class AwsEndpointGateway implements EndpointGateway {
   constructor(private readonly primaryRegion: string) {}
@@ -38,6 +39,10 @@ export class AwsEndpointGateway implements EndpointGateway {
       if ((err as Error).name === 'ParameterNotFound') return undefined;
       throw err;
     }
+  }
+
+  isUnreachable(err: unknown): boolean {
+    return isUnreachable(err);
   }
 
   async putParameter(region: string, name: string, value: string): Promise<void> {

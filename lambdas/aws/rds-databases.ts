@@ -13,12 +13,36 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { isRdsNotFound, orUndefined } from './rds-not-found.js';
+import type { InstanceDetails } from '../core/replicas.js';
 import type { DatabaseSettings } from '../core/restore-plan.js';
 
 export type DatabaseKind = 'instance' | 'cluster';
 
 export async function describeInstance(rds: RDSClient, id: string): Promise<DBInstance | undefined> {
   return (await orUndefined(rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))))?.DBInstances?.[0];
+}
+
+/** What the incident workflows read of an instance (state, replication source, endpoint, placement, tags). */
+export function instanceDetails(db: DBInstance, id: string): InstanceDetails {
+  return {
+    id: db.DBInstanceIdentifier ?? id,
+    arn: db.DBInstanceArn ?? '',
+    status: db.DBInstanceStatus ?? 'unknown',
+    replicaSource: db.ReadReplicaSourceDBInstanceIdentifier || undefined,
+    endpoint: db.Endpoint?.Address,
+    storageEncrypted: db.StorageEncrypted === true,
+    kmsKeyId: db.KmsKeyId || undefined,
+    subnetGroupName: db.DBSubnetGroup?.DBSubnetGroupName || undefined,
+    securityGroupIds: (db.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [])),
+    parameterGroupName: db.DBParameterGroups?.[0]?.DBParameterGroupName || undefined,
+    tags: Object.fromEntries((db.TagList ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+  };
+}
+
+/** The instance `id` as instanceDetails, or undefined when it does not exist. The failover's standby facts and the failback's instances both come from here. */
+export async function describeInstanceDetails(rds: RDSClient, id: string): Promise<InstanceDetails | undefined> {
+  const db = await describeInstance(rds, id);
+  return db ? instanceDetails(db, id) : undefined;
 }
 
 /** The instance `id`; RDS's own not-found error when there is none (for callers that report it). */

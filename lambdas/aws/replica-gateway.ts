@@ -1,30 +1,14 @@
 // ReplicaGateway over RDS, CloudWatch and SSM for the failback. Reads into the primary region use the
 // impaired-region client (a pre-check must answer "unreachable" in seconds, not minutes); writes use
 // the patient one (the failback only writes there once the region is reachable).
-import { CreateDBInstanceReadReplicaCommand, PromoteReadReplicaCommand, type DBInstance } from '@aws-sdk/client-rds';
+import { CreateDBInstanceReadReplicaCommand, PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { awsClients } from './clients.js';
 import { AwsEndpointGateway } from './endpoints.js';
-import { describeInstance } from './rds-databases.js';
+import { describeInstanceDetails } from './rds-databases.js';
 import { AwsStandbyGateway } from './standby-gateway.js';
 import type { CreateReplicaRequest, InstanceDetails, ReplicaGateway } from '../core/replicas.js';
 import type { LagMetric } from '../core/standby.js';
-
-export function instanceDetails(db: DBInstance, id: string): InstanceDetails {
-  return {
-    id: db.DBInstanceIdentifier ?? id,
-    arn: db.DBInstanceArn ?? '',
-    status: db.DBInstanceStatus ?? 'unknown',
-    replicaSource: db.ReadReplicaSourceDBInstanceIdentifier || undefined,
-    endpoint: db.Endpoint?.Address,
-    storageEncrypted: db.StorageEncrypted === true,
-    kmsKeyId: db.KmsKeyId || undefined,
-    subnetGroupName: db.DBSubnetGroup?.DBSubnetGroupName || undefined,
-    securityGroupIds: (db.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [])),
-    parameterGroupName: db.DBParameterGroups?.[0]?.DBParameterGroupName || undefined,
-    tags: Object.fromEntries((db.TagList ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
-  };
-}
 
 export class AwsReplicaGateway implements ReplicaGateway {
   private readonly metrics: AwsStandbyGateway;
@@ -35,9 +19,8 @@ export class AwsReplicaGateway implements ReplicaGateway {
     this.parameters = new AwsEndpointGateway(primaryRegion);
   }
 
-  async describeInstance(region: string, id: string): Promise<InstanceDetails | undefined> {
-    const db = await describeInstance(awsClients.rds(region, region === this.primaryRegion), id);
-    return db ? instanceDetails(db, id) : undefined;
+  describeInstance(region: string, id: string): Promise<InstanceDetails | undefined> {
+    return describeInstanceDetails(awsClients.rds(region, region === this.primaryRegion), id);
   }
 
   replicaLagSeconds(region: string, metric: LagMetric, windowMinutes: number): Promise<number | undefined> {

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { awsClients } from './clients.js';
 import type { ClusterFacts, GlobalClusterFacts, InstanceFacts, LagMetric, PrimaryState, StandbyGateway } from '../core/standby.js';
-import { describeCluster, describeInstance } from './rds-databases.js';
+import { describeCluster, describeInstanceDetails } from './rds-databases.js';
 import { orUndefined } from './rds-not-found.js';
 
 export class AwsStandbyGateway implements StandbyGateway {
@@ -22,15 +22,10 @@ export class AwsStandbyGateway implements StandbyGateway {
   }
 
   async describeInstance(region: string, id: string): Promise<InstanceFacts | undefined> {
-    const db = await describeInstance(this.rds(region), id);
-    if (!db) return undefined;
-    return {
-      id: db.DBInstanceIdentifier ?? id,
-      arn: db.DBInstanceArn ?? '',
-      status: db.DBInstanceStatus ?? 'unknown',
-      replicaSource: db.ReadReplicaSourceDBInstanceIdentifier || undefined,
-      endpoint: db.Endpoint?.Address,
-    };
+    const details = await describeInstanceDetails(this.rds(region), id);
+    if (!details) return undefined;
+    const { id: instanceId, arn, status, replicaSource, endpoint } = details;
+    return { id: instanceId, arn, status, replicaSource, endpoint };
   }
 
   async describeCluster(region: string, id: string): Promise<ClusterFacts | undefined> {

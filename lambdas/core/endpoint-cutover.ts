@@ -58,6 +58,11 @@ export interface EndpointGateway {
   upsertCname(hostedZoneId: string, recordName: string, ttl: number, value: string): Promise<void>;
   readParameter(region: string, name: string): Promise<string | undefined>;
   putParameter(region: string, name: string, value: string): Promise<void>;
+  /**
+   * Whether an error means the target's region could not be reached at all (network error, the
+   * fast-failing client's timeout) rather than an answer from the service.
+   */
+  isUnreachable(err: unknown): boolean;
 }
 
 const HOST = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,62})(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,62}))*\.?$/;
@@ -137,6 +142,12 @@ export async function executeCutover(actions: CutoverAction[], gateway: Endpoint
       // A read failure is not a write failure: try the write anyway (dry run: record it).
       if (dryRun) {
         outcomes.push({ action, outcome: action.bestEffort ? 'failed' : 'would-update', error: `could not read current value: ${errorText(err)}` });
+        continue;
+      }
+      // Except a best-effort target whose region did not answer at all: the write would only spend the
+      // fast client's attempts again (~15 s refused, ~30 s unresponsive) to fail the same way.
+      if (action.bestEffort && gateway.isUnreachable(err)) {
+        outcomes.push({ action, outcome: 'failed', error: `${errorText(err)} (reading it failed: ${action.target === 'ssm' ? action.region : 'the target'} unreachable, so no write was tried)` });
         continue;
       }
     }

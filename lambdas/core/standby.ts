@@ -24,7 +24,30 @@ export interface GlobalClusterFacts {
   members: { clusterArn: string; isWriter: boolean }[];
 }
 
+/** Global cluster statuses while its writer moves (SwitchoverGlobalCluster / FailoverGlobalCluster in progress). */
+export const GLOBAL_WRITER_MOVING = new Set(['switching-over', 'failing-over']);
+
+/**
+ * Where a cluster stands in a global cluster: its writer, becoming the writer or losing it (a
+ * switchover or failover in progress), a secondary, or not a member. Shared by the failover (the DR
+ * cluster) and the failback (the original primary-region cluster).
+ */
+export type GlobalRole = 'writer' | 'moving' | 'secondary' | 'not-member';
+
+export function globalRoleOf(global: GlobalClusterFacts | undefined, clusterArn: string): GlobalRole {
+  const member = global?.members.find((m) => m.clusterArn === clusterArn);
+  if (!global || !member) return 'not-member';
+  if (member.isWriter) return 'writer';
+  return GLOBAL_WRITER_MOVING.has(global.status) ? 'moving' : 'secondary';
+}
+
+/** What RDS answers a promotion or switchover with while the instance or global cluster is already changing: a duplicate request. */
+export const ALREADY_CHANGING_ERRORS = new Set(['InvalidDBInstanceStateFault', 'InvalidDBInstanceState', 'InvalidGlobalClusterStateFault', 'InvalidGlobalClusterState']);
+
 export type PrimaryState = { reachable: true; status: string } | { reachable: false; error: string };
+
+/** Statuses an instance or cluster being waited for does not recover from by itself. Shared by failover and failback. */
+export const TERMINAL_DATABASE_STATUS = /^(failed|incompatible-|inaccessible-encryption-credentials|storage-full|deleting|stopped)/;
 
 /** Lag metrics are read over this window; no datapoint in it means "unknown". Shared by failover and failback. */
 export const LAG_WINDOW_MINUTES = 10;

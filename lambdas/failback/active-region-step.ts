@@ -1,6 +1,6 @@
 // Returning the active-region record (core/active-region.ts) to the primary region: the last change
 // of a failback. Idempotent: a record that already names the primary region is left alone.
-import type { FailbackPlan } from './failback-plan.js';
+import type { AnyFailbackPlan } from './failback-plan.js';
 import { formatActiveRegionRecord, parseActiveRegionRecord } from '../core/active-region.js';
 import type { ReplicaGateway } from '../core/replicas.js';
 import { timelineStep, type StepResult } from '../core/timeline.js';
@@ -21,7 +21,7 @@ function regionIn(value: string | undefined, parameter: string): string | undefi
   }
 }
 
-export async function recordActiveRegion(plan: FailbackPlan, gateway: ReplicaGateway, now: () => Date): Promise<ActiveRegionResult> {
+export async function recordActiveRegion(plan: AnyFailbackPlan, gateway: ReplicaGateway, now: () => Date): Promise<ActiveRegionResult> {
   const startedAt = now();
   const parameter = plan.activeRegionParameter;
   const step = (outcome: Parameters<typeof timelineStep>[3], detail: string) => timelineStep('active-region', startedAt, now(), outcome, detail);

@@ -1,30 +1,28 @@
 // Pure planning of a failback: validate the console input and resolve, from the deployment settings,
 // the promoted DR instance, the replica to create in the primary region, the new DR standby and the
-// configured placement. Nothing here touches AWS.
+// configured placement — or, for an Aurora global database, the global cluster, its DR writer and the
+// original cluster to switch back to. Nothing here touches AWS.
 import { z } from 'zod';
 import { activeRegionParameterName } from '../core/active-region.js';
 import { InvalidInputError } from '../core/errors.js';
-import { formatInputIssues } from '../core/input-issues.js';
+import { incidentRequestFields, parseIncidentRequest, type IncidentRequest } from '../core/incident-request.js';
 import type { ReplicaPlacement } from '../core/replicas.js';
 import type { RuntimeSettings } from '../core/settings.js';
 
 const ALLOWED = 'db, reason, dryRun, switch';
 
 const failbackInput = z.strictObject({
-  db: z.string({ error: 'required: the database identifier in the primary region (the key of incident.databases), e.g. "orders"' }).min(1, { error: 'must not be empty' }),
-  reason: z
-    .string({ error: 'required: why you fail back now (incident ticket, change window); it is logged with every change' })
-    .trim()
-    .min(1, { error: 'must not be empty: say why (incident ticket, change window)' }),
-  dryRun: z.boolean({ error: 'must be true or false' }).default(false),
-  switch: z.boolean({ error: 'must be true or false (true: after the replica is in sync, stop writes, promote it and cut over)' }).default(false),
+  ...incidentRequestFields({
+    db: 'the database identifier in the primary region (the key of incident.databases), e.g. "orders"',
+    action: 'fail back now',
+    reasonExamples: 'incident ticket, change window',
+    reasonLogged: 'with every change',
+  }),
+  switch: z.boolean({ error: 'must be true or false (true: phase 2, switch the writer back to the primary region at your go)' }).default(false),
 });
 
-export interface FailbackRequest {
-  db: string;
-  reason: string;
-  dryRun: boolean;
-  /** The operator's go for phase 2 (stop writes, promote, cut over, new DR standby). */
+export interface FailbackRequest extends IncidentRequest {
+  /** The operator's go for phase 2 (stop writes, promote, cut over, new DR standby; or the global switchover). */
   switch: boolean;
 }
 
@@ -34,7 +32,9 @@ export interface InstanceRef {
   region: string;
 }
 
+/** The failback of a database whose standby is a cross-region read replica (standby.replicaInstance). */
 export interface FailbackPlan extends FailbackRequest {
+  kind: 'instance';
   executionArn: string;
   primaryRegion: string;
   drRegion: string;
@@ -57,38 +57,64 @@ export interface FailbackPlan extends FailbackRequest {
   activeRegionParameter: string;
 }
 
+/**
+ * The failback of an Aurora global database (standby.globalCluster): a switchover back to the original
+ * cluster in the primary region, which the failover left as (or which rejoined as) a secondary.
+ */
+export interface GlobalFailbackPlan extends FailbackRequest {
+  kind: 'global';
+  executionArn: string;
+  primaryRegion: string;
+  drRegion: string;
+  globalCluster: string;
+  /** The cluster the failover made the writer (standby.secondaryCluster, DR region). */
+  source: InstanceRef;
+  /** The original primary cluster (`db` in the primary region): the switchover's target. */
+  target: InstanceRef;
+  maxReplicaLagSeconds: number;
+  waitTimeoutSeconds: number;
+  activeRegionParameter: string;
+}
+
+export type AnyFailbackPlan = FailbackPlan | GlobalFailbackPlan;
+
 /** Validates {"db", "reason", "dryRun"?, "switch"?}; the message names the bad field. */
 export function parseFailbackRequest(input: unknown): FailbackRequest {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new InvalidInputError(`input must be a JSON object like {"db": "orders", "reason": "us-east-1 recovered CHG-42", "dryRun": true}, got ${JSON.stringify(input)}`);
-  }
-  const parsed = failbackInput.safeParse(input);
-  if (!parsed.success) throw new InvalidInputError(formatInputIssues(parsed.error, ALLOWED));
-  return parsed.data;
+  return parseIncidentRequest(failbackInput, input, ALLOWED, '{"db": "orders", "reason": "us-east-1 recovered CHG-42", "dryRun": true}');
 }
 
 /**
  * Resolves the failback of `request.db`; throws InvalidInput naming input.db when the database has no
- * instance standby (nothing was promoted in the DR region) or has an Aurora global database standby.
+ * standby (nothing was promoted in the DR region).
  */
-export function resolveFailbackPlan(request: FailbackRequest, settings: RuntimeSettings, executionArn: string): FailbackPlan {
+export function resolveFailbackPlan(request: FailbackRequest, settings: RuntimeSettings, executionArn: string): AnyFailbackPlan {
   const account = executionArn.split(':')[4] ?? '';
   const incident = settings.incident;
   const database = incident?.databases[request.db];
   const standby = database?.standby;
   if (!incident || !database || !standby) {
-    const withStandby = Object.entries(incident?.databases ?? {}).filter(([, d]) => d.standby && 'replicaInstance' in d.standby).map(([db]) => db);
+    const withStandby = Object.entries(incident?.databases ?? {}).filter(([, d]) => d.standby).map(([db]) => db);
     throw new InvalidInputError(
       `input.db: "${request.db}" has no standby configured (incident.databases.${request.db}.standby), so no failover promoted anything to fail back from; ` +
         `databases that can fail back: ${withStandby.join(', ') || 'none'}.`,
     );
   }
   if (!('replicaInstance' in standby)) {
-    throw new InvalidInputError(
-      `input.db: "${request.db}" is an Aurora global database (${standby.globalCluster}); the failback workflow handles RDS instances only. ` +
-        `Fail back a global database with a switchover to the ${settings.primaryRegion} cluster: aws rds switchover-global-cluster --region ${settings.drRegion} ` +
-        `--global-cluster-identifier ${standby.globalCluster} --target-db-cluster-identifier arn:aws:rds:${settings.primaryRegion}:${account}:cluster:${request.db} (docs/RUNBOOK.md, Failback).`,
-    );
+    // A switchover stops writes itself (RDS waits for the secondary to catch up), so no endpoint is needed to switch.
+    const { primaryRegion, drRegion } = settings;
+    return {
+      ...request,
+      kind: 'global',
+      executionArn,
+      primaryRegion,
+      drRegion,
+      globalCluster: standby.globalCluster,
+      source: { id: standby.secondaryCluster, region: drRegion, arn: `arn:aws:rds:${drRegion}:${account}:cluster:${standby.secondaryCluster}` },
+      target: { id: request.db, region: primaryRegion, arn: `arn:aws:rds:${primaryRegion}:${account}:cluster:${request.db}` },
+      maxReplicaLagSeconds: database.maxReplicaLagSeconds,
+      waitTimeoutSeconds: incident.waitTimeoutSeconds,
+      activeRegionParameter: activeRegionParameterName(settings.appName, request.db),
+    };
   }
   if (request.switch && !database.endpoint) {
     // Writes are stopped by moving the endpoint to the read-only replica: without one there is no way to stop them.
@@ -102,6 +128,7 @@ export function resolveFailbackPlan(request: FailbackRequest, settings: RuntimeS
   const failback = database.failback ?? {};
   return {
     ...request,
+    kind: 'instance',
     executionArn,
     primaryRegion,
     drRegion,
@@ -124,8 +151,15 @@ export function resolveFailbackPlan(request: FailbackRequest, settings: RuntimeS
 }
 
 /** One line for the plan step of the timeline. */
-export function describePlan(plan: FailbackPlan): string {
+export function describePlan(plan: AnyFailbackPlan): string {
   const mode = plan.dryRun ? 'dry run' : 'real';
+  if (plan.kind === 'global') {
+    const phases = plan.switch ? 'checks and switchover' : 'checks only (start again with switch: true to switch over)';
+    return (
+      `${mode} failback of Aurora global database ${plan.db}: ${phases}; SwitchoverGlobalCluster ${plan.globalCluster} from ${plan.source.id} (${plan.drRegion}) ` +
+      `back to ${plan.target.id} (${plan.primaryRegion}); reason: ${plan.reason}`
+    );
+  }
   const phases = plan.switch ? 'prepare and switch' : 'prepare only (start again with switch: true to switch)';
   return (
     `${mode} failback of ${plan.db}: ${phases}; replica ${plan.target.id} in ${plan.primaryRegion} of ${plan.source.id} (${plan.drRegion}), ` +

@@ -2,14 +2,14 @@ import { logger, withLogKeys } from '../aws/logger.js';
 import type { WorkflowStartEvent } from '../core/input-issues.js';
 import { readSettings } from '../core/settings.js';
 import { timelineStep, type TimelineStep } from '../core/timeline.js';
-import { describePlan, parseFailbackRequest, resolveFailbackPlan, type FailbackPlan } from './failback-plan.js';
+import { describePlan, parseFailbackRequest, resolveFailbackPlan, type AnyFailbackPlan } from './failback-plan.js';
 
 const settings = readSettings(['incident']);
 
 export type PlanFailbackEvent = WorkflowStartEvent;
 
-/** First state of the failback: validate the input, resolve the DR writer, the replica, the new standby. No AWS call. */
-export async function handler(event: PlanFailbackEvent): Promise<{ plan: FailbackPlan; steps: { plan: { step: TimelineStep } } }> {
+/** First state of the failback: validate the input; resolve the DR writer, the replica and the new standby, or the global cluster and its two clusters. No AWS call. */
+export async function handler(event: PlanFailbackEvent): Promise<{ plan: AnyFailbackPlan; steps: { plan: { step: TimelineStep } } }> {
   withLogKeys({ executionArn: event.executionArn });
   const startedAt = new Date();
   const request = parseFailbackRequest(event.input);

@@ -3,13 +3,12 @@
 import type { FailbackAudit } from './create-replica.js';
 import type { FailbackPlan } from './failback-plan.js';
 import { createdFrom, type ReplicaGateway } from '../core/replicas.js';
+import { ALREADY_CHANGING_ERRORS } from '../core/standby.js';
 import { timelineStep, type StepResult } from '../core/timeline.js';
 
 export interface PromoteReplicaResult extends StepResult {
   performed: boolean;
 }
-
-const IN_PROGRESS_ERRORS = new Set(['InvalidDBInstanceStateFault', 'InvalidDBInstanceState']);
 
 export async function promoteReplica(plan: FailbackPlan, gateway: ReplicaGateway, audit: FailbackAudit, now: () => Date): Promise<PromoteReplicaResult> {
   const startedAt = now();
@@ -29,7 +28,7 @@ export async function promoteReplica(plan: FailbackPlan, gateway: ReplicaGateway
     await gateway.promoteReadReplica(plan.primaryRegion, plan.target.id);
   } catch (err) {
     // A duplicate request while RDS is already promoting: the first one is doing the work.
-    if (IN_PROGRESS_ERRORS.has((err as Error).name)) return step('already-done', `already in progress (${(err as Error).name}); waiting for it`);
+    if (ALREADY_CHANGING_ERRORS.has((err as Error).name)) return step('already-done', `already in progress (${(err as Error).name}); waiting for it`);
     throw err;
   }
   return step('done', what, true);

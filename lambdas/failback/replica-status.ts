@@ -7,7 +7,7 @@
 import type { FailbackPlan } from './failback-plan.js';
 import { PromotionFailedError, PromotionTimeoutError } from '../core/errors.js';
 import { createdFrom, type ReplicaGateway } from '../core/replicas.js';
-import { LAG_WINDOW_MINUTES, lagMetricFor } from '../core/standby.js';
+import { LAG_WINDOW_MINUTES, lagMetricFor, TERMINAL_DATABASE_STATUS } from '../core/standby.js';
 import { timelineStep, type StepResult } from '../core/timeline.js';
 
 export type ReplicaCondition = 'in-sync' | 'caught-up' | 'writable';
@@ -27,7 +27,6 @@ export interface ReplicaStatusResult extends StepResult {
   lagSeconds?: number;
 }
 
-const TERMINAL = /^(failed|incompatible-|inaccessible-encryption-credentials|storage-full|deleting|stopped)/;
 const STEP_NAMES: Record<ReplicaCondition, string> = { 'in-sync': 'wait-in-sync', 'caught-up': 'wait-caught-up', writable: 'wait-writable' };
 
 /** A host name a dry run can report before the replica exists (".invalid" never resolves). */
@@ -44,7 +43,7 @@ export async function checkReplica(event: ReplicaStatusEvent, gateway: ReplicaGa
   }
   if (!replica) throw new PromotionFailedError(`${plan.target.id} not found in ${plan.primaryRegion} while waiting for it to be ${require}`);
   if (!createdFrom(replica, plan.source.arn, plan.source.id)) throw new PromotionFailedError(`${plan.target.id} in ${plan.primaryRegion} is not the failback's replica of ${plan.source.id}`);
-  if (TERMINAL.test(replica.status)) throw new PromotionFailedError(`${plan.target.id} in ${plan.primaryRegion} is ${replica.status}; inspect it in the RDS console`);
+  if (TERMINAL_DATABASE_STATUS.test(replica.status)) throw new PromotionFailedError(`${plan.target.id} in ${plan.primaryRegion} is ${replica.status}; inspect it in the RDS console`);
   const promoted = !replica.replicaSource;
   const available = replica.status === 'available' && !!replica.endpoint;
   const done = (detail: string): ReplicaStatusResult => ({ ready: true, status: replica.status, endpoint, step: step('done', detail) });

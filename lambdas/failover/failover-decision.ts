@@ -1,7 +1,7 @@
 // Pure pre-checks and the failover decision (promote / switchover / failover / refuse).
 import type { FailoverPlan } from './failover-plan.js';
 import { FailoverRefusedError, PreCheckFailedError } from '../core/errors.js';
-import { LAG_WINDOW_MINUTES, type ClusterFacts, type GlobalClusterFacts, type InstanceFacts, type PrimaryState } from '../core/standby.js';
+import { globalRoleOf, LAG_WINDOW_MINUTES, type ClusterFacts, type GlobalClusterFacts, type InstanceFacts, type PrimaryState } from '../core/standby.js';
 
 /** What the checks observed (standby and primary), read by the failover-checks and promote-standby Lambdas. */
 export interface StandbyObservation {
@@ -29,18 +29,15 @@ export interface FailoverDecision {
   detail: string;
 }
 
-
-const GLOBAL_IN_PROGRESS = new Set(['switching-over', 'failing-over']);
-
 /** Why the standby already is (or is becoming) the writer, or undefined when it is still a standby. */
 export function alreadyPromoted(plan: FailoverPlan, obs: StandbyObservation): string | undefined {
   if (plan.standby.type === 'replica') {
     if (obs.instance && !obs.instance.replicaSource) return `already promoted: ${plan.standby.id} is no longer a read replica (status ${obs.instance.status})`;
     return undefined;
   }
-  const member = obs.global?.members.find((m) => m.clusterArn === plan.standby.arn);
-  if (member?.isWriter) return `already promoted: ${plan.standby.id} is the writer of global cluster ${plan.standby.globalCluster}`;
-  if (member && obs.global && GLOBAL_IN_PROGRESS.has(obs.global.status)) return `promotion in progress: global cluster ${obs.global.id} is ${obs.global.status}`;
+  const role = globalRoleOf(obs.global, plan.standby.arn);
+  if (role === 'writer') return `already promoted: ${plan.standby.id} is the writer of global cluster ${plan.standby.globalCluster}`;
+  if (role === 'moving') return `promotion in progress: global cluster ${obs.global!.id} is ${obs.global!.status}`;
   return undefined;
 }
 

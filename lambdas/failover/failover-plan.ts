@@ -2,25 +2,22 @@
 // decide whether the database is protected by this deployment. Nothing here touches AWS.
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.js';
-import { formatInputIssues } from '../core/input-issues.js';
+import { incidentRequestFields, parseIncidentRequest, type IncidentRequest } from '../core/incident-request.js';
 import type { RuntimeSettings } from '../core/settings.js';
 
 const ALLOWED = 'db, reason, dryRun, force';
 
 const failoverInput = z.strictObject({
-  db: z.string({ error: 'required: the database identifier in the primary region, e.g. "orders"' }).min(1, { error: 'must not be empty' }),
-  reason: z
-    .string({ error: 'required: why you fail over (what happened, incident ticket); it is logged with the promotion' })
-    .trim()
-    .min(1, { error: 'must not be empty: say why (what happened, incident ticket)' }),
-  dryRun: z.boolean({ error: 'must be true or false' }).default(false),
+  ...incidentRequestFields({
+    db: 'the database identifier in the primary region, e.g. "orders"',
+    action: 'fail over',
+    reasonExamples: 'what happened, incident ticket',
+    reasonLogged: 'with the promotion',
+  }),
   force: z.boolean({ error: 'must be true or false' }).default(false),
 });
 
-export interface FailoverRequest {
-  db: string;
-  reason: string;
-  dryRun: boolean;
+export interface FailoverRequest extends IncidentRequest {
   force: boolean;
 }
 
@@ -46,12 +43,7 @@ export interface FailoverPlan extends FailoverRequest {
 
 /** Validates {"db", "reason", "dryRun"?, "force"?}; the message names the bad field. */
 export function parseFailoverRequest(input: unknown): FailoverRequest {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new InvalidInputError(`input must be a JSON object like {"db": "orders", "reason": "us-east-1 outage INC-123", "dryRun": true}, got ${JSON.stringify(input)}`);
-  }
-  const parsed = failoverInput.safeParse(input);
-  if (!parsed.success) throw new InvalidInputError(formatInputIssues(parsed.error, ALLOWED));
-  return parsed.data;
+  return parseIncidentRequest(failoverInput, input, ALLOWED, '{"db": "orders", "reason": "us-east-1 outage INC-123", "dryRun": true}');
 }
 
 /**

@@ -4,7 +4,7 @@ import { alreadyPromoted, type FailoverDecision } from './failover-decision.js';
 import { observeStandby } from './observe-standby.js';
 import type { FailoverPlan } from './failover-plan.js';
 import { timelineStep, type StepResult } from '../core/timeline.js';
-import type { StandbyGateway } from '../core/standby.js';
+import { ALREADY_CHANGING_ERRORS, type StandbyGateway } from '../core/standby.js';
 
 export interface PromoteResult extends StepResult {
   action: FailoverDecision['action'];
@@ -15,8 +15,6 @@ export interface AuditLog {
   /** Who / what / why of a destructive act, logged before the call. */
   destructive(entry: { who: { reason: string; executionArn: string }; what: string; why: string }): void;
 }
-
-const IN_PROGRESS_ERRORS = new Set(['InvalidDBInstanceStateFault', 'InvalidDBInstanceState', 'InvalidGlobalClusterStateFault', 'InvalidGlobalClusterState']);
 
 export async function promoteStandby(plan: FailoverPlan, decision: FailoverDecision, gateway: StandbyGateway, audit: AuditLog, now: () => Date): Promise<PromoteResult> {
   const startedAt = now();
@@ -39,7 +37,7 @@ export async function promoteStandby(plan: FailoverPlan, decision: FailoverDecis
     else throw new Error(`promote: action ${decision.action} does not apply to a ${plan.standby.type} standby`);
   } catch (err) {
     // A duplicate request while RDS is already promoting: the first one is doing the work.
-    if (IN_PROGRESS_ERRORS.has((err as Error).name)) {
+    if (ALREADY_CHANGING_ERRORS.has((err as Error).name)) {
       const again = await observeStandby(plan, gateway, { lag: false, primary: false });
       const busy = plan.standby.type === 'replica' ? again.instance?.status !== 'available' : again.global?.status !== 'available';
       if (busy || alreadyPromoted(plan, again)) {

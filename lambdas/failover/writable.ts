@@ -3,7 +3,7 @@ import { alreadyPromoted } from './failover-decision.js';
 import { observeStandby } from './observe-standby.js';
 import type { FailoverPlan } from './failover-plan.js';
 import { PromotionFailedError, PromotionTimeoutError } from '../core/errors.js';
-import type { StandbyGateway } from '../core/standby.js';
+import { TERMINAL_DATABASE_STATUS, type StandbyGateway } from '../core/standby.js';
 import { timelineStep, type StepResult } from '../core/timeline.js';
 
 export interface WritableResult extends StepResult {
@@ -13,7 +13,6 @@ export interface WritableResult extends StepResult {
   status: string;
 }
 
-const TERMINAL = /^(failed|incompatible-|inaccessible-encryption-credentials|storage-full|deleting|stopped)/;
 
 /** `since`: when the promotion was requested (the promote step's end); the wait is bounded by plan.waitTimeoutSeconds from it. */
 export async function checkWritable(plan: FailoverPlan, since: string, gateway: StandbyGateway, now: () => Date): Promise<WritableResult> {
@@ -25,7 +24,7 @@ export async function checkWritable(plan: FailoverPlan, since: string, gateway: 
   if (plan.dryRun) {
     return { ready: true, endpoint: facts.endpoint, status: facts.status, step: step('skipped', `dry run: would wait until ${plan.standby.id} is available and writable (now ${facts.status}); its endpoint is ${facts.endpoint}`) };
   }
-  if (TERMINAL.test(facts.status)) throw new PromotionFailedError(`${plan.standby.id} is ${facts.status} after the promotion request; inspect it in the RDS console`);
+  if (TERMINAL_DATABASE_STATUS.test(facts.status)) throw new PromotionFailedError(`${plan.standby.id} is ${facts.status} after the promotion request; inspect it in the RDS console`);
   const writable = alreadyPromoted(plan, obs) !== undefined && (plan.standby.type === 'replica' || obs.global?.members.find((m) => m.clusterArn === plan.standby.arn)?.isWriter === true);
   const ready = writable && facts.status === 'available' && !!facts.endpoint;
   if (ready) return { ready, endpoint: facts.endpoint, status: facts.status, step: step('done', `${plan.standby.id} is available and writable at ${facts.endpoint}`) };

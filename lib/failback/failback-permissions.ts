@@ -38,16 +38,19 @@ export interface FailbackPermissionsProps {
     readonly returnActiveRegion: IFunction;
     readonly cutoverEndpoint: IFunction;
     readonly incidentReport: IFunction;
+    readonly globalFailbackChecks: IFunction;
+    readonly switchoverBack: IFunction;
+    readonly globalWriterStatus: IFunction;
   };
   readonly reports: ReportsBucket;
 }
 
-/** The instances a failback of the configured databases touches, by role. */
+/** The instances a failback of the configured read-replica databases touches, by role. */
 function failbackInstances(scope: Construct, config: RdsDrConfig) {
-  const dbs = failbackDatabases(config).map((db) => {
+  const dbs = failbackDatabases(config).flatMap((db) => {
     const d = config.incident.databases[db];
-    const standby = d.standby as { replicaInstance: string };
-    return { db, source: standby.replicaInstance, target: d.failback?.replicaInstance ?? db, drStandby: d.failback?.standbyInstance ?? `${db}-standby` };
+    if (!d.standby || !('replicaInstance' in d.standby)) return [];
+    return [{ db, source: d.standby.replicaInstance, target: d.failback?.replicaInstance ?? db, drStandby: d.failback?.standbyInstance ?? `${db}-standby` }];
   });
   const { primaryRegion: primary, drRegion: dr } = config;
   const unique = (arns: string[]) => [...new Set(arns)];
@@ -60,20 +63,37 @@ function failbackInstances(scope: Construct, config: RdsDrConfig) {
   };
 }
 
+/** The Aurora global databases a failback switches back: the global clusters and their original primary-region clusters. */
+function failbackGlobals(scope: Construct, config: RdsDrConfig) {
+  const account = Stack.of(scope).account;
+  const globals = failbackDatabases(config).flatMap((db) => {
+    const standby = config.incident.databases[db].standby;
+    return standby && 'globalCluster' in standby ? [{ db, ...standby }] : [];
+  });
+  return {
+    dbs: globals.map((g) => g.db),
+    // Global clusters have no region in their ARN.
+    globalClusters: globals.map((g) => `arn:aws:rds::${account}:global-cluster:${g.globalCluster}`),
+    primaryClusters: globals.map((g) => rdsArn(scope, config.primaryRegion, 'cluster', g.db)),
+    secondaryClusters: globals.map((g) => rdsArn(scope, config.drRegion, 'cluster', g.secondaryCluster)),
+  };
+}
+
 /**
  * Least privilege for the failback. The only writes: CreateDBInstanceReadReplica of the configured
  * replica and standby identifiers (from the configured sources), PromoteReadReplica of the configured
- * replicas, Route 53 UPSERT / PutParameter of the configured endpoints, PutParameter of the databases'
- * active-region records.
+ * replicas, SwitchoverGlobalCluster of the configured global clusters to their original primary-region
+ * clusters, Route 53 UPSERT / PutParameter of the configured endpoints, PutParameter of the databases'
+ * active-region records. With only read-replica (or only global) databases, the other kind's functions get no grant.
  */
 export class FailbackPermissions extends Construct {
   constructor(scope: Construct, id: string, props: FailbackPermissionsProps) {
     super(scope, id);
     const { config, workflow: w } = props;
-    const { primaryRegion: primary, drRegion: dr } = config;
+    const { drRegion: dr } = config;
     const account = Stack.of(this).account;
     const i = failbackInstances(this, config);
-    const describe = (sid: string, resources: string[]) => new iam.PolicyStatement({ sid, actions: ['rds:DescribeDBInstances'], resources });
+    const g = failbackGlobals(this, config);
 
     grantWithReasons(
       w.stateMachine,
@@ -81,14 +101,48 @@ export class FailbackPermissions extends Construct {
         new iam.PolicyStatement({
           sid: 'InvokeFailbackFunctions',
           actions: ['lambda:InvokeFunction'],
-          resources: [w.planFailback, w.failbackChecks, w.createFailbackReplica, w.failbackReplicaStatus, w.promoteFailbackReplica, w.returnActiveRegion, w.cutoverEndpoint, w.incidentReport].map(
-            (f) => f.functionArn,
-          ),
+          resources: [
+            w.planFailback,
+            w.failbackChecks,
+            w.createFailbackReplica,
+            w.failbackReplicaStatus,
+            w.promoteFailbackReplica,
+            w.returnActiveRegion,
+            w.cutoverEndpoint,
+            w.incidentReport,
+            w.globalFailbackChecks,
+            w.switchoverBack,
+            w.globalWriterStatus,
+          ].map((f) => f.functionArn),
         }),
       ],
       WILDCARD_REASONS,
     );
 
+    if (i.dbs.length > 0) this.grantInstanceFailback(w, config, i);
+    if (g.dbs.length > 0) this.grantGlobalFailback(w, g);
+
+    // --- return-active-region: the databases' records, in the DR region. ---
+    grantWithReasons(
+      w.returnActiveRegion,
+      [
+        new iam.PolicyStatement({
+          sid: 'WriteActiveRegionRecords',
+          actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+          resources: [...i.dbs, ...g.dbs].map((db) => `arn:aws:ssm:${dr}:${account}:parameter${activeRegionParameterName(config.appName, db)}`),
+        }),
+      ],
+      WILDCARD_REASONS,
+    );
+
+    grantEndpointCutover(w.cutoverEndpoint, config);
+    grantIncidentReport(w.incidentReport, config, props.reports, 'failback');
+  }
+
+  /** Read replicas: the replica back in the primary region, its promotion, the new DR standby. */
+  private grantInstanceFailback(w: FailbackPermissionsProps['workflow'], config: RdsDrConfig, i: ReturnType<typeof failbackInstances>): void {
+    const { primaryRegion: primary, drRegion: dr } = config;
+    const describe = (sid: string, resources: string[]) => new iam.PolicyStatement({ sid, actions: ['rds:DescribeDBInstances'], resources });
     // --- failback-checks: read-only, the four instances of each database. ---
     grantWithReasons(w.failbackChecks, [describe('DescribeFailbackInstances', [...i.sources, ...i.targets, ...i.originals, ...i.drStandbys])], WILDCARD_REASONS);
 
@@ -127,10 +181,10 @@ export class FailbackPermissions extends Construct {
       WILDCARD_REASONS,
     );
 
-    // --- failback-replica-status: the replica and its lag. Read-only. ---
+    // --- failback-replica-status: the replica and its lag, the new DR standby. Read-only. ---
     grantWithReasons(
       w.failbackReplicaStatus,
-      [describe('DescribeFailbackReplicas', i.targets), new iam.PolicyStatement({ sid: 'ReadReplicaLag', actions: ['cloudwatch:GetMetricStatistics'], resources: ['*'] })],
+      [describe('DescribeFailbackReplicas', [...i.targets, ...i.drStandbys]), new iam.PolicyStatement({ sid: 'ReadReplicaLag', actions: ['cloudwatch:GetMetricStatistics'], resources: ['*'] })],
       WILDCARD_REASONS,
     );
     acknowledgeRule(w.failbackReplicaStatus.role!, 'AwsSolutions-IAM5[Resource::*]', 'cloudwatch:GetMetricStatistics (ReplicaLag) has no resource-level permissions; read-only.');
@@ -142,20 +196,33 @@ export class FailbackPermissions extends Construct {
       WILDCARD_REASONS,
     );
 
-    // --- return-active-region: the databases' records, in the DR region. ---
+  }
+
+  /** Aurora global databases: read the global cluster and the original cluster (and its lag), switch over back to it. */
+  private grantGlobalFailback(w: FailbackPermissionsProps['workflow'], g: ReturnType<typeof failbackGlobals>): void {
+    const readGlobal = (sid: string) => [
+      new iam.PolicyStatement({ sid: `${sid}GlobalClusters`, actions: ['rds:DescribeGlobalClusters'], resources: g.globalClusters }),
+      new iam.PolicyStatement({ sid: `${sid}PrimaryClusters`, actions: ['rds:DescribeDBClusters'], resources: g.primaryClusters }),
+    ];
     grantWithReasons(
-      w.returnActiveRegion,
+      w.globalFailbackChecks,
+      [...readGlobal('Describe'), new iam.PolicyStatement({ sid: 'ReadGlobalReplicationLag', actions: ['cloudwatch:GetMetricStatistics'], resources: ['*'] })],
+      WILDCARD_REASONS,
+    );
+    acknowledgeRule(w.globalFailbackChecks.role!, 'AwsSolutions-IAM5[Resource::*]', 'cloudwatch:GetMetricStatistics (AuroraGlobalDBReplicationLag) has no resource-level permissions; read-only.');
+    grantWithReasons(w.globalWriterStatus, readGlobal('Describe'), WILDCARD_REASONS);
+    grantWithReasons(
+      w.switchoverBack,
       [
+        ...readGlobal('Describe'),
         new iam.PolicyStatement({
-          sid: 'WriteActiveRegionRecords',
-          actions: ['ssm:GetParameter', 'ssm:PutParameter'],
-          resources: i.dbs.map((db) => `arn:aws:ssm:${dr}:${account}:parameter${activeRegionParameterName(config.appName, db)}`),
+          sid: 'SwitchOverConfiguredGlobalClustersBack',
+          actions: ['rds:SwitchoverGlobalCluster'],
+          // RDS authorizes it on the global cluster and its member clusters.
+          resources: [...g.globalClusters, ...g.primaryClusters, ...g.secondaryClusters],
         }),
       ],
       WILDCARD_REASONS,
     );
-
-    grantEndpointCutover(w.cutoverEndpoint, config);
-    grantIncidentReport(w.incidentReport, config, props.reports, 'failback');
   }
 }

@@ -4,7 +4,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
 import { FailoverPermissions } from './failover-permissions.js';
-import { createRdsDrFunction } from '../platform/rds-dr-function.js';
+import { incidentFunctionFactory, incidentStepFunctions } from '../platform/incident-functions.js';
 import { repoPath } from '../platform/paths.js';
 import { WORKFLOWS } from '../platform/registry.js';
 import { createWorkflowStateMachine } from '../platform/workflow-state-machine.js';
@@ -39,9 +39,7 @@ export class FailoverWorkflow extends Construct {
     super(scope, id);
     const { config, reports } = props;
     if (!hasFailover(config)) throw new Error('FailoverWorkflow needs a database with incident.databases.<db>.standby');
-    const reportsBucket = reports.bucket.bucketName;
-    const fn = (cid: string, name: Parameters<typeof createRdsDrFunction>[2]['name'], description: string, timeout = Duration.seconds(60)) =>
-      createRdsDrFunction(this, cid, { name, config, description: `rds-dr: ${description}`, timeout, reportsBucket });
+    const fn = incidentFunctionFactory(this, config, reports);
 
     // Calls into the primary region give up within ~30 s (3 attempts, short timeouts); the timeouts leave room for that.
     this.planFailover = fn('PlanFailover', 'plan-failover', 'validates a failover request, checks the database is protected, resolves its standby', Duration.seconds(120));
@@ -49,8 +47,9 @@ export class FailoverWorkflow extends Construct {
     this.promoteStandby = fn('PromoteStandby', 'promote-standby', 'promotes the standby (read replica promotion / Aurora global switchover or forced failover); idempotent');
     this.standbyStatus = fn('StandbyStatus', 'standby-status', 'reports whether the promoted standby is available and writable');
     this.recordActiveRegion = fn('RecordActiveRegion', 'record-active-region', 'tags the promoted database and records the database as active in the DR region (SSM), so backups and the RPO monitor follow it', Duration.seconds(60));
-    this.cutoverEndpoint = fn('CutoverEndpoint', 'cutover-endpoint', 'points the writer endpoint (Route 53 CNAME, SSM parameter) at the new writer', Duration.seconds(120));
-    this.incidentReport = fn('IncidentReport', 'incident-report', 'writes the incident timeline to S3 and a notice to the warnings topic');
+    const steps = incidentStepFunctions(fn, 'failover', 'the new writer');
+    this.cutoverEndpoint = steps.cutoverEndpoint;
+    this.incidentReport = steps.incidentReport;
 
     this.stateMachine = createWorkflowStateMachine(new Construct(this, 'StateMachine'), {
       appName: config.appName,

@@ -46,7 +46,7 @@ export class DrStack extends Stack {
   readonly backup: BackupWorkflow;
   /** The failover workflow, when some database has a standby (incident.databases.<db>.standby). */
   readonly failover?: FailoverWorkflow;
-  /** The failback workflow, when some database's standby is a read replica (what a failover promotes and a failback returns). */
+  /** The failback workflow, when some database has a standby (a read replica or an Aurora global database: what a failover promoted, a failback returns). */
   readonly failback?: FailbackWorkflow;
   /** Point-in-time / snapshot restore for incidents, restoring in the DR region (DR copies, replicated backups). */
   readonly restore: RestoreWorkflow;

@@ -12,13 +12,13 @@ export const hasRestoreDrills = (config: RdsDrConfig): boolean =>
 export const hasFailover = (config: RdsDrConfig): boolean => Object.values(config.incident.databases).some((d) => d.standby !== undefined);
 
 /**
- * The databases a failback can return to the primary region: those whose standby is a cross-region
- * read replica (incident.databases.<db>.standby.replicaInstance). Aurora global databases fail back
- * with a switchover the failback workflow does not run (it rejects them by name).
+ * The databases a failback can return to the primary region: every database with a standby — a
+ * cross-region read replica (a replica back, then a switch) or an Aurora global database (a
+ * switchover back to the original cluster).
  */
 export const failbackDatabases = (config: RdsDrConfig): string[] =>
   Object.entries(config.incident.databases)
-    .filter(([, d]) => d.standby !== undefined && 'replicaInstance' in d.standby)
+    .filter(([, d]) => d.standby !== undefined)
     .map(([db]) => db);
 
 /** True when some database can fail back (see failbackDatabases). */

@@ -1,6 +1,7 @@
 // The shared incident pieces (lambdas/core: endpoint-cutover, timeline): endpoint cutover planning/execution and the timeline.
 import { describe, expect, it } from 'vitest';
-import { executeCutover, planCutover, type EndpointGateway } from '../../../lambdas/core/endpoint-cutover.js';
+import { executeCutover, incompleteCutoverMessage, planCutover, type EndpointGateway } from '../../../lambdas/core/endpoint-cutover.js';
+import { isUnreachable } from '../../../lambdas/aws/unreachable.js';
 import { runIncidentReport } from '../../../lambdas/incident/report-step.js';
 import { buildTimeline, collectSteps, timelineReportKey, timelineStep } from '../../../lambdas/core/timeline.js';
 
@@ -11,24 +12,35 @@ class MemoryGateway implements EndpointGateway {
   cnames = new Map<string, string>();
   params = new Map<string, string>();
   down = new Set<string>();
+  /** Regions whose SSM answers with an error (an HTTP answer: the region is reachable). */
+  denied = new Set<string>();
   writes: string[] = [];
+  /** Every write tried, including those that failed. */
+  attempts: string[] = [];
   async readCname(zone: string, name: string) {
     if (this.down.has('route53')) throw Object.assign(new Error('connect ETIMEDOUT route53.amazonaws.com'), { name: 'TimeoutError' });
     return this.cnames.get(`${zone}/${name}`);
   }
   async upsertCname(zone: string, name: string, _ttl: number, value: string) {
+    this.attempts.push(`route53:${name}`);
     if (this.down.has('route53')) throw Object.assign(new Error('connect ETIMEDOUT route53.amazonaws.com'), { name: 'TimeoutError' });
     this.writes.push(`route53:${name}`);
     this.cnames.set(`${zone}/${name}`, value);
   }
   async readParameter(region: string, name: string) {
-    if (this.down.has(region)) throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' });
+    // What the SDK throws for a refused connection: no HTTP answer, the socket's code.
+    if (this.down.has(region)) throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error', code: 'ECONNREFUSED' });
+    if (this.denied.has(region)) throw Object.assign(new Error('not authorized to perform ssm:GetParameter'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
     return this.params.get(`${region}${name}`);
   }
   async putParameter(region: string, name: string, value: string) {
-    if (this.down.has(region)) throw new Error('connect ECONNREFUSED');
+    this.attempts.push(`ssm:${region}`);
+    if (this.down.has(region)) throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error', code: 'ECONNREFUSED' });
     this.writes.push(`ssm:${region}`);
     this.params.set(`${region}${name}`, value);
+  }
+  isUnreachable(err: unknown) {
+    return isUnreachable(err);
   }
 }
 
@@ -69,6 +81,24 @@ describe('executeCutover', () => {
     const out = await executeCutover(planCutover({ db: 'orders', endpoint: host, targets, ...regions }), gw, false);
     expect(out.map((o) => o.outcome)).toEqual(['updated', 'updated', 'failed']);
     expect(out[2].error).toMatch(/ECONNREFUSED/);
+  });
+  it('a primary region that did not answer the read is not written to: the write would only fail the same way', async () => {
+    const gw = new MemoryGateway();
+    gw.down.add('us-east-1');
+    const out = await executeCutover(planCutover({ db: 'orders', endpoint: host, targets, ...regions }), gw, false);
+    expect(gw.attempts).toEqual(['ssm:us-west-2', 'route53:orders-db.example.com']);
+    expect(out[2]).toMatchObject({ outcome: 'failed', error: 'Error: connect ECONNREFUSED (reading it failed: us-east-1 unreachable, so no write was tried)' });
+    // Still reported as not done, with the command that makes the change once the region is back.
+    const report = incompleteCutoverMessage(out);
+    expect(report).toMatch(/Not done: SSM parameter \/app\/orders\/writer in us-east-1 -> new.example.com \(best effort\) — Error: connect ECONNREFUSED/);
+    expect(report).toContain(`Best effort, once that region is back: aws ssm put-parameter --region us-east-1 --name '/app/orders/writer' --type String --overwrite --value 'new.example.com'`);
+  });
+  it('a read the primary region answered with an error still tries the write (the region is up)', async () => {
+    const gw = new MemoryGateway();
+    gw.denied.add('us-east-1');
+    const out = await executeCutover(planCutover({ db: 'orders', endpoint: host, targets, ...regions }), gw, false);
+    expect(gw.attempts).toEqual(['ssm:us-west-2', 'route53:orders-db.example.com', 'ssm:us-east-1']);
+    expect(out.map((o) => o.outcome)).toEqual(['updated', 'updated', 'updated']);
   });
   it('an unreachable DR region SSM is fatal, after trying every target', async () => {
     const gw = new MemoryGateway();

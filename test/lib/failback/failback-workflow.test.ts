@@ -43,7 +43,7 @@ describe('failback workflow (CDK)', () => {
     expect(dbs.sort()).toEqual(
       [`arn:aws:rds:${PRIMARY}:${TEST_ACCOUNT}:db:orders-db-home`, `arn:aws:rds:${DR}:${TEST_ACCOUNT}:db:orders-db-dr`, `arn:aws:rds:${DR}:${TEST_ACCOUNT}:db:orders-db-replica`].sort(),
     );
-    for (const role of ['FailbackPlanFailbackRole', 'FailbackFailbackChecksRole', 'FailbackFailbackReplicaStatusRole', 'FailbackReturnActiveRegionRole', 'FailbackCutoverEndpointRole', 'FailbackIncidentReportRole']) {
+    for (const role of ['FailbackPlanFailbackRole', 'FailbackFailbackChecksRole', 'FailbackFailbackReplicaStatusRole', 'FailbackReturnActiveRegionRole', 'FailbackCutoverEndpointRole', 'FailbackIncidentReportRole', 'FailbackGlobalFailbackChecksRole', 'FailbackGlobalWriterStatusRole']) {
       const actions = actionsOf(statementsOf(built.drTemplate!, role));
       expect(actions.filter((a) => a.startsWith('rds:') && !a.startsWith('rds:Describe')), role).toEqual([]);
     }
@@ -53,12 +53,27 @@ describe('failback workflow (CDK)', () => {
     const promote = allowing(statementsOf(built.drTemplate!, 'FailbackPromoteFailbackReplicaRole'), 'rds:PromoteReadReplica');
     expect(promote[0].Resource).toBe(`arn:aws:rds:${PRIMARY}:${TEST_ACCOUNT}:db:orders-db-home`);
     const record = allowing(statementsOf(built.drTemplate!, 'FailbackReturnActiveRegionRole'), 'ssm:PutParameter');
-    expect(record[0].Resource).toBe(`arn:aws:ssm:${DR}:${TEST_ACCOUNT}:parameter/acme-dr/active-region/orders-db`);
+    // Both databases fail back: the read replica and the Aurora global database.
+    expect(asArray(record[0].Resource as string).sort()).toEqual([
+      `arn:aws:ssm:${DR}:${TEST_ACCOUNT}:parameter/acme-dr/active-region/ledger`,
+      `arn:aws:ssm:${DR}:${TEST_ACCOUNT}:parameter/acme-dr/active-region/orders-db`,
+    ]);
   });
 });
 
-it('an Aurora-only standby deploys no failback workflow', () => {
+it('an Aurora-only standby deploys the failback with only the switchover back: SwitchoverGlobalCluster on the configured global cluster and its clusters, no instance writes', () => {
   const built = synth(failbackConfig({ ledger: { standby: { globalCluster: 'ledger-global', secondaryCluster: 'ledger-dr' } } }));
-  expect(built.dr.failback).toBeUndefined();
-  built.drTemplate!.resourcePropertiesCountIs('AWS::StepFunctions::StateMachine', { StateMachineName: 'acme-dr-failback' }, 0);
+  expect(built.dr.failback).toBeDefined();
+  built.drTemplate!.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: 'acme-dr-failback' });
+  const switchover = allowing(statementsOf(built.drTemplate!, 'FailbackSwitchoverBackRole'), 'rds:SwitchoverGlobalCluster');
+  expect(switchover).toHaveLength(1);
+  expect(asArray(switchover[0].Resource as string).sort()).toEqual(
+    [`arn:aws:rds::${TEST_ACCOUNT}:global-cluster:ledger-global`, `arn:aws:rds:${PRIMARY}:${TEST_ACCOUNT}:cluster:ledger`, `arn:aws:rds:${DR}:${TEST_ACCOUNT}:cluster:ledger-dr`].sort(),
+  );
+  for (const role of ['FailbackCreateFailbackReplicaRole', 'FailbackPromoteFailbackReplicaRole', 'FailbackGlobalFailbackChecksRole', 'FailbackGlobalWriterStatusRole']) {
+    const actions = actionsOf(statementsOf(built.drTemplate!, role));
+    expect(actions.filter((a) => a.startsWith('rds:') && !a.startsWith('rds:Describe')), role).toEqual([]);
+  }
+  const record = allowing(statementsOf(built.drTemplate!, 'FailbackReturnActiveRegionRole'), 'ssm:PutParameter');
+  expect(record[0].Resource).toBe(`arn:aws:ssm:${DR}:${TEST_ACCOUNT}:parameter/acme-dr/active-region/ledger`);
 }, LONG_TIMEOUT);
