@@ -3,16 +3,7 @@
 // (the writer in the DR region, the endpoint pointing at it). Then the failback prepares a replica in
 // the primary region, switches to it at the operator's go, and re-creates the DR standby.
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import {
-  CreateDBInstanceReadReplicaCommand,
-  CreateDBParameterGroupCommand,
-  CreateDBSubnetGroupCommand,
-  DeleteDBInstanceCommand,
-  DescribeDBInstancesCommand,
-  RDSClient,
-} from '@aws-sdk/client-rds';
+import { CreateDBInstanceReadReplicaCommand, DeleteDBInstanceCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -20,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresInstance } from '../local/fleet.js';
 import { LocalStack } from '../local/local-stack.js';
 import { motoClientConfig, type Moto } from '../local/moto.js';
-import { DR, localConfig, PRIMARY } from './fixtures.js';
+import { DR, localConfig, PRIMARY, primaryPlacement } from './fixtures.js';
 
 const GOLD = { 'rds-dr:policy': 'gold' };
 const ZONE_NAME = 'db.example.internal';
@@ -38,19 +29,6 @@ async function createZone(moto: Moto): Promise<string> {
     await r53.send(new DeleteHostedZoneCommand({ Id: id }));
   }
   throw new Error('no Z... hosted zone id from moto');
-}
-
-/** The original region's network, parameters and key, as they were before the outage. */
-async function primaryPlacement(moto: Moto) {
-  const ec2 = new EC2Client(motoClientConfig(moto, PRIMARY));
-  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }))).Vpc!.VpcId!;
-  const subnets = await Promise.all(['a', 'b'].map((az, i) => ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.9.${i}.0/24`, AvailabilityZone: `${PRIMARY}${az}` }))));
-  const securityGroupId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'app-db', Description: 'app databases', VpcId: vpcId }))).GroupId!;
-  const rds = new RDSClient(motoClientConfig(moto, PRIMARY));
-  await rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: 'app-subnets', DBSubnetGroupDescription: 'app', SubnetIds: subnets.map((s) => s.Subnet!.SubnetId!) }));
-  await rds.send(new CreateDBParameterGroupCommand({ DBParameterGroupName: 'app-params', DBParameterGroupFamily: 'postgres16', Description: 'app' }));
-  const kmsKeyId = (await new KMSClient(motoClientConfig(moto, PRIMARY)).send(new CreateKeyCommand({ Description: 'app databases (primary region)' }))).KeyMetadata!.Arn!;
-  return { kmsKeyId, subnetGroupName: 'app-subnets', securityGroupIds: [securityGroupId], parameterGroupName: 'app-params' };
 }
 
 describe('failback workflow on the local AWS', () => {
