@@ -270,6 +270,7 @@ export class GameDay extends LocalAwsView {
         `snapshots in ${DR}: ${facts.snapshots.join(', ') || 'none'}`,
         ...FLEET.map((db) => `rows in ${snapshotOf(db)}: ${JSON.stringify(snapshotRows[db])}`),
         ...facts.reportWarnings.map((w) => `report warning: ${w}`),
+        `on the ${DR} warnings topic: ${warnings.map((w) => w.subject).join('; ') || 'nothing'}`,
         'RPO monitor: not run in the DR region on this branch (TODO aws.runRpoMonitor(\'dr\')); checked after the recovery',
       ],
       checks: [
