@@ -242,6 +242,8 @@ export class GameDay extends LocalAwsView {
       written[db] = await this.count(standbyOf(db), `written = 'after-failover'`);
       // With the primary region down the failover could not read the primary's policy tags; its
       // active-region step says to give the promoted database the policy's tags (the runbook's step).
+      // Locally the standby usually has them already: moto 5.2.1 makes a read replica as a copy of its
+      // source instance, tags included (create_db_instance_read_replica), which AWS is not assumed to do.
       const promoted = await this.instance(DR, standbyOf(db));
       if (promoted && promoted.tags['rds-dr:policy'] !== GOLD['rds-dr:policy']) {
         const arn = (await aws.rdsDr.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: standbyOf(db) }))).DBInstances?.[0]?.DBInstanceArn;
@@ -249,13 +251,15 @@ export class GameDay extends LocalAwsView {
         operatorTagged.push(standbyOf(db));
       }
     }
+    const policyTagged: string[] = [];
+    for (const db of FLEET) if ((await this.instance(DR, standbyOf(db)))?.tags['rds-dr:policy'] === GOLD['rds-dr:policy']) policyTagged.push(standbyOf(db));
     const run = await aws.runBackup({ policy: 'gold', scheduledTime: this.slots.duringOutage }, 'gameday-5-dr', DR);
     const report = run.output ? await aws.backupReport(run) : undefined;
     const snapshotOf = (db: string) => `rdsdr-${standbyOf(db)}-${stamp(this.slots.duringOutage)}`;
     const snapshots = (await this.snapshotIds(DR)).filter((id) => id.endsWith(stamp(this.slots.duringOutage)));
     const snapshotRows = Object.fromEntries(await Promise.all(FLEET.map(async (db) => [db, await this.rowsInSnapshot(DR, snapshotOf(db))] as const)));
     const warnings = await aws.receiveWarnings('dr');
-    const facts = { written, operatorTagged, run, succeeded: sorted(report?.succeeded.map((s) => s.db) ?? []), failed: report?.failed ?? [], reportWarnings: report?.warnings ?? [], snapshots: sorted(snapshots), snapshotRows, warnings };
+    const facts = { written, operatorTagged, policyTagged, run, succeeded: sorted(report?.succeeded.map((s) => s.db) ?? []), failed: report?.failed ?? [], reportWarnings: report?.warnings ?? [], snapshots: sorted(snapshots), snapshotRows, warnings };
     // TODO(issue 13, RPO monitor in the DR region): once LocalStack has aws.runRpoMonitor('dr'), run it
     // here, during the outage, and assert that RecoveryPointAgeSeconds / LastSnapshotAgeSeconds of
     // orders and billing are published from the DR region. This branch has only the primary region's
@@ -264,7 +268,9 @@ export class GameDay extends LocalAwsView {
       title: `5. rows written to the promoted databases; the ${DR} backup protects them there`,
       evidence: [
         ...FLEET.map((db) => `${ROWS_AFTER_FAILOVER} rows written to ${standbyOf(db)} in ${DR}: ${written[db]} 'after-failover' rows there`),
-        operatorTagged.length ? `operator: gave ${operatorTagged.join(', ')} the policy's tags ${JSON.stringify(GOLD)}, as the failover's active-region step asked (the primary's tags were unreadable)` : 'the promoted databases carry the policy tags',
+        operatorTagged.length
+          ? `operator: gave ${operatorTagged.join(', ')} the policy's tags ${JSON.stringify(GOLD)}, as the failover's active-region step asked (the primary's tags were unreadable)`
+          : `the promoted databases already carry the policy's tags (locally: moto's read replica copies its source's tags)`,
         runLine(`backup (${DR})`, run),
         `succeeded: ${facts.succeeded.join(', ') || 'none'}; failed: ${facts.failed.map((f) => f.db).join(', ') || 'none'}`,
         `snapshots in ${DR}: ${facts.snapshots.join(', ') || 'none'}`,
@@ -275,6 +281,7 @@ export class GameDay extends LocalAwsView {
       ],
       checks: [
         check(`${ROWS_AFTER_FAILOVER} new rows in each promoted database`, FLEET.every((db) => written[db] === ROWS_AFTER_FAILOVER)),
+        check(`the promoted databases carry the policy's tags`, same(policyTagged, FLEET.map(standbyOf))),
         check(`the ${DR} backup succeeded`, run.status === 'SUCCEEDED'),
         check('it backed up both promoted databases', same(facts.succeeded, FLEET.map(standbyOf))),
         check(`each snapshot holds the rows written after the failover`, FLEET.every((db) => snapshotRows[db]['after-failover'] === ROWS_AFTER_FAILOVER && snapshotRows[db]['before-outage'] === SEED_ROWS)),

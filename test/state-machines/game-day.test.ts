@@ -87,8 +87,9 @@ describe('region-outage game day on the local AWS', () => {
   it('5. rows written to the promoted databases are protected by the DR region\'s backup (its copy home skipped while the region is down)', async () => {
     const step = await day.protectedInDr();
     for (const db of FLEET) expect(step.facts.written[db]).toBe(ROWS_AFTER_FAILOVER);
-    // The failover could not copy the primary's policy tags (step 3); the operator added them.
-    expect(step.facts.operatorTagged).toEqual(FLEET.map(standbyOf));
+    // The failover could not copy the primary's policy tags (step 3): the promoted databases carry them
+    // (moto's replicas inherit their source's tags; else the operator added them, step.facts.operatorTagged).
+    expect(step.facts.policyTagged).toEqual(FLEET.map(standbyOf));
     expect(step.facts.run.cause ?? '').toBe('');
     expect(step.facts.run.status).toBe('SUCCEEDED');
     expect(step.facts.succeeded).toEqual(['billing-replica', 'orders-replica']);
