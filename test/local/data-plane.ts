@@ -182,6 +182,18 @@ export class LocalDataPlane {
   }
 
   private promotions = 0;
+  private endpointHosts = 0;
+
+  /**
+   * A host of its own for each endpoint, as each RDS instance has its own endpoint name: on Linux every
+   * 127.0.0.0/8 address is the loopback interface (127.1.x.y here, clear of the servers on 127.0.0.1);
+   * elsewhere (macOS routes only 127.0.0.1 by default) they share 127.0.0.1 and differ by port.
+   */
+  private nextEndpointHost(): string {
+    if (process.platform !== 'linux') return '127.0.0.1';
+    const n = this.endpointHosts++;
+    return `127.1.${Math.floor(n / 254) % 256}.${(n % 254) + 1}`;
+  }
 
   /** A deleted replica (or promoted replica) no longer reaches any data. */
   private async forgetReplica(id: string): Promise<void> {
@@ -195,10 +207,14 @@ export class LocalDataPlane {
   /** The endpoint a replica keeps through its promotion: read-only to its source's database while it replicates, then its own. */
   private async openReplicaEndpoint(id: string): Promise<void> {
     if (this.replicaEndpoints.has(id)) return;
-    const endpoint = await startPgEndpoint(this.pg, () => {
-      const database = this.databaseOf('instance', id);
-      return database === undefined ? undefined : { database, readOnly: this.replicaSources.has(id) };
-    });
+    const endpoint = await startPgEndpoint(
+      this.pg,
+      () => {
+        const database = this.databaseOf('instance', id);
+        return database === undefined ? undefined : { database, readOnly: this.replicaSources.has(id) };
+      },
+      this.nextEndpointHost(),
+    );
     this.replicaEndpoints.set(id, endpoint);
   }
 

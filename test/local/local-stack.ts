@@ -288,8 +288,9 @@ export class LocalStack {
     if (this.dataPlane) {
       this.sdk.onCall(this.dataPlane.onSdkCall);
       this.sdkDr.onCall(this.dataPlane.onSdkCall);
-      // Every Lambda reads RDS through the one client per region (restores happen in either region).
-      for (const region of [primaryRegion, drRegion]) this.dataPlane.exposeRestoredEndpoints(awsClients.rds(region));
+      // Every Lambda reads RDS through one client per region and reach (restores happen in either region;
+      // the incident workflows read the region that may be impaired, e.g. the failback's new primary, through the impaired one).
+      for (const region of [primaryRegion, drRegion]) for (const impaired of [false, true]) this.dataPlane.exposeRestoredEndpoints(awsClients.rds(region, impaired));
       // Tests set up (and game days tear down) replicas with the local AWS's own clients.
       for (const client of [this.rds, this.rdsDr]) this.dataPlane.followReplicaCalls(client);
     }

@@ -22,7 +22,12 @@ const PROTOCOL_3 = 196608;
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 
-export async function startPgEndpoint(server: { host: string; port: number }, route: () => EndpointRoute | undefined): Promise<PgEndpoint> {
+/**
+ * `host`: the loopback address to listen on. RDS gives every instance its own endpoint host name, so
+ * a writer endpoint moved from one instance to another (an SSM parameter holds the host only) is a
+ * change the cutover can see; the data plane gives each endpoint its own address where it can.
+ */
+export async function startPgEndpoint(server: { host: string; port: number }, route: () => EndpointRoute | undefined, host = '127.0.0.1'): Promise<PgEndpoint> {
   const sockets = new Set<Socket>();
   const listener: Server = createServer((client) => {
     sockets.add(client);
@@ -30,11 +35,11 @@ export async function startPgEndpoint(server: { host: string; port: number }, ro
     client.on('error', () => client.destroy());
     forwardAfterStartup(client, server, route, sockets);
   });
-  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => listener.listen(0, host, resolve));
   const address = listener.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    host: '127.0.0.1',
+    host,
     port,
     close: () =>
       new Promise<void>((resolve) => {

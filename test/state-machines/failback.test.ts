@@ -2,35 +2,20 @@
 // database starts where the failover tests end: its DR read replica promoted by a real failover run
 // (the writer in the DR region, the endpoint pointing at it). Then the failback prepares a replica in
 // the primary region, switches to it at the operator's go, and re-creates the DR standby.
-import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { CreateDBParameterGroupCommand, CreateDBSubnetGroupCommand, DeleteDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DeleteDBInstanceCommand } from '@aws-sdk/client-rds';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients } from '../../lambdas/aws/clients.js';
 import { holdDatabaseStatus } from '../local/faults.js';
 import { LocalStack } from '../local/local-stack.js';
-import { motoClientConfig, type Moto } from '../local/moto.js';
-import { DR, localConfig, PRIMARY } from './fixtures.js';
+import { motoClientConfig } from '../local/moto.js';
+import { DR, localConfig, PRIMARY, primaryPlacement } from './fixtures.js';
 import { createZone, endpointOf, expectRejectedInFirstState, incidentWorld, writerParameter, type IncidentWorld } from './incident-fixtures.js';
 
 const OUTAGE = 'us-east-1 outage INC-7';
 const REASON = 'us-east-1 recovered, back home CHG-42';
 /** orders and billing fail back with the placement in config; legacy's old primary still holds its name. */
 const DBS = ['orders', 'billing', 'legacy'];
-
-/** The original region's network, parameters and key, as they were before the outage. */
-async function primaryPlacement(moto: Moto) {
-  const ec2 = new EC2Client(motoClientConfig(moto, PRIMARY));
-  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }))).Vpc!.VpcId!;
-  const subnets = await Promise.all(['a', 'b'].map((az, i) => ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.9.${i}.0/24`, AvailabilityZone: `${PRIMARY}${az}` }))));
-  const securityGroupId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'app-db', Description: 'app databases', VpcId: vpcId }))).GroupId!;
-  const rds = new RDSClient(motoClientConfig(moto, PRIMARY));
-  await rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: 'app-subnets', DBSubnetGroupDescription: 'app', SubnetIds: subnets.map((s) => s.Subnet!.SubnetId!) }));
-  await rds.send(new CreateDBParameterGroupCommand({ DBParameterGroupName: 'app-params', DBParameterGroupFamily: 'postgres16', Description: 'app' }));
-  const kmsKeyId = (await new KMSClient(motoClientConfig(moto, PRIMARY)).send(new CreateKeyCommand({ Description: 'app databases (primary region)' }))).KeyMetadata!.Arn!;
-  return { kmsKeyId, subnetGroupName: 'app-subnets', securityGroupIds: [securityGroupId], parameterGroupName: 'app-params' };
-}
 
 describe('failback workflow on the local AWS', () => {
   let aws: LocalStack;
