@@ -29,7 +29,9 @@ export function seriesOf(metric: Pick<MetricPoint, 'name' | 'region'>, regions: 
 
 /** Whether the monitor deployed as `role` publishes `series` of this database. */
 export function ownsSeries(role: MonitorRole, facts: Pick<DatabaseRecoveryFacts, 'failedOver' | 'newestCopyAt'>, series: Series): boolean {
-  if (role === 'dr') return series === 'copy' || (series === 'live' && facts.failedOver === true);
+  // The DR monitor lists databases by their copies there (and the failed-over ones by their records):
+  // a database without any copy is not among them, and its copy series stays the primary's.
+  if (role === 'dr') return facts.failedOver === true ? series !== 'drill' : series === 'copy' && facts.newestCopyAt !== undefined;
   if (facts.failedOver) return false;
   return series !== 'copy' || facts.newestCopyAt === undefined;
 }
