@@ -104,7 +104,7 @@ export class LocalAlarms {
   private async query(alarm: AlarmDefinition, now: Date): Promise<number | undefined> {
     const [metric] = (alarm.Metrics ?? []).filter((m) => m.ReturnData !== false);
     const parsed = QUERY.exec(metric?.Expression ?? '');
-    if (!parsed || !metric.Period) throw new Error(`local alarms: ${alarm.AlarmName}'s query ${JSON.stringify(metric?.Expression)} is not in the modelled subset`);
+    if (!metric?.Period || !parsed) throw new Error(`local alarms: ${alarm.AlarmName}'s query ${JSON.stringify(metric?.Expression)} is not in the modelled subset`);
     const [, stat, name, namespace, dimensionList, whereName, whereValue] = parsed;
     const schema = dimensionList.split(',').map((d) => d.trim()).sort();
     const cloudwatch = new CloudWatchClient(this.options.clientConfig(alarm.region));
@@ -135,7 +135,10 @@ export class LocalAlarms {
           Statistics: [statistic],
         }),
       );
-      for (const d of out.Datapoints ?? []) if (d[statistic] !== undefined) values.push(d[statistic]);
+      for (const d of out.Datapoints ?? []) {
+        const v = d[statistic];
+        if (v !== undefined) values.push(v);
+      }
     }
     if (values.length === 0) return undefined;
     return stat === 'MAX' ? Math.max(...values) : Math.min(...values);

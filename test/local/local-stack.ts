@@ -268,8 +268,9 @@ export class LocalStack {
       const handlers: Record<string, LambdaHandler> = {};
       for (const [i, region] of (deployedIn.length > 0 ? deployedIn : [primaryRegion]).entries()) {
         // The RPO monitor's deployment in each stack has its role (lib/observability/rpo-monitoring.ts).
-        const monitorRole = name === 'rpo-monitor' ? { monitorRole: region === drRegion ? ('dr' as const) : ('primary' as const) } : {};
-        process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings({ ...settings, ...topicsIn(region), ...reports, ...coordination, ...work, ...monitorRole }, LAMBDA_SETTINGS[name]));
+        // The primary's finds the reports bucket by its parameter, as deployed (the DR stack's reads no reports).
+        const monitor = name === 'rpo-monitor' ? { monitorRole: region === drRegion ? ('dr' as const) : ('primary' as const), ...(region === primaryRegion && { reportsBucket: undefined, reportsBucketParameter: reportsBucketParameterName(this.config.appName) }) } : {};
+        process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings({ ...settings, ...topicsIn(region), ...reports, ...coordination, ...work, ...monitor }, LAMBDA_SETTINGS[name]));
         // A query makes a separate module instance (handlers read their settings once, when loaded); its imports are shared.
         handlers[region] = (await import(`${resolve(REPO_ROOT, entry)}${i === 0 ? '' : `?region=${region}`}`)).handler as LambdaHandler;
       }
