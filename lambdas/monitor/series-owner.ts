@@ -10,7 +10,7 @@
 //     database that has an rds-dr copy there (found by the copies' tags), and both series of every
 //     database a failover made active there (found by the active-region records in DR SSM);
 //   - the primary monitor owns the live series of the databases active in the primary region, the
-//     drill verdicts (as before), and the copy series of a database that has no rds-dr copy in the DR
+//     drill verdicts of every drilled database (as before), and the copy series of a database that has no rds-dr copy in the DR
 //     region at all: the DR monitor cannot know such a database exists (it never reads the primary's
 //     fleet), so without this its "copy missing" would page nobody.
 // A series' alarm is in the region its publisher writes to (lib/observability/rpo-monitoring.ts).
@@ -32,8 +32,10 @@ export function ownsSeries(role: MonitorRole, facts: Pick<DatabaseRecoveryFacts,
   // The DR monitor lists databases by their copies there (and the failed-over ones by their records):
   // a database without any copy is not among them, and its copy series stays the primary's.
   if (role === 'dr') return facts.failedOver === true ? series !== 'drill' : series === 'copy' && facts.newestCopyAt !== undefined;
+  // Drill verdicts come from the reports bucket, wherever the database is active.
+  if (series === 'drill') return true;
   if (facts.failedOver) return false;
-  return series !== 'copy' || facts.newestCopyAt === undefined;
+  return series === 'live' || facts.newestCopyAt === undefined;
 }
 
 /** The points of `metrics` that the monitor deployed as `role` publishes. */

@@ -102,81 +102,81 @@ export class RpoMonitoring extends Construct {
       });
       grantDrRpoMonitor(this, this.monitor, config);
     } else {
-        // The DR reports bucket, by the name the DR stack publishes (no stack reference crosses regions).
-        const reports = remoteReportsBucket(this, config);
-        this.monitor = createRdsDrFunction(this, 'RpoMonitor', {
-          name: 'rpo-monitor',
-          config,
-          description: 'rds-dr: publishes every protected database\'s recovery-point ages (RPO) and last drill verdict to CloudWatch',
-          timeout,
-          reportsBucket: reports.ref,
-        });
-        grantRpoMonitor(this, this.monitor, config, reports);
-      }
-
-      // An own role (not the stack-wide SchedulerRoleForTarget singleton), so its finding is acknowledged here.
-      const scheduleRole = new iam.Role(this, 'ScheduleRole', {
-        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
-        description: 'rds-dr: lets the RPO monitor schedule invoke the rpo-monitor Lambda',
+      // The DR reports bucket, by the name the DR stack publishes (no stack reference crosses regions).
+      const reports = remoteReportsBucket(this, config);
+      this.monitor = createRdsDrFunction(this, 'RpoMonitor', {
+        name: 'rpo-monitor',
+        config,
+        description: 'rds-dr: publishes every protected database\'s recovery-point ages (RPO) and last drill verdict to CloudWatch',
+        timeout,
+        reportsBucket: reports.ref,
       });
-      this.schedule = new scheduler.Schedule(this, 'Schedule', {
-        scheduleName: `${appName}-rpo-monitor`,
-        description: `rds-dr RPO monitor, every ${rate} minutes`,
-        schedule: scheduler.ScheduleExpression.rate(Duration.minutes(rate)),
-        timeWindow: scheduler.TimeWindow.off(),
-        target: new LambdaInvoke(this.monitor, {
-          role: scheduleRole,
-          input: scheduler.ScheduleTargetInput.fromObject({ id: scheduler.ContextAttribute.executionId }),
-          retryAttempts: 2,
-          // A run that is not delivered within one interval is superseded by the next one.
-          maxEventAge: Duration.minutes(rate),
-          deadLetterQueue: createDeadLetterQueue(this, 'DeadLetterQueue', 'RPO monitor runs that could not be delivered'),
-        }),
+      grantRpoMonitor(this, this.monitor, config, reports);
+    }
+
+    // An own role (not the stack-wide SchedulerRoleForTarget singleton), so its finding is acknowledged here.
+    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+      description: 'rds-dr: lets the RPO monitor schedule invoke the rpo-monitor Lambda',
+    });
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      scheduleName: `${appName}-rpo-monitor`,
+      description: `rds-dr RPO monitor, every ${rate} minutes`,
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(rate)),
+      timeWindow: scheduler.TimeWindow.off(),
+      target: new LambdaInvoke(this.monitor, {
+        role: scheduleRole,
+        input: scheduler.ScheduleTargetInput.fromObject({ id: scheduler.ContextAttribute.executionId }),
+        retryAttempts: 2,
+        // A run that is not delivered within one interval is superseded by the next one.
+        maxEventAge: Duration.minutes(rate),
+        deadLetterQueue: createDeadLetterQueue(this, 'DeadLetterQueue', 'RPO monitor runs that could not be delivered'),
+      }),
+    });
+
+    acknowledgeRule(
+      scheduleRole,
+      `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.monitor.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+      'Added by the LambdaInvoke schedule target: lambda:InvokeFunction on the rpo-monitor function and its versions/aliases ' +
+        '(<arn>:*); it names this one function only.',
+    );
+
+    // --- the warning topic (email only; the alert topic is the critical one that pages) ---
+    // Primary: 'WarningTopic' (and its key 'WarningTopicKey'), the ids it always had here, so an upgrade keeps it.
+    this.warningTopic = props.warningTopic ?? createAlertTopic(this, 'WarningTopic', config, 'warning');
+    for (const topic of [alertTopic, this.warningTopic]) allowAlarmsToPublish(topic, config);
+
+    // --- alarms: the worst database against the strictest objective ---
+    const monitorPeriod = Duration.minutes(rate);
+    const critical = new SnsAction(alertTopic);
+    const warning = new SnsAction(this.warningTopic);
+    const alarm = (name: string, spec: AlarmSpec, severity: 'critical' | 'warning') => {
+      const a = new cloudwatch.Alarm(this, name, {
+        alarmName: `${appName}-${name}`,
+        // SNS carries the alarm's current value (NewStateReason) next to this text: what broke, the objective, where to look.
+        alarmDescription: `${severity.toUpperCase()}: ${spec.description} Dashboard: ${dashboardUrl(here, dashboard)} ${runbook(name)}`,
+        metric: new cloudwatch.MathExpression({ expression: spec.query, usingMetrics: {}, period: spec.period ?? monitorPeriod, label: name }),
+        threshold: spec.threshold,
+        comparisonOperator: spec.comparison,
+        // The monitor-fed ages never go missing (a database never backed up ages from its creation), so
+        // missing data means the monitor is dead or nothing is protected: both must be seen. Two periods
+        // of two, so one late run does not page.
+        evaluationPeriods: spec.evaluationPeriods ?? 2,
+        datapointsToAlarm: spec.evaluationPeriods ?? 2,
+        treatMissingData: spec.missing ?? cloudwatch.TreatMissingData.BREACHING,
       });
+      a.addAlarmAction(severity === 'critical' ? critical : warning);
+      (severity === 'critical' ? this.criticalAlarms : this.warningAlarms).push(a);
+      return a;
+    };
 
-      acknowledgeRule(
-        scheduleRole,
-        `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.monitor.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
-        'Added by the LambdaInvoke schedule target: lambda:InvokeFunction on the rpo-monitor function and its versions/aliases ' +
-          '(<arn>:*); it names this one function only.',
-      );
-
-      // --- the warning topic (email only; the alert topic is the critical one that pages) ---
-      // Primary: 'WarningTopic' (and its key 'WarningTopicKey'), the ids it always had here, so an upgrade keeps it.
-      this.warningTopic = props.warningTopic ?? createAlertTopic(this, 'WarningTopic', config, 'warning');
-      for (const topic of [alertTopic, this.warningTopic]) allowAlarmsToPublish(topic, config);
-
-      // --- alarms: the worst database against the strictest objective ---
-      const monitorPeriod = Duration.minutes(rate);
-      const critical = new SnsAction(alertTopic);
-      const warning = new SnsAction(this.warningTopic);
-      const alarm = (name: string, spec: AlarmSpec, severity: 'critical' | 'warning') => {
-        const a = new cloudwatch.Alarm(this, name, {
-          alarmName: `${appName}-${name}`,
-          // SNS carries the alarm's current value (NewStateReason) next to this text: what broke, the objective, where to look.
-          alarmDescription: `${severity.toUpperCase()}: ${spec.description} Dashboard: ${dashboardUrl(here, dashboard)} ${runbook(name)}`,
-          metric: new cloudwatch.MathExpression({ expression: spec.query, usingMetrics: {}, period: spec.period ?? monitorPeriod, label: name }),
-          threshold: spec.threshold,
-          comparisonOperator: spec.comparison,
-          // The monitor-fed ages never go missing (a database never backed up ages from its creation), so
-          // missing data means the monitor is dead or nothing is protected: both must be seen. Two periods
-          // of two, so one late run does not page.
-          evaluationPeriods: spec.evaluationPeriods ?? 2,
-          datapointsToAlarm: spec.evaluationPeriods ?? 2,
-          treatMissingData: spec.missing ?? cloudwatch.TreatMissingData.BREACHING,
-        });
-        a.addAlarmAction(severity === 'critical' ? critical : warning);
-        (severity === 'critical' ? this.criticalAlarms : this.warningAlarms).push(a);
-        return a;
-      };
-
-      const schema = `SCHEMA("${METRIC_NAMESPACE}", Database, Region)`;
-      const ageIn = (region: string) => `SELECT MAX(RecoveryPointAgeSeconds) FROM ${schema} WHERE Region = '${region}'`;
-      // Which alarm is where follows which monitor publishes the series (lambdas/monitor/series-owner.ts):
-      // an alarm reads only its own region's metrics, and each series has one publisher, so one page per breach.
-      if (role === 'dr') {
-        this.drAlarms(alarm, ageIn, schema, o, dashboard);
-      } else {
+    const schema = `SCHEMA("${METRIC_NAMESPACE}", Database, Region)`;
+    const ageIn = (region: string) => `SELECT MAX(RecoveryPointAgeSeconds) FROM ${schema} WHERE Region = '${region}'`;
+    // Which alarm is where follows which monitor publishes the series (lambdas/monitor/series-owner.ts):
+    // an alarm reads only its own region's metrics, and each series has one publisher, so one page per breach.
+    if (role === 'dr') {
+      this.drAlarms(alarm, ageIn, schema, o, dashboard);
+    } else {
       alarm('RpoPrimaryBreached', {
         query: ageIn(primary),
         threshold: o.rpoPrimaryMinutes * 60,
