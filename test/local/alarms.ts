@@ -117,6 +117,7 @@ export class LocalAlarms {
     } while (NextToken);
     // SCHEMA(ns, a, b): the metrics with exactly those dimensions (CloudWatch User Guide, "Metrics Insights query components and syntax").
     const matching = metrics.filter((m) => {
+      if (m.MetricName !== name || m.Namespace !== namespace) return false;
       const dims = m.Dimensions ?? [];
       if (JSON.stringify(dims.map((d) => d.Name).sort()) !== JSON.stringify(schema)) return false;
       return !whereName || dims.some((d) => d.Name === whereName && d.Value === whereValue);
