@@ -18,6 +18,7 @@ import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
 import { remoteReportsBucket } from '../platform/reports-bucket.js';
 import { hasRestoreDrills } from '../platform/config/features.js';
 import { createAlertTopic } from './alert-topics.js';
+import { addDrRpoAlarms, type AlarmSpec } from './dr-rpo-alarms.js';
 
 /** Share of the DR RPO at which a lagging copy warns, before the DR RPO alarm pages. */
 export const COPY_LAG_WARN_SHARE = 0.8;
@@ -73,12 +74,10 @@ export class RpoMonitoring extends Construct {
   readonly warningAlarms: cloudwatch.Alarm[] = [];
   readonly dashboard: cloudwatch.Dashboard;
   readonly objectives: Objectives;
-  private readonly config: RdsDrConfig;
 
   constructor(scope: Construct, id: string, props: RpoMonitoringProps) {
     super(scope, id);
     const { config, alertTopic } = props;
-    this.config = config;
     const role = props.role ?? 'primary';
     const stack = Stack.of(this);
     const { primaryRegion: primary, drRegion: dr, appName } = config;
@@ -175,7 +174,7 @@ export class RpoMonitoring extends Construct {
     // Which alarm is where follows which monitor publishes the series (lambdas/monitor/series-owner.ts):
     // an alarm reads only its own region's metrics, and each series has one publisher, so one page per breach.
     if (role === 'dr') {
-      this.drAlarms(alarm, ageIn, schema, o, dashboard);
+      addDrRpoAlarms(alarm, config, o, { ageIn, schema, dashboard, copyLagShare: COPY_LAG_WARN_SHARE });
     } else {
       alarm('RpoPrimaryBreached', {
         query: ageIn(primary),
@@ -336,66 +335,8 @@ export class RpoMonitoring extends Construct {
   get alarms(): cloudwatch.Alarm[] {
     return [...this.criticalAlarms, ...this.warningAlarms];
   }
-
-  /**
-   * The DR region's alarms, on the series its monitor publishes there: the copy ages of every database
-   * with a DR copy (its list comes from the DR region, so it is whole during a primary-region outage)
-   * and both ages of the databases failed over to it. Same names as the primary's (alarm names are
-   * regional), each holding a different set of databases.
-   */
-  private drAlarms(alarm: (name: string, spec: AlarmSpec, severity: 'critical' | 'warning') => cloudwatch.Alarm, ageIn: (region: string) => string, schema: string, o: NonNullable<Objectives>, dashboard: string): void {
-    const { primaryRegion: primary, drRegion: dr } = this.config;
-    alarm('RpoDrBreached', {
-      query: ageIn(dr),
-      threshold: o.rpoDrMinutes * 60,
-      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      description:
-        `a protected database has no restorable copy in the DR region ${dr} newer than the RPO objective of ${o.rpoDrMinutes} min ` +
-        `(strictest rpoDrMinutes), or the RPO monitor in ${dr} stopped publishing. Find the database on dashboard ${dashboard} or with ` +
-        '`npx rds-dr status`; check the last backup execution\'s copy step and the DR snapshot quota.',
-    }, 'critical');
-    alarm('RpoPrimaryBreached', {
-      query: ageIn(primary),
-      threshold: o.rpoPrimaryMinutes * 60,
-      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      description:
-        `a database a failover made active in ${dr} has no restorable point there (latest restorable time, rds-dr snapshot) newer ` +
-        `than the RPO objective of ${o.rpoPrimaryMinutes} min (strictest rpoPrimaryMinutes). Find it on dashboard ${dashboard}; check ` +
-        `its automated backups and the last backup execution in ${dr}.`,
-      // Only failed-over databases have this series here: with none (normal operation), there is no data, and that is no breach.
-      missing: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }, 'critical');
-    alarm('CopyLagHigh', {
-      query: `SELECT MAX(LastCopyAgeSeconds) FROM ${schema} WHERE Region = '${dr}'`,
-      threshold: Math.round(o.rpoDrMinutes * 60 * COPY_LAG_WARN_SHARE),
-      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      description:
-        `the newest DR copy of a protected database is older than ${COPY_LAG_WARN_SHARE * 100}% of the DR RPO objective ` +
-        `(${o.rpoDrMinutes} min): copies are lagging and RpoDrBreached will page if nothing changes. Check the last backup ` +
-        'execution\'s copy step.',
-    }, 'warning');
-    alarm('RecoveryPointInFuture', {
-      query: `SELECT MAX(FutureRecoveryPoints) FROM ${schema}`,
-      threshold: 0,
-      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      description:
-        `a protected database has a DR copy (or, failed over to ${dr}, a recovery point) more than 5 minutes in the future: a skewed ` +
-        'clock or a forged rds-dr:slot tag. The RPO ages leave it out, so they rest on the older points. Check its tags and RDS creation time.',
-      missing: cloudwatch.TreatMissingData.NOT_BREACHING,
-      evaluationPeriods: 1,
-    }, 'warning');
-  }
 }
 
-interface AlarmSpec {
-  readonly query: string;
-  readonly threshold: number;
-  readonly comparison: cloudwatch.ComparisonOperator;
-  readonly description: string;
-  readonly missing?: cloudwatch.TreatMissingData;
-  readonly period?: Duration;
-  readonly evaluationPeriods?: number;
-}
 
 /**
  * CloudWatch alarms publish as the cloudwatch.amazonaws.com service: the topic policy (which replaces
