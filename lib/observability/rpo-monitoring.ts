@@ -169,6 +169,7 @@ export class RpoMonitoring extends Construct {
       return a;
     };
 
+    const quotaPercent = config.pruning.quotaWarnPercent;
     const schema = `SCHEMA("${METRIC_NAMESPACE}", Database, Region)`;
     const ageIn = (region: string) => `SELECT MAX(RecoveryPointAgeSeconds) FROM ${schema} WHERE Region = '${region}'`;
     // Which alarm is where follows which monitor publishes the series (lambdas/monitor/series-owner.ts):
@@ -233,7 +234,6 @@ export class RpoMonitoring extends Construct {
         evaluationPeriods: 1,
       }, 'critical');
 
-      const quotaPercent = config.pruning.quotaWarnPercent;
       alarm('SnapshotQuotaHigh', {
         query: `SELECT MAX(SnapshotQuotaUsedPercent) FROM SCHEMA("${METRIC_NAMESPACE}", Region)`,
         threshold: quotaPercent,
