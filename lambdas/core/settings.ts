@@ -131,6 +131,12 @@ export const runtimeSettingsSchema = z.strictObject({
    * copies back to the primary region). Absent: primary.
    */
   backupRole: z.enum(['primary', 'dr']).optional(),
+  /**
+   * Which deployment of the RPO monitor this function is (lambdas/monitor/series-owner.ts): the primary
+   * region's (live ages of the databases active there) or the DR region's (copy ages of every database,
+   * both ages of the databases a failover made active there). Absent: primary.
+   */
+  monitorRole: z.enum(['primary', 'dr']).optional(),
   /** Which of the sections below this function was given (lib/platform/registry.ts lists them per Lambda). */
   sections: z.array(z.enum(['policies', 'pruning', 'verification', 'incident'])),
   policies: z.record(z.string(), policySettingsSchema).optional(),

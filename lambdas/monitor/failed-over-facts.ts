@@ -21,6 +21,11 @@ export interface FailedOverInputs {
   /** Capture time of the newest rds-dr snapshot per source database: in the DR region, and copies in the primary region. */
   drSnapshotsAt: Map<string, string>;
   primaryCopiesAt: Map<string, string>;
+  /**
+   * Capture time of the newest rds-dr copy the DR region holds of each database (made before its
+   * failover), when the caller counts them: the DR monitor does (see failedOverFacts).
+   */
+  earlierDrCopiesAt?: Map<string, string>;
   policies: Record<string, PolicySettings>;
 }
 
@@ -38,9 +43,16 @@ export function failedOverFacts(inputs: FailedOverInputs, base: (db: string) => 
       createdAt: promoted.createdAt,
       latestRestorableTime: promoted.latestRestorableTime,
       newestSnapshotAt: inputs.drSnapshotsAt.get(promoted.id),
-      newestCopyAt: inputs.primaryCopiesAt.get(promoted.id),
+      // The DR monitor also counts the copies this database had in the DR region before its failover:
+      // real, restorable points of it, older than any copy made back to the primary since. With the
+      // primary region unreachable they are all it can see, so the age it publishes is never lower
+      // than the true one (never a false 0 s) and never missing.
+      newestCopyAt: newest(inputs.primaryCopiesAt.get(promoted.id), inputs.earlierDrCopiesAt?.get(db)),
+      failedOver: true,
       ...base(db),
     });
   }
   return out;
 }
+
+const newest = (a: string | undefined, b: string | undefined): string | undefined => (a === undefined ? b : b === undefined || Date.parse(a) >= Date.parse(b) ? a : b);

@@ -13,6 +13,11 @@ export interface DatabaseRecoveryFacts {
   newestCopyAt?: string;
   /** DR region: newest restorable time of replicated automated backups, if replication is on. */
   replicatedRestorableTime?: string;
+  /**
+   * A failover made it active in the DR region (failed-over-facts.ts): its live recovery points are
+   * there, so the DR region's monitor publishes both its series (series-owner.ts).
+   */
+  failedOver?: boolean;
   /** Restore drills, when this database is drilled. */
   drilled: boolean;
   lastVerification?: { at: string; passed: boolean; restoreSeconds?: number };

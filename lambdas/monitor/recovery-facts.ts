@@ -17,7 +17,7 @@ import { SsmActiveRegionStore } from '../aws/ssm-active-region.js';
 import type { DatabaseRecoveryFacts } from './recovery-ages.js';
 
 /** Capture time of the newest available rds-dr snapshot per source database. */
-function newestPerDatabase(snapshots: DescribedSnapshot[]): Map<string, string> {
+export function newestPerDatabase(snapshots: DescribedSnapshot[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const s of snapshots) {
     if (s.status !== 'available' || tagValueOf(s.tags, TAG.managed) !== 'true') continue;
@@ -29,7 +29,7 @@ function newestPerDatabase(snapshots: DescribedSnapshot[]): Map<string, string> 
 }
 
 /** Newest restorable time of replicated automated backups in the DR region, per source instance. */
-async function replicatedBackups(drRegion: string, pacer: RequestPacer, reach: Reach): Promise<Map<string, string>> {
+export async function replicatedBackups(drRegion: string, pacer: RequestPacer, reach: Reach): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   // Replication is optional; without it the DR RPO rests on the copies alone.
   for (const b of (await orUndefined(listAutomatedBackups(awsClients.rds(drRegion, reach), pacer))) ?? []) {

@@ -64,6 +64,47 @@ export function grantRpoMonitor(scope: Construct, fn: IFunction, config: RdsDrCo
   grantWithReasons(fn, statements, WILDCARD_REASONS);
 }
 
+/**
+ * Least privilege for the DR region's RPO monitor (lambdas/monitor/dr-recovery-facts.ts): read-only RDS
+ * and the active-region records in the DR region, metrics only into RdsDr and only in the DR region.
+ * The one grant in the primary region is the best-effort read of rds-dr snapshots there (the copies the
+ * DR region's backup makes back to the primary region of failed-over databases): Describe of snapshots
+ * and cluster snapshots, nothing else. No drill reports: the drill verdicts are the primary monitor's series.
+ */
+export function grantDrRpoMonitor(scope: Construct, fn: IFunction, config: RdsDrConfig): void {
+  const dr = config.drRegion;
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'ReadDatabasesAndSnapshotsDrRegion',
+      actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters', 'rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+      resources: (['db', 'cluster', 'snapshot', 'cluster-snapshot'] as const).map((type) => rdsArn(scope, dr, type, '*')),
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadAutomatedBackupsDrRegion',
+      actions: ['rds:DescribeDBInstanceAutomatedBackups'],
+      resources: [rdsArn(scope, dr, 'auto-backup', '*')],
+    }),
+    // Best effort, through the client that gives up fast: failed-over databases' copies in the primary region.
+    new iam.PolicyStatement({
+      sid: 'ReadSnapshotsPrimaryRegionBestEffort',
+      actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+      resources: [rdsArn(scope, config.primaryRegion, 'snapshot', '*'), rdsArn(scope, config.primaryRegion, 'cluster-snapshot', '*')],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadActiveRegionRecords',
+      actions: ['ssm:GetParametersByPath'],
+      resources: [activeRegionParameterArn(scope, config, dr, true)],
+    }),
+    new iam.PolicyStatement({
+      sid: 'PublishRecoveryMetricsDrRegion',
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE, 'aws:RequestedRegion': dr } },
+    }),
+  ];
+  grantWithReasons(fn, statements, WILDCARD_REASONS);
+}
+
 const WILDCARD_REASONS: WildcardReasons = [
   [
     /:(db|cluster|snapshot|cluster-snapshot|auto-backup):\*$/,
@@ -72,5 +113,5 @@ const WILDCARD_REASONS: WildcardReasons = [
   ],
   [/^arn:aws:kms:/, 'The reports key lives in the DR stack (another region); it is matched by its alias (kms:ResourceAliases), decrypt only.'],
   [/\/reports\/verification\/\*$/, 'Drill report keys (database, date) are known at run time; read-only, limited to the reports/verification/ prefix of the reports bucket (its name ends in a suffix of the DR stack id, matched by "?" per character; this account\'s buckets only, s3:ResourceAccount).'],
-  [/^\*$/, 'cloudwatch:PutMetricData has no resource-level permissions; limited to the RdsDr namespace by condition.'],
+  [/^\*$/, 'cloudwatch:PutMetricData has no resource-level permissions; limited to the RdsDr namespace (and, in the DR region, to that region) by condition.'],
 ];

@@ -14,6 +14,7 @@ import { hasFailback, hasFailover, hasRestoreDrills } from './config/features.js
 import { WorkBucket } from './work-bucket.js';
 import { CoordinationTable } from './coordination-table.js';
 import { BackupWorkflow } from '../backup/backup-workflow.js';
+import { RpoMonitoring } from '../observability/rpo-monitoring.js';
 
 export interface DrStackProps extends StackProps {
   readonly config: RdsDrConfig;
@@ -57,6 +58,12 @@ export class DrStack extends Stack {
   readonly alertTopics: AlertTopics;
   /** One failure-notifier and rule for every DR-region workflow. */
   readonly alerting: DrAlerting;
+  /**
+   * The RPO monitor's DR-region deployment (lambdas/monitor/series-owner.ts): copy ages of every database
+   * and both ages of failed-over ones, its schedule, alarms and dashboard here, paging through this
+   * region's topics, so the RPO series and their alarms outlive a primary-region outage.
+   */
+  readonly rpoMonitoring: RpoMonitoring;
 
   constructor(scope: Construct, id: string, props: DrStackProps) {
     super(scope, id, props);
@@ -99,5 +106,6 @@ export class DrStack extends Stack {
     // Failed, timed-out or aborted DR-region executions page through this region's alert topic.
     const watched = [this.backup.stateMachine, this.restoreDrills?.workflow.stateMachine, this.failover?.stateMachine, this.failback?.stateMachine, this.restore.stateMachine].filter((sm) => sm !== undefined);
     this.alerting = new DrAlerting(this, 'Alerting', { config, stateMachines: watched, alertTopic: this.alertTopics.critical });
+    this.rpoMonitoring = new RpoMonitoring(this, 'RpoMonitoring', { config, role: 'dr', alertTopic: this.alertTopics.critical, warningTopic: this.alertTopics.warning });
   }
 }

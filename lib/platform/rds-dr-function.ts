@@ -43,6 +43,8 @@ export interface RdsDrFunctionProps {
   readonly coordinationTable?: string;
   /** The backup workflow's deployment this function belongs to (lambdas/backup/backup-route.ts); unset elsewhere. */
   readonly backupRole?: 'primary' | 'dr';
+  /** The RPO monitor's deployment this function is (lambdas/monitor/series-owner.ts); unset elsewhere. */
+  readonly monitorRole?: 'primary' | 'dr';
   /** Run inside these subnets with these security groups. */
   readonly vpc?: VpcPlacement;
 }
@@ -78,6 +80,7 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
     ),
     ...(props.workBucket && { workBucket: props.workBucket }),
     ...(props.backupRole && { backupRole: props.backupRole }),
+    ...(props.monitorRole && { monitorRole: props.monitorRole }),
   };
   const { deployed, bundled } = splitDeployTimeValues(sliceSettings(runtimeSettings, LAMBDA_SETTINGS[props.name]));
   const settingsFile = writeBundledSettings(scope, bundled);

@@ -27,6 +27,8 @@ import { LOCAL_ACCOUNT_ID, LOCAL_STACK_UUID, motoClientConfig, startMoto, useMot
 import { startPostgres, type Postgres } from './postgres.js';
 import { SdkBridge } from './sdk-bridge.js';
 import { type OutageKind, regionOutages, type RegionOutage } from './region-outage.js';
+import { type AlarmNotification, LocalAlarms } from './alarms.js';
+import type { MonitorRun } from '../../lambdas/monitor/monitor-recovery.js';
 import { executionStatusChangeEvent, type EventLog, runWorkflow, type LambdaHandler, type WorkflowRun } from './workflow-runner.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -265,7 +267,10 @@ export class LocalStack {
       const deployedIn = coordinated(name) ? [primaryRegion] : regionsOf(name);
       const handlers: Record<string, LambdaHandler> = {};
       for (const [i, region] of (deployedIn.length > 0 ? deployedIn : [primaryRegion]).entries()) {
-        process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings({ ...settings, ...topicsIn(region), ...reports, ...coordination, ...work }, LAMBDA_SETTINGS[name]));
+        // The RPO monitor's deployment in each stack has its role (lib/observability/rpo-monitoring.ts).
+        // The primary's finds the reports bucket by its parameter, as deployed (the DR stack's reads no reports).
+        const monitor = name === 'rpo-monitor' ? { monitorRole: region === drRegion ? ('dr' as const) : ('primary' as const), ...(region === primaryRegion && { reportsBucket: undefined, reportsBucketParameter: reportsBucketParameterName(this.config.appName) }) } : {};
+        process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings({ ...settings, ...topicsIn(region), ...reports, ...coordination, ...work, ...monitor }, LAMBDA_SETTINGS[name]));
         // A query makes a separate module instance (handlers read their settings once, when loaded); its imports are shared.
         handlers[region] = (await import(`${resolve(REPO_ROOT, entry)}${i === 0 ? '' : `?region=${region}`}`)).handler as LambdaHandler;
       }
@@ -391,9 +396,22 @@ export class LocalStack {
     return reports.filter((r) => r.report.executionArn === executionArn);
   }
 
-  /** Invokes the scheduled RPO monitor once; returns what it published. */
-  async runRpoMonitor(): Promise<{ databases: number; metrics: { name: string; db?: string; region: string; value: number }[] }> {
-    return (await this.lambdas['rpo-monitor']({ id: 'local' } as never)) as never;
+  /** Invokes the scheduled RPO monitor once, as deployed in the primary (default) or the DR stack; returns what it published. */
+  async runRpoMonitor(where: RegionRole = 'primary'): Promise<MonitorRun> {
+    return (await inDeployment(this.regionOf(where), undefined, () => this.lambdas['rpo-monitor']({ id: 'local' } as never))) as never;
+  }
+
+  /** The CloudWatch alarms of the synthesized stacks, evaluated on the local metrics (test/local/alarms.ts). */
+  private localAlarms?: LocalAlarms;
+
+  /**
+   * One evaluation period of every alarm of the primary (default) or DR stack, on that region's metrics;
+   * a change to ALARM publishes to the alarm's topics (read them with receiveAlerts / receiveWarnings).
+   */
+  evaluateAlarms(where: RegionRole = 'primary'): Promise<AlarmNotification[]> {
+    const { alarms, account, resourcePolicies, topicKeys } = this.iam.policies;
+    this.localAlarms ??= new LocalAlarms({ alarms, account, resourcePolicies, topicKeys, clientConfig: (region) => motoClientConfig(this.moto, region), isDown: (region) => regionOutages.isDown(region) });
+    return this.localAlarms.evaluate(this.regionOf(where));
   }
 
   /** Invokes the hourly sweeper once. */

@@ -82,7 +82,11 @@ describe('backup follows a failed-over database to the DR region', () => {
   it('the RPO monitor measures the failed-over database from its DR-region snapshot and its copy in the primary region, under its own name', async () => {
     // The old primary is gone: without following the record, orders would drop out of the metrics.
     await aws.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'orders', SkipFinalSnapshot: true }));
-    const { metrics } = await aws.runRpoMonitor();
+    // Both its series are the DR region's monitor's (lambdas/monitor/series-owner.ts); the primary's measures only billing's live age.
+    const primary = await aws.runRpoMonitor();
+    expect(primary.metrics.some((m) => m.db === 'orders')).toBe(false);
+    expect(primary.metrics.filter((m) => m.name === 'RecoveryPointAgeSeconds').map((m) => `${m.db}@${m.region}`)).toEqual([`billing@${PRIMARY}`]);
+    const { metrics } = await aws.runRpoMonitor('dr');
     const of = (name: string, region: string) => metrics.find((m) => m.name === name && m.db === 'orders' && m.region === region)?.value;
     // Real ages of the DR backup's snapshot and copy (their recovery point is the schedule slot), not the
     // "never backed up" age and not missing.
@@ -93,6 +97,8 @@ describe('backup follows a failed-over database to the DR region', () => {
     expect(of('RecoveryPointAgeSeconds', PRIMARY)).toBeDefined();
     // The promoted instance is reported as orders, not as a database of its own.
     expect(metrics.some((m) => m.db === 'orders-replica')).toBe(false);
-    expect(metrics.filter((m) => m.name === 'LastSnapshotAgeSeconds').map((m) => m.db).sort()).toEqual(['billing', 'orders']);
+    expect(metrics.filter((m) => m.name === 'LastSnapshotAgeSeconds').map((m) => m.db).sort()).toEqual(['orders']);
+    // billing's copy age (its DR copy) is the DR region's monitor's too.
+    expect(metrics.filter((m) => m.name === 'LastCopyAgeSeconds').map((m) => m.db).sort()).toEqual(['billing', 'orders']);
   });
 });

@@ -33,6 +33,22 @@ export interface PolicySet {
   keyAliases: Record<string, string[]>;
   /** Region a Lambda runs in when no workflow run names one (the primary stack's, if both have it). */
   lambdaHomeRegions: Partial<Record<LambdaName, string>>;
+  /** CloudWatch alarms of the templates, with their region (test/local/alarms.ts evaluates them). */
+  alarms: AlarmDefinition[];
+}
+
+/** An AWS::CloudWatch::Alarm as the template declares it (topic ARNs resolved), and its region. */
+export interface AlarmDefinition {
+  region: string;
+  AlarmName: string;
+  AlarmDescription?: string;
+  Metrics?: { Id?: string; Expression?: string; Period?: number; ReturnData?: boolean }[];
+  Threshold: number;
+  ComparisonOperator: string;
+  EvaluationPeriods: number;
+  DatapointsToAlarm?: number;
+  TreatMissingData?: string;
+  AlarmActions?: string[];
 }
 
 /** An AWS::DynamoDB::Table as the template declares it, in CreateTable's terms. */
@@ -208,6 +224,7 @@ export function extractPolicies(synth: SynthesizedStacks, local: LocalValues): P
     regionalTables: {},
     keyAliases: {},
     lambdaHomeRegions: {},
+    alarms: [],
   };
   const workflowByMachineName = new Map(Object.keys(WORKFLOWS).map((w) => [stateMachineName(local.appName, w as WorkflowName), w]));
   for (const { region, template } of synth.stacks) {
@@ -281,6 +298,7 @@ export function extractPolicies(synth: SynthesizedStacks, local: LocalValues): P
       set.regionalTables[`${name}@${region}`] = declared;
       if (!set.tables[name] || region === local.primaryRegion) set.tables[name] = declared;
     }
+    for (const [, alarm] of ofType('AWS::CloudWatch::Alarm')) set.alarms.push({ ...(rs.resolve(alarm.Properties) as Omit<AlarmDefinition, 'region'>), region });
     for (const [id, bucket] of ofType('AWS::S3::Bucket')) {
       const rules = ((bucket.Properties.BucketEncryption as { ServerSideEncryptionConfiguration?: { ServerSideEncryptionByDefault?: { KMSMasterKeyID?: unknown } }[] })?.ServerSideEncryptionConfiguration ?? []);
       const key = rules.find((r) => r.ServerSideEncryptionByDefault?.KMSMasterKeyID)?.ServerSideEncryptionByDefault?.KMSMasterKeyID;
