@@ -43,6 +43,19 @@ export interface Step<F> {
   facts: F;
 }
 
+type Series = { value: number; by: string } | undefined;
+export interface RpoTick {
+  step: string;
+  /** The regions whose monitor ran. */
+  monitors: string[];
+  /** Series published under a replica's name instead of the database's (a failed-over database must keep its name). */
+  replicaNamedSeries: number;
+  databases: Record<Db, { live: Series; copy: Series; lastSnapshot: Series }>;
+}
+const tickLine = (t: RpoTick) =>
+  `RPO tick (monitors in ${t.monitors.join(' and ')}): ` +
+  FLEET.map((db) => `${db} live ${t.databases[db].live ? `${t.databases[db].live!.value.toFixed(0)} s (by ${t.databases[db].live!.by})` : 'none'}, copy ${t.databases[db].copy ? `${t.databases[db].copy!.value.toFixed(0)} s (by ${t.databases[db].copy!.by})` : 'none'}`).join('; ');
+
 type Steps = Record<string, { step: { outcome: string; detail: string } }>;
 const stepsOf = (run: WorkflowRun) => ((run.output as { steps?: Steps } | undefined)?.steps ?? {}) as Steps;
 const runLine = (what: string, run: WorkflowRun) => `${what}: ${run.status}${run.error ? ` ${run.error}` : ''} (${run.statesEntered.length} states) ${run.executionArn}${run.cause ? `\n    cause: ${run.cause}` : ''}`;
@@ -62,8 +75,38 @@ export class GameDay extends LocalAwsView {
   /** Slots of the three backups: before the outage, in the DR region during it, in the primary region after the failback. */
   readonly slots = { before: slotAgo(30), duringOutage: slotAgo(10), afterFailback: slotAgo(0) };
 
+  /** Each database's RPO series as the monitors published them, once per step: the "no gap" evidence. */
+  readonly rpoTicks: RpoTick[] = [];
+
   private constructor(aws: LocalStack) {
     super(aws);
+  }
+
+  /**
+   * One schedule tick of the RPO monitors: the DR region's always, the primary region's unless the
+   * region is down (its monitor is down with it). Records, per database, the live series (Region =
+   * primary) and the copy series (Region = DR), whoever published them.
+   */
+  async rpoTick(step: string): Promise<RpoTick> {
+    const monitors = [{ where: DR, run: await this.aws.runRpoMonitor('dr') }];
+    if (!this.outage) monitors.push({ where: PRIMARY, run: await this.aws.runRpoMonitor('primary') });
+    const series = (name: string, db: string, region: string) => {
+      for (const m of monitors) {
+        const found = m.run.metrics.find((x) => x.name === name && x.db === db && x.region === region);
+        if (found) return { value: found.value, by: m.where };
+      }
+      return undefined;
+    };
+    const tick: RpoTick = {
+      step,
+      monitors: monitors.map((m) => m.where),
+      replicaNamedSeries: monitors.flatMap((m) => m.run.metrics).filter((m) => m.db?.endsWith('-replica')).length,
+      databases: Object.fromEntries(
+        FLEET.map((db) => [db, { live: series('RecoveryPointAgeSeconds', db, PRIMARY), copy: series('RecoveryPointAgeSeconds', db, DR), lastSnapshot: series('LastSnapshotAgeSeconds', db, PRIMARY) }]),
+      ) as RpoTick['databases'],
+    };
+    this.rpoTicks.push(tick);
+    return tick;
   }
 
   /**
@@ -129,16 +172,19 @@ export class GameDay extends LocalAwsView {
     const report = run.output ? await aws.backupReport(run) : undefined;
     const copies = (await this.snapshotIds(DR)).filter((id) => id.endsWith(stamp(this.slots.before)));
     const copyRows = Object.fromEntries(await Promise.all(FLEET.map(async (db) => [db, await this.rowsInSnapshot(DR, `rdsdr-${db}-${stamp(this.slots.before)}`)] as const)));
-    const facts = { run, succeeded: sorted(report?.succeeded.map((s) => s.db) ?? []), failed: report?.failed ?? [], copies: sorted(copies), copyRows };
+    const tick = await this.rpoTick('1');
+    const facts = { run, succeeded: sorted(report?.succeeded.map((s) => s.db) ?? []), failed: report?.failed ?? [], copies: sorted(copies), copyRows, tick };
     return {
       title: `1. backup of the fleet in ${PRIMARY}, copies to ${DR}`,
       evidence: [
         runLine('backup (primary)', run),
+        tickLine(tick),
         `succeeded: ${facts.succeeded.join(', ') || 'none'}; failed: ${facts.failed.map((f) => f.db).join(', ') || 'none'}`,
         `copies in ${DR}: ${facts.copies.join(', ') || 'none'}`,
         ...FLEET.map((db) => `rows in the ${DR} copy of ${db}: ${JSON.stringify(copyRows[db])}`),
       ],
       checks: [
+        check('RPO: both series of every database (live from the primary monitor, copies from the DR monitor)', FLEET.every((db) => tick.databases[db].live !== undefined && tick.databases[db].copy !== undefined)),
         check('the backup succeeded', run.status === 'SUCCEEDED'),
         check(`every database backed up (${FLEET.join(', ')})`, same(facts.succeeded, FLEET)),
         check(`a copy of each in ${DR}`, same(facts.copies, FLEET.map((db) => `rdsdr-${db}-${stamp(this.slots.before)}`))),
@@ -152,11 +198,17 @@ export class GameDay extends LocalAwsView {
 
   async regionFails() {
     this.outage = await this.aws.regionOutage(PRIMARY, 'refused');
+    // Before any failover: the live series of a database in the failed region has no observer; its
+    // copy series (what can be recovered now) keeps coming from the DR region's monitor.
+    const tick = await this.rpoTick('2');
     return {
       title: `2. ${PRIMARY} fails: every call into it is refused at the network level, for every client`,
-      evidence: [`outage of ${PRIMARY} (${this.outage.kind}) started`],
-      checks: [check(`${PRIMARY} is down`, this.outage.region === PRIMARY)],
-      facts: { outage: this.outage },
+      evidence: [`outage of ${PRIMARY} (${this.outage.kind}) started`, tickLine(tick)],
+      checks: [
+        check(`${PRIMARY} is down`, this.outage.region === PRIMARY),
+        check(`RPO: the copy series of every database, from the ${DR} monitor`, FLEET.every((db) => tick.databases[db].copy?.by === DR && tick.databases[db].copy!.value > 0)),
+      ],
+      facts: { outage: this.outage, tick },
     } satisfies Step<unknown>;
   }
 
@@ -178,10 +230,12 @@ export class GameDay extends LocalAwsView {
     }
     const notices = await this.aws.receiveWarnings('dr');
     const noticeOf = (db: string) => notices.find((n) => n.message.includes(`failover of ${db} completed`) && n.message.includes(runs[db].executionArn));
-    const facts = { runs, promoted, writers, records, notices };
+    const tick = await this.rpoTick('3');
+    const facts = { runs, promoted, writers, records, notices, tick };
     return {
       title: `3. failover of ${FLEET.join(' and ')} in ${DR} (the primary region down)`,
-      evidence: FLEET.flatMap((db) => [
+      evidence: [
+        ...FLEET.flatMap((db) => [
         runLine(`failover of ${db}`, runs[db]),
         `  checks:        ${stepsOf(runs[db]).checks?.step.detail}`,
         `  active region: ${stepsOf(runs[db]).activeRegion?.step.detail}`,
@@ -190,13 +244,18 @@ export class GameDay extends LocalAwsView {
         `  record ${activeRegionParameter(db)} = ${records[db]}`,
         `  notice on the ${DR} warnings topic: ${noticeOf(db)?.subject ?? 'none'}`,
       ]),
-      checks: FLEET.flatMap((db) => [
+        tickLine(tick),
+      ],
+      checks: [
+        ...FLEET.flatMap((db) => [
         check(`failover of ${db} succeeded`, runs[db].status === 'SUCCEEDED'),
         check(`${standbyOf(db)} is a writer`, promoted[db]?.status === 'available' && promoted[db]?.replicaOf === undefined),
         check(`SSM ${writerParameter(db)} in ${DR} points at ${standbyOf(db)}`, !!writers[db] && writers[db] === promoted[db]?.endpoint),
         check(`${db} is recorded active in ${DR}`, records[db]?.includes(`"region":"${DR}"`) === true),
         check(`the ${DR} warnings topic has the failover notice of ${db}`, noticeOf(db) !== undefined),
       ]),
+        check(`RPO: both series of every failed-over database, from the ${DR} monitor`, FLEET.every((db) => tick.databases[db].live?.by === DR && tick.databases[db].copy?.by === DR)),
+      ],
       facts,
     } satisfies Step<unknown>;
   }
@@ -259,11 +318,8 @@ export class GameDay extends LocalAwsView {
     const snapshots = (await this.snapshotIds(DR)).filter((id) => id.endsWith(stamp(this.slots.duringOutage)));
     const snapshotRows = Object.fromEntries(await Promise.all(FLEET.map(async (db) => [db, await this.rowsInSnapshot(DR, snapshotOf(db))] as const)));
     const warnings = await aws.receiveWarnings('dr');
-    const facts = { written, operatorTagged, policyTagged, run, succeeded: sorted(report?.succeeded.map((s) => s.db) ?? []), failed: report?.failed ?? [], reportWarnings: report?.warnings ?? [], snapshots: sorted(snapshots), snapshotRows, warnings };
-    // TODO(issue 13, RPO monitor in the DR region): once LocalStack has aws.runRpoMonitor('dr'), run it
-    // here, during the outage, and assert that RecoveryPointAgeSeconds / LastSnapshotAgeSeconds of
-    // orders and billing are published from the DR region. This branch has only the primary region's
-    // monitor, which is down with its region: its metrics are checked right after the recovery (step 6).
+    const tick = await this.rpoTick('5');
+    const facts = { tick, written, operatorTagged, policyTagged, run, succeeded: sorted(report?.succeeded.map((s) => s.db) ?? []), failed: report?.failed ?? [], reportWarnings: report?.warnings ?? [], snapshots: sorted(snapshots), snapshotRows, warnings };
     return {
       title: `5. rows written to the promoted databases; the ${DR} backup protects them there`,
       evidence: [
@@ -277,9 +333,11 @@ export class GameDay extends LocalAwsView {
         ...FLEET.map((db) => `rows in ${snapshotOf(db)}: ${JSON.stringify(snapshotRows[db])}`),
         ...facts.reportWarnings.map((w) => `report warning: ${w}`),
         `on the ${DR} warnings topic: ${warnings.map((w) => w.subject).join('; ') || 'nothing'}`,
-        'RPO monitor: not run in the DR region on this branch (TODO aws.runRpoMonitor(\'dr\')); checked after the recovery',
+        tickLine(tick),
       ],
       checks: [
+        check(`RPO during the outage: both series of every database from the ${DR} monitor, none 0 s`, FLEET.every((db) => tick.databases[db].live?.by === DR && tick.databases[db].copy?.by === DR && tick.databases[db].live!.value > 0 && tick.databases[db].copy!.value > 0)),
+        check(`each database's last snapshot is its ${DR} backup`, FLEET.every((db) => Math.abs((tick.databases[db].lastSnapshot?.value ?? -1e9) - (Date.now() - Date.parse(this.slots.duringOutage)) / 1000) < 300)),
         check(`${ROWS_AFTER_FAILOVER} new rows in each promoted database`, FLEET.every((db) => written[db] === ROWS_AFTER_FAILOVER)),
         check(`the promoted databases carry the policy's tags`, same(policyTagged, FLEET.map(standbyOf))),
         check(`the ${DR} backup succeeded`, run.status === 'SUCCEEDED'),
@@ -299,18 +357,15 @@ export class GameDay extends LocalAwsView {
     this.outage = undefined;
     const attempts: Record<string, number> = {};
     for (const a of outage.attempts) attempts[`${a.client}.${a.command}`] = (attempts[`${a.client}.${a.command}`] ?? 0) + 1;
-    const monitor = await this.aws.runRpoMonitor();
-    const metric = (name: string, db: string, region: string) => monitor.metrics.find((m) => m.name === name && m.db === db && m.region === region)?.value;
+    const tick = await this.rpoTick('6');
     const sinceDrSlot = (Date.now() - Date.parse(this.slots.duringOutage)) / 1000;
-    const rpo = Object.fromEntries(
-      FLEET.map((db) => [db, { primary: metric('RecoveryPointAgeSeconds', db, PRIMARY), dr: metric('RecoveryPointAgeSeconds', db, DR), lastSnapshot: metric('LastSnapshotAgeSeconds', db, PRIMARY) }]),
-    );
-    const facts = { attempts, monitor, rpo, sinceDrSlot, replicaNamedMetrics: monitor.metrics.filter((m) => m.db?.endsWith('-replica')).length };
+    const rpo = Object.fromEntries(FLEET.map((db) => [db, { primary: tick.databases[db].live?.value, dr: tick.databases[db].copy?.value, lastSnapshot: tick.databases[db].lastSnapshot?.value }]));
+    const facts = { attempts, tick, rpo, sinceDrSlot, replicaNamedMetrics: tick.replicaNamedSeries };
     return {
       title: `6. ${PRIMARY} recovers`,
       evidence: [
         `attempts refused during the outage: ${Object.entries(attempts).map(([k, n]) => `${k} ×${n}`).join(', ')}`,
-        `RPO monitor (${PRIMARY}): ${monitor.metrics.length} metrics for ${monitor.databases} databases`,
+        tickLine(tick),
         ...FLEET.map((db) => `  ${db}: RecoveryPointAgeSeconds ${PRIMARY} ${rpo[db].primary?.toFixed(0)} s, ${DR} ${rpo[db].dr?.toFixed(0)} s; LastSnapshotAgeSeconds ${rpo[db].lastSnapshot?.toFixed(0)} s (the ${DR} backup was ${sinceDrSlot.toFixed(0)} s ago)`),
       ],
       checks: [
@@ -395,7 +450,13 @@ export class GameDay extends LocalAwsView {
     const copies = (await this.snapshotIds(DR)).filter((id) => id.endsWith(stamp(this.slots.afterFailback)));
     const drRun = await aws.runBackup({ policy: 'gold', scheduledTime: this.slots.afterFailback }, 'gameday-8-dr', DR);
     const drReport = drRun.output ? await aws.backupReport(drRun) : undefined;
+    const tick = await this.rpoTick('8');
+    // No gap: every tick of the incident has each database's copy series, and its live series at every
+    // tick but the one between the outage and the failover (step 2), when no region could observe it.
+    const gaps = this.rpoTicks.flatMap((t) => FLEET.flatMap((db) => [...(t.databases[db].copy ? [] : [`${db} copy @${t.step}`]), ...(t.databases[db].live || t.step === '2' ? [] : [`${db} live @${t.step}`])]));
     const facts = {
+      tick,
+      gaps,
       state,
       run,
       succeeded: sorted(report?.succeeded.map((s) => s.db) ?? []),
@@ -427,6 +488,8 @@ export class GameDay extends LocalAwsView {
         runLine('backup (primary)', run),
         `succeeded: ${facts.succeeded.join(', ') || 'none'}; copies in ${DR}: ${facts.copies.join(', ') || 'none'}`,
         ...FLEET.map((db) => `rows in ${snapshotOf(db)}: ${JSON.stringify(snapshotRows[db])}`),
+        tickLine(tick),
+        `RPO series across the incident's ${this.rpoTicks.length} ticks: ${gaps.length ? `gaps: ${gaps.join(', ')}` : 'no gap'}`,
         runLine(`backup (${DR})`, drRun),
         `${DR} backup now selects: ${facts.drSucceeded.join(', ') || 'nothing (every database is home)'}`,
       ],
@@ -441,6 +504,8 @@ export class GameDay extends LocalAwsView {
         check('the next primary backup protects every database', run.status === 'SUCCEEDED' && same(facts.succeeded, FLEET)),
         check(`its snapshots hold the rows written during the outage`, FLEET.every((db) => snapshotRows[db]['after-failover'] === ROWS_AFTER_FAILOVER)),
         check(`and their copies are in ${DR}`, same(facts.copies, FLEET.map(snapshotOf))),
+        check('RPO: live series from the primary monitor again, copies from the DR monitor', FLEET.every((db) => tick.databases[db].live?.by === PRIMARY && tick.databases[db].copy?.by === DR)),
+        check('RPO series continuous through the incident (no gap at any tick)', gaps.length === 0),
         check(`the ${DR} backup no longer selects them`, drRun.status === 'SUCCEEDED' && facts.drSucceeded.length === 0),
       ],
       facts,

@@ -98,8 +98,15 @@ describe('region-outage game day on the local AWS', () => {
       expect(step.facts.snapshotRows[db]).toEqual({ 'before-outage': SEED_ROWS, 'after-failover': ROWS_AFTER_FAILOVER });
       expect(step.facts.reportWarnings.join('\n')).toMatch(new RegExp(`copy of rdsdr-${standbyOf(db)}-\\d{12} to us-east-1 skipped: the region is unreachable`));
     }
-    // TODO(issue 13): assert the DR region's RPO metrics here, during the outage, with aws.runRpoMonitor('dr')
-    // once LocalStack has it (another branch); step 6 checks the primary region's monitor after the recovery.
+    // RPO during the outage: the DR region's monitor publishes both series of each failed-over database
+    // under its own name, never 0 s (its live recovery point is the DR backup's snapshot, its copies the older ones).
+    for (const db of FLEET) {
+      expect(step.facts.tick.databases[db].live?.by, db).toBe(DR);
+      expect(step.facts.tick.databases[db].copy?.by, db).toBe(DR);
+      expect(step.facts.tick.databases[db].live!.value, db).toBeGreaterThan(0);
+      expect(step.facts.tick.databases[db].copy!.value, db).toBeGreaterThan(0);
+    }
+    expect(step.facts.tick.monitors).toEqual([DR]);
     expect(missingEvidence(step)).toEqual([]);
   }, STEP_TIMEOUT);
 
@@ -139,6 +146,9 @@ describe('region-outage game day on the local AWS', () => {
 
   it('8. home again: writers in the primary region with the outage\'s rows, new DR standbys, records back, and the next primary backup protects them', async () => {
     const step = await day.homeAgain();
+    // RPO series without a gap over the whole incident (every step's tick), and each monitor back to its own series.
+    expect(step.facts.gaps).toEqual([]);
+    for (const db of FLEET) expect([step.facts.tick.databases[db].live?.by, step.facts.tick.databases[db].copy?.by], db).toEqual([PRIMARY, DR]);
     for (const db of FLEET) {
       const s = step.facts.state[db];
       expect(s.writer).toMatchObject({ status: 'available', replicaOf: undefined });
