@@ -81,6 +81,21 @@ export function newestUsableSnapshot<T extends SnapshotInfo>(candidates: T[], db
 }
 
 /**
+ * The snapshot a drill of `db` restores: while `db` is active in the drill's region after a failover,
+ * the newest available rds-dr snapshot the DR backup took of its promoted database (`promoted`: their
+ * identifiers, lambdas/core/active-selection.ts promotedActiveIn), because that is the database that
+ * is live and the one a disaster would make us restore; before its first DR backup, and for every
+ * other database, the newest DR copy of `db` itself.
+ */
+export function drillSnapshot<T extends SnapshotInfo>(candidates: T[], db: string, promoted: readonly string[] = []): T | undefined {
+  const live = promoted
+    .map((id) => newestUsableSnapshot(candidates, id))
+    .filter((s): s is T => s !== undefined)
+    .sort((a, b) => Date.parse(b.createdAt ?? '') - Date.parse(a.createdAt ?? ''))[0];
+  return live ?? newestUsableSnapshot(candidates, db);
+}
+
+/**
  * Why a snapshot cannot be drilled, or undefined. A Multi-AZ DB cluster (a cluster snapshot of a
  * non-Aurora engine) restores with RestoreDBClusterFromSnapshot and its own instance class and
  * storage settings, not as an Aurora cluster plus one CreateDBInstance, which is what the drill does.

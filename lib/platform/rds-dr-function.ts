@@ -43,6 +43,8 @@ export interface RdsDrFunctionProps {
   readonly coordinationTable?: string;
   /** The backup workflow's deployment this function belongs to (lambdas/backup/backup-route.ts); unset elsewhere. */
   readonly backupRole?: 'primary' | 'dr';
+  /** The prune workflow's deployment this function belongs to (lambdas/prune/prune-route.ts); unset elsewhere. */
+  readonly pruneRole?: 'primary' | 'dr';
   /** Run inside these subnets with these security groups. */
   readonly vpc?: VpcPlacement;
 }
@@ -78,6 +80,7 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
     ),
     ...(props.workBucket && { workBucket: props.workBucket }),
     ...(props.backupRole && { backupRole: props.backupRole }),
+    ...(props.pruneRole && { pruneRole: props.pruneRole }),
   };
   const { deployed, bundled } = splitDeployTimeValues(sliceSettings(runtimeSettings, LAMBDA_SETTINGS[props.name]));
   const settingsFile = writeBundledSettings(scope, bundled);
