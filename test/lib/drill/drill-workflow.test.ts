@@ -253,7 +253,7 @@ describe('DR-region failure alerts', { timeout: LONG_TIMEOUT }, () => {
       EventPattern: {
         source: ['aws.states'],
         'detail-type': ['Step Functions Execution Status Change'],
-        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: id(s.dr.backup.stateMachine) }, { Ref: id(drills().workflow.stateMachine) }, { Ref: id(s.dr.restore.stateMachine) }] },
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: id(s.dr.backup.stateMachine) }, { Ref: id(s.dr.prune.stateMachine) }, { Ref: id(drills().workflow.stateMachine) }, { Ref: id(s.dr.restore.stateMachine) }] },
       },
       Targets: [Match.objectLike({ Arn: getAtt(s.dr.alerting!.notifier, 'Arn'), DeadLetterConfig: { Arn: Match.anyValue() } })],
     });
