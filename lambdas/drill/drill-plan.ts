@@ -88,10 +88,11 @@ export function newestUsableSnapshot<T extends SnapshotInfo>(candidates: T[], db
  * other database, the newest DR copy of `db` itself.
  */
 export function drillSnapshot<T extends SnapshotInfo>(candidates: T[], db: string, promoted: readonly string[] = []): T | undefined {
-  const live = promoted
-    .map((id) => newestUsableSnapshot(candidates, id))
-    .filter((s): s is T => s !== undefined)
-    .sort((a, b) => Date.parse(b.createdAt ?? '') - Date.parse(a.createdAt ?? ''))[0];
+  // Newest by the slot it captured (the DR backup names and tags each by its schedule slot), then by RDS's time.
+  const capturedAt = (s: T) => Date.parse(tagValueOf(s.tags, TAG.slot) ?? s.createdAt ?? '') || 0;
+  const live = candidates
+    .filter((s) => s.status === 'available' && tagValueOf(s.tags, TAG.managed) === 'true' && promoted.includes(sourceDbOf(s) ?? ''))
+    .sort((a, b) => capturedAt(b) - capturedAt(a) || Date.parse(b.createdAt ?? '') - Date.parse(a.createdAt ?? ''))[0];
   return live ?? newestUsableSnapshot(candidates, db);
 }
 

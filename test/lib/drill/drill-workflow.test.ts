@@ -305,7 +305,10 @@ describe('restore-drill IAM', { timeout: LONG_TIMEOUT }, () => {
         // Pruning deletes snapshots (never instances): only rdsdr-* ones tagged rds-dr:managed=true.
         if (deletes.every((a) => a === 'rds:DeleteDBSnapshot' || a === 'rds:DeleteDBClusterSnapshot')) {
           expect(resources(st).every((arn) => /:(snapshot|cluster-snapshot):rdsdr-\*$/.test(arn))).toBe(true);
-          expect(st.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/rds-dr:managed': 'true' } });
+          // In the DR region each prune deployment is further held to its own lineage (lib/prune/prune-permissions.ts).
+          const { StringLike, ...rest } = st.Condition ?? {};
+          expect(rest).toEqual({ StringEquals: { 'aws:ResourceTag/rds-dr:managed': 'true' } });
+          if (StringLike) expect(Object.entries(StringLike)).toEqual([['aws:ResourceTag/rds-dr:source-arn', expect.stringMatching(/^arn:aws:rds:[a-z0-9-]+:\*$/)]]);
           continue;
         }
         expect(deletes.every((a) => a === 'rds:DeleteDBInstance' || a === 'rds:DeleteDBCluster')).toBe(true);
