@@ -36,6 +36,7 @@ export interface PrunePermissionsProps {
  * that carry rds-dr:managed=true; listing is read-only; reports go to one prefix of the reports
  * bucket; run data to the prune's prefix of the work bucket (plan-prune writes the deletions, the
  * state machine's Distributed Map reads them and writes its results, prune-report reads those).
+ * The DR deployment gets the same, in the DR region only, on the DR stack's own buckets.
  */
 export class PrunePermissions extends Construct {
   constructor(scope: Construct, id: string, props: PrunePermissionsProps) {
