@@ -3,7 +3,7 @@
 // {"region","since","by"}; no record means the primary region. The failover writes `region: drRegion`
 // once the promoted database is writable; the failback writes `region: primaryRegion` back with the
 // same helpers. Backup discovery and the RPO monitor of each region read it to protect a database
-// where it runs now. Pure and SDK-free (lambdas/aws/ssm-active-region.ts reads and writes it).
+// where it runs now, and the DR region's drill to restore the snapshots of the database that is live. Pure and SDK-free (lambdas/aws/ssm-active-region.ts reads and writes it).
 import { z } from 'zod';
 
 /** Where every record of the app lives: one parameter per database under this path. */

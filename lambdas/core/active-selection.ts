@@ -65,3 +65,19 @@ export function selectActiveInDr(fleet: Fleet, policy: PolicySettings, records: 
     .map((n) => ({ ...n, reason: `recorded as active in ${drRegion}, but no ${n.kind} there is tagged ${TAG.failoverOf}=${n.id} (the failover tags the promoted database)` }));
   return { selected, missing, activeElsewhere: [] };
 }
+
+/**
+ * The databases a failover promoted in `region` and that are active there now, by the protected
+ * database they are (`rds-dr:failover-of=<db>`, and the record of `<db>` says `region`): the
+ * identifiers whose snapshots in that region are that database's live backups. Standalone databases
+ * only (not replicas, not cluster members), as the DR backup selects them (selectActiveInDr).
+ */
+export function promotedActiveIn(fleet: Fleet, records: ActiveRegions, region: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const db of [...fleet.instances.filter((d) => !d.replicaSource && !d.clusterId), ...fleet.clusters.filter((c) => !c.replicaSource)]) {
+    const protectedDb = tagValueOf(db.tags, TAG.failoverOf);
+    if (protectedDb === undefined || records.get(protectedDb) !== region) continue;
+    out.set(protectedDb, [...(out.get(protectedDb) ?? []), db.id]);
+  }
+  return out;
+}

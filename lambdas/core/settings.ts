@@ -137,6 +137,12 @@ export const runtimeSettingsSchema = z.strictObject({
    * both ages of the databases a failover made active there). Absent: primary.
    */
   monitorRole: z.enum(['primary', 'dr']).optional(),
+  /**
+   * Which deployment of the prune workflow this function belongs to: the primary region's (the
+   * primary region's snapshots and the DR copies) or the DR region's (the snapshots the DR region's
+   * backup took there of failed-over databases). Absent: primary. lambdas/core/retention/ownership.ts.
+   */
+  pruneRole: z.enum(['primary', 'dr']).optional(),
   /** Which of the sections below this function was given (lib/platform/registry.ts lists them per Lambda). */
   sections: z.array(z.enum(['policies', 'pruning', 'verification', 'incident'])),
   policies: z.record(z.string(), policySettingsSchema).optional(),

@@ -81,6 +81,22 @@ export function newestUsableSnapshot<T extends SnapshotInfo>(candidates: T[], db
 }
 
 /**
+ * The snapshot a drill of `db` restores: while `db` is active in the drill's region after a failover,
+ * the newest available rds-dr snapshot the DR backup took of its promoted database (`promoted`: their
+ * identifiers, lambdas/core/active-selection.ts promotedActiveIn), because that is the database that
+ * is live and the one a disaster would make us restore; before its first DR backup, and for every
+ * other database, the newest DR copy of `db` itself.
+ */
+export function drillSnapshot<T extends SnapshotInfo>(candidates: T[], db: string, promoted: readonly string[] = []): T | undefined {
+  // Newest by the slot it captured (the DR backup names and tags each by its schedule slot), then by RDS's time.
+  const capturedAt = (s: T) => Date.parse(tagValueOf(s.tags, TAG.slot) ?? s.createdAt ?? '') || 0;
+  const live = candidates
+    .filter((s) => s.status === 'available' && tagValueOf(s.tags, TAG.managed) === 'true' && promoted.includes(sourceDbOf(s) ?? ''))
+    .sort((a, b) => capturedAt(b) - capturedAt(a) || Date.parse(b.createdAt ?? '') - Date.parse(a.createdAt ?? ''))[0];
+  return live ?? newestUsableSnapshot(candidates, db);
+}
+
+/**
  * Why a snapshot cannot be drilled, or undefined. A Multi-AZ DB cluster (a cluster snapshot of a
  * non-Aurora engine) restores with RestoreDBClusterFromSnapshot and its own instance class and
  * storage settings, not as an Aurora cluster plus one CreateDBInstance, which is what the drill does.

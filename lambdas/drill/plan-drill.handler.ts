@@ -2,7 +2,10 @@ import { InvalidInputError } from '../core/errors.js';
 import { logger, withLogKeys } from '../aws/logger.js';
 import { awsClients } from '../aws/clients.js';
 import { readSettings } from '../core/settings.js';
-import { newestUsableSnapshot, parseVerifyRequest, verificationItem, type VerificationItem, undrillable } from './drill-plan.js';
+import { drillSnapshot, parseVerifyRequest, verificationItem, type VerificationItem, undrillable } from './drill-plan.js';
+import { RdsFleetReader } from '../aws/rds-fleet.js';
+import { SsmActiveRegionStore } from '../aws/ssm-active-region.js';
+import { readPromotedSources } from './promoted-sources.js';
 import { RdsSnapshotCatalog } from '../aws/rds-snapshots.js';
 import type { WorkflowStartEvent } from '../core/input-issues.js';
 import { runDataRef, type RunDataRef } from '../core/run-data.js';
@@ -51,16 +54,21 @@ export async function handler(event: PlanDrillEvent): Promise<VerificationPlan> 
     dbs = choice.picked;
     rotation = { ...choice, picked: choice.picked.length, perRun, maxAgeDays, warning: rotationWarning(choice, perRun, maxAgeDays) };
   }
-  const catalog = await new RdsSnapshotCatalog(awsClients.rds(verification.region)).list();
+  const rds = awsClients.rds(verification.region);
+  const [catalog, promoted] = await Promise.all([
+    new RdsSnapshotCatalog(rds).list(),
+    // A database a failover made active here is drilled from its promoted database's own snapshots.
+    readPromotedSources(new SsmActiveRegionStore(settings.appName, verification.region), new RdsFleetReader(rds), verification.region, { warn: (message, extra) => logger.warn(message, { ...extra }) }),
+  ]);
   const items: VerificationItem[] = [];
   const missing: VerificationPlan['missing'] = [];
   for (const db of dbs) {
     const chosen =
-      request.mode === 'db' && request.snapshotArn ? catalog.find((s) => s.arn === request.snapshotArn) : newestUsableSnapshot(catalog, db);
+      request.mode === 'db' && request.snapshotArn ? catalog.find((s) => s.arn === request.snapshotArn) : drillSnapshot(catalog, db, promoted.get(db));
     if (request.mode === 'db' && request.snapshotArn) {
       if (!chosen) throw new InvalidInputError(`input.snapshot: no rds-dr snapshot ${request.snapshotArn} in ${verification.region}`);
       if (chosen.status !== 'available') throw new InvalidInputError(`input.snapshot: is "${chosen.status}", not available`);
-      if (!newestUsableSnapshot([chosen], db)) throw new InvalidInputError(`input.snapshot: is not an rds-dr snapshot of ${db}`);
+      if (!drillSnapshot([chosen], db, promoted.get(db))) throw new InvalidInputError(`input.snapshot: is not an rds-dr snapshot of ${db}`);
     }
     if (!chosen) {
       missing.push({ id: db, kind: 'instance', reason: `no available rds-dr snapshot of ${db} in ${verification.region} to restore` });
@@ -80,6 +88,7 @@ export async function handler(event: PlanDrillEvent): Promise<VerificationPlan> 
     policy: plan.policy,
     rotation,
     items: items.map((i) => ({ db: i.db, snapshotId: i.snapshotId, restoreId: i.restoreId, instanceClass: i.instanceClass })),
+    activeHere: Object.fromEntries([...promoted].filter(([db]) => dbs.includes(db))),
     missing,
   });
   if (rotation?.warning) logger.warn('drill rotation falls behind', { policy: plan.policy, warning: rotation.warning });

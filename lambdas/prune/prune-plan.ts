@@ -95,6 +95,8 @@ export function buildPrunePlan(args: {
   decisions: RetentionDecision[];
   request: PruneRequest;
   settings: Pick<SettingsWith<'pruning'>, 'primaryRegion' | 'drRegion' | 'pruning'>;
+  /** The regions this deployment inventoried (prune-route.ts); default: both. */
+  regions?: string[];
   workBucket: string;
   executionArn: string;
   executionStartTime: string;
@@ -107,7 +109,7 @@ export function buildPrunePlan(args: {
     .filter((d) => d.action === 'delete')
     .map((d) => ({ region: d.snapshot.region, kind: d.snapshot.kind, snapshotId: d.snapshot.id, reason: d.reasons.join('; ').slice(0, MAX_REASON_CHARS) }));
   const quota = Object.fromEntries(
-    [settings.primaryRegion, settings.drRegion].map((region) => [region, regionQuota(decisions, region, pruning.snapshotQuota, request.dryRun, now)]),
+    (args.regions ?? [settings.primaryRegion, settings.drRegion]).map((region) => [region, regionQuota(decisions, region, pruning.snapshotQuota, request.dryRun, now)]),
   );
   const document = JSON.stringify({
     executionArn: args.executionArn,

@@ -8,7 +8,7 @@ import { acknowledgeRule, acknowledgeWildcardResources } from '../platform/nag.j
 import type { ReportsBucket } from '../platform/reports-bucket.js';
 import { VERIFICATION_REPORTS_PREFIX } from '../platform/reports-bucket.js';
 import type { VerifyFunctions } from './drill-functions.js';
-import { rdsArn, secretArn } from '../platform/arns.js';
+import { activeRegionParameterArn, rdsArn, secretArn } from '../platform/arns.js';
 import { stateMachineName } from '../platform/registry.js';
 import type { WorkBucket } from '../platform/work-bucket.js';
 import { rotationKey } from '../../lambdas/core/drill-rotation.js';
@@ -129,6 +129,12 @@ export class VerifyPermissions extends Construct {
         sid: 'DescribeDrDatabases',
         actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
         resources: [rdsArn(this, dr, 'db', '*'), rdsArn(this, dr, 'cluster', '*')],
+      }),
+      // Which drilled databases a failover made active here (lambdas/drill/promoted-sources.ts): this region's records only.
+      new iam.PolicyStatement({
+        sid: 'ReadActiveRegionRecords',
+        actions: ['ssm:GetParametersByPath'],
+        resources: [activeRegionParameterArn(this, config, dr, true)],
       }),
     ], WILDCARD_REASONS);
 

@@ -15,6 +15,7 @@ import { WorkBucket } from './work-bucket.js';
 import { CoordinationTable } from './coordination-table.js';
 import { BackupWorkflow } from '../backup/backup-workflow.js';
 import { RpoMonitoring } from '../observability/rpo-monitoring.js';
+import { PruneWorkflow } from '../prune/prune-workflow.js';
 
 export interface DrStackProps extends StackProps {
   readonly config: RdsDrConfig;
@@ -45,6 +46,11 @@ export class DrStack extends Stack {
    * region, with no redeploy at failover time; with nothing failed over, each run finds nothing to do.
    */
   readonly backup: BackupWorkflow;
+  /**
+   * The prune workflow's DR-region deployment: GFS retention of the snapshots the DR backup takes here
+   * of failed-over databases (the primary deployment never touches them), with no need of the primary region.
+   */
+  readonly prune: PruneWorkflow;
   /** The failover workflow, when some database has a standby (incident.databases.<db>.standby). */
   readonly failover?: FailoverWorkflow;
   /** The failback workflow, when some database has a standby (a read replica or an Aurora global database: what a failover promoted, a failback returns). */
@@ -87,6 +93,7 @@ export class DrStack extends Stack {
     // Same fixed table name as the primary's: DynamoDB table names are per region.
     this.coordination = new CoordinationTable(this, 'Coordination', config);
     this.backup = new BackupWorkflow(this, config, { coordination: this.coordination, work: this.work }, 'dr');
+    this.prune = new PruneWorkflow(this, 'Prune', { config, alertTopic: this.alertTopics.critical, work: this.work, reports: this.reports, role: 'dr' });
 
     // Copies land here: their RDS failure events page through this region's alert topic.
     new RdsEventAlerts(this, 'RdsEventAlerts', { config, alertTopic: this.alertTopics.critical });
@@ -104,7 +111,7 @@ export class DrStack extends Stack {
     });
 
     // Failed, timed-out or aborted DR-region executions page through this region's alert topic.
-    const watched = [this.backup.stateMachine, this.restoreDrills?.workflow.stateMachine, this.failover?.stateMachine, this.failback?.stateMachine, this.restore.stateMachine].filter((sm) => sm !== undefined);
+    const watched = [this.backup.stateMachine, this.prune.stateMachine, this.restoreDrills?.workflow.stateMachine, this.failover?.stateMachine, this.failback?.stateMachine, this.restore.stateMachine].filter((sm) => sm !== undefined);
     this.alerting = new DrAlerting(this, 'Alerting', { config, stateMachines: watched, alertTopic: this.alertTopics.critical });
     this.rpoMonitoring = new RpoMonitoring(this, 'RpoMonitoring', { config, role: 'dr', alertTopic: this.alertTopics.critical, warningTopic: this.alertTopics.warning });
   }

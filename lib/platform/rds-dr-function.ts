@@ -45,6 +45,8 @@ export interface RdsDrFunctionProps {
   readonly backupRole?: 'primary' | 'dr';
   /** The RPO monitor's deployment this function is (lambdas/monitor/series-owner.ts); unset elsewhere. */
   readonly monitorRole?: 'primary' | 'dr';
+  /** The prune workflow's deployment this function belongs to (lambdas/prune/prune-route.ts); unset elsewhere. */
+  readonly pruneRole?: 'primary' | 'dr';
   /** Run inside these subnets with these security groups. */
   readonly vpc?: VpcPlacement;
 }
@@ -81,6 +83,7 @@ export function createRdsDrFunction(scope: Construct, id: string, props: RdsDrFu
     ...(props.workBucket && { workBucket: props.workBucket }),
     ...(props.backupRole && { backupRole: props.backupRole }),
     ...(props.monitorRole && { monitorRole: props.monitorRole }),
+    ...(props.pruneRole && { pruneRole: props.pruneRole }),
   };
   const { deployed, bundled } = splitDeployTimeValues(sliceSettings(runtimeSettings, LAMBDA_SETTINGS[props.name]));
   const settingsFile = writeBundledSettings(scope, bundled);

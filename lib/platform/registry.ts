@@ -20,7 +20,7 @@ export const LAMBDAS = {
   'drill-report': 'lambdas/drill/drill-report.handler.ts',
   'drill-summary': 'lambdas/drill/drill-summary.handler.ts',
   'sweep-drill-leftovers': 'lambdas/drill/sweep-drill-leftovers.handler.ts',
-  // prune (primary region)
+  // prune (primary region; and DR region, for the snapshots its backup takes of failed-over databases)
   'plan-prune': 'lambdas/prune/plan-prune.handler.ts',
   'delete-snapshot-batch': 'lambdas/prune/delete-snapshot-batch.handler.ts',
   'prune-report': 'lambdas/prune/prune-report.handler.ts',
@@ -122,7 +122,8 @@ export const WORKFLOWS = {
   },
   prune: {
     asl: 'state-machines/prune.asl.json',
-    regions: ['primary'],
+    // The DR region's deployment prunes the snapshots the DR backup takes there (lib/prune/prune-workflow.ts).
+    regions: ['primary', 'dr'],
     lambdas: ['plan-prune', 'delete-snapshot-batch', 'prune-report'],
   },
   restore: {

@@ -7,7 +7,7 @@ import type { RdsDrConfig } from '../platform/config/schema.js';
 import { acknowledgeRule } from '../platform/nag.js';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { PRUNE_REPORTS_PREFIX, reportsKeyAliasName, type RemoteReportsBucket } from '../platform/reports-bucket.js';
+import { PRUNE_REPORTS_PREFIX, reportsKeyAliasName, type RemoteReportsBucket, type ReportsBucket } from '../platform/reports-bucket.js';
 import { kmsKeyArn, rdsArn } from '../platform/arns.js';
 import { SNAPSHOT_PREFIX, TAG } from '../../lambdas/core/naming.js';
 import { stateMachineName } from '../platform/registry.js';
@@ -22,8 +22,10 @@ export interface PrunePermissionsProps {
     readonly pruneReport: NodejsFunction;
     readonly stateMachine: sfn.StateMachine;
     readonly functions: NodejsFunction[];
-    readonly reports: RemoteReportsBucket;
+    readonly reports: RemoteReportsBucket | ReportsBucket;
     readonly work: WorkBucket;
+    /** Which deployment (lib/prune/prune-workflow.ts): the DR one is scoped to the DR region and its own lineage. */
+    readonly role: 'primary' | 'dr';
   };
   readonly alertTopic: sns.ITopic;
 }
@@ -34,32 +36,41 @@ export interface PrunePermissionsProps {
  * that carry rds-dr:managed=true; listing is read-only; reports go to one prefix of the reports
  * bucket; run data to the prune's prefix of the work bucket (plan-prune writes the deletions, the
  * state machine's Distributed Map reads them and writes its results, prune-report reads those).
+ * The DR deployment gets the same, in the DR region only, on the DR stack's own buckets.
  */
 export class PrunePermissions extends Construct {
   constructor(scope: Construct, id: string, props: PrunePermissionsProps) {
     super(scope, id);
     const { config, workflow } = props;
-    const regions = [config.primaryRegion, config.drRegion];
+    // The DR deployment reads and deletes in the DR region only: it must work with the primary region down.
+    const regions = workflow.role === 'dr' ? [config.drRegion] : [config.primaryRegion, config.drRegion];
     const every = (type: 'db' | 'cluster' | 'snapshot' | 'cluster-snapshot', name: string) => regions.map((r) => rdsArn(this, r, type, name));
     const { reports } = workflow;
     const drKeys = kmsKeyArn(this, config.drRegion, '*');
-    const writeReports = [
-      // The bucket's name is read from the DR region (it changes each time the DR stack is created).
-      reports.readName,
-      new iam.PolicyStatement({
-        sid: 'WritePruneReports',
-        actions: ['s3:PutObject'],
-        resources: [reports.objectsArn(`${PRUNE_REPORTS_PREFIX}*`)],
-        conditions: reports.inAccount,
-      }),
-      // The reports key lives in the DR stack; it is matched by its alias, not a cross-region reference.
-      new iam.PolicyStatement({
-        sid: 'EncryptPruneReports',
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [drKeys],
-        conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': reportsKeyAliasName(config.appName) } },
-      }),
-    ];
+    const writeReports =
+      'ref' in reports
+        ? [
+            // The bucket's name is read from the DR region (it changes each time the DR stack is created).
+            reports.readName,
+            new iam.PolicyStatement({
+              sid: 'WritePruneReports',
+              actions: ['s3:PutObject'],
+              resources: [reports.objectsArn(`${PRUNE_REPORTS_PREFIX}*`)],
+              conditions: reports.inAccount,
+            }),
+            // The reports key lives in the DR stack; it is matched by its alias, not a cross-region reference.
+            new iam.PolicyStatement({
+              sid: 'EncryptPruneReports',
+              actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+              resources: [drKeys],
+              conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': reportsKeyAliasName(config.appName) } },
+            }),
+          ]
+        : [
+            // Beside it in the DR stack: the bucket and its key by reference.
+            new iam.PolicyStatement({ sid: 'WritePruneReports', actions: ['s3:PutObject'], resources: [reports.bucket.arnForObjects(`${PRUNE_REPORTS_PREFIX}*`)] }),
+            new iam.PolicyStatement({ sid: 'EncryptPruneReports', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [reports.key.keyArn] }),
+          ];
 
     grantWithReasons(workflow.planPrune, [
       // Every manual snapshot counts against the quota and must be seen (unmanaged ones are kept, never touched).
@@ -82,12 +93,7 @@ export class PrunePermissions extends Construct {
         actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
         resources: [...every('snapshot', `${SNAPSHOT_PREFIX}*`), ...every('cluster-snapshot', `${SNAPSHOT_PREFIX}*`)],
       }),
-      new iam.PolicyStatement({
-        sid: 'DeleteOnlyManagedRdsDrSnapshots',
-        actions: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
-        resources: [...every('snapshot', `${SNAPSHOT_PREFIX}*`), ...every('cluster-snapshot', `${SNAPSHOT_PREFIX}*`)],
-        conditions: { StringEquals: { [`aws:ResourceTag/${TAG.managed}`]: 'true' } },
-      }),
+      ...deleteStatements(this, config, workflow.role),
     ], WILDCARD_REASONS);
 
     grantWithReasons(workflow.pruneReport, [
@@ -114,6 +120,26 @@ export class PrunePermissions extends Construct {
       new iam.PolicyStatement({ sid: 'InvokePruneFunctions', actions: ['lambda:InvokeFunction'], resources: workflow.functions.map((f) => f.functionArn) }),
     );
   }
+}
+
+/**
+ * Who may delete what (lambdas/core/retention/ownership.ts, enforced here too): only rdsdr-* snapshots
+ * tagged rds-dr:managed=true; in the DR region, the primary deployment only copies of primary-region
+ * databases and the DR deployment only snapshots of DR-region databases (their rds-dr:source-arn), so
+ * neither can delete the other's, whatever its plan says.
+ */
+function deleteStatements(scope: Construct, config: RdsDrConfig, role: 'primary' | 'dr'): iam.PolicyStatement[] {
+  const prefixed = (region: string) => [rdsArn(scope, region, 'snapshot', `${SNAPSHOT_PREFIX}*`), rdsArn(scope, region, 'cluster-snapshot', `${SNAPSHOT_PREFIX}*`)];
+  const managed = { [`aws:ResourceTag/${TAG.managed}`]: 'true' };
+  const ofDatabasesIn = (region: string) => ({ StringEquals: managed, StringLike: { [`aws:ResourceTag/${TAG.sourceArn}`]: `arn:aws:rds:${region}:*` } });
+  const actions = ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'];
+  if (role === 'dr') {
+    return [new iam.PolicyStatement({ sid: 'DeleteOnlyManagedSnapshotsOfDrDatabases', actions, resources: prefixed(config.drRegion), conditions: ofDatabasesIn(config.drRegion) })];
+  }
+  return [
+    new iam.PolicyStatement({ sid: 'DeleteOnlyManagedRdsDrSnapshots', actions, resources: prefixed(config.primaryRegion), conditions: { StringEquals: managed } }),
+    new iam.PolicyStatement({ sid: 'DeleteOnlyManagedDrCopies', actions, resources: prefixed(config.drRegion), conditions: ofDatabasesIn(config.primaryRegion) }),
+  ];
 }
 
 const WILDCARD_REASONS: WildcardReasons = [

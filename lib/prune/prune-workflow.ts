@@ -12,7 +12,7 @@ import { repoPath } from '../platform/paths.js';
 import { WORKFLOWS } from '../platform/registry.js';
 import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
 import { createWorkflowStateMachine } from '../platform/workflow-state-machine.js';
-import { remoteReportsBucket, type RemoteReportsBucket } from '../platform/reports-bucket.js';
+import { remoteReportsBucket, type RemoteReportsBucket, type ReportsBucket } from '../platform/reports-bucket.js';
 import type { WorkBucket } from '../platform/work-bucket.js';
 import { BATCH_TIMEOUT_SECONDS } from '../../lambdas/core/deletion-pace.js';
 
@@ -24,37 +24,55 @@ export interface PruneWorkflowProps {
   readonly alertTopic: sns.ITopic;
   /** The stack's work bucket: the run's deletions (the Distributed Map's items) and the Map's results. */
   readonly work: WorkBucket;
+  /**
+   * 'primary' (the primary stack: the primary region's snapshots and their DR copies) or 'dr' (the DR
+   * stack: the snapshots the DR region's backup took there of failed-over databases, so they are
+   * pruned through a primary-region outage; lambdas/core/retention/ownership.ts). Same Lambdas and ASL.
+   */
+  readonly role?: 'primary' | 'dr';
+  /** The DR stack's reports bucket (the DR deployment writes its plans and audits there directly). */
+  readonly reports?: ReportsBucket;
 }
 
 /**
- * The daily prune: plan GFS retention over both regions, stop on a suspicious plan, delete in paced
- * batches (a Distributed Map over the deletions in the work bucket), audit to the DR reports bucket.
- * Runs in the primary region; owns its functions, state machine, schedule and IAM.
+ * The daily prune: plan GFS retention, stop on a suspicious plan, delete in paced batches (a
+ * Distributed Map over the deletions in the work bucket), audit to the DR reports bucket. The primary
+ * deployment plans both regions; the DR deployment (`role: 'dr'`) only the DR region's own lineage.
+ * Owns its functions, state machine, schedule and IAM.
  */
 export class PruneWorkflow extends Construct {
   readonly planPrune: NodejsFunction;
   readonly deleteSnapshotBatch: NodejsFunction;
   readonly pruneReport: NodejsFunction;
   readonly stateMachine: sfn.StateMachine;
-  /** The DR reports bucket, found through its name parameter (no stack reference crosses regions). */
-  readonly reports: RemoteReportsBucket;
+  /** The DR reports bucket: in the DR stack the bucket itself, elsewhere found through its name parameter (no stack reference crosses regions). */
+  readonly reports: RemoteReportsBucket | ReportsBucket;
   readonly work: WorkBucket;
+  readonly role: 'primary' | 'dr';
 
   constructor(scope: Construct, id: string, props: PruneWorkflowProps) {
     super(scope, id);
     const { config } = props;
-    this.reports = remoteReportsBucket(this, config);
+    this.role = props.role ?? 'primary';
+    if (this.role === 'dr' && !props.reports) throw new Error('PruneWorkflow: the DR deployment writes to the DR stack\'s reports bucket; pass it as reports');
+    this.reports = this.role === 'dr' ? props.reports! : remoteReportsBucket(this, config);
+    const reportsRef = 'ref' in this.reports ? this.reports.ref : this.reports.bucket.bucketName;
     this.work = props.work;
     const workBucket = props.work.bucket.bucketName;
+    const pruneRole = this.role;
 
     this.planPrune = createRdsDrFunction(this, 'PlanPrune', {
       name: 'plan-prune',
       config,
-      description: 'rds-dr: lists every manual snapshot in both regions and plans GFS retention (first state of the prune)',
+      description:
+        pruneRole === 'dr'
+          ? 'rds-dr: lists the DR region\'s manual snapshots and plans GFS retention of those its backup took of failed-over databases (first state of the prune)'
+          : 'rds-dr: lists every manual snapshot in both regions and plans GFS retention (first state of the prune)',
       // Lists and plans up to tens of thousands of snapshots.
       timeout: Duration.minutes(5),
       memorySize: 1024,
-      reportsBucket: this.reports.ref,
+      reportsBucket: reportsRef,
+      pruneRole,
       workBucket,
     });
     this.deleteSnapshotBatch = createRdsDrFunction(this, 'DeleteSnapshotBatch', {
@@ -63,6 +81,7 @@ export class PruneWorkflow extends Construct {
       description: 'rds-dr: re-checks and deletes a batch of expired rds-dr snapshots, paced within the RDS request budget',
       // A batch paces its deletions over at most a third of this (lambdas/core/deletion-pace.ts).
       timeout: Duration.seconds(BATCH_TIMEOUT_SECONDS),
+      pruneRole,
     });
     this.pruneReport = createRdsDrFunction(this, 'PruneReport', {
       name: 'prune-report',
@@ -71,7 +90,8 @@ export class PruneWorkflow extends Construct {
       // Reads and audits up to tens of thousands of outcomes.
       timeout: Duration.minutes(5),
       memorySize: 1024,
-      reportsBucket: this.reports.ref,
+      reportsBucket: reportsRef,
+      pruneRole,
       workBucket,
     });
 
@@ -88,7 +108,7 @@ export class PruneWorkflow extends Construct {
     const { schedule } = config.pruning;
     new scheduler.Schedule(this, 'Schedule', {
       scheduleName: `${config.appName}-prune`,
-      description: 'rds-dr daily prune (after the backups)',
+      description: pruneRole === 'dr' ? 'rds-dr daily prune of the DR region\'s own snapshots (failed-over databases)' : 'rds-dr daily prune (after the backups)',
       schedule: scheduler.ScheduleExpression.expression(schedule.cron, TimeZone.of(schedule.timeZone)),
       enabled: schedule.enabled,
       timeWindow: scheduler.TimeWindow.off(),

@@ -36,6 +36,10 @@ type IncidentRestoreCall = { action: string; plan: { kind: 'instance' | 'cluster
 export class LocalDataPlane {
   private readonly live = new Map<string, string>(); // "instance:orders" -> pg database on the main server
   private readonly dumps = new Map<string, string>(); // snapshot ARN -> dump file
+  // A promoted replica is a physical copy: inside, its database keeps the name it had on the source
+  // (the plane's copy on the one local server needs another): copy -> that name, snapshot ARN -> the name its restore gets.
+  private readonly namesInside = new Map<string, string>();
+  private readonly dumpNames = new Map<string, string>();
   private readonly restored = new Map<string, Postgres>(); // restored instance/cluster id -> its own server
   private readonly unreachable = new Set<string>(); // databases whose restores refuse connections (fault)
   private readonly deadPorts = new Map<string, number>();
@@ -119,6 +123,8 @@ export class LocalDataPlane {
         const copyArn = out.DBSnapshot?.DBSnapshotArn ?? out.DBClusterSnapshot?.DBClusterSnapshotArn;
         const dump = this.dumps.get(source);
         if (dump && copyArn) this.dumps.set(String(copyArn), dump);
+        const name = this.dumpNames.get(source);
+        if (name && copyArn) this.dumpNames.set(String(copyArn), name);
         return;
       }
       default:
@@ -177,6 +183,7 @@ export class LocalDataPlane {
     this.replicaSources.delete(replicaId);
     if (sourceDatabase === undefined) return; // a metadata-only source: nothing to hold
     const own = await this.copyDatabase(sourceDatabase, `${replicaId}-promoted-${++this.promotions}`);
+    this.namesInside.set(own, this.namesInside.get(sourceDatabase) ?? sourceDatabase);
     this.live.set(`instance:${replicaId}`, own);
     this.promoted.add(replicaId);
   }
@@ -343,13 +350,21 @@ export class LocalDataPlane {
     const file = join(this.dir, `${encodeURIComponent(snapshotArn)}.dump`);
     this.pg.tool('pg_dump', ['-Fc', '-f', file, database]);
     this.dumps.set(snapshotArn, file);
+    const inside = this.namesInside.get(database);
+    if (inside) this.dumpNames.set(snapshotArn, inside);
   }
 
   private async restore(id: string, snapshotArn: string): Promise<void> {
     const dump = this.dumps.get(snapshotArn);
     if (!dump || this.restored.has(id)) return;
     const server = await startPostgres({ passwordAuth: true });
-    server.tool('pg_restore', ['--create', '--no-owner', '-d', 'postgres', dump]);
+    const inside = this.dumpNames.get(snapshotArn);
+    if (inside) {
+      await server.createDatabase(inside);
+      server.tool('pg_restore', ['--no-owner', '-d', inside, dump]);
+    } else {
+      server.tool('pg_restore', ['--create', '--no-owner', '-d', 'postgres', dump]);
+    }
     this.restored.set(id, server);
     if ([...this.unreachable].some((f) => id.includes(f))) this.deadPorts.set(id, await freePort());
   }

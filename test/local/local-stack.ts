@@ -256,6 +256,13 @@ export class LocalStack {
     // its own deployment): its settings name that region's topics.
     const regionsOf = (name: LambdaName) =>
       [primaryRegion, drRegion].filter((r) => Object.keys(this.iam.policies.principals).some((id) => id === `lambda:${name}@${r}` || id.startsWith(`lambda:${name}@${r}/`)));
+    // The prune is in both stacks (lib/prune/prune-workflow.ts): each deployment its role, its stack's work bucket and its way to the reports bucket.
+    const pruneDeployment = (name: LambdaName, region: string) =>
+      !(WORKFLOWS.prune.lambdas as readonly string[]).includes(name)
+        ? {}
+        : region === drRegion
+          ? { pruneRole: 'dr' as const, workBucket: this.drWorkBucket, reportsBucket, reportsBucketParameter: undefined }
+          : { pruneRole: 'primary' as const, workBucket, reportsBucket: undefined, reportsBucketParameter: reportsBucketParameterName(this.config.appName) };
     for (const [name, entry] of Object.entries(LAMBDAS) as [LambdaName, string][]) {
       // The backup's functions are in both stacks, each deployment with its own settings (loaded twice, below).
       const drOnly = inDrStack(name) && !coordinated(name);
@@ -270,7 +277,7 @@ export class LocalStack {
         // The RPO monitor's deployment in each stack has its role (lib/observability/rpo-monitoring.ts).
         // The primary's finds the reports bucket by its parameter, as deployed (the DR stack's reads no reports).
         const monitor = name === 'rpo-monitor' ? { monitorRole: region === drRegion ? ('dr' as const) : ('primary' as const), ...(region === primaryRegion && { reportsBucket: undefined, reportsBucketParameter: reportsBucketParameterName(this.config.appName) }) } : {};
-        process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings({ ...settings, ...topicsIn(region), ...reports, ...coordination, ...work, ...monitor }, LAMBDA_SETTINGS[name]));
+        process.env[SETTINGS_ENV] = JSON.stringify(sliceSettings({ ...settings, ...topicsIn(region), ...reports, ...coordination, ...work, ...monitor, ...pruneDeployment(name, region) }, LAMBDA_SETTINGS[name]));
         // A query makes a separate module instance (handlers read their settings once, when loaded); its imports are shared.
         handlers[region] = (await import(`${resolve(REPO_ROOT, entry)}${i === 0 ? '' : `?region=${region}`}`)).handler as LambdaHandler;
       }
@@ -362,9 +369,9 @@ export class LocalStack {
     return this.runAslWorkflow('drill', this.config.drRegion, input, executionName);
   }
 
-  /** Runs the prune workflow once, in the primary region (as deployed). */
-  runPrune(input: unknown, executionName?: string): Promise<WorkflowRun> {
-    return this.runAslWorkflow('prune', this.config.primaryRegion, input, executionName);
+  /** Runs the prune workflow once, as deployed in the primary region, or in the DR region (the DR backup's own snapshots). */
+  runPrune(input: unknown, executionName?: string, region = this.config.primaryRegion): Promise<WorkflowRun> {
+    return this.runAslWorkflow('prune', region, input, executionName);
   }
 
   /** Runs the failover workflow once, in the DR region (as deployed: the primary region may be down). */

@@ -24,12 +24,13 @@ describe('null execution input', () => {
     ['backup', 'DiscoverDatabases', (a) => a.runBackup(null, 'null-backup')],
     ['drill', 'PlanVerification', (a) => a.runDrill(null, 'null-drill')],
     ['prune', 'PlanPrune', (a) => a.runPrune(null, 'null-prune')],
+    ['prune-dr', 'PlanPrune', (a) => a.runPrune(null, 'null-prune-dr', a.config.drRegion)],
     ['restore', 'PlanRestore', (a) => a.runRestore(null, undefined, 'null-restore')],
     ['failover', 'PlanFailover', (a) => a.runFailover(null, 'null-failover')],
     ['failback', 'PlanFailback', (a) => a.runFailback(null, 'null-failback')],
   ];
   // The DR region's workflows page through the DR stack's own topic.
-  const pagesIn = (workflow: string) => (['drill', 'failover', 'failback'].includes(workflow) ? 'dr' : 'primary');
+  const pagesIn = (workflow: string) => (['drill', 'failover', 'failback', 'prune-dr'].includes(workflow) ? 'dr' : 'primary');
   it.each(cases)('%s fails at %s with rds-dr.InvalidInput and one alert', async (workflow, firstState, run) => {
     await aws.receiveAlerts(pagesIn(workflow));
     const calls = aws.sdkCalls.length + aws.sdkCallsDr.length;

@@ -253,7 +253,7 @@ describe('DR-region failure alerts', { timeout: LONG_TIMEOUT }, () => {
       EventPattern: {
         source: ['aws.states'],
         'detail-type': ['Step Functions Execution Status Change'],
-        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: id(s.dr.backup.stateMachine) }, { Ref: id(drills().workflow.stateMachine) }, { Ref: id(s.dr.restore.stateMachine) }] },
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: id(s.dr.backup.stateMachine) }, { Ref: id(s.dr.prune.stateMachine) }, { Ref: id(drills().workflow.stateMachine) }, { Ref: id(s.dr.restore.stateMachine) }] },
       },
       Targets: [Match.objectLike({ Arn: getAtt(s.dr.alerting!.notifier, 'Arn'), DeadLetterConfig: { Arn: Match.anyValue() } })],
     });
@@ -305,7 +305,10 @@ describe('restore-drill IAM', { timeout: LONG_TIMEOUT }, () => {
         // Pruning deletes snapshots (never instances): only rdsdr-* ones tagged rds-dr:managed=true.
         if (deletes.every((a) => a === 'rds:DeleteDBSnapshot' || a === 'rds:DeleteDBClusterSnapshot')) {
           expect(resources(st).every((arn) => /:(snapshot|cluster-snapshot):rdsdr-\*$/.test(arn))).toBe(true);
-          expect(st.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/rds-dr:managed': 'true' } });
+          // In the DR region each prune deployment is further held to its own lineage (lib/prune/prune-permissions.ts).
+          const { StringLike, ...rest } = st.Condition ?? {};
+          expect(rest).toEqual({ StringEquals: { 'aws:ResourceTag/rds-dr:managed': 'true' } });
+          if (StringLike) expect(Object.entries(StringLike)).toEqual([['aws:ResourceTag/rds-dr:source-arn', expect.stringMatching(/^arn:aws:rds:[a-z0-9-]+:\*$/)]]);
           continue;
         }
         expect(deletes.every((a) => a === 'rds:DeleteDBInstance' || a === 'rds:DeleteDBCluster')).toBe(true);

@@ -142,6 +142,7 @@ describe('DR-region alerting with drills and failover', () => {
     const watched = (rules[0] as { Properties: { EventPattern: { detail: { stateMachineArn: { Ref: string }[] } } } }).Properties.EventPattern.detail.stateMachineArn;
     expect(watched.map((r) => r.Ref).sort()).toEqual([
       built.dr.getLogicalId(built.dr.backup.stateMachine.node.defaultChild as never),
+      built.dr.getLogicalId(built.dr.prune.stateMachine.node.defaultChild as never),
       built.dr.getLogicalId(built.dr.failover!.stateMachine.node.defaultChild as never),
       // A read-replica standby also deploys the failback, which undoes its promotion.
       built.dr.getLogicalId(built.dr.failback!.stateMachine.node.defaultChild as never),

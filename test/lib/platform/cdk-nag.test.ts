@@ -38,9 +38,9 @@ describe.each([
     // The RDS event alerts (rds-event-notifier Lambda) are in every DR stack: copies land there.
     const always = (r: { Properties?: { Description?: string } }) => String(r.Properties?.Description).includes('RDS snapshot, copy and automated-backup failure events');
     // So are the incident restore workflow (Restore*), the DR failure alerting that watches it (Alerting*), and
-    // the backup's DR-region deployment with its work bucket and coordination table (failed-over databases),
+    // the backup's and the prune's DR-region deployments with the work bucket and coordination table (failed-over databases),
     // and the RPO monitor's DR-region deployment (lambdas/monitor/series-owner.ts).
-    const everyDrStack = (id: string) => /^(Restore(?!Drills)|Alerting|Backup|Schedules|Work|Coordination|RpoMonitoring)/.test(id);
+    const everyDrStack = (id: string) => /^(Restore(?!Drills)|Alerting|Backup|Schedules|Work|Coordination|RpoMonitoring|Prune)/.test(id);
     const count = (type: string) => Object.entries(s.drTemplate!.findResources(type)).filter(([id, r]) => !always(r) && !everyDrStack(id)).length;
     // The reports bucket is always there (prune audits), and so is the work bucket (drills' and the DR backup's run data);
     // everything else in the DR stack is the drills'.
