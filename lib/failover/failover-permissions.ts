@@ -17,6 +17,11 @@ const WILDCARD_REASONS: WildcardReasons = [
     'Protection by tag selection is decided over the primary region\'s fleet (unfiltered DescribeDBInstances/DescribeDBClusters ' +
       'are authorized against db:* / cluster:*); read-only.',
   ],
+  [
+    /:rds:[a-z0-9-]+:[^:]+:(snapshot|cluster-snapshot):\*$/,
+    'With the primary region unreadable, the policies that protect a database are read from its copies in the DR region ' +
+      '(an unfiltered Describe*Snapshots is authorized against snapshot:* / cluster-snapshot:*); read-only, DR region only.',
+  ],
   [/:ssm:[a-z0-9-]+:[^:]+:parameter\/[^*]+\/active-region\/\*$/, 'One active-region record per database, named by the database (/<app>/active-region/<db>); only the app\'s own path.'],
   [/:kms:[a-z0-9-]+:[^:]+:key\/\*$/, 'The warning topic key (this region\'s, made by another construct) and, from the primary region, the reports key (DR stack, another region); each is matched by its alias (kms:ResourceAliases), not a stack reference.'],
 ];
@@ -146,6 +151,11 @@ export class FailoverPermissions extends Construct {
       [
         new iam.PolicyStatement({ sid: 'TagPromotedStandbys', actions: ['rds:AddTagsToResource'], resources: [...s.replicas, ...s.secondaryClusters] }),
         new iam.PolicyStatement({ sid: 'ReadPrimaryTags', actions: ['rds:ListTagsForResource'], resources: [...s.primaryInstances, ...s.primaryClusters] }),
+        new iam.PolicyStatement({
+          sid: 'ListDrCopies',
+          actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+          resources: [rdsArn(this, config.drRegion, 'snapshot', '*'), rdsArn(this, config.drRegion, 'cluster-snapshot', '*')],
+        }),
         new iam.PolicyStatement({
           sid: 'WriteActiveRegionRecords',
           actions: ['ssm:GetParameter', 'ssm:PutParameter'],

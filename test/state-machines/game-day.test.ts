@@ -56,12 +56,12 @@ describe('region-outage game day on the local AWS', () => {
       expect(out.steps.checks.step.detail).toMatch(/primary-state pass: us-east-1 unreachable \(Error: connect ECONNREFUSED.*\); expected in a regional outage, recorded only/);
       expect(out.steps.cutover.step.detail).toMatch(new RegExp(`SSM parameter /app/${db}/writer in us-west-2 -> \\S+: updated`));
       expect(out.steps.cutover.step.detail).toMatch(new RegExp(`SSM parameter /app/${db}/writer in us-east-1 -> \\S+ \\(best effort\\): failed — Error: connect ECONNREFUSED`));
-      // The primary's policy tags could not be read: the step says so (step 5 acts on it).
-      expect(out.steps.activeRegion.step.detail).toMatch(/the primary's tags could not be read \(us-east-1 unreachable\?\)/);
+      // The primary's policy tags could not be read: the policy of its DR copies stands in, and the step says so.
+      expect(out.steps.activeRegion.step.detail).toMatch(/the primary's tags could not be read \(us-east-1 unreachable\?\), so the selection tags of policy gold, whose copies of \w+ are in us-west-2, stand in for them/);
 
       const promoted = step.facts.promoted[db];
       expect(promoted).toMatchObject({ status: 'available', replicaOf: undefined });
-      expect(promoted?.tags).toMatchObject({ 'rds-dr:failover-of': db });
+      expect(promoted?.tags).toMatchObject({ 'rds-dr:failover-of': db, 'rds-dr:policy': 'gold' });
       expect(step.facts.writers[db]).toBe(promoted?.endpoint);
       expect(JSON.parse(step.facts.records[db] ?? '{}')).toEqual({ region: DR, since: expect.any(String), by: run.executionArn });
       const notice = step.facts.notices.find((n) => n.subject.includes(`failover of ${db} completed`));
@@ -87,8 +87,8 @@ describe('region-outage game day on the local AWS', () => {
   it('5. rows written to the promoted databases are protected by the DR region\'s backup (its copy home skipped while the region is down)', async () => {
     const step = await day.protectedInDr();
     for (const db of FLEET) expect(step.facts.written[db]).toBe(ROWS_AFTER_FAILOVER);
-    // The failover could not copy the primary's policy tags (step 3): the promoted databases carry them
-    // (moto's replicas inherit their source's tags; else the operator added them, step.facts.operatorTagged).
+    // The standbys started without the policy's tags and the primary's were unreadable (step 3): the
+    // failover took them from the policy of each database's DR copies, so the DR backup selects them.
     expect(step.facts.policyTagged).toEqual(FLEET.map(standbyOf));
     expect(step.facts.run.cause ?? '').toBe('');
     expect(step.facts.run.status).toBe('SUCCEEDED');

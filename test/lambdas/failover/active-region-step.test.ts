@@ -11,9 +11,13 @@ const plan = {
   standby: { type: 'replica', id: 'orders-replica', arn: 'arn:aws:rds:us-west-2:1:db:orders-replica' },
   maxReplicaLagSeconds: 60, waitTimeoutSeconds: 600, protection: 'tags',
 } satisfies FailoverPlan;
-const policies = { gold: policy({ selection: { tags: { 'rds-dr:policy': 'gold' }, instances: [], clusters: [] } }) };
+const policies = {
+  gold: policy({ selection: { tags: { 'rds-dr:policy': 'gold' }, instances: [], clusters: [] } }),
+  team: policy({ selection: { tags: { team: 'pay', tier: '1' }, instances: [], clusters: [] } }),
+  named: policy({ selection: { tags: {}, instances: ['orders'], clusters: [] } }),
+};
 
-function fakeDeps(primaryTags: Tag[] | undefined) {
+function fakeDeps(primaryTags: Tag[] | undefined, copyPolicies: string[] = []) {
   const records = new Map<string, ActiveRegionRecord>();
   const tagged: { arn: string; tags: Tag[] }[] = [];
   return {
@@ -21,6 +25,7 @@ function fakeDeps(primaryTags: Tag[] | undefined) {
     tagged,
     deps: {
       primaryTags: async () => primaryTags,
+      drCopyPolicies: async (db: string) => (db === 'orders' ? copyPolicies : []),
       tagDatabase: async (arn: string, tags: Tag[]) => void tagged.push({ arn, tags }),
       readRecord: async (db: string) => records.get(db),
       writeRecord: async (db: string, r: ActiveRegionRecord) => (records.set(db, r), `/rds-dr/active-region/${db}`),
@@ -45,7 +50,26 @@ describe('recording the active region after a failover', () => {
     expect(f.records.get('orders')?.since).toBe('2026-11-30T09:00:00.000Z');
   });
 
-  it('an unreadable primary still records and tags, and says which tags are missing', async () => {
+  it('an unreadable primary: the selection tags of the policies whose DR copies of the database exist stand in for its tags', async () => {
+    const f = fakeDeps(undefined, ['gold', 'team', 'named']);
+    const out = await recordActiveRegion(plan, policies, f.deps, () => new Date());
+    expect(out.tagged).toEqual([
+      { Key: 'rds-dr:failover-of', Value: 'orders' },
+      { Key: 'rds-dr:policy', Value: 'gold' },
+      { Key: 'team', Value: 'pay' },
+      { Key: 'tier', Value: '1' },
+    ]);
+    expect(f.tagged[0].tags).toEqual(out.tagged);
+    expect(out.step.detail).toMatch(/primary's tags could not be read .*so the selection tags of policies gold, team, whose copies of orders are in us-west-2, stand in for them/);
+  });
+
+  it('a readable primary: its own tags win over the DR copies\' policies', async () => {
+    const f = fakeDeps([{ Key: 'team', Value: 'pay' }], ['gold']);
+    const out = await recordActiveRegion(plan, policies, f.deps, () => new Date());
+    expect(out.tagged).toEqual([{ Key: 'rds-dr:failover-of', Value: 'orders' }, { Key: 'team', Value: 'pay' }]);
+  });
+
+  it('an unreadable primary with no DR copies still records and tags, and says which tags are missing', async () => {
     const f = fakeDeps(undefined);
     const out = await recordActiveRegion(plan, policies, f.deps, () => new Date());
     expect(f.records.get('orders')?.region).toBe('us-west-2');
