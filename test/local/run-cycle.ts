@@ -150,8 +150,12 @@ async function main(): Promise<void> {
     console.log(`\nalerts: topics ${aws.alertTopicArnOf('primary')} and ${aws.alertTopicArnOf('dr')} -> ${dests.join(', ')} when deployed; locally an SQS inbox each.`);
     console.log(alerts.length ? alerts.map((a) => `  ${a.subject}\n${a.message}`).join('\n') : '  no alert: every database was backed up, copied and proven restorable.');
     // The RPO monitor's metrics, and the status table an on-call engineer gets from `npx rds-dr status`.
-    const monitor = await aws.runRpoMonitor();
-    console.log(`\nRPO monitor published ${monitor.metrics.length} metrics for ${monitor.databases} databases. rds-dr status:\n`);
+    // One monitor per region, each publishing the series it owns (lambdas/monitor/series-owner.ts).
+    const monitors = { primary: await aws.runRpoMonitor('primary'), dr: await aws.runRpoMonitor('dr') };
+    console.log(
+      `\nRPO monitors published ${monitors.primary.metrics.length} metrics in ${aws.config.primaryRegion} (live recovery points) and ` +
+        `${monitors.dr.metrics.length} in ${aws.config.drRegion} (DR copies) for ${monitors.primary.databases} databases. rds-dr status:\n`,
+    );
     const table = await status(aws.config, { account: LOCAL_ACCOUNT_ID, colour: process.stdout.isTTY === true });
     console.log(table.output);
     if (table.breached) console.log('\nat least one objective is breached');
