@@ -72,11 +72,19 @@ describe('batch role (advance-backup-batch: the snapshots and copies)', { timeou
     );
     expect(deleting.map(([id]) => id)).toEqual([expect.stringMatching(/^PruneDeleteSnapshotBatchRoleDefaultPolicy/)]);
     const del = statementsOf(s.primaryTemplate, 'PruneDeleteSnapshotBatchRole').filter((st) => asArray(st.Action).some((a) => /^rds:Delete/.test(a)));
+    // One statement per region: in the DR region only the copies of primary-region databases (the DR
+    // region's own snapshots of failed-over databases are its prune's, lambdas/core/retention/ownership.ts).
+    const managed = { 'aws:ResourceTag/rds-dr:managed': 'true' };
     expect(del).toEqual([
       expect.objectContaining({
         Action: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
-        Resource: [arn(P, 'snapshot:rdsdr-*'), arn('eu-west-1', 'snapshot:rdsdr-*'), arn(P, 'cluster-snapshot:rdsdr-*'), arn('eu-west-1', 'cluster-snapshot:rdsdr-*')],
-        Condition: { StringEquals: { 'aws:ResourceTag/rds-dr:managed': 'true' } },
+        Resource: [arn(P, 'snapshot:rdsdr-*'), arn(P, 'cluster-snapshot:rdsdr-*')],
+        Condition: { StringEquals: managed },
+      }),
+      expect.objectContaining({
+        Action: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
+        Resource: [arn('eu-west-1', 'snapshot:rdsdr-*'), arn('eu-west-1', 'cluster-snapshot:rdsdr-*')],
+        Condition: { StringEquals: managed, StringLike: { 'aws:ResourceTag/rds-dr:source-arn': `arn:aws:rds:${P}:*` } },
       }),
     ]);
   });
