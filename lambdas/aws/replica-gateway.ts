@@ -44,8 +44,8 @@ export class AwsReplicaGateway implements ReplicaGateway {
     );
   }
 
-  async promoteReadReplica(region: string, id: string): Promise<void> {
-    await awsClients.rds(region).send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id }));
+  async promoteReadReplica(region: string, id: string, backupRetentionDays?: number): Promise<void> {
+    await awsClients.rds(region).send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id, BackupRetentionPeriod: backupRetentionDays }));
   }
 
   readParameter(region: string, name: string): Promise<string | undefined> {

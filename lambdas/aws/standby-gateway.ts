@@ -74,8 +74,8 @@ export class AwsStandbyGateway implements StandbyGateway {
     }
   }
 
-  async promoteReadReplica(region: string, id: string): Promise<void> {
-    await this.rds(region).send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id }));
+  async promoteReadReplica(region: string, id: string, backupRetentionDays?: number): Promise<void> {
+    await this.rds(region).send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id, BackupRetentionPeriod: backupRetentionDays }));
   }
 
   async switchoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void> {

@@ -38,7 +38,12 @@ export interface ReplicaGateway {
   /** Newest datapoint of the lag metric in `region` within the last `windowMinutes`, in seconds; undefined without datapoints. */
   replicaLagSeconds(region: string, metric: LagMetric, windowMinutes: number): Promise<number | undefined>;
   createReadReplica(request: CreateReplicaRequest): Promise<void>;
-  promoteReadReplica(region: string, id: string): Promise<void>;
+  /**
+   * Promotes a read replica with automated backups kept `backupRetentionDays` days (RDS creates read
+   * replicas with backups off, and PromoteReadReplica turns them on for 1 day unless told otherwise);
+   * undefined: RDS's default.
+   */
+  promoteReadReplica(region: string, id: string, backupRetentionDays?: number): Promise<void>;
   readParameter(region: string, name: string): Promise<string | undefined>;
   putParameter(region: string, name: string, value: string, description: string): Promise<void>;
 }

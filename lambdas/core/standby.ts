@@ -60,7 +60,12 @@ export interface StandbyGateway {
   replicaLagSeconds(region: string, metric: LagMetric, windowMinutes: number): Promise<number | undefined>;
   /** The primary's state, through a client that gives up fast; never throws. */
   primaryState(region: string, kind: 'instance' | 'cluster', id: string): Promise<PrimaryState>;
-  promoteReadReplica(region: string, id: string): Promise<void>;
+  /**
+   * Promotes a read replica with automated backups kept `backupRetentionDays` days (RDS creates read
+   * replicas with backups off, and PromoteReadReplica turns them on for 1 day unless told otherwise);
+   * undefined: RDS's default.
+   */
+  promoteReadReplica(region: string, id: string, backupRetentionDays?: number): Promise<void>;
   switchoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void>;
   failoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void>;
 }

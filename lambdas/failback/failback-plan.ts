@@ -55,6 +55,8 @@ export interface FailbackPlan extends FailbackRequest {
   /** After writes stop, how long clients may still resolve the old writer (the CNAME's TTL). */
   drainSeconds: number;
   activeRegionParameter: string;
+  /** Automated-backup retention the promoted replica gets: the database's PITR objective (incident.databases.<db>.pitr.minRetentionDays). */
+  backupRetentionDays?: number;
 }
 
 /**
@@ -147,6 +149,7 @@ export function resolveFailbackPlan(request: FailbackRequest, settings: RuntimeS
     waitTimeoutSeconds: incident.waitTimeoutSeconds,
     drainSeconds: database.endpoint?.route53?.ttl ?? 0,
     activeRegionParameter: activeRegionParameterName(settings.appName, request.db),
+    backupRetentionDays: database.pitr.minRetentionDays,
   };
 }
 

@@ -25,7 +25,7 @@ export async function promoteReplica(plan: FailbackPlan, gateway: ReplicaGateway
   if (!replica.replicaSource) return step('already-done', `already promoted: ${plan.target.id} is no longer a read replica (status ${replica.status})`);
   audit.destructive({ who: { reason: plan.reason, executionArn: plan.executionArn }, what, why: plan.reason });
   try {
-    await gateway.promoteReadReplica(plan.primaryRegion, plan.target.id);
+    await gateway.promoteReadReplica(plan.primaryRegion, plan.target.id, plan.backupRetentionDays);
   } catch (err) {
     // A duplicate request while RDS is already promoting: the first one is doing the work.
     if (ALREADY_CHANGING_ERRORS.has((err as Error).name)) return step('already-done', `already in progress (${(err as Error).name}); waiting for it`);

@@ -38,6 +38,8 @@ export interface FailoverPlan extends FailoverRequest {
   waitTimeoutSeconds: number;
   /** How protection by this deployment was established (for the timeline). */
   protection: string;
+  /** Automated-backup retention the promoted replica gets: the database's PITR objective (incident.databases.<db>.pitr.minRetentionDays). */
+  backupRetentionDays?: number;
 }
 
 
@@ -78,6 +80,7 @@ export function resolveFailoverPlan(request: FailoverRequest, settings: RuntimeS
     maxReplicaLagSeconds: incident.databases[request.db].maxReplicaLagSeconds,
     waitTimeoutSeconds: incident.waitTimeoutSeconds,
     protection,
+    backupRetentionDays: incident.databases[request.db].pitr.minRetentionDays,
   };
 }
 

@@ -31,7 +31,7 @@ export async function promoteStandby(plan: FailoverPlan, decision: FailoverDecis
 
   audit.destructive({ who: { reason: plan.reason, executionArn: plan.executionArn }, what: decision.detail, why: plan.reason });
   try {
-    if (decision.action === 'promote-read-replica') await gateway.promoteReadReplica(plan.drRegion, plan.standby.id);
+    if (decision.action === 'promote-read-replica') await gateway.promoteReadReplica(plan.drRegion, plan.standby.id, plan.backupRetentionDays);
     else if (plan.standby.type === 'global' && decision.action === 'switchover') await gateway.switchoverGlobalCluster(plan.drRegion, plan.standby.globalCluster, plan.standby.arn);
     else if (plan.standby.type === 'global' && decision.action === 'failover') await gateway.failoverGlobalCluster(plan.drRegion, plan.standby.globalCluster, plan.standby.arn);
     else throw new Error(`promote: action ${decision.action} does not apply to a ${plan.standby.type} standby`);

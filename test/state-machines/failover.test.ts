@@ -168,7 +168,10 @@ describe('failover workflow on the local AWS', () => {
 
     const forced = await aws.runFailover({ db: 'laggy', reason: `${REASON}, accepting 15 min loss`, force: true }, 'laggy-2');
     expect(forced.status).toBe('SUCCEEDED');
-    expect((await describeInstance(DR, 'laggy-replica')).ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+    const promoted = await describeInstance(DR, 'laggy-replica');
+    expect(promoted.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+    // A read replica has backups off; promoted, it keeps them for the PITR objective (default 7 days), not RDS's 1-day default.
+    expect(promoted.BackupRetentionPeriod).toBe(7);
     const steps = (forced.output as { steps: Record<string, { step: { detail: string } }> }).steps;
     expect(steps.checks.step.detail).toMatch(/replica-lag pass: not enforced \(force: true\): lag 900 s/);
   });

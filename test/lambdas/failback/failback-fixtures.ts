@@ -69,8 +69,11 @@ export class FakeGateway implements ReplicaGateway {
     this.created.push(r);
     this.put(r.region, r.id, { status: 'creating', replicaSource: r.sourceArn, tags: r.tags, kmsKeyId: r.kmsKeyId, subnetGroupName: r.subnetGroupName });
   }
-  async promoteReadReplica(region: string, id: string) {
+  /** The automated-backup retention each promotion asked for. */
+  promotedRetention = new Map<string, number | undefined>();
+  async promoteReadReplica(region: string, id: string, backupRetentionDays?: number) {
     this.promoted.push(id);
+    this.promotedRetention.set(id, backupRetentionDays);
     const i = this.instances.get(`${region}/${id}`)!;
     this.instances.set(`${region}/${id}`, { ...i, replicaSource: undefined, status: 'modifying' });
   }

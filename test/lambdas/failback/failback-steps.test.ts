@@ -9,7 +9,7 @@ import { parseFailbackRequest } from '../../../lambdas/failback/failback-plan.js
 import { observeFailback } from '../../../lambdas/failback/observe-failback.js';
 import { promoteReplica } from '../../../lambdas/failback/promote-replica.js';
 import { checkReplica } from '../../../lambdas/failback/replica-status.js';
-import { afterFailover, arn, audit, clock, EXECUTION, FakeGateway, planFor } from './failback-fixtures.js';
+import { afterFailover, arn, audit, clock, EXECUTION, FakeGateway, planFor, settings } from './failback-fixtures.js';
 
 describe('failback input and plan', () => {
   it('resolves the DR writer, the replica (default: the db name), the new standby and the active-region record', () => {
@@ -158,6 +158,9 @@ describe('failback steps', () => {
     expect(log.entries[0].what).toMatch(/^PromoteReadReplica orders in us-east-1/);
     expect((await promoteReplica(plan, g, audit(), clock())).step.outcome).toBe('already-done');
     expect(g.promoted).toEqual(['orders']);
+    // Promoted with backups kept for the database's PITR objective, not RDS's 1-day default.
+    expect(plan.backupRetentionDays).toBe(settings.incident!.databases.orders.pitr.minRetentionDays);
+    expect(g.promotedRetention.get('orders')).toBe(plan.backupRetentionDays);
     expect((await checkReplica({ plan, require: 'writable', since: '2026-11-30T10:00:00Z' }, g, clock())).ready).toBe(false);
     g.put('us-east-1', 'orders', { tags: { [FAILBACK_SOURCE_TAG]: plan.source.arn } });
     expect((await checkReplica({ plan, require: 'writable', since: '2026-11-30T10:00:00Z' }, g, clock())).ready).toBe(true);
