@@ -113,7 +113,9 @@ describe('failover workflow (CDK)', () => {
     expect(resources(allowing(statements, 'ssm:PutParameter')[0])).toBe(JSON.stringify([`arn:aws:ssm:${DR}:${TEST_ACCOUNT}:parameter/acme-dr/active-region/*`]));
     expect(JSON.stringify(allowing(statements, 'rds:AddTagsToResource')[0].Resource)).toMatch(/:db:orders-db-replica",.*:cluster:ledger-dr"/);
     expect(JSON.stringify(allowing(statements, 'rds:AddTagsToResource')[0].Resource)).not.toMatch(/:db:\*/);
-    expect(actionsOf(statements).filter((a) => a.startsWith('rds:')).sort()).toEqual(['rds:AddTagsToResource', 'rds:ListTagsForResource']);
+    expect(actionsOf(statements).filter((a) => a.startsWith('rds:')).sort()).toEqual(['rds:AddTagsToResource', 'rds:DescribeDBClusterSnapshots', 'rds:DescribeDBSnapshots', 'rds:ListTagsForResource']);
+    // Listing the database's copies (the policies that protect it, when the primary is unreadable): read-only, DR region only.
+    expect(resources(allowing(statements, 'rds:DescribeDBSnapshots')[0])).toBe(JSON.stringify([`arn:aws:rds:${DR}:${TEST_ACCOUNT}:snapshot:*`, `arn:aws:rds:${DR}:${TEST_ACCOUNT}:cluster-snapshot:*`]));
   });
 
   it('the state machine role may only invoke its seven Lambdas (besides logging and tracing)', () => {
