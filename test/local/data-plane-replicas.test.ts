@@ -140,4 +140,21 @@ describe('local data plane: cross-Region read replicas and their promotion', () 
     await insert('orders-sdk', 7, 'written to the copy a task promoted');
     expect(await notes('orders')).not.toContain('written to the copy a task promoted');
   });
+  it('a restored database ends when its delete is answered "not found" (a retried delete whose first answer was lost), or a Lambda deletes it', async () => {
+    const out = await aws.rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'orders', DBSnapshotIdentifier: 'orders-for-throwaways' }));
+    await aws.dataPlane!.onSdkCall({ region: 'us-east-1', service: 'rds', action: 'createDBSnapshot', input: {}, output: { DBSnapshot: out.DBSnapshot } });
+    const restore = (id: string) => aws.dataPlane!.onSdkCall({
+      region: 'us-east-1', service: 'rds', action: 'restoreDBInstanceFromDBSnapshot', input: { DBInstanceIdentifier: id, DBSnapshotIdentifier: 'orders-for-throwaways' }, output: {},
+    });
+    await restore('rdsdr-verify-retried');
+    await restore('rdsdr-verify-swept');
+    expect(aws.dataPlane!.runningRestores).toEqual(expect.arrayContaining(['rdsdr-verify-retried', 'rdsdr-verify-swept']));
+
+    await aws.dataPlane!.onSdkCall({ region: 'us-east-1', service: 'rds', action: 'deleteDBInstance', input: { DBInstanceIdentifier: 'rdsdr-verify-retried' }, error: 'InvalidDBInstanceStateFault' });
+    expect(aws.dataPlane!.runningRestores).toContain('rdsdr-verify-retried'); // refused: still there
+    await aws.dataPlane!.onSdkCall({ region: 'us-east-1', service: 'rds', action: 'deleteDBInstance', input: { DBInstanceIdentifier: 'rdsdr-verify-retried' }, error: 'DBInstanceNotFoundFault' });
+    await aws.dataPlane!.followLambdaDelete('DeleteDBInstanceCommand', { DBInstanceIdentifier: 'rdsdr-verify-swept' });
+    expect(aws.dataPlane!.runningRestores).not.toContain('rdsdr-verify-retried');
+    expect(aws.dataPlane!.runningRestores).not.toContain('rdsdr-verify-swept');
+  });
 });

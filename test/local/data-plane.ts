@@ -64,8 +64,15 @@ export class LocalDataPlane {
 
   /** Follows the workflows' aws-sdk calls. */
   readonly onSdkCall = async (call: SdkCall): Promise<void> => {
-    if (call.service !== 'rds' || !call.output) return;
+    if (call.service !== 'rds') return;
     const input = call.input as Record<string, string>;
+    // A delete answered "not found" means the database is gone (e.g. the SDK retried a delete whose first
+    // answer was lost under load, and the workflow caught the retry's DBInstanceNotFound as done).
+    if (call.error) {
+      if (isNotFound(call.error) && (call.action === 'deleteDBInstance' || call.action === 'deleteDBCluster')) await this.drop(input.DBInstanceIdentifier ?? input.DBClusterIdentifier);
+      return;
+    }
+    if (!call.output) return;
     const out = call.output as Out;
     switch (call.action) {
       case 'createDBSnapshot':
@@ -142,6 +149,13 @@ export class LocalDataPlane {
       case 'DeleteDBInstanceCommand':
         return this.forgetReplica(String(input.DBInstanceIdentifier));
     }
+  };
+
+  /** A Lambda's delete (the drill's leftover sweeper, a cleanup) ends a restored database's server, whether RDS answered or said it was already gone. */
+  readonly followLambdaDelete = async (commandName: string, input: Record<string, unknown>, error?: string): Promise<void> => {
+    if (error && !isNotFound(error)) return;
+    if (commandName === 'DeleteDBInstanceCommand') await this.drop(String(input.DBInstanceIdentifier));
+    if (commandName === 'DeleteDBClusterCommand') await this.drop(String(input.DBClusterIdentifier));
   };
 
   /**
@@ -427,6 +441,10 @@ export class LocalDataPlane {
     this.replicaEndpoints.clear();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+function isNotFound(errorName: string): boolean {
+  return /NotFound/.test(errorName);
 }
 
 /** `orders` from `orders` or from `arn:aws:rds:us-east-1:123456789012:db:orders` (a cross-Region source). */

@@ -25,7 +25,7 @@ import { IamSimulator, startIamSimulation } from './iam/index.js';
 import { functionArnPlaceholder, LAMBDA_SETTINGS, LAMBDAS, type LambdaName, stateMachineName, WORKFLOWS, type WorkflowName } from '../../lib/platform/registry.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_STACK_UUID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
 import { startPostgres, type Postgres } from './postgres.js';
-import { SdkBridge } from './sdk-bridge.js';
+import { SdkBridge, type SdkCall } from './sdk-bridge.js';
 import { type OutageKind, regionOutages, type RegionOutage } from './region-outage.js';
 import { type AlarmNotification, LocalAlarms } from './alarms.js';
 import type { MonitorRun } from '../../lambdas/monitor/monitor-recovery.js';
@@ -68,6 +68,11 @@ export class LocalStack {
   private drBackupLambdas: Record<string, LambdaHandler> = {};
   private sdk!: SdkBridge;
   private sdkDr!: SdkBridge;
+
+  /** Every aws-sdk task call the workflows made, in both regions, answered or refused. */
+  get workflowSdkCalls(): SdkCall[] {
+    return [...this.sdk.calls, ...this.sdkDr.calls];
+  }
   verification?: VerificationResources;
   /** Every topic of the templates (ARN → the region and URL of the SQS queue standing in for email/PagerDuty). */
   private inboxes = new Map<string, { region: string; queueUrl: string }>();
@@ -535,9 +540,11 @@ export class LocalStack {
           try {
             const result = await next(args);
             await this.dataPlane?.onLambdaRdsCall(call.command, call.input, result.output);
+            await this.dataPlane?.followLambdaDelete(call.command, call.input);
             return result;
           } catch (err) {
             call.error = (err as Error).name;
+            await this.dataPlane?.followLambdaDelete(call.command, call.input, call.error);
             throw err;
           } finally {
             this.lambdaRdsCalls.push(call);

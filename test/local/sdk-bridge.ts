@@ -76,7 +76,7 @@ export class SdkBridge {
     return this.s3;
   }
 
-  /** Observe each completed call (the local data plane uses this to follow snapshots). */
+  /** Observe each call, answered (`output`) or refused (`error`): the local data plane follows snapshots and deletions. */
   onCall(listener: (call: SdkCall) => Promise<void> | void): void {
     this.listeners.push(listener);
   }
@@ -111,6 +111,7 @@ export class SdkBridge {
     } catch (err) {
       call.error = (err as Error).name;
       this.calls.push(call);
+      for (const listener of this.listeners) await listener(call);
       // An error the service's model does not name (Throttling, AccessDenied, InvalidParameterValue) reaches
       // Step Functions as the service's base exception, with the code in the cause.
       throw new SdkTaskError(sfnTaskErrorName(service, (err as Error).name), `${(err as Error).name}: ${(err as Error).message}`);
