@@ -55,12 +55,21 @@ export const copySlotSettingsSchema = z.strictObject({
 });
 
 export const databaseChecksSettingsSchema = z.strictObject({
-  database: z.string(),
+  /** Absent: "postgres" on PostgreSQL engines, none (tables qualified with their database) on MySQL/MariaDB. */
+  database: z.string().optional(),
   tables: z.array(z.strictObject({ name: z.string(), minRows: z.number().int(), freshnessColumn: z.string().optional() })),
   rpoMinutes: z.number().int(),
   assertions: z.array(z.strictObject({ name: z.string(), sql: z.string(), expect: z.union([z.string(), z.number(), z.boolean(), z.null()]) })),
   instanceClass: z.string().optional(),
   statementTimeoutSeconds: z.number().int(),
+  integrity: z.strictObject({ foreignKeys: z.boolean(), indexes: z.boolean() }),
+  drift: z.strictObject({
+    enabled: z.boolean(),
+    sizeWarnPercent: z.number(),
+    sizeCriticalPercent: z.number(),
+    tableShrinkPercent: z.number(),
+    schemaChange: z.enum(['warn', 'fail', 'ignore']),
+  }),
 });
 
 export const verificationSettingsSchema = z.strictObject({

@@ -32,7 +32,7 @@ export async function handler(event: VerifyEvent): Promise<Verdict> {
   try {
     const { username, password } = await readSecretJson<{ username: string; password: string }>(event.secretArn);
     session = await openPgSession(
-      { host: event.host, port: event.port, database: event.checks.database, user: username ?? '', password: password ?? '' },
+      { host: event.host, port: event.port, database: event.checks.database ?? 'postgres', user: username ?? '', password: password ?? '' },
       settings.verifierSslMode,
     );
     results.push({ name: 'connect', passed: true, observed: `${event.host}:${event.port}/${event.checks.database}` });

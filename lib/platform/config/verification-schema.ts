@@ -27,9 +27,36 @@ export const assertionSchema = z.strictObject({
   expect: z.union([z.string(), z.number(), z.boolean(), z.null()]),
 });
 
+export const integrityChecksSchema = z.strictObject({
+  /** Per foreign-key constraint, count the rows whose key points at no parent row (expected: 0). */
+  foreignKeys: z.boolean().default(true),
+  /**
+   * Index validity: PostgreSQL amcheck's bt_index_check (heapallindexed) on the B-tree indexes of the listed
+   * tables, where the extension is available; MySQL/MariaDB CHECK TABLE on the listed tables.
+   */
+  indexes: z.boolean().default(true),
+});
+
+export const driftChecksSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** Database size outside +-this % of the last good drill's: a warning. */
+    sizeWarnPercent: z.number().min(1).max(1000).default(20),
+    /** Database size outside +-this % of the last good drill's: the drill fails. */
+    sizeCriticalPercent: z.number().min(1).max(1000).default(50),
+    /** A table that lost more than this % of its rows since the last good drill fails the drill. */
+    tableShrinkPercent: z.number().min(1).max(100).default(50),
+    /** What a schema change (tables, columns, types, indexes, constraints) is: reported as a warning, a failure, or not at all. */
+    schemaChange: z.enum(['warn', 'fail', 'ignore']).default('warn'),
+  })
+  .refine((d) => d.sizeCriticalPercent >= d.sizeWarnPercent, { error: 'sizeCriticalPercent must be at least sizeWarnPercent', path: ['sizeCriticalPercent'] });
+
 export const databaseChecksSchema = z.strictObject({
-  /** The database (inside the instance) to connect to. */
-  database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/, { error: 'must be a PostgreSQL database name' }).default('postgres'),
+  /**
+   * The database (inside the instance) to connect to. Default: "postgres" on PostgreSQL engines; on
+   * MySQL and MariaDB none, so table names must then be qualified with their database (shop.orders).
+   */
+  database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/, { error: 'must be a database name (letters, digits, _ $ -; 1-63 characters)' }).optional(),
   tables: z.array(tableCheckSchema).default([]),
   /** Freshness bound: a table's newest row may be at most this much older than the snapshot. */
   rpoMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
@@ -37,6 +64,10 @@ export const databaseChecksSchema = z.strictObject({
   /** Overrides the smallest class for the engine. */
   instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'must be an RDS instance class like db.t4g.micro' }).optional(),
   statementTimeoutSeconds: z.number().int().min(1).max(3600).default(60),
+  /** Built-in integrity checks, on by default: rows whose foreign keys point at nothing; index validity (amcheck / CHECK TABLE). */
+  integrity: integrityChecksSchema.prefault({}),
+  /** Drift against the last passing drill's fingerprint of this database (row counts, size, schema). */
+  drift: driftChecksSchema.prefault({}),
 });
 
 export const DEFAULT_INSTANCE_CLASSES: Record<string, string> = {

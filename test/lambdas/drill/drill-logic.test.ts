@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CHECK_DEFAULTS } from './check-defaults.js';
 import { evaluateRestorePoll } from '../../../lambdas/core/restore-poll.js';
 import { planSweep, type DrillResource } from '../../../lambdas/drill/plan-sweep.js';
 import { buildReport, failureLines, reportKey, type DrillBranch } from '../../../lambdas/drill/drill-report.js';
@@ -53,7 +54,7 @@ class ScriptedSession implements SqlSession {
 
 describe('runChecks', () => {
   const checks = {
-    database: 'orders', rpoMinutes: 60, statementTimeoutSeconds: 5,
+    database: 'orders', rpoMinutes: 60, statementTimeoutSeconds: 5, ...CHECK_DEFAULTS,
     tables: [{ name: 'public.orders', minRows: 10, freshnessColumn: 'updated_at' }, { name: 'gone', minRows: 1 }],
     assertions: [{ name: 'sum', sql: 'SELECT sum(x) FROM t', expect: 42 }, { name: 'boom', sql: 'SELECT 1/0', expect: 1 }],
   };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CHECK_DEFAULTS } from './check-defaults.js';
 import { newestUsableSnapshot, parseVerifyRequest, throwawayIdentifier, verificationItem, undrillable } from '../../../lambdas/drill/drill-plan.js';
 import type { VerificationSettings } from '../../../lambdas/core/settings.js';
 import type { SnapshotInfo } from '../../../lambdas/core/snapshots.js';
@@ -7,7 +8,7 @@ const ACCOUNT = '123456789012';
 const settings: VerificationSettings = {
   region: 'us-west-2', subnetGroupName: 'drills', securityGroupIds: ['sg-1'], expiryHours: 6,
   instanceClasses: { postgres: 'db.t4g.micro' }, reportsBucket: 'reports',
-  policies: { gold: { maxConcurrency: 2, sample: { perRun: 20, maxAgeDays: 8 }, restoreTimeoutSeconds: 7200, databases: { orders: { database: 'orders', tables: [], rpoMinutes: 60, assertions: [], statementTimeoutSeconds: 60 } } } },
+  policies: { gold: { maxConcurrency: 2, sample: { perRun: 20, maxAgeDays: 8 }, restoreTimeoutSeconds: 7200, databases: { orders: { database: 'orders', tables: [], rpoMinutes: 60, assertions: [], statementTimeoutSeconds: 60, ...CHECK_DEFAULTS } } } },
 };
 const snap = (id: string, createdAt: string, over: Partial<SnapshotInfo> = {}): SnapshotInfo & { engine: string } => ({
   id, arn: `arn:aws:rds:us-west-2:${ACCOUNT}:snapshot:${id}`, kind: 'instance', status: 'available', sourceDbId: 'orders', encrypted: true, createdAt, engine: 'postgres',
