@@ -1,5 +1,6 @@
 // The SQL checks a drill runs against a restored database. Each check runs in its own READ ONLY
 // transaction with a statement timeout; a check that cannot run is a failure, never a skip.
+import type { Fingerprint } from '../core/fingerprint.js';
 import type { DatabaseChecksSettings } from '../core/settings.js';
 
 export interface SqlSession {
@@ -12,6 +13,8 @@ export interface CheckResult {
   observed?: unknown;
   expected?: unknown;
   error?: string;
+  /** Passed, but worth saying (a drift within the critical tolerance): shown in the report and the run summary. */
+  warning?: string;
 }
 
 export interface Verdict {
@@ -19,6 +22,8 @@ export interface Verdict {
   checks: CheckResult[];
   startedAt: string;
   finishedAt: string;
+  /** The restored database's fingerprint (lambdas/drill/fingerprint.ts), when the verifier connected and drift is enabled. */
+  fingerprint?: Fingerprint;
 }
 
 export function quoteIdentifier(name: string): string {
