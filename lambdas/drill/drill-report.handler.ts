@@ -2,19 +2,28 @@ import { logger, withLogKeys } from '../aws/logger.js';
 import { readSettings } from '../core/settings.js';
 import { buildReport, failureLines, reportKey, type BranchOutcome, type DrillBranch } from './drill-report.js';
 import { AwsReportSinks } from './report-sinks.js';
+import { S3FingerprintStore } from '../aws/fingerprint-store.js';
+import { S3Reports } from '../aws/reports.js';
+import { recordIfPassed, withDrift } from './drill-drift.js';
 
 const settings = readSettings(['verification']);
 const region = settings.verification?.region ?? settings.drRegion;
 const sinks = new AwsReportSinks(settings.verification?.reportsBucket ?? '', region);
+const fingerprints = new S3FingerprintStore(new S3Reports(region, settings.verification?.reportsBucket ?? ''));
 
 /** Last state of each drill branch: record the verdict; the summary decides the execution's fate. */
 export async function handler(event: { branch: DrillBranch }): Promise<BranchOutcome> {
   const { item } = event.branch;
   withLogKeys({ executionArn: event.branch.executionArn, db: item.db, snapshotId: item.snapshotId, restoreId: item.restoreId });
-  const report = buildReport(event.branch, region, new Date().toISOString());
+  const report = await withDrift(buildReport(event.branch, region, new Date().toISOString()), event.branch, fingerprints);
   const key = reportKey(report);
   await sinks.store(key, report);
   await sinks.publishMetrics(report);
-  logger[report.passed ? 'info' : 'error']('verification report', { report, reportKey: key });
-  return { db: item.db, passed: report.passed, failures: failureLines(report), reportKey: key, restoreSeconds: report.restoreSeconds, cleanup: report.throwaway.cleanup };
+  // After the report: a retried step then compares with the same baseline rather than with itself.
+  const baselineRecorded = await recordIfPassed(report, event.branch, fingerprints);
+  logger[report.passed ? 'info' : 'error']('verification report', { report, reportKey: key, baselineRecorded });
+  return {
+    db: item.db, passed: report.passed, failures: failureLines(report), reportKey: key, restoreSeconds: report.restoreSeconds, cleanup: report.throwaway.cleanup,
+    ...(report.warnings && { warnings: report.warnings }),
+  };
 }

@@ -29,6 +29,10 @@ export interface VerificationReport {
   availableSeconds?: number;
   passed: boolean;
   checks: CheckResult[];
+  /** Checks that passed with something to say (drift within the critical tolerance), one line each. */
+  warnings?: string[];
+  /** The restored database's fingerprint, in short (the whole one: fingerprints/<db>/ in the reports bucket). */
+  fingerprint?: { capturedAt: string; tables: number; rows: number; sizeBytes: number; previousCapturedAt?: string };
   error?: string;
   executionArn: string;
   reportedAt: string;
@@ -78,6 +82,8 @@ export interface BranchOutcome {
   reportKey: string;
   restoreSeconds?: number;
   cleanup: string;
+  /** The report's warnings, for the run summary. */
+  warnings?: string[];
 }
 
 /** reports/verification/<db>/<yyyy>/<mm>/<dd>/<throwaway id>.json */
@@ -93,5 +99,6 @@ export function failureLines(report: VerificationReport): string[] {
     .map((c) => `${c.name}: ${c.error ?? `observed ${JSON.stringify(c.observed)}, expected ${JSON.stringify(c.expected)}`}`);
   if (report.error) lines.unshift(report.error);
   if (report.throwaway.cleanup.startsWith('FAILED') || report.throwaway.cleanup.startsWith('REFUSED')) lines.push(`cleanup ${report.throwaway.cleanup}`);
+  if (lines.length) lines.push(...(report.warnings ?? []).map((w) => `warning: ${w}`));
   return lines;
 }

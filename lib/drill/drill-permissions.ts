@@ -12,6 +12,7 @@ import { activeRegionParameterArn, rdsArn, secretArn } from '../platform/arns.js
 import { stateMachineName } from '../platform/registry.js';
 import type { WorkBucket } from '../platform/work-bucket.js';
 import { rotationKey } from '../../lambdas/core/drill-rotation.js';
+import { FINGERPRINT_PREFIX } from '../../lambdas/core/fingerprint.js';
 
 /** The value of the rds-dr:purpose tag on every throwaway restore. */
 export const VERIFICATION_PURPOSE = 'verification';
@@ -187,6 +188,15 @@ export class VerifyPermissions extends Construct {
       `cloudwatch:PutMetricData has no resource-level permissions; it is limited by the cloudwatch:namespace=${METRIC_NAMESPACE} condition.`,
     );
 
+    // --- drift fingerprints (fingerprints/<db>/latest.json and history/): drill-report reads the last good one and writes a passing drill's. ---
+    // ListBucket only so that S3 answers a database's first (missing) fingerprint with NoSuchKey, not AccessDenied.
+    const fingerprintObjects = props.reports.bucket.arnForObjects(`${FINGERPRINT_PREFIX}*`);
+    grantWithReasons(functions.verificationReport, [
+      new iam.PolicyStatement({ sid: 'ReadWriteDriftFingerprints', actions: ['s3:GetObject', 's3:PutObject'], resources: [fingerprintObjects] }),
+      new iam.PolicyStatement({ sid: 'TellMissingFingerprint', actions: ['s3:ListBucket'], resources: [props.reports.bucket.bucketArn] }),
+      new iam.PolicyStatement({ sid: 'DecryptDriftFingerprints', actions: ['kms:Decrypt'], resources: [props.reports.key.keyArn] }),
+    ], WILDCARD_REASONS);
+
     // --- rotation state (drill-rotation/<policy>.json): plan-drill reads it, drill-summary reads and writes it. ---
     // ListBucket only so that S3 answers a policy's first (missing) state with NoSuchKey, not AccessDenied
     // ("GetObject", Amazon S3 API Reference); it lists key names, never contents.
@@ -227,6 +237,10 @@ export class VerifyPermissions extends Construct {
 
 
 const WILDCARD_REASONS: WildcardReasons = [
+  [
+    /\/fingerprints\/\*$/,
+    'Drift fingerprints are one latest.json and dated history objects per drilled database (fingerprints/<db>/...), known at run time; limited to that prefix of the reports bucket.',
+  ],
   [
     /\/drill-rotation\/\*\.json$/,
     'One rotation state object per drilled policy (drill-rotation/<policy>.json); limited to that prefix of the reports bucket.',

@@ -372,7 +372,10 @@ describe('restore-drill IAM', { timeout: LONG_TIMEOUT }, () => {
     expect(plan.flatMap((st) => asArray(st.Action)).every((a) => a.startsWith('rds:Describe'))).toBe(true);
 
     const report = statementsOf(dr, 'RestoreDrillsFunctionsVerificationReportRole');
-    expect(allowing(report, 's3:PutObject').flatMap(resources)).toEqual([`<${id(drills().reports.bucket)}.Arn>/reports/verification/*`]);
+    const bucket = `<${id(drills().reports.bucket)}.Arn>`;
+    expect(allowing(report, 's3:PutObject').flatMap(resources)).toEqual([`${bucket}/reports/verification/*`, `${bucket}/fingerprints/*`]);
+    // Drift: it reads only the fingerprints (the last good drill's), never the reports.
+    expect(allowing(report, 's3:GetObject').flatMap(resources)).toEqual([`${bucket}/fingerprints/*`]);
     expect(allowing(report, 'cloudwatch:PutMetricData')[0].Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'RdsDr' } });
   });
 
