@@ -16,7 +16,10 @@ import { describeCluster, describeInstance } from '../../lambdas/aws/rds-databas
 import { readRegionalRecoveryFacts, unreadRegion, type UnreadRegion } from '../../lambdas/monitor/recovery-facts.js';
 import { judgeRecovery } from '../../lambdas/monitor/recovery-judgement.js';
 import { parseFlags, UsageError } from './commands.js';
-import { renderStatus, unreadRegionLines } from './status-table.js';
+import { LIST_ALL_UP_TO, renderStatus, unreadRegionLines } from './status-table.js';
+import { fingerprintLines, readFingerprints } from './status-fingerprints.js';
+import { S3FingerprintStore } from '../../lambdas/aws/fingerprint-store.js';
+import { S3Reports } from '../../lambdas/aws/reports.js';
 
 export interface StatusOptions {
   account?: string;
@@ -56,6 +59,19 @@ async function standbyLines(config: RdsDrConfig): Promise<{ lines: string[]; unr
   }
 }
 
+/** The drilled databases' last fingerprints, from the reports bucket in the DR region; none when that region is unread. */
+async function driftLines(config: RdsDrConfig, unknownRegions: ReadonlySet<string>, options: StatusOptions): Promise<string[]> {
+  const drilled = [...new Set(Object.values(config.policies).flatMap((p) => Object.keys(p.verify?.databases ?? {})))];
+  if (!drilled.length) return [];
+  if (unknownRegions.has(config.drRegion)) return ['', 'drift fingerprints: unknown (they are in the unreachable DR region)'];
+  const store = new S3FingerprintStore(new S3Reports(config.drRegion, { parameter: reportsBucketParameterName(config.appName) }, 'interactive'));
+  try {
+    return fingerprintLines(await readFingerprints(drilled, store), options.now ?? new Date(), { all: options.all, listUpTo: LIST_ALL_UP_TO });
+  } catch (err) {
+    return ['', `drift fingerprints: unreadable (${(err as Error).message})`];
+  }
+}
+
 export async function status(config: RdsDrConfig, options: StatusOptions): Promise<StatusResult> {
   const account = options.account ?? config.account;
   // The reports bucket's name changes each time the DR stack is created: read it where the DR stack publishes it.
@@ -79,7 +95,8 @@ export async function status(config: RdsDrConfig, options: StatusOptions): Promi
   const judgements = judgeRecovery(facts, metrics, regions, objectives);
   const report = renderStatus(judgements, regions, objectives, { colour: options.colour, all: options.all, unknownRegions: unknown });
   const unreachable = unread.map(({ cause: _, ...u }) => u);
-  const output = [...unreadRegionLines(unreachable, regions), report, ...standbys.lines].join('\n');
+  const drift = await driftLines(config, unknown, options);
+  const output = [...unreadRegionLines(unreachable, regions), report, ...drift, ...standbys.lines].join('\n');
   return { output, breached: judgements.some((j) => j.breached), unreachable };
 }
 

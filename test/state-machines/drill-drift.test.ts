@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fingerprint } from '../../lambdas/core/fingerprint.js';
 import { createPostgresInstance } from '../local/fleet.js';
 import { LocalStack } from '../local/local-stack.js';
-import { motoClientConfig } from '../local/moto.js';
+import { LOCAL_ACCOUNT_ID, motoClientConfig } from '../local/moto.js';
+import { status } from '../../bin/cli/status.js';
 import { DR, localConfig } from './fixtures.js';
 
 const GOLD = { 'rds-dr:policy': 'gold' };
@@ -126,5 +127,16 @@ describe('drift against the last good drill (local AWS + PostgreSQL)', () => {
     expect(run.status).toBe('FAILED');
     expect(run.cause).toMatch(/- catalog: passed, restore [\d.]+ s\n {4}warning: drift database size: database size \+\d+\.\d % \(\d+ -> \d+ bytes\), beyond ±20 %/);
     expect((await readJson<Fingerprint>('fingerprints/catalog/latest.json')).capturedAt).not.toBe(baseline.capturedAt);
+  });
+
+  it('rds-dr status shows each drilled database\'s last good fingerprint, summary first', async () => {
+    const shop = await readJson<Fingerprint>('fingerprints/shop/latest.json');
+    const catalog = await readJson<Fingerprint>('fingerprints/catalog/latest.json');
+    const { output } = await status(aws.config, { account: LOCAL_ACCOUNT_ID, colour: false, all: true });
+    const lines = output.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('drift fingerprints'));
+    expect(lines[at]).toMatch(/^drift fingerprints \(last good drill\) of 2 drilled database\(s\): 2 recorded, 0 without a baseline yet; oldest \d+[sm] ago$/);
+    expect(lines[at + 1]).toMatch(new RegExp(`^  catalog: ${catalog.capturedAt} \\(\\d+[sm] ago\\), 1 tables, ${Object.values(catalog.rows)[0]} rows, \\d+\\.\\d MiB$`));
+    expect(lines[at + 2]).toMatch(new RegExp(`^  shop: ${shop.capturedAt} \\(\\d+[sm] ago\\), 2 tables, 650 rows, ${(shop.sizeBytes / 1048576).toFixed(1)} MiB$`));
   });
 });

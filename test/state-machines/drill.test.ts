@@ -117,6 +117,7 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
       ['table public.orders freshness', true],
       ['snapshot-time row count', true],
       ['snapshot-time checksum', true],
+      ['drift baseline set', true], // drift on by default: the first drill of a database sets its baseline
     ]);
     expect(report.checks[2].observed).toBe(250);
     expect(await throwaways()).toEqual([]);
