@@ -2,6 +2,7 @@
 // and the checks that compare it with the fingerprint of the last drill that passed. Pure: the verifier
 // collects (lambdas/drill/fingerprint.ts), the drill report compares and stores (lambdas/aws/fingerprint-store.ts).
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { DatabaseChecksSettings } from './settings.js';
 
 export type DriftTolerances = DatabaseChecksSettings['drift'];
@@ -29,6 +30,29 @@ export interface Fingerprint {
   };
   /** Tables beyond the collection's bound: neither counted nor described (lambdas/drill/fingerprint.ts MAX_FINGERPRINT_TABLES). */
   omittedTables?: number;
+}
+
+const tableSchemaSchema = z.object({
+  columns: z.array(z.string()),
+  indexes: z.array(z.string()),
+  constraints: z.array(z.string()),
+  hash: z.string(),
+  detail: z.literal(false).optional(),
+});
+const fingerprintSchema = z.object({
+  capturedAt: z.string(),
+  sizeBytes: z.number().nonnegative(),
+  rows: z.record(z.string(), z.number().int().nonnegative()),
+  schema: z.object({ tables: z.record(z.string(), tableSchemaSchema), hash: z.string() }),
+  omittedTables: z.number().int().positive().optional(),
+});
+
+/** A stored fingerprint, or the reason it is not one (the drill then sets a new baseline). */
+export function parseFingerprint(value: unknown): { fingerprint: Fingerprint } | { invalid: string } {
+  const parsed = fingerprintSchema.safeParse(value);
+  if (parsed.success) return { fingerprint: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { invalid: `${issue.path.join('.') || '(root)'}: ${issue.message}` };
 }
 
 /** The drill's check shape (lambdas/drill/sql-checks.ts CheckResult), repeated so that core depends on nothing above it. */

@@ -1,6 +1,6 @@
 // Drift against the last good drill, end to end on the local AWS: two backups, two drills per database;
 // the fingerprints live in the reports bucket (fingerprints/<db>/), read and written under the synthesized IAM.
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fingerprint } from '../../lambdas/core/fingerprint.js';
 import { createPostgresInstance } from '../local/fleet.js';
@@ -138,5 +138,14 @@ describe('drift against the last good drill (local AWS + PostgreSQL)', () => {
     expect(lines[at]).toMatch(/^drift fingerprints \(last good drill\) of 2 drilled database\(s\): 2 recorded, 0 without a baseline yet; oldest \d+[sm] ago$/);
     expect(lines[at + 1]).toMatch(new RegExp(`^  catalog: ${catalog.capturedAt} \\(\\d+[sm] ago\\), 1 tables, ${Object.values(catalog.rows)[0]} rows, \\d+\\.\\d MiB$`));
     expect(lines[at + 2]).toMatch(new RegExp(`^  shop: ${shop.capturedAt} \\(\\d+[sm] ago\\), 2 tables, 650 rows, ${(shop.sizeBytes / 1048576).toFixed(1)} MiB$`));
+  });
+
+  it('an unreadable stored baseline (not a fingerprint) is replaced: the drill sets a new baseline rather than failing', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket(), Key: 'fingerprints/shop/latest.json', Body: '{"capturedAt": 1}' }));
+    const run = await aws.runDrill({ db: 'shop' }, 'drift-shop-3');
+    expect(run.status).toBe('SUCCEEDED');
+    const report = await reportOf(run.executionArn);
+    expect(report.checks.filter((c) => c.name.startsWith('drift')).map((c) => c.name)).toEqual(['drift baseline set']);
+    expect((await readJson<Fingerprint>('fingerprints/shop/latest.json')).rows).toEqual({ 'public.events': 0, 'public.orders': 250 });
   });
 });

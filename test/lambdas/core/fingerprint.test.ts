@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundFingerprint, compareFingerprints, fingerprintKeys, schemaChanges, schemaHash, tableSchema, type DriftTolerances, type Fingerprint, type TableSchema } from '../../../lambdas/core/fingerprint.js';
+import { boundFingerprint, compareFingerprints, parseFingerprint, fingerprintKeys, schemaChanges, schemaHash, tableSchema, type DriftTolerances, type Fingerprint, type TableSchema } from '../../../lambdas/core/fingerprint.js';
 
 const TOL: DriftTolerances = { enabled: true, sizeWarnPercent: 20, sizeCriticalPercent: 50, tableShrinkPercent: 50, schemaChange: 'warn' };
 const ORDERS = () => tableSchema(['id integer NOT NULL', 'total numeric'], ['orders_pkey CREATE UNIQUE INDEX orders_pkey ON public.orders USING btree (id)'], ['orders_pkey p PRIMARY KEY (id)']);
@@ -152,4 +152,11 @@ it('fingerprint keys: latest and a dated history object per database under finge
     latest: 'fingerprints/orders/latest.json',
     history: 'fingerprints/orders/history/2026-11-22T02-00-00-123Z.json',
   });
+});
+
+it('parseFingerprint accepts what collection writes and names the field of what it refuses', () => {
+  const good = JSON.parse(JSON.stringify(fp())) as unknown;
+  expect(parseFingerprint(good)).toEqual({ fingerprint: good });
+  expect(parseFingerprint({ ...fp(), rows: { 'public.orders': -1 } })).toEqual({ invalid: expect.stringMatching(/^rows\.public\.orders: /) });
+  expect(parseFingerprint(undefined)).toEqual({ invalid: expect.stringMatching(/^\(root\): /) });
 });
