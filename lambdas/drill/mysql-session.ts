@@ -6,7 +6,7 @@ import type { ConnectionTarget, OpenSession, SslMode } from './pg-session.js';
 /**
  * Opens a mysql2 connection. verify-full checks the certificate chain against Node's trust store, which
  * NODE_EXTRA_CA_CERTS extends with the RDS CA bundle in Lambda, and the host name; require encrypts without
- * verifying. Times are read as UTC (RDS's default time_zone), so freshness compares like PostgreSQL's.
+ * verifying. Times are read as UTC, so freshness compares like PostgreSQL's.
  */
 export async function openMysqlSession(target: ConnectionTarget, ssl: SslMode): Promise<OpenSession> {
   const connection = await mysql.createConnection({
@@ -23,6 +23,8 @@ export async function openMysqlSession(target: ConnectionTarget, ssl: SslMode): 
     bigNumberStrings: true,
     connectAttributes: { program_name: 'rds-dr-verifier' },
   });
+  // TIMESTAMP columns are read in UTC whatever the server's time_zone (mysql2 then reads them as UTC: timezone 'Z').
+  await connection.query("SET time_zone = '+00:00'");
   const [versionRows] = await connection.query('SELECT VERSION() AS version');
   const dialect = mysqlFamilyDialect(String((versionRows as Record<string, unknown>[])[0]?.version ?? ''));
   return {
