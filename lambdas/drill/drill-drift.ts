@@ -3,20 +3,17 @@
 import { compareFingerprints, totalRows, type FingerprintStore } from '../core/fingerprint.js';
 import type { DrillBranch, VerificationReport } from './drill-report.js';
 
-/** The report with its drift checks: a failed one fails the drill; warnings are listed in `warnings`. */
+/** The report with its drift checks: a failed one fails the drill; one that passed with a warning is a warning line (drill-report.ts warningLines). */
 export async function withDrift(report: VerificationReport, branch: DrillBranch, store: FingerprintStore): Promise<VerificationReport> {
   const fingerprint = branch.verdict?.fingerprint;
   const tolerances = branch.item.checks.drift;
   if (!fingerprint || !tolerances?.enabled) return report;
   const previous = await store.latest(branch.item.db);
   const drift = compareFingerprints(previous, fingerprint, tolerances);
-  const checks = [...report.checks, ...drift];
-  const warnings = checks.filter((c) => c.warning).map((c) => `${c.name}: ${c.warning}`);
   return {
     ...report,
-    checks,
+    checks: [...report.checks, ...drift],
     passed: report.passed && drift.every((c) => c.passed),
-    ...(warnings.length && { warnings }),
     fingerprint: {
       capturedAt: fingerprint.capturedAt,
       tables: Object.keys(fingerprint.schema.tables).length,

@@ -1,12 +1,14 @@
 import { logger, withLogKeys } from '../aws/logger.js';
 import { readSettings } from '../core/settings.js';
-import { buildReport, failureLines, reportKey, type BranchOutcome, type DrillBranch } from './drill-report.js';
+import { buildReport, failureLines, reportKey, warningLines, type BranchOutcome, type DrillBranch } from './drill-report.js';
 import { AwsReportSinks } from './report-sinks.js';
 import { S3FingerprintStore } from '../aws/fingerprint-store.js';
 import { S3Reports } from '../aws/reports.js';
 import { recordIfPassed, withDrift } from './drill-drift.js';
 
 const settings = readSettings(['verification']);
+/** Warnings a branch's outcome carries (it passes through the Distributed Map's results); the report has them all. */
+const MAX_WARNINGS = 10;
 const region = settings.verification?.region ?? settings.drRegion;
 const sinks = new AwsReportSinks(settings.verification?.reportsBucket ?? '', region);
 const fingerprints = new S3FingerprintStore(new S3Reports(region, settings.verification?.reportsBucket ?? ''));
@@ -22,8 +24,14 @@ export async function handler(event: { branch: DrillBranch }): Promise<BranchOut
   // After the report: a retried step then compares with the same baseline rather than with itself.
   const baselineRecorded = await recordIfPassed(report, event.branch, fingerprints);
   logger[report.passed ? 'info' : 'error']('verification report', { report, reportKey: key, baselineRecorded });
+  const warnings = warningLines(report);
   return {
-    db: item.db, passed: report.passed, failures: failureLines(report), reportKey: key, restoreSeconds: report.restoreSeconds, cleanup: report.throwaway.cleanup,
-    ...(report.warnings && { warnings: report.warnings }),
+    db: item.db,
+    passed: report.passed,
+    failures: failureLines(report),
+    reportKey: key,
+    restoreSeconds: report.restoreSeconds,
+    cleanup: report.throwaway.cleanup,
+    ...(warnings.length ? { warnings: warnings.slice(0, MAX_WARNINGS) } : {}),
   };
 }

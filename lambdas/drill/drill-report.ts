@@ -29,8 +29,6 @@ export interface VerificationReport {
   availableSeconds?: number;
   passed: boolean;
   checks: CheckResult[];
-  /** Checks that passed with something to say (drift within the critical tolerance), one line each. */
-  warnings?: string[];
   /** The restored database's fingerprint, in short (the whole one: fingerprints/<db>/ in the reports bucket). */
   fingerprint?: { capturedAt: string; tables: number; rows: number; sizeBytes: number; previousCapturedAt?: string };
   error?: string;
@@ -82,7 +80,7 @@ export interface BranchOutcome {
   reportKey: string;
   restoreSeconds?: number;
   cleanup: string;
-  /** The report's warnings, for the run summary. */
+  /** Checks that passed with something to say (restore-only, index not verified, drift below critical), one line each. */
   warnings?: string[];
 }
 
@@ -99,6 +97,12 @@ export function failureLines(report: VerificationReport): string[] {
     .map((c) => `${c.name}: ${c.error ?? `observed ${JSON.stringify(c.observed)}, expected ${JSON.stringify(c.expected)}`}`);
   if (report.error) lines.unshift(report.error);
   if (report.throwaway.cleanup.startsWith('FAILED') || report.throwaway.cleanup.startsWith('REFUSED')) lines.push(`cleanup ${report.throwaway.cleanup}`);
-  if (lines.length) lines.push(...(report.warnings ?? []).map((w) => `warning: ${w}`));
+  // A failing drill's alert also says what passed with a warning (a drift below critical, a schema change).
+  if (lines.length) lines.push(...warningLines(report).map((w) => `warning: ${w}`));
   return lines;
+}
+
+/** One line per check that passed with a warning. */
+export function warningLines(report: VerificationReport): string[] {
+  return report.checks.filter((c) => c.passed && c.warning).map((c) => `${c.name}: ${c.warning}`);
 }

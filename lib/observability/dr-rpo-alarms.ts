@@ -17,6 +17,24 @@ export interface AlarmSpec {
 export type AddAlarm = (name: string, spec: AlarmSpec, severity: 'critical' | 'warning') => cloudwatch.Alarm;
 
 /**
+ * CopyLagHigh, in either region: the newest DR copy is older than `share` of the DR RPO, so someone can act
+ * before RpoDrBreached pages. Each region's alarm holds different databases (lambdas/monitor/series-owner.ts):
+ * the DR region's every database with a DR copy, the primary's only those without any, so with none
+ * (normal operation) the primary's has no data, and that is no breach.
+ */
+export function copyLagHigh(schema: string, dr: string, o: NonNullable<Objectives>, share: number): AlarmSpec {
+  return {
+    query: `SELECT MAX(LastCopyAgeSeconds) FROM ${schema} WHERE Region = '${dr}'`,
+    threshold: Math.round(o.rpoDrMinutes * 60 * share),
+    comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    description:
+      `the newest DR copy of a protected database is older than ${share * 100}% of the DR RPO objective ` +
+      `(${o.rpoDrMinutes} min): copies are lagging and RpoDrBreached will page if nothing changes. Check the last backup ` +
+      'execution\'s copy step.',
+  };
+}
+
+/**
  * The DR region's RPO alarms, on the series its monitor publishes there (lambdas/monitor/series-owner.ts):
  * the copy ages of every database with a DR copy (its list comes from the DR region, so it is whole
  * during a primary-region outage) and both ages of the databases failed over to it. Same names as the
@@ -50,15 +68,7 @@ export function addDrRpoAlarms(
     // Only failed-over databases have this series here: with none (normal operation), there is no data, and that is no breach.
     missing: cloudwatch.TreatMissingData.NOT_BREACHING,
   }, 'critical');
-  alarm('CopyLagHigh', {
-    query: `SELECT MAX(LastCopyAgeSeconds) FROM ${schema} WHERE Region = '${dr}'`,
-    threshold: Math.round(o.rpoDrMinutes * 60 * copyLagShare),
-    comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    description:
-      `the newest DR copy of a protected database is older than ${copyLagShare * 100}% of the DR RPO objective ` +
-      `(${o.rpoDrMinutes} min): copies are lagging and RpoDrBreached will page if nothing changes. Check the last backup ` +
-      'execution\'s copy step.',
-  }, 'warning');
+  alarm('CopyLagHigh', copyLagHigh(schema, dr, o, copyLagShare), 'warning');
   alarm('RecoveryPointInFuture', {
     query: `SELECT MAX(FutureRecoveryPoints) FROM ${schema}`,
     threshold: 0,

@@ -18,7 +18,7 @@ import { createDeadLetterQueue } from '../platform/dead-letter-queue.js';
 import { remoteReportsBucket } from '../platform/reports-bucket.js';
 import { hasRestoreDrills } from '../platform/config/features.js';
 import { createAlertTopic } from './alert-topics.js';
-import { addDrRpoAlarms, type AlarmSpec } from './dr-rpo-alarms.js';
+import { addDrRpoAlarms, copyLagHigh, type AlarmSpec } from './dr-rpo-alarms.js';
 
 /** Share of the DR RPO at which a lagging copy warns, before the DR RPO alarm pages. */
 export const COPY_LAG_WARN_SHARE = 0.8;
@@ -248,18 +248,8 @@ export class RpoMonitoring extends Construct {
         evaluationPeriods: 1,
       }, 'critical');
 
-      alarm('CopyLagHigh', {
-        query: `SELECT MAX(LastCopyAgeSeconds) FROM ${schema} WHERE Region = '${dr}'`,
-        // Warns at 80% of the DR RPO, so someone can act before RpoDrBreached pages.
-        threshold: Math.round(o.rpoDrMinutes * 60 * COPY_LAG_WARN_SHARE),
-        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        description:
-          `the newest DR copy of a protected database is older than ${COPY_LAG_WARN_SHARE * 100}% of the DR RPO objective ` +
-          `(${o.rpoDrMinutes} min): copies are lagging and RpoDrBreached will page if nothing changes. Check the last backup ` +
-          'execution\'s copy step.',
-        // Here only databases without any DR copy (the DR region's alarm of the same name has the others).
-        missing: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }, 'warning');
+      // Warns at 80% of the DR RPO. Here only databases without any DR copy: no data is no breach.
+      alarm('CopyLagHigh', { ...copyLagHigh(schema, dr, o, COPY_LAG_WARN_SHARE), missing: cloudwatch.TreatMissingData.NOT_BREACHING }, 'warning');
 
       alarm('RecoveryPointInFuture', {
         query: `SELECT MAX(FutureRecoveryPoints) FROM ${schema}`,

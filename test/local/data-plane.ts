@@ -18,12 +18,21 @@
 // reaches the main server, which trusts any TCP login but has only the roles tests create
 // (`postgres`), not the instance's master user; its read-only default is a session default, which a
 // session may override (SET / BEGIN READ WRITE), where a real replica refuses every write.
+//
+// MySQL-protocol engines (RDS mysql, mariadb, aurora-mysql) live on a main MariaDB server
+// (mariadb.ts) the same way: `attach(kind, id, database, 'mysql')`. A snapshot captures a logical
+// dump (mariadb-dump: one consistent transaction, with routines, triggers and events; the dump turns
+// foreign_key_checks off while it loads, so rows whose foreign keys point at nothing survive, as in a
+// physical snapshot); a restore starts a MariaDB server of its own and loads it; the managed master
+// secret becomes a login with all privileges over TCP. Limits: read replicas and their promotion are
+// PostgreSQL-only here (a MySQL-family replica gets no data behind it).
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { RDSClient } from '@aws-sdk/client-rds';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_ACCOUNT_ID } from './moto.js';
+import type { Mariadb } from './mariadb.js';
 import { freePort } from './processes.js';
 import { startPgEndpoint, type PgEndpoint } from './pg-endpoint.js';
 import { startPostgres, type Postgres } from './postgres.js';
@@ -31,6 +40,8 @@ import type { SdkCall } from './sdk-bridge.js';
 
 type Out = Record<string, Record<string, unknown> | undefined>;
 type Kind = 'instance' | 'cluster';
+/** Which server holds a database: PostgreSQL for postgres/aurora-postgresql, MariaDB for mysql/mariadb/aurora-mysql. */
+export type EngineFamily = 'postgres' | 'mysql';
 type IncidentRestoreCall = { action: string; plan: { kind: 'instance' | 'cluster'; db: string; targetId: string; mode: 'pitr' | 'snapshot'; snapshotArn?: string } };
 
 export class LocalDataPlane {
@@ -48,12 +59,42 @@ export class LocalDataPlane {
   private readonly promoted = new Set<string>(); // instances that own a database the plane copied at promotion
   private readonly replicaEndpoints = new Map<string, PgEndpoint>(); // replica (or promoted replica) id -> its endpoint
   private readonly dir = mkdtempSync(join(tmpdir(), 'rdsdr-dumps-'));
+  // MySQL family: live resources on the main MariaDB server, and the database each snapshot's dump holds (snapshot ARN -> name).
+  private readonly mysqlLive = new Set<string>(); // "instance:orders" whose database is on the MariaDB server
+  private readonly mysqlDumps = new Map<string, string>();
+  private readonly restoredMariadb = new Map<string, Mariadb>(); // restored instance/cluster id -> its own MariaDB server
 
-  constructor(private readonly pg: Postgres) {}
+  constructor(
+    private readonly postgres?: Postgres,
+    private readonly mariadb?: Mariadb,
+    private readonly startMariadbServer?: () => Promise<Mariadb>,
+  ) {}
 
-  /** Declares that RDS resource `id` of `kind` stores its data in PostgreSQL database `database`. */
-  attach(kind: 'instance' | 'cluster', id: string, database: string): void {
+  private get pg(): Postgres {
+    if (!this.postgres) throw new Error('no PostgreSQL server: start the local AWS withPostgres');
+    return this.postgres;
+  }
+
+  private get mainMariadb(): Mariadb {
+    if (!this.mariadb) throw new Error('no MariaDB server: start the local AWS withMariadb');
+    return this.mariadb;
+  }
+
+  /**
+   * Declares that RDS resource `id` of `kind` stores its data in database `database`: on the main
+   * PostgreSQL server, or for the MySQL family (`family: 'mysql'`) on the main MariaDB server.
+   */
+  attach(kind: 'instance' | 'cluster', id: string, database: string, family: EngineFamily = 'postgres'): void {
     this.live.set(`${kind}:${id}`, database);
+    if (family === 'mysql') this.mysqlLive.add(`${kind}:${id}`);
+    else this.mysqlLive.delete(`${kind}:${id}`);
+  }
+
+  /** The engine family behind live resource `id` (a replica's: its source's). */
+  private familyOf(kind: Kind, id: string, seen = new Set<string>()): EngineFamily {
+    const source = kind === 'instance' ? this.replicaSources.get(id) : undefined;
+    if (source !== undefined && !seen.has(id)) return this.familyOf('instance', source, seen.add(id));
+    return this.mysqlLive.has(`${kind}:${id}`) ? 'mysql' : 'postgres';
   }
 
   /** Fault: restores whose id contains `fragment` get an endpoint where nothing listens. */
@@ -132,6 +173,8 @@ export class LocalDataPlane {
         if (dump && copyArn) this.dumps.set(String(copyArn), dump);
         const name = this.dumpNames.get(source);
         if (name && copyArn) this.dumpNames.set(String(copyArn), name);
+        const mysqlName = this.mysqlDumps.get(source);
+        if (mysqlName !== undefined && copyArn) this.mysqlDumps.set(String(copyArn), mysqlName);
         return;
       }
       default:
@@ -196,6 +239,7 @@ export class LocalDataPlane {
     const sourceDatabase = this.databaseOf('instance', replicaId);
     this.replicaSources.delete(replicaId);
     if (sourceDatabase === undefined) return; // a metadata-only source: nothing to hold
+    if (this.familyOf('instance', replicaId) === 'mysql') return; // PostgreSQL-only here (see the header)
     const own = await this.copyDatabase(sourceDatabase, `${replicaId}-promoted-${++this.promotions}`);
     this.namesInside.set(own, this.namesInside.get(sourceDatabase) ?? sourceDatabase);
     this.live.set(`instance:${replicaId}`, own);
@@ -227,7 +271,7 @@ export class LocalDataPlane {
 
   /** The endpoint a replica keeps through its promotion: read-only to its source's database while it replicates, then its own. */
   private async openReplicaEndpoint(id: string): Promise<void> {
-    if (this.replicaEndpoints.has(id)) return;
+    if (this.replicaEndpoints.has(id) || !this.postgres) return;
     const endpoint = await startPgEndpoint(
       this.pg,
       () => {
@@ -275,6 +319,7 @@ export class LocalDataPlane {
   async sql(kind: Kind, id: string, sql: string): Promise<Record<string, unknown>[]> {
     const database = this.databaseOf(kind, id);
     if (database === undefined) throw new Error(`no data behind ${kind} ${id}`);
+    if (this.familyOf(kind, id) === 'mysql') return mysqlRows(this.mainMariadb, database, sql);
     const c = this.pg.client(database);
     await c.connect();
     try {
@@ -294,7 +339,8 @@ export class LocalDataPlane {
     if (!database) return;
     const pitrArn = `pitr:${plan.targetId}`;
     const file = join(this.dir, `${encodeURIComponent(pitrArn)}.dump`);
-    this.pg.tool('pg_dump', ['-Fc', '-f', file, database]);
+    if (this.familyOf(plan.kind, plan.db) === 'mysql') this.dumpMysql(database, pitrArn, file);
+    else this.pg.tool('pg_dump', ['-Fc', '-f', file, database]);
     this.dumps.set(pitrArn, file);
     await this.restore(plan.targetId, pitrArn);
   }
@@ -307,11 +353,14 @@ export class LocalDataPlane {
       if (live !== undefined && !this.live.has(`${kind}:${to}`)) {
         this.live.delete(`${kind}:${from}`);
         this.live.set(`${kind}:${to}`, live);
+        if (this.mysqlLive.delete(`${kind}:${from}`)) this.mysqlLive.add(`${kind}:${to}`);
       }
-      const server = this.restored.get(from);
-      if (server && !this.restored.has(to)) {
-        this.restored.delete(from);
-        this.restored.set(to, server);
+      for (const servers of [this.restored, this.restoredMariadb] as Map<string, unknown>[]) {
+        const server = servers.get(from);
+        if (server && !servers.has(to)) {
+          servers.delete(from);
+          servers.set(to, server);
+        }
       }
     };
     // The whole swap once per target (the Lambda's later calls find it done).
@@ -348,7 +397,7 @@ export class LocalDataPlane {
   private endpointOf(id: string): { host: string; port: number } | undefined {
     const replica = this.replicaEndpoints.get(id);
     if (replica) return { host: replica.host, port: replica.port };
-    const server = this.restored.get(id);
+    const server = this.restored.get(id) ?? this.restoredMariadb.get(id);
     if (!server) return undefined;
     const dead = this.deadPorts.get(id);
     return { host: server.host, port: dead ?? server.port };
@@ -362,15 +411,28 @@ export class LocalDataPlane {
     const database = this.databaseOf(kind, id);
     if (!database) return; // a resource without data behind it (metadata-only fleet member)
     const file = join(this.dir, `${encodeURIComponent(snapshotArn)}.dump`);
-    this.pg.tool('pg_dump', ['-Fc', '-f', file, database]);
+    if (this.familyOf(kind, id) === 'mysql') this.dumpMysql(database, snapshotArn, file);
+    else this.pg.tool('pg_dump', ['-Fc', '-f', file, database]);
     this.dumps.set(snapshotArn, file);
     const inside = this.namesInside.get(database);
     if (inside) this.dumpNames.set(snapshotArn, inside);
   }
 
+  /**
+   * A logical dump of `database` on the main MariaDB server, as a snapshot holds it: one consistent
+   * read (--single-transaction), with the routines, triggers and events, and — as mariadb-dump writes
+   * by default — foreign_key_checks off while it loads, so orphan rows come back as they were.
+   */
+  private dumpMysql(database: string, snapshotArn: string, file: string): void {
+    this.mainMariadb.tool('mariadb-dump', ['--single-transaction', '--routines', '--triggers', '--events', '--hex-blob', `--result-file=${file}`, database]);
+    this.mysqlDumps.set(snapshotArn, database);
+  }
+
   private async restore(id: string, snapshotArn: string): Promise<void> {
     const dump = this.dumps.get(snapshotArn);
-    if (!dump || this.restored.has(id)) return;
+    if (!dump || this.restored.has(id) || this.restoredMariadb.has(id)) return;
+    const mysqlDatabase = this.mysqlDumps.get(snapshotArn);
+    if (mysqlDatabase !== undefined) return this.restoreMysql(id, dump, mysqlDatabase);
     const server = await startPostgres({ passwordAuth: true });
     const inside = this.dumpNames.get(snapshotArn);
     if (inside) {
@@ -383,12 +445,30 @@ export class LocalDataPlane {
     if ([...this.unreachable].some((f) => id.includes(f))) this.deadPorts.set(id, await freePort());
   }
 
+  /** A restored MySQL-family database: a MariaDB server of its own, loaded with the snapshot's dump under the source database's name. */
+  private async restoreMysql(id: string, dump: string, database: string): Promise<void> {
+    if (!this.startMariadbServer) throw new Error(`cannot restore ${id}: no MariaDB servers in this local AWS (start it withMariadb)`);
+    const server = await this.startMariadbServer();
+    try {
+      await server.createDatabase(database);
+      server.tool('mariadb', [database], readFileSync(dump, 'utf8'));
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+    this.restoredMariadb.set(id, server);
+    if ([...this.unreachable].some((f) => id.includes(f))) this.deadPorts.set(id, await freePort());
+  }
+
   /** RDS's managed master secret becomes the restored server's login (the server admits nobody else over TCP). */
   private async grantMasterUser(region: string, id: string, secretArn: string): Promise<void> {
+    const mariadb = this.restoredMariadb.get(id);
     const server = this.restored.get(id);
-    if (!server) return;
+    if (!server && !mariadb) return;
     const secret = await new SecretsManagerClient({ region }).send(new GetSecretValueCommand({ SecretId: secretArn }));
     const { username, password } = JSON.parse(secret.SecretString ?? '{}') as { username: string; password: string };
+    if (mariadb) return grantMysqlMasterUser(mariadb, username, password);
+    if (!server) return;
     const c = server.client('postgres');
     await c.connect();
     try {
@@ -401,16 +481,22 @@ export class LocalDataPlane {
   }
 
   private async drop(id: string): Promise<void> {
-    const server = this.restored.get(id);
+    const server = this.restored.get(id) ?? this.restoredMariadb.get(id);
     if (!server) return;
     this.restored.delete(id);
+    this.restoredMariadb.delete(id);
     this.deadPorts.delete(id);
     await server.stop();
   }
 
   /** Ids of restored databases whose servers are still running (a leak if a drill is over). */
   get runningRestores(): string[] {
-    return [...this.restored.keys()];
+    return [...this.restored.keys(), ...this.restoredMariadb.keys()];
+  }
+
+  /** The MariaDB server behind a restored MySQL-family database (administrator access over its socket), for assertions. */
+  restoredMariadbServer(id: string): Mariadb | undefined {
+    return this.restoredMariadb.get(id);
   }
 
   /** The server behind a restored database (superuser access over its socket), for assertions. */
@@ -431,15 +517,49 @@ export class LocalDataPlane {
   async restoreInto(snapshotArn: string, database: string): Promise<void> {
     const dump = this.dumps.get(snapshotArn);
     if (!dump) throw new Error(`no data captured for snapshot ${snapshotArn}`);
+    if (this.mysqlDumps.has(snapshotArn)) {
+      await this.mainMariadb.createDatabase(database);
+      this.mainMariadb.tool('mariadb', [database], readFileSync(dump, 'utf8'));
+      return;
+    }
     await this.pg.createDatabase(database);
     this.pg.tool('pg_restore', ['--no-owner', '-d', database, dump]);
   }
 
   async dispose(): Promise<void> {
-    for (const id of [...this.restored.keys()]) await this.drop(id);
+    for (const id of this.runningRestores) await this.drop(id);
     for (const endpoint of this.replicaEndpoints.values()) await endpoint.close();
     this.replicaEndpoints.clear();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `sql` (one or more statements) on `database` of a MariaDB server; the rows of the last statement that returned rows. */
+async function mysqlRows(server: Mariadb, database: string, sql: string): Promise<Record<string, unknown>[]> {
+  const c = await server.client(database);
+  try {
+    const [result] = await c.query(sql);
+    if (!Array.isArray(result)) return [];
+    // Several statements answer one result per statement (row arrays, or headers for writes).
+    const perStatement = result.some((r) => Array.isArray(r) || (r as { constructor?: { name?: string } })?.constructor?.name === 'ResultSetHeader');
+    if (!perStatement) return result as Record<string, unknown>[];
+    return ((result as unknown[]).filter((r) => Array.isArray(r)).at(-1) ?? []) as Record<string, unknown>[];
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * The master user over TCP with every privilege, as RDS's master user has on its instance (a login from
+ * any host: the server listens on loopback only).
+ */
+async function grantMysqlMasterUser(server: Mariadb, username: string, password: string): Promise<void> {
+  const c = await server.client();
+  try {
+    const user = `${c.escape(username)}@'%'`;
+    await c.query(`CREATE USER IF NOT EXISTS ${user} IDENTIFIED BY ${c.escape(password)}; ALTER USER ${user} IDENTIFIED BY ${c.escape(password)}; GRANT ALL PRIVILEGES ON *.* TO ${user} WITH GRANT OPTION`);
+  } finally {
+    await c.end();
   }
 }
 

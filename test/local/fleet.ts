@@ -50,20 +50,61 @@ export async function createPostgresInstance(rds: RDSClient, id: string, tags?: 
   );
 }
 
+/**
+ * A MariaDB or MySQL instance. EngineVersion is given because moto 5.2.1 answers CreateDBInstance for
+ * `mariadb` without one with HTTP 500, where RDS picks the default version ("EngineVersion … not
+ * required", RDS API Reference, CreateDBInstance).
+ */
+export async function createMysqlFamilyInstance(rds: RDSClient, id: string, engine: 'mariadb' | 'mysql', tags?: Tags): Promise<string> {
+  return createOnce(
+    async () =>
+      (
+        await rds.send(
+          new CreateDBInstanceCommand({
+            DBInstanceIdentifier: id,
+            Engine: engine,
+            EngineVersion: engine === 'mariadb' ? '10.11.9' : '8.0.39',
+            DBInstanceClass: 'db.t4g.micro',
+            AllocatedStorage: 20,
+            MasterUsername: 'app',
+            MasterUserPassword: 'local-only-password',
+            StorageEncrypted: true,
+            Tags: tagList(tags),
+          }),
+        )
+      ).DBInstance?.DBInstanceArn ?? '',
+    async () => (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0]?.DBInstanceArn ?? '',
+  );
+}
+
+export const createMariadbInstance = (rds: RDSClient, id: string, tags?: Tags) => createMysqlFamilyInstance(rds, id, 'mariadb', tags);
+export const createMysqlInstance = (rds: RDSClient, id: string, tags?: Tags) => createMysqlFamilyInstance(rds, id, 'mysql', tags);
+
 export async function createReadReplica(rds: RDSClient, id: string, sourceId: string, tags?: Tags): Promise<void> {
   await rds.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: id, SourceDBInstanceIdentifier: sourceId, Tags: tagList(tags) }));
 }
 
 /** An Aurora PostgreSQL cluster with one writer instance (the member carries the same tags). */
 export async function createAuroraPostgresCluster(rds: RDSClient, id: string, tags?: Tags): Promise<string> {
+  return createAuroraCluster(rds, id, 'aurora-postgresql', tags);
+}
+
+/** An Aurora MySQL cluster (MySQL 8.0-compatible, Aurora MySQL version 3) with one writer instance. */
+export async function createAuroraMysqlCluster(rds: RDSClient, id: string, tags?: Tags): Promise<string> {
+  return createAuroraCluster(rds, id, 'aurora-mysql', tags);
+}
+
+const AURORA_VERSIONS = { 'aurora-postgresql': '16.4', 'aurora-mysql': '8.0.mysql_aurora.3.05.2' } as const;
+
+async function createAuroraCluster(rds: RDSClient, id: string, engine: keyof typeof AURORA_VERSIONS, tags?: Tags): Promise<string> {
   const arn = await createOnce(
     async () =>
       (
         await rds.send(
           new CreateDBClusterCommand({
             DBClusterIdentifier: id,
-            Engine: 'aurora-postgresql',
-            EngineVersion: '16.4',
+            Engine: engine,
+            EngineVersion: AURORA_VERSIONS[engine],
             MasterUsername: 'app',
             MasterUserPassword: 'local-only-password',
             StorageEncrypted: true,
@@ -76,7 +117,7 @@ export async function createAuroraPostgresCluster(rds: RDSClient, id: string, ta
   const writer = `${id}-writer`;
   await createOnce(
     async () =>
-      (await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: writer, DBClusterIdentifier: id, Engine: 'aurora-postgresql', DBInstanceClass: 'db.r6g.large', Tags: tagList(tags) })))
+      (await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: writer, DBClusterIdentifier: id, Engine: engine, DBInstanceClass: 'db.r6g.large', Tags: tagList(tags) })))
         .DBInstance?.DBInstanceArn ?? '',
     async () => (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: writer }))).DBInstances?.[0]?.DBInstanceArn ?? '',
   );

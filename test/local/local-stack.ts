@@ -25,6 +25,7 @@ import { IamSimulator, startIamSimulation } from './iam/index.js';
 import { functionArnPlaceholder, LAMBDA_SETTINGS, LAMBDAS, type LambdaName, stateMachineName, WORKFLOWS, type WorkflowName } from '../../lib/platform/registry.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_STACK_UUID, motoClientConfig, startMoto, useMotoForSdk, type Moto } from './moto.js';
 import { startPostgres, type Postgres } from './postgres.js';
+import { startMariadb, type Mariadb } from './mariadb.js';
 import { SdkBridge, type SdkCall } from './sdk-bridge.js';
 import { type OutageKind, regionOutages, type RegionOutage } from './region-outage.js';
 import { type AlarmNotification, LocalAlarms } from './alarms.js';
@@ -46,6 +47,8 @@ export interface LocalStackOptions {
   config: Record<string, unknown>;
   motoEnv?: Record<string, string>;
   withPostgres?: boolean;
+  /** A main MariaDB server behind MySQL-family resources (dataPlane.attach(…, 'mysql')); their restores get MariaDB servers of their own. */
+  withMariadb?: boolean;
   /** Wait states last Seconds / timeScale (benchmarks with simulated RDS timings); default: a few ms each. */
   timeScale?: number;
   /** Creates what the config must name but moto generates (e.g. a Route 53 hosted zone id); returns the config to use. */
@@ -91,21 +94,24 @@ export class LocalStack {
     readonly moto: Moto,
     readonly config: RdsDrConfig,
     readonly pg?: Postgres,
+    readonly mariadb?: Mariadb,
   ) {
     this.rds = new RDSClient(motoClientConfig(moto, config.primaryRegion));
     this.rdsDr = new RDSClient(motoClientConfig(moto, config.drRegion));
-    if (pg) this.dataPlane = new LocalDataPlane(pg);
+    if (pg || mariadb) this.dataPlane = new LocalDataPlane(pg, mariadb, mariadb ? startMariadb : undefined);
   }
 
   static async start(options: LocalStackOptions): Promise<LocalStack> {
     const moto = await startMoto({ env: options.motoEnv });
     let pg: Postgres | undefined;
+    let mariadb: Mariadb | undefined;
     try {
       pg = options.withPostgres ? await startPostgres() : undefined;
+      mariadb = options.withMariadb ? await startMariadb() : undefined;
       const raw = options.prepare ? { ...(await options.prepare(moto, { ...options.config })) } : { ...options.config };
       const network = raw.verification ? await LocalStack.provisionVerificationNetwork(moto, String(raw.drRegion), String(raw.appName ?? 'rds-dr')) : undefined;
       if (network) raw.verification = { ...(raw.verification as object), vpcId: network.vpcId, subnetIds: network.subnetIds };
-      const stack = new LocalStack(moto, parseConfig(raw, 'local config'), pg);
+      const stack = new LocalStack(moto, parseConfig(raw, 'local config'), pg, mariadb);
       stack.rawConfig = raw;
       stack.timeScale = options.timeScale;
       if (network) stack.verification = network.resources;
@@ -113,6 +119,7 @@ export class LocalStack {
       return stack;
     } catch (err) {
       await pg?.stop();
+      await mariadb?.stop();
       await moto.stop();
       throw err;
     }
@@ -515,16 +522,24 @@ export class LocalStack {
   }
 
   /**
-   * Runs `sql` on the PostgreSQL database behind RDS resource `id` (a read replica's: its source's,
-   * read-only) and returns the rows. Needs `withPostgres`.
+   * Runs `sql` on the database behind RDS resource `id` (a read replica's: its source's, read-only) and
+   * returns the rows: PostgreSQL (needs `withPostgres`) or, for MySQL-family resources, MariaDB (`withMariadb`).
    */
   sql(kind: 'instance' | 'cluster', id: string, sql: string): Promise<Record<string, unknown>[]> {
-    if (!this.dataPlane) throw new Error('no data plane: start the local AWS withPostgres');
+    if (!this.dataPlane) throw new Error('no data plane: start the local AWS withPostgres (or withMariadb)');
     return this.dataPlane.sql(kind, id, sql);
   }
 
   get sdkCalls() {
     return this.sdk.calls;
+  }
+
+  /**
+   * Runs one aws-sdk Task as a workflow in `role`'s Region would (through that Region's bridge, so the
+   * data plane follows it), with no state machine around it: for tests of the local AWS itself.
+   */
+  sdkTask(role: RegionRole, service: string, action: string, input: Record<string, unknown>): Promise<unknown> {
+    return (role === 'dr' ? this.sdkDr : this.sdk).invoke(service, action, input);
   }
 
   /** Every RDS request the Lambdas made (their clients in both regions), in order, with the error if it failed. */
@@ -582,6 +597,7 @@ export class LocalStack {
     this.iam?.deactivate();
     await this.dataPlane?.dispose();
     await this.pg?.stop();
+    await this.mariadb?.stop();
     await this.moto.stop();
   }
 }

@@ -117,7 +117,10 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
       ['table public.orders freshness', true],
       ['snapshot-time row count', true],
       ['snapshot-time checksum', true],
-      ['drift baseline set', true], // drift on by default: the first drill of a database sets its baseline
+      // Built-in integrity (on by default): the table's one B-tree index, verified by amcheck on the restore.
+      ['index orders_pkey valid', true],
+      // Drift (on by default): the first drill of a database sets its baseline.
+      ['drift baseline set', true],
     ]);
     expect(report.checks[2].observed).toBe(250);
     expect(await throwaways()).toEqual([]);

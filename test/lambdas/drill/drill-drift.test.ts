@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { schemaHash, tableSchema, type Fingerprint } from '../../../lambdas/core/fingerprint.js';
 import { recordIfPassed, withDrift } from '../../../lambdas/drill/drill-drift.js';
-import { buildReport, failureLines, type DrillBranch } from '../../../lambdas/drill/drill-report.js';
+import { buildReport, failureLines, warningLines, type DrillBranch } from '../../../lambdas/drill/drill-report.js';
 import { summarizeVerification } from '../../../lambdas/drill/drill-summary.js';
 import { InMemoryFingerprintStore } from '../core/in-memory-fingerprint-store.js';
 import { CHECK_DEFAULTS } from './check-defaults.js';
@@ -67,12 +67,12 @@ describe('drift in the drill report', () => {
     await store.record('orders', fingerprint('2026-11-15T03:00:00.000Z', 250, 1000));
     const { report: r, recorded } = await report(store, branch(fingerprint('2026-11-22T03:19:00.000Z', 250, 1300, ['id integer NOT NULL', 'note text'])));
     expect(r.passed).toBe(true);
-    expect(r.warnings).toEqual([
+    expect(warningLines(r)).toEqual([
       'drift database size: database size +30.0 % (1000 -> 1300 bytes), beyond ±20 %',
       'drift schema: schema changed: table public.orders: column added: note text',
     ]);
     expect(recorded).toBe(true);
-    const summary = summarizeVerification({ policy: 'gold', missing: [], results: [{ db: 'orders', passed: true, failures: [], reportKey: 'k', cleanup: 'deleted', restoreSeconds: 1, warnings: r.warnings }] });
+    const summary = summarizeVerification({ policy: 'gold', missing: [], results: [{ db: 'orders', passed: true, failures: [], reportKey: 'k', cleanup: 'deleted', restoreSeconds: 1, warnings: warningLines(r) }] });
     expect(summary.message).toContain('- orders: passed, restore 1 s\n    warning: drift database size: database size +30.0 % (1000 -> 1300 bytes), beyond ±20 %\n    warning: drift schema');
   });
 
