@@ -35,26 +35,31 @@ describe('compareFingerprints', () => {
   describe('database size', () => {
     const size = (before: number, after: number, tol = TOL) => named(compareFingerprints(fp({ sizeBytes: before }), fp({ sizeBytes: after }), tol), 'drift database size')!;
     const quiet = (c: { passed: boolean; warning?: string }) => [c.passed, c.warning];
-    it('exactly at the warning tolerance (+20 %) is no warning', () => expect(quiet(size(1000, 1200))).toEqual([true, undefined]));
+    it('exactly at the warning tolerance (+20 %) is no warning', () => expect(quiet(size(100_000_000, 120_000_000))).toEqual([true, undefined]));
     it('just beyond it warns, naming before/after and the %', () => {
-      const c = size(1000, 1201);
+      const c = size(100_000_000, 120_100_000);
       expect(c.passed).toBe(true);
-      expect(c.warning).toBe('database size +20.1 % (1000 -> 1201 bytes), beyond ±20 %');
+      expect(c.warning).toBe('database size +20.1 % (100000000 -> 120100000 bytes), beyond ±20 %');
     });
-    it('a shrink counts like a growth', () => expect(size(1000, 700).warning).toContain('-30.0 %'));
-    it('exactly at the critical tolerance (-50 %) still passes, with a warning', () => expect(size(1000, 500)).toMatchObject({ passed: true, warning: expect.any(String) }));
+    it('a shrink counts like a growth', () => expect(size(100_000_000, 70_000_000).warning).toContain('-30.0 %'));
+    it('exactly at the critical tolerance (-50 %) still passes, with a warning', () => expect(size(100_000_000, 50_000_000)).toMatchObject({ passed: true, warning: expect.any(String) }));
     it('beyond the critical tolerance fails, observed says before/after and the %', () => {
-      const c = size(1000, 499);
+      const c = size(100_000_000, 49_900_000);
       expect(c.passed).toBe(false);
       expect(c.warning).toBeUndefined();
-      expect(c.observed).toContain('-50.1 % from 0.0 MiB (1000 bytes)');
-      expect(c.expected).toBe('within ±20 % (warning) / ±50 % (critical) of the last good drill');
+      expect(c.observed).toBe('47.6 MiB (49900000 bytes), -50.1 % from 95.4 MiB (100000000 bytes) at the last good drill (2026-11-22T02:00:00.000Z)');
+      expect(c.expected).toBe('within ±20 % (warning) / ±50 % (critical) of the last good drill, or less than 1 MiB apart');
     });
     it('0 -> 0 bytes is no change; 0 -> some is beyond any tolerance', () => {
       expect(quiet(size(0, 0))).toEqual([true, undefined]);
-      expect(size(0, 10).passed).toBe(false);
+      expect(size(0, 2 * 1048576).passed).toBe(false);
     });
-    it('uses the per-database tolerances', () => expect(size(1000, 1100, { ...TOL, sizeWarnPercent: 5, sizeCriticalPercent: 8 }).passed).toBe(false));
+    it('uses the per-database tolerances', () => expect(size(100_000_000, 110_000_000, { ...TOL, sizeWarnPercent: 5, sizeCriticalPercent: 8 }).passed).toBe(false));
+    it('a change under 1 MiB is never drift, whatever its % (a small database moves in whole allocation units)', () => {
+      expect(quiet(size(65_536, 163_840))).toEqual([true, undefined]);
+      expect(quiet(size(0, 1048575))).toEqual([true, undefined]);
+      expect(size(1048576, 2 * 1048576 + 1).passed).toBe(false);
+    });
   });
 
   describe('table rows', () => {

@@ -64,16 +64,16 @@ describe('drift in the drill report', () => {
 
   it('warnings (a 30 % size change, an added column) pass, are listed in the report and in the run summary, and move the baseline', async () => {
     const store = new InMemoryFingerprintStore();
-    await store.record('orders', fingerprint('2026-11-15T03:00:00.000Z', 250, 1000));
-    const { report: r, recorded } = await report(store, branch(fingerprint('2026-11-22T03:19:00.000Z', 250, 1300, ['id integer NOT NULL', 'note text'])));
+    await store.record('orders', fingerprint('2026-11-15T03:00:00.000Z', 250, 10_000_000));
+    const { report: r, recorded } = await report(store, branch(fingerprint('2026-11-22T03:19:00.000Z', 250, 13_000_000, ['id integer NOT NULL', 'note text'])));
     expect(r.passed).toBe(true);
     expect(warningLines(r)).toEqual([
-      'drift database size: database size +30.0 % (1000 -> 1300 bytes), beyond ±20 %',
+      'drift database size: database size +30.0 % (10000000 -> 13000000 bytes), beyond ±20 %',
       'drift schema: schema changed: table public.orders: column added: note text',
     ]);
     expect(recorded).toBe(true);
     const summary = summarizeVerification({ policy: 'gold', missing: [], results: [{ db: 'orders', passed: true, failures: [], reportKey: 'k', cleanup: 'deleted', restoreSeconds: 1, warnings: warningLines(r) }] });
-    expect(summary.message).toContain('- orders: passed, restore 1 s\n    warning: drift database size: database size +30.0 % (1000 -> 1300 bytes), beyond ±20 %\n    warning: drift schema');
+    expect(summary.message).toContain('- orders: passed, restore 1 s\n    warning: drift database size: database size +30.0 % (10000000 -> 13000000 bytes), beyond ±20 %\n    warning: drift schema');
   });
 
   it('drift disabled or no fingerprint (no connection): the report is unchanged and nothing is recorded', async () => {
