@@ -113,6 +113,8 @@ describe('drills by engine on the local AWS', () => {
       ['foreign key shop.orders(customer_id) -> shop.customers(id) [orders_ibfk_1] orphans', true],
       ['table orders CHECK TABLE', true],
       ['table shop.customers CHECK TABLE', true],
+      // Drift (on by default): the first drill sets the baseline, here from MariaDB's information_schema.
+      ['drift baseline set', true],
     ]);
     expect(report.checks[0].observed).toMatch(/^mariadb \(mariadb\) /);
     expect(report.checks[2].observed).toBe(120);
