@@ -21,7 +21,7 @@ export async function handler(event: { branch: DrillBranch }): Promise<BranchOut
   const key = reportKey(report);
   await sinks.store(key, report);
   await sinks.publishMetrics(report);
-  // After the report: a retried step then compares with the same baseline rather than with itself.
+  // Last: when storing the report or its metrics fails, the retried step still compares with the old baseline.
   const baselineRecorded = await recordIfPassed(report, event.branch, fingerprints);
   logger[report.passed ? 'info' : 'error']('verification report', { report, reportKey: key, baselineRecorded });
   const warnings = warningLines(report);
