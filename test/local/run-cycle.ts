@@ -1,12 +1,12 @@
-// `npm start`: the main job on this machine. Starts the local AWS (moto, PostgreSQL and MariaDB), creates a
-// sample fleet with real data (PostgreSQL, Aurora PostgreSQL, MariaDB and Aurora MySQL), runs the backup workflow (state-machines/backup.asl.json), damages
+// `npm start`: the main job on this machine. Starts the local AWS (moto + PostgreSQL), creates a
+// sample fleet with real data, runs the backup workflow (state-machines/backup.asl.json), damages
 // the live data, runs the restore drill (state-machines/drill.asl.json) against the DR copies, and
 // prints what happened and where alerts went.
 import { CreateDBSnapshotCommand } from '@aws-sdk/client-rds';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createAuroraMysqlCluster, createAuroraPostgresCluster, createMariadbInstance, createPostgresInstance, createReadReplica } from './fleet.js';
+import { createAuroraPostgresCluster, createPostgresInstance, createReadReplica } from './fleet.js';
 import { LocalStack, REPO_ROOT } from './local-stack.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig } from './moto.js';
 import { status } from '../../bin/cli/status.js';
@@ -34,26 +34,8 @@ async function seed(aws: LocalStack, database: string, rows: number): Promise<vo
   await c.end();
 }
 
-/** The MySQL-protocol members of the fleet live on the local MariaDB server. */
-const MYSQL_FAMILY = new Set(['shop', 'stock']);
-
-async function seedMysql(aws: LocalStack, kind: 'instance' | 'cluster', database: string, rows: number): Promise<void> {
-  await aws.mariadb!.createDatabase(database);
-  aws.dataPlane!.attach(kind, database, database, 'mysql');
-  await aws.sql(kind, database, `CREATE TABLE items (id INT PRIMARY KEY, updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, payload TEXT) ENGINE=InnoDB;
-    INSERT INTO items (id, payload) SELECT seq, MD5(seq) FROM seq_1_to_${rows}`);
-}
-
 async function countRows(aws: LocalStack, copyArn: string, database: string): Promise<number> {
   await aws.dataPlane!.restoreInto(copyArn, database);
-  if (MYSQL_FAMILY.has(database.replace(/_dr_check$/, ''))) {
-    const c = await aws.mariadb!.client(database);
-    try {
-      return Number(((await c.query('SELECT COUNT(*) AS n FROM items'))[0] as { n: number }[])[0].n);
-    } finally {
-      await c.end();
-    }
-  }
   const c = aws.pg!.client(database);
   await c.connect();
   const { rows } = await c.query('SELECT count(*)::int AS n FROM items');
@@ -64,30 +46,21 @@ async function countRows(aws: LocalStack, copyArn: string, database: string): Pr
 async function main(): Promise<void> {
   const config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
   console.log(`rds-dr local backup cycle (config ${configPath})`);
-  console.log('starting moto_server, PostgreSQL and MariaDB on loopback ...');
-  const aws = await LocalStack.start({ config, withPostgres: true, withMariadb: true });
+  console.log('starting moto_server and PostgreSQL on loopback ...');
+  const aws = await LocalStack.start({ config, withPostgres: true });
   try {
     const { primaryRegion, drRegion } = aws.config;
-    const fleet = { orders: 1200, billing: 800, ledger: 500, shop: 700, stock: 400 };
+    const fleet = { orders: 1200, billing: 800, ledger: 500 };
     await createPostgresInstance(aws.rds, 'orders', GOLD);
     await createPostgresInstance(aws.rds, 'billing', GOLD);
     await createPostgresInstance(aws.rds, 'scratch');
     await createReadReplica(aws.rds, 'orders-replica', 'orders', GOLD);
     await createAuroraPostgresCluster(aws.rds, 'ledger', GOLD);
-    await createMariadbInstance(aws.rds, 'shop', GOLD);
-    await createAuroraMysqlCluster(aws.rds, 'stock', GOLD);
     for (const [db, rows] of Object.entries(fleet)) {
-      if (MYSQL_FAMILY.has(db)) {
-        await seedMysql(aws, db === 'stock' ? 'cluster' : 'instance', db, rows);
-        continue;
-      }
       await seed(aws, db, rows);
       aws.dataPlane!.attach(db === 'ledger' ? 'cluster' : 'instance', db, db);
     }
-    console.log(
-      `fleet in ${primaryRegion}: orders, billing (tagged PostgreSQL instances), scratch (untagged), orders-replica (tagged replica), ` +
-        'ledger (tagged Aurora PostgreSQL cluster), shop (tagged MariaDB instance), stock (tagged Aurora MySQL cluster)',
-    );
+    console.log(`fleet in ${primaryRegion}: orders, billing (tagged instances), scratch (untagged), orders-replica (tagged replica), ledger (tagged Aurora cluster)`);
 
     const policy = Object.keys(aws.config.policies)[0];
     const started = Date.now();
@@ -128,7 +101,6 @@ async function main(): Promise<void> {
       const checks = report.checks as { passed: boolean }[];
       drillRows.push({
         database: String(report.database),
-        engine: String(report.engine),
         verdict: report.passed ? 'PASS' : 'FAIL',
         checks: `${checks.filter((c) => c.passed).length}/${checks.length} passed`,
         'restore seconds (RTO)': String(report.restoreSeconds ?? '-'),
