@@ -3,7 +3,7 @@
 // copied to DR by the backup workflow, restored there as throwaways by the aws-sdk tasks a drill uses,
 // reached through the endpoint a Describe reports with the managed master secret's credentials, and
 // deleted (which ends their servers).
-import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { DeleteDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,16 @@ describe('local data plane: MariaDB behind MySQL-family engines', () => {
     await aws.sdkTask('dr', 'rds', 'deleteDBInstance', { DbInstanceIdentifier: 'shop-drill', SkipFinalSnapshot: true });
     expect(aws.dataPlane!.runningRestores).toEqual([]);
     await expect(mysql.createConnection({ host: server.host, port: server.port, user: 'root', connectTimeout: 2_000 })).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('a delete answered "not found" (a retry whose first attempt deleted it) ends the server too', async () => {
+    await aws.sdkTask('dr', 'rds', 'restoreDBInstanceFromDBSnapshot', { DbInstanceIdentifier: 'shop-retried', DbSnapshotIdentifier: snapshotId('shop'), DbInstanceClass: 'db.t4g.micro' });
+    expect(aws.dataPlane!.runningRestores).toEqual(['shop-retried']);
+    // The first delete, whose answer the workflow never saw (the test's own client: the data plane does not follow it).
+    await aws.rdsDr.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'shop-retried', SkipFinalSnapshot: true }));
+    expect(aws.dataPlane!.runningRestores).toEqual(['shop-retried']);
+    await expect(aws.sdkTask('dr', 'rds', 'deleteDBInstance', { DbInstanceIdentifier: 'shop-retried', SkipFinalSnapshot: true })).rejects.toThrow(/DBInstanceNotFound/);
+    expect(aws.dataPlane!.runningRestores).toEqual([]);
   });
 
   it('an Aurora MySQL cluster snapshot restores as a cluster whose Describe endpoint serves the snapshot-time rows', async () => {

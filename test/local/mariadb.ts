@@ -52,16 +52,25 @@ function giveToMysqlUser(path: string): void {
   chownSync(path, uid, gid);
 }
 
-let template: string | undefined;
+/** mariadbd lives in /usr/sbin on Debian, which a non-root user's PATH may lack. */
+function mariadbd(): string {
+  for (const candidate of ['mariadbd', '/usr/sbin/mariadbd']) {
+    try {
+      execFileSync(candidate, ['--version'], { stdio: 'pipe' });
+      return candidate;
+    } catch {
+      // try the next
+    }
+  }
+  throw new Error('MariaDB server not found: no mariadbd on PATH or in /usr/sbin (apt-get install -y mariadb-server)');
+}
+
+let template: { datadir: string; server: string } | undefined;
 
 /** A freshly installed datadir (system tables, root@localhost without password), made once per process. */
-function templateDatadir(): string {
+function templateDatadir(): { datadir: string; server: string } {
   if (template) return template;
-  try {
-    execFileSync('mariadbd', ['--version'], { stdio: 'pipe' });
-  } catch {
-    throw new Error('MariaDB server not found: mariadbd is not on PATH (apt-get install -y mariadb-server)');
-  }
+  const server = mariadbd();
   const dir = mkdtempSync(join(tmpdir(), 'rdsdr-mariadb-template-'));
   giveToMysqlUser(dir);
   const user = asRoot() ? ['--user=mysql'] : [];
@@ -71,12 +80,12 @@ function templateDatadir(): string {
     { stdio: 'pipe' },
   );
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  template = join(dir, 'data');
+  template = { datadir: join(dir, 'data'), server };
   return template;
 }
 
 export async function startMariadb(): Promise<Mariadb> {
-  const source = templateDatadir();
+  const { datadir: source, server } = templateDatadir();
   const dir = mkdtempSync(join(tmpdir(), 'rdsdr-mariadb-'));
   giveToMysqlUser(dir);
   const dataDir = join(dir, 'data');
@@ -85,7 +94,7 @@ export async function startMariadb(): Promise<Mariadb> {
   const port = await freePort();
   const host = '127.0.0.1';
   const user = 'root';
-  const proc = startServer('mariadbd', [
+  const proc = startServer(server, [
     '--no-defaults',
     ...(asRoot() ? ['--user=mysql'] : []),
     `--datadir=${dataDir}`,
