@@ -2,6 +2,7 @@
 // its member) as the restore wait loops need it.
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { RestoredDatabase } from '../core/restore-poll.js';
+import { defaultPortOf } from '../core/sql-dialect.js';
 import { describeCluster, describeInstance } from './rds-databases.js';
 
 export class RdsRestoredDatabaseReader {
@@ -13,7 +14,7 @@ export class RdsRestoredDatabaseReader {
       if (!db) return undefined;
       return {
         status: db.DBInstanceStatus ?? 'unknown',
-        endpoint: db.Endpoint?.Address ? { host: db.Endpoint.Address, port: db.Endpoint.Port ?? 5432 } : undefined,
+        endpoint: db.Endpoint?.Address ? { host: db.Endpoint.Address, port: db.Endpoint.Port ?? defaultPortOf(db.Engine ?? '') } : undefined,
         secretArn: db.MasterUserSecret?.SecretArn,
         secretStatus: db.MasterUserSecret?.SecretStatus,
       };
@@ -25,7 +26,7 @@ export class RdsRestoredDatabaseReader {
     const memberStatus = member?.DBInstanceStatus ?? 'creating';
     return {
       status: cluster.Status !== 'available' ? (cluster.Status ?? 'unknown') : memberStatus,
-      endpoint: cluster.Endpoint ? { host: cluster.Endpoint, port: cluster.Port ?? 5432 } : undefined,
+      endpoint: cluster.Endpoint ? { host: cluster.Endpoint, port: cluster.Port ?? defaultPortOf(cluster.Engine ?? '') } : undefined,
       secretArn: cluster.MasterUserSecret?.SecretArn,
       secretStatus: cluster.MasterUserSecret?.SecretStatus,
       cluster: { status: cluster.Status ?? 'unknown', memberExists: member !== undefined },

@@ -13,6 +13,7 @@ const outcomeSchema = z.object({
   reportKey: z.string(),
   restoreSeconds: z.number().optional(),
   cleanup: z.string(),
+  warnings: z.array(z.string()).optional(),
 });
 const childInputSchema = z.object({ item: z.object({ db: z.string() }) });
 const planSchema = z.array(z.object({ db: z.string() }));

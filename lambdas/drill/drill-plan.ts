@@ -6,6 +6,7 @@ import { InvalidInputError } from '../core/errors.js';
 import { formatInputIssues } from '../core/input-issues.js';
 import { PURPOSE, TAG, THROWAWAY_PREFIX, runSlot, scheduleSlot, slotStamp } from '../core/naming.js';
 import type { DatabaseChecksSettings, VerificationSettings } from '../core/settings.js';
+import { dialectOfEngine } from '../core/sql-dialect.js';
 import { tagValueOf, type SnapshotInfo, type SnapshotKind } from '../core/snapshots.js';
 
 const MAX_DB_ID = 63;
@@ -108,6 +109,11 @@ export function undrillable(snapshot: { kind: SnapshotKind; engine: string }): s
   return undefined;
 }
 
+/** What a drill of an engine the verifier does not speak is (Oracle, SQL Server, Db2): timed and cleaned up, no SQL. */
+export function restoreOnlyNotice(engine: string): string {
+  return `engine ${engine}: restore-only drill, no SQL checks`;
+}
+
 export interface VerificationItem {
   db: string;
   kind: SnapshotKind;
@@ -124,6 +130,8 @@ export interface VerificationItem {
   restoreTimeoutSeconds: number;
   tags: { Key: string; Value: string }[];
   checks: DatabaseChecksSettings;
+  /** Set for an engine the verifier does not speak (restoreOnlyNotice): the drill restores, times and deletes. */
+  restoreOnly?: string;
 }
 
 export function verificationItem(
@@ -162,5 +170,6 @@ export function verificationItem(
       { Key: TAG.execution, Value: executionArn.slice(0, 256) },
     ],
     checks,
+    ...(dialectOfEngine(snapshot.engine) ? {} : { restoreOnly: restoreOnlyNotice(snapshot.engine) }),
   };
 }

@@ -78,6 +78,8 @@ export interface BranchOutcome {
   reportKey: string;
   restoreSeconds?: number;
   cleanup: string;
+  /** Checks that passed with something to say (restore-only, index not verified, drift below critical), one line each. */
+  warnings?: string[];
 }
 
 /** reports/verification/<db>/<yyyy>/<mm>/<dd>/<throwaway id>.json */
@@ -94,4 +96,9 @@ export function failureLines(report: VerificationReport): string[] {
   if (report.error) lines.unshift(report.error);
   if (report.throwaway.cleanup.startsWith('FAILED') || report.throwaway.cleanup.startsWith('REFUSED')) lines.push(`cleanup ${report.throwaway.cleanup}`);
   return lines;
+}
+
+/** One line per check that passed with a warning. */
+export function warningLines(report: VerificationReport): string[] {
+  return report.checks.filter((c) => c.passed && c.warning).map((c) => `${c.name}: ${c.warning}`);
 }

@@ -47,7 +47,7 @@ export function summarizeVerification(input: SummaryInput): VerificationSummary 
     ...(f.lines.length > MAX_LINES_PER_FAILURE ? [`    … ${f.lines.length - MAX_LINES_PER_FAILURE} more in the report`] : []),
     ...(f.reportKey ? [`    report: ${f.reportKey}`] : []),
   ]);
-  const timings = passed.slice(0, MAX_NAMED).map((p) => `- ${p.db}: passed, restore ${p.restoreSeconds ?? '?'} s`);
+  const timings = passed.slice(0, MAX_NAMED).flatMap((p) => [`- ${p.db}: passed, restore ${p.restoreSeconds ?? '?'} s`, ...(p.warnings ?? []).map((w) => `    warning: ${w}`)]);
   const more = [
     ...(failed.length > MAX_NAMED ? [`… and ${failed.length - MAX_NAMED} more failed database(s)`] : []),
     ...(passed.length > MAX_NAMED ? [`… and ${passed.length - MAX_NAMED} more passed database(s)`] : []),

@@ -79,7 +79,9 @@ export async function handler(event: PlanDrillEvent): Promise<VerificationPlan> 
       missing.push({ id: db, kind: chosen.kind, reason: `${db} is ${refusal}` });
       continue;
     }
-    items.push(verificationItem(db, chosen, request, verification, event.executionArn, now));
+    const item = verificationItem(db, chosen, request, verification, event.executionArn, now);
+    if (item.restoreOnly) logger.warn('restore-only drill', { db, snapshotId: item.snapshotId, engine: item.engine, notice: item.restoreOnly });
+    items.push(item);
   }
   const runData = runDataRef(settings.workBucket, 'drill', event.executionArn, new Date(event.executionStartTime));
   await new S3RunDataStore(awsClients.s3(verification.region)).putJson(runData.bucket, runData.planKey, items);

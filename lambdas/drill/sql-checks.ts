@@ -1,10 +1,9 @@
 // The SQL checks a drill runs against a restored database. Each check runs in its own READ ONLY
 // transaction with a statement timeout; a check that cannot run is a failure, never a skip.
 import type { DatabaseChecksSettings } from '../core/settings.js';
+import { beginReadOnly, quoteIdentifier, ROLLBACK, tableExistsQuery, isTrue, type SqlSession } from '../core/sql-dialect.js';
 
-export interface SqlSession {
-  query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
-}
+export type { SqlSession } from '../core/sql-dialect.js';
 
 export interface CheckResult {
   name: string;
@@ -12,6 +11,8 @@ export interface CheckResult {
   observed?: unknown;
   expected?: unknown;
   error?: string;
+  /** Passed, but worth saying (e.g. a check the engine cannot run, a drift below the critical bound). */
+  warning?: string;
 }
 
 export interface Verdict {
@@ -21,29 +22,25 @@ export interface Verdict {
   finishedAt: string;
 }
 
-export function quoteIdentifier(name: string): string {
-  return name
-    .split('.')
-    .map((part) => `"${part.replace(/"/g, '""')}"`)
-    .join('.');
-}
-
 /** Does a query's single cell equal the configured expectation? (pg returns bigint/numeric as text.) */
 export function matchesExpectation(observed: unknown, expected: string | number | boolean | null): boolean {
   if (expected === null) return observed === null;
   if (observed === null || observed === undefined) return false;
   if (typeof expected === 'number') return Number(observed) === expected;
-  if (typeof expected === 'boolean') return String(observed) === String(expected);
+  // PostgreSQL answers booleans as true/false; MySQL and MariaDB have none and answer 1/0.
+  if (typeof expected === 'boolean') return expected ? ['true', '1', 't'].includes(String(observed)) : ['false', '0', 'f'].includes(String(observed));
   return (observed instanceof Date ? observed.toISOString() : String(observed)) === expected;
 }
 
-async function readOnly<T>(session: SqlSession, timeoutSeconds: number, work: () => Promise<T>): Promise<T> {
-  await session.query('BEGIN TRANSACTION READ ONLY');
+/** Runs `work` in a READ ONLY transaction whose statements stop after `timeoutSeconds` (lambdas/core/sql-dialect.ts). */
+export async function readOnly<T>(session: SqlSession, timeoutSeconds: number, work: () => Promise<T>): Promise<T> {
+  const [first, ...rest] = beginReadOnly(session.dialect, timeoutSeconds);
+  await session.query(first);
   try {
-    await session.query(`SET LOCAL statement_timeout = ${Math.round(timeoutSeconds * 1000)}`);
+    for (const statement of rest) await session.query(statement);
     return await work();
   } finally {
-    await session.query('ROLLBACK').catch(() => undefined);
+    await session.query(ROLLBACK).catch(() => undefined);
   }
 }
 
@@ -52,22 +49,32 @@ const firstCell = (rows: Record<string, unknown>[]): unknown => {
   return Object.values(rows[0])[0];
 };
 
-export async function runChecks(session: SqlSession, checks: DatabaseChecksSettings, snapshotTime: Date): Promise<CheckResult[]> {
+/**
+ * Collects check results: `attempt` runs one check in its own read-only transaction; a check that throws
+ * is a failure naming why ("could not run: ..."), never a skip.
+ */
+export function checkCollector(session: SqlSession, timeoutSeconds: number) {
   const results: CheckResult[] = [];
   const attempt = async (name: string, fn: () => Promise<Omit<CheckResult, 'name'>>) => {
     try {
-      results.push({ name, ...(await readOnly(session, checks.statementTimeoutSeconds, fn)) });
+      results.push({ name, ...(await readOnly(session, timeoutSeconds, fn)) });
     } catch (err) {
       results.push({ name, passed: false, error: `could not run: ${(err as Error).message}` });
     }
   };
+  return { results, attempt };
+}
+
+export async function runChecks(session: SqlSession, checks: DatabaseChecksSettings, snapshotTime: Date): Promise<CheckResult[]> {
+  const { results, attempt } = checkCollector(session, checks.statementTimeoutSeconds);
 
   for (const table of checks.tables) {
-    const q = quoteIdentifier(table.name);
+    const q = quoteIdentifier(session.dialect, table.name);
     let exists = false;
     await attempt(`table ${table.name} exists`, async () => {
-      const { rows } = await session.query('SELECT to_regclass($1) IS NOT NULL AS present', [table.name]);
-      exists = rows[0]?.present === true;
+      const { sql, params } = tableExistsQuery(session.dialect, table.name);
+      const { rows } = await session.query(sql, params);
+      exists = isTrue(rows[0]?.present);
       return { passed: exists, observed: exists };
     });
     if (!exists) {
@@ -84,7 +91,7 @@ export async function runChecks(session: SqlSession, checks: DatabaseChecksSetti
     if (table.freshnessColumn) {
       const bound = new Date(snapshotTime.getTime() - checks.rpoMinutes * 60_000);
       await attempt(`table ${table.name} freshness`, async () => {
-        const newest = firstCell((await session.query(`SELECT max(${quoteIdentifier(table.freshnessColumn!)}) AS newest FROM ${q}`)).rows);
+        const newest = firstCell((await session.query(`SELECT max(${quoteIdentifier(session.dialect, table.freshnessColumn!)}) AS newest FROM ${q}`)).rows);
         const when = newest instanceof Date ? newest : newest == null ? undefined : new Date(String(newest));
         return {
           passed: when !== undefined && !Number.isNaN(when.getTime()) && when >= bound,

@@ -1,13 +1,19 @@
 import { logger, withLogKeys } from '../aws/logger.js';
 import { readSecretJson } from '../aws/secrets.js';
 import { readSettings, type DatabaseChecksSettings } from '../core/settings.js';
+import { dialectOfEngine, isMysqlFamily } from '../core/sql-dialect.js';
+import { restoreOnlyNotice } from './drill-plan.js';
+import { runIntegrityChecks } from './integrity-checks.js';
+import { openMysqlSession } from './mysql-session.js';
+import { openPgSession, type OpenSession } from './pg-session.js';
 import { runChecks, type CheckResult, type Verdict } from './sql-checks.js';
-import { openPgSession } from './pg-session.js';
 
 const settings = readSettings();
 
 export interface VerifyEvent {
   db: string;
+  /** The restored snapshot's engine (DescribeDBSnapshots' Engine): it picks the dialect. */
+  engine: string;
   restoreId: string;
   snapshotId: string;
   snapshotTime: string;
@@ -23,28 +29,34 @@ const notRun = (checks: DatabaseChecksSettings, why: string): CheckResult[] => [
   ...checks.assertions.map((a) => ({ name: a.name, passed: false, error: `could not run: ${why}` })),
 ];
 
-/** Connects to the throwaway instance with its managed master secret and runs the configured checks. */
+/** Connects to the throwaway with its managed master secret, in the engine's dialect, and runs the configured and built-in checks. */
 export async function handler(event: VerifyEvent): Promise<Verdict> {
   withLogKeys({ executionArn: event.executionArn, db: event.db, snapshotId: event.snapshotId, restoreId: event.restoreId });
   const startedAt = new Date().toISOString();
   const results: CheckResult[] = [];
-  let session: Awaited<ReturnType<typeof openPgSession>> | undefined;
-  try {
-    const { username, password } = await readSecretJson<{ username: string; password: string }>(event.secretArn);
-    session = await openPgSession(
-      { host: event.host, port: event.port, database: event.checks.database ?? 'postgres', user: username ?? '', password: password ?? '' },
-      settings.verifierSslMode,
-    );
-    results.push({ name: 'connect', passed: true, observed: `${event.host}:${event.port}/${event.checks.database}` });
-    results.push(...(await runChecks(session, event.checks, new Date(event.snapshotTime))));
-  } catch (err) {
-    const why = (err as Error).message;
-    results.push({ name: 'connect', passed: false, error: why }, ...notRun(event.checks, 'no connection'));
-  } finally {
-    await session?.close().catch(() => undefined);
+  const dialect = dialectOfEngine(event.engine);
+  if (!dialect) {
+    // Planned as restore-only: the restore was timed; there is nothing the verifier can say in SQL.
+    results.push({ name: 'restore-only', passed: true, warning: restoreOnlyNotice(event.engine) });
+  } else {
+    let session: OpenSession | undefined;
+    try {
+      const { username, password } = await readSecretJson<{ username: string; password: string }>(event.secretArn);
+      const target = { host: event.host, port: event.port, database: event.checks.database, user: username ?? '', password: password ?? '' };
+      session = isMysqlFamily(dialect) ? await openMysqlSession(target, settings.verifierSslMode) : await openPgSession(target, settings.verifierSslMode);
+      results.push({ name: 'connect', passed: true, observed: `${event.engine} (${session.dialect}) ${event.host}:${event.port}/${event.checks.database ?? ''}` });
+      results.push(...(await runChecks(session, event.checks, new Date(event.snapshotTime))));
+      results.push(...(await runIntegrityChecks(session, event.checks)));
+    } catch (err) {
+      const why = (err as Error).message;
+      if (!results.some((r) => r.name === 'connect')) results.push({ name: 'connect', passed: false, error: why }, ...notRun(event.checks, 'no connection'));
+      else results.push({ name: 'checks', passed: false, error: `could not run: ${why}` });
+    } finally {
+      await session?.close().catch(() => undefined);
+    }
   }
   const verdict = { passed: results.every((r) => r.passed), checks: results, startedAt, finishedAt: new Date().toISOString() };
-  for (const r of results) logger[r.passed ? 'info' : 'error']('check', { check: r.name, passed: r.passed, observed: r.observed, expected: r.expected, error: r.error });
-  logger.info('verification finished', { passed: verdict.passed, failed: results.filter((r) => !r.passed).map((r) => r.name) });
+  for (const r of results) logger[r.passed ? 'info' : 'error']('check', { check: r.name, passed: r.passed, observed: r.observed, expected: r.expected, error: r.error, warning: r.warning });
+  logger.info('verification finished', { engine: event.engine, passed: verdict.passed, failed: results.filter((r) => !r.passed).map((r) => r.name) });
   return verdict;
 }

@@ -117,6 +117,8 @@ describe('restore drills on the local AWS (moto + PostgreSQL)', () => {
       ['table public.orders freshness', true],
       ['snapshot-time row count', true],
       ['snapshot-time checksum', true],
+      // Built-in integrity (on by default): the table's one B-tree index, verified by amcheck on the restore.
+      ['index orders_pkey valid', true],
     ]);
     expect(report.checks[2].observed).toBe(250);
     expect(await throwaways()).toEqual([]);

@@ -3,7 +3,9 @@ import { CHECK_DEFAULTS } from './check-defaults.js';
 import { evaluateRestorePoll } from '../../../lambdas/core/restore-poll.js';
 import { planSweep, type DrillResource } from '../../../lambdas/drill/plan-sweep.js';
 import { buildReport, failureLines, reportKey, type DrillBranch } from '../../../lambdas/drill/drill-report.js';
-import { matchesExpectation, quoteIdentifier, runChecks, type SqlSession } from '../../../lambdas/drill/sql-checks.js';
+import { quoteIdentifier } from '../../../lambdas/core/sql-dialect.js';
+import { matchesExpectation, runChecks } from '../../../lambdas/drill/sql-checks.js';
+import { ScriptedSession } from './scripted-session.js';
 
 describe('evaluateRestorePoll', () => {
   const now = new Date('2026-11-22T03:10:00Z');
@@ -39,18 +41,6 @@ describe('planSweep', () => {
     expect(decisions.find((d) => d.resource.id === 'prod-db')?.reason).toMatch(/does not start with rdsdr-verify-/);
   });
 });
-
-/** An in-memory SqlSession: answers by the SQL it is asked, records what it ran. */
-class ScriptedSession implements SqlSession {
-  readonly ran: string[] = [];
-  constructor(private readonly answer: (sql: string, params?: unknown[]) => Record<string, unknown>[] | Error) {}
-  async query(sql: string, params?: unknown[]) {
-    this.ran.push(sql);
-    const a = this.answer(sql, params);
-    if (a instanceof Error) throw a;
-    return { rows: a };
-  }
-}
 
 describe('runChecks', () => {
   const checks = {
@@ -93,7 +83,7 @@ describe('runChecks', () => {
     expect(matchesExpectation(null, null)).toBe(true);
     expect(matchesExpectation(null, 0)).toBe(false);
     expect(matchesExpectation('abc', 'abc')).toBe(true);
-    expect(quoteIdentifier('a"b.c')).toBe('"a""b"."c"');
+    expect(quoteIdentifier('postgresql', 'a"b.c')).toBe('"a""b"."c"');
   });
 });
 
