@@ -5,7 +5,7 @@
 // (created by the package). Sized small so that many run at once on a 2-core machine.
 //
 // Start time (measured on the 2-core CI machine, MariaDB 10.11): mariadb-install-db takes ~2 s, so
-// it runs once per process into a template datadir that each server copies (~0.1 s); the server is
+// it runs once into a template datadir that each server copies (~0.1 s) while any runs; the server is
 // then ready for connections in ~0.9 s. Each idle server holds ~115 MB resident.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
@@ -65,11 +65,16 @@ function mariadbd(): string {
   throw new Error('MariaDB server not found: no mariadbd on PATH or in /usr/sbin (apt-get install -y mariadb-server)');
 }
 
-let template: { datadir: string; server: string } | undefined;
+// Shared by the servers running in this process; removed when the last of them stops (test workers
+// are killed, not exited, so an exit hook would leave it behind).
+let template: { dir: string; datadir: string; server: string; users: number } | undefined;
 
-/** A freshly installed datadir (system tables, root@localhost without password), made once per process. */
-function templateDatadir(): { datadir: string; server: string } {
-  if (template) return template;
+/** A freshly installed datadir (system tables, root@localhost without password), made once while servers run. */
+function useTemplate(): { datadir: string; server: string } {
+  if (template) {
+    template.users++;
+    return template;
+  }
   const server = mariadbd();
   const dir = mkdtempSync(join(tmpdir(), 'rdsdr-mariadb-template-'));
   giveToMysqlUser(dir);
@@ -79,13 +84,18 @@ function templateDatadir(): { datadir: string; server: string } {
     ['--no-defaults', `--datadir=${join(dir, 'data')}`, ...user, '--auth-root-authentication-method=normal', '--skip-test-db', ...SMALL_SERVER],
     { stdio: 'pipe' },
   );
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  template = { datadir: join(dir, 'data'), server };
+  template = { dir, datadir: join(dir, 'data'), server, users: 1 };
   return template;
 }
 
+function releaseTemplate(): void {
+  if (!template || --template.users > 0) return;
+  rmSync(template.dir, { recursive: true, force: true });
+  template = undefined;
+}
+
 export async function startMariadb(): Promise<Mariadb> {
-  const { datadir: source, server } = templateDatadir();
+  const { datadir: source, server } = useTemplate();
   const dir = mkdtempSync(join(tmpdir(), 'rdsdr-mariadb-'));
   giveToMysqlUser(dir);
   const dataDir = join(dir, 'data');
@@ -121,6 +131,7 @@ export async function startMariadb(): Promise<Mariadb> {
   } catch (err) {
     await stopProcess(proc.child, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
+    releaseTemplate();
     throw new Error(`${(err as Error).message}\n${proc.output()}`);
   }
   return {
@@ -144,6 +155,7 @@ export async function startMariadb(): Promise<Mariadb> {
       // mariadbd switches to the mysql user itself (no runuser in between): SIGTERM reaches it and it shuts down cleanly.
       await stopProcess(proc.child, 'SIGTERM', 20_000);
       rmSync(dir, { recursive: true, force: true });
+      releaseTemplate();
     },
   };
 }
