@@ -1,12 +1,13 @@
-// `npm start`: the main job on this machine. Starts the local AWS (moto + PostgreSQL + MariaDB), creates a
-// sample fleet with real data (PostgreSQL and MySQL-family engines), runs the backup workflow (state-machines/backup.asl.json), damages
-// the live data, runs the restore drill (state-machines/drill.asl.json) against the DR copies, and
-// prints what happened and where alerts went.
+// `npm start`: the main job on this machine. Starts the local AWS (moto + PostgreSQL + MariaDB),
+// creates a sample fleet with real data (PostgreSQL and MySQL-family engines), runs the backup
+// workflow (state-machines/backup.asl.json), damages the live data, runs the restore drill
+// (state-machines/drill.asl.json) against the DR copies, and prints what happened and where alerts went.
 import { CreateDBSnapshotCommand } from '@aws-sdk/client-rds';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createAuroraMysqlCluster, createAuroraPostgresCluster, createMariadbInstance, createPostgresInstance, createReadReplica } from './fleet.js';
+import { createAuroraPostgresCluster, createPostgresInstance, createReadReplica } from './fleet.js';
+import { countMysqlItems, createMysqlSampleFleet, MYSQL_SAMPLE_FLEET } from './sample-fleet-mysql.js';
 import { LocalStack, REPO_ROOT } from './local-stack.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig } from './moto.js';
 import { status } from '../../bin/cli/status.js';
@@ -34,29 +35,9 @@ async function seed(aws: LocalStack, database: string, rows: number): Promise<vo
   await c.end();
 }
 
-/** A MySQL-family database (MariaDB instance, Aurora MySQL cluster) on the local MariaDB server, with the same `items` table. */
-async function seedMysql(aws: LocalStack, kind: 'instance' | 'cluster', database: string, rows: number): Promise<void> {
-  await aws.mariadb!.createDatabase(database);
-  aws.dataPlane!.attach(kind, database, database, 'mysql');
-  await aws.sql(
-    kind,
-    database,
-    `CREATE TABLE items (id INT PRIMARY KEY, updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), payload VARCHAR(32)) ENGINE=InnoDB;
-     INSERT INTO items (id, payload) WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < ${Number(rows)}) SELECT n, md5(n) FROM g`,
-  );
-}
-
 async function countRows(aws: LocalStack, copyArn: string, database: string, mysqlFamily: boolean): Promise<number> {
   await aws.dataPlane!.restoreInto(copyArn, database);
-  if (mysqlFamily) {
-    const m = await aws.mariadb!.client(database);
-    try {
-      const [rows] = await m.query('SELECT COUNT(*) AS n FROM items');
-      return Number((rows as { n: number }[])[0].n);
-    } finally {
-      await m.end();
-    }
-  }
+  if (mysqlFamily) return countMysqlItems(aws, database);
   const c = aws.pg!.client(database);
   await c.connect();
   const { rows } = await c.query('SELECT count(*)::int AS n FROM items');
@@ -71,24 +52,20 @@ async function main(): Promise<void> {
   const aws = await LocalStack.start({ config, withPostgres: true, withMariadb: true });
   try {
     const { primaryRegion, drRegion } = aws.config;
-    const fleet = { orders: 1200, billing: 800, ledger: 500, shop: 600, accounts: 300 };
-    const mysqlFamily = new Set(['shop', 'accounts']);
+    const fleet: Record<string, number> = { orders: 1200, billing: 800, ledger: 500 };
+    const mysqlFamily = new Set(Object.keys(MYSQL_SAMPLE_FLEET));
+    for (const [db, [, rows]] of Object.entries(MYSQL_SAMPLE_FLEET)) fleet[db] = rows;
     await createPostgresInstance(aws.rds, 'orders', GOLD);
     await createPostgresInstance(aws.rds, 'billing', GOLD);
     await createPostgresInstance(aws.rds, 'scratch');
     await createReadReplica(aws.rds, 'orders-replica', 'orders', GOLD);
     await createAuroraPostgresCluster(aws.rds, 'ledger', GOLD);
-    await createMariadbInstance(aws.rds, 'shop', GOLD);
-    await createAuroraMysqlCluster(aws.rds, 'accounts', GOLD);
     for (const [db, rows] of Object.entries(fleet)) {
-      const kind = db === 'ledger' || db === 'accounts' ? 'cluster' : 'instance';
-      if (mysqlFamily.has(db)) {
-        await seedMysql(aws, kind, db, rows);
-        continue;
-      }
+      if (mysqlFamily.has(db)) continue;
       await seed(aws, db, rows);
-      aws.dataPlane!.attach(kind, db, db);
+      aws.dataPlane!.attach(db === 'ledger' ? 'cluster' : 'instance', db, db);
     }
+    await createMysqlSampleFleet(aws, GOLD);
     console.log(
       `fleet in ${primaryRegion}: orders, billing (tagged PostgreSQL instances), scratch (untagged), orders-replica (tagged replica), ledger (tagged Aurora PostgreSQL cluster), ` +
         'shop (tagged MariaDB instance), accounts (tagged Aurora MySQL cluster)',
@@ -124,7 +101,8 @@ async function main(): Promise<void> {
     await c.connect();
     await c.query('DELETE FROM items WHERE id > 10');
     await c.end();
-    console.log('\nlive damage after the backup: deleted all but 10 rows of orders.items');
+    await aws.sql('instance', 'shop', 'DELETE FROM items WHERE id > 10');
+    console.log('\nlive damage after the backup: deleted all but 10 rows of orders.items and of shop.items');
 
     const drill = await aws.runDrill({ policy, scheduledTime: new Date().toISOString() });
     console.log(`\nrestore drill ${drill.status} (${drill.statesEntered.length} states)  execution ${drill.executionArn}\n`);
