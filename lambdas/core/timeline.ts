@@ -35,6 +35,16 @@ function isStep(v: unknown): v is TimelineStep {
  * TimelineStep or a step Lambda's result ({step: TimelineStep, ...}). Anything else is ignored.
  * Sorted by start time (ties: end time), so the ASL's key order does not matter.
  */
+/** The result of a step that may change something (promote, switch over): `performed` says whether this call did. */
+export interface ChangeStepResult extends StepResult {
+  performed: boolean;
+}
+
+/** Builds a change step's results, timed from `startedAt` to each call's `now()`. */
+export function changeStep(name: string, startedAt: Date, now: () => Date) {
+  return (outcome: StepOutcome, detail: string, performed = false): ChangeStepResult => ({ performed, step: timelineStep(name, startedAt, now(), outcome, detail) });
+}
+
 export function collectSteps(carried: unknown): TimelineStep[] {
   const values = Array.isArray(carried) ? carried : carried && typeof carried === 'object' ? Object.values(carried) : [];
   const steps = values.map((v) => (isStep(v) ? v : isStep((v as StepResult | null)?.step) ? (v as StepResult).step : undefined)).filter(isStep);

@@ -34,6 +34,10 @@ const notRun = (checks: DatabaseChecksSettings, why: string): CheckResult[] => [
 /** Connects to the throwaway with its managed master secret, in the engine's dialect, and runs the configured and built-in checks. */
 export async function handler(event: VerifyEvent): Promise<Verdict> {
   withLogKeys({ executionArn: event.executionArn, db: event.db, snapshotId: event.snapshotId, restoreId: event.restoreId });
+  // A workflow that forgets the engine must not be read as "an engine without SQL checks": that would pass unchecked.
+  if (typeof event.engine !== 'string' || event.engine === '') {
+    throw new Error(`verifier input: engine must be the restored snapshot's engine (e.g. "postgres", "mariadb"), got ${JSON.stringify(event.engine)}`);
+  }
   const startedAt = new Date().toISOString();
   const results: CheckResult[] = [];
   let fingerprint: Fingerprint | undefined;

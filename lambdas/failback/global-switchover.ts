@@ -6,18 +6,13 @@ import type { GlobalFailbackPlan } from './failback-plan.js';
 import type { FailbackAudit } from './create-replica.js';
 import { PromotionFailedError, PromotionTimeoutError } from '../core/errors.js';
 import { ALREADY_CHANGING_ERRORS, GLOBAL_WRITER_MOVING, globalRoleOf, TERMINAL_DATABASE_STATUS, type GlobalRole, type StandbyGateway } from '../core/standby.js';
-import { timelineStep, type StepResult } from '../core/timeline.js';
+import { changeStep, timelineStep, type ChangeStepResult, type StepResult } from '../core/timeline.js';
 
-export interface SwitchoverResult extends StepResult {
-  performed: boolean;
-}
+export type SwitchoverResult = ChangeStepResult;
 
 export async function switchoverBack(plan: GlobalFailbackPlan, gateway: StandbyGateway, audit: FailbackAudit, now: () => Date): Promise<SwitchoverResult> {
   const startedAt = now();
-  const step = (outcome: Parameters<typeof timelineStep>[3], detail: string, performed = false): SwitchoverResult => ({
-    performed,
-    step: timelineStep('switchover', startedAt, now(), outcome, detail),
-  });
+  const step = changeStep('switchover', startedAt, now);
   const what = `SwitchoverGlobalCluster ${plan.globalCluster} to ${plan.target.id} (${plan.target.arn}): the writer moves back to ${plan.primaryRegion}, ${plan.source.id} becomes a secondary`;
   // Re-observe: a retried or re-run execution finds the switchover done or under way and carries on.
   const progress = async () => {

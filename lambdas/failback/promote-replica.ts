@@ -4,18 +4,13 @@ import type { FailbackAudit } from './create-replica.js';
 import type { FailbackPlan } from './failback-plan.js';
 import { createdFrom, type ReplicaGateway } from '../core/replicas.js';
 import { ALREADY_CHANGING_ERRORS } from '../core/standby.js';
-import { timelineStep, type StepResult } from '../core/timeline.js';
+import { changeStep, type ChangeStepResult } from '../core/timeline.js';
 
-export interface PromoteReplicaResult extends StepResult {
-  performed: boolean;
-}
+export type PromoteReplicaResult = ChangeStepResult;
 
 export async function promoteReplica(plan: FailbackPlan, gateway: ReplicaGateway, audit: FailbackAudit, now: () => Date): Promise<PromoteReplicaResult> {
   const startedAt = now();
-  const step = (outcome: Parameters<typeof timelineStep>[3], detail: string, performed = false): PromoteReplicaResult => ({
-    performed,
-    step: timelineStep('promote', startedAt, now(), outcome, detail),
-  });
+  const step = changeStep('promote', startedAt, now);
   const what = `PromoteReadReplica ${plan.target.id} in ${plan.primaryRegion} (it stops replicating from ${plan.source.id} and becomes the primary)`;
   const replica = await gateway.describeInstance(plan.primaryRegion, plan.target.id);
   if (plan.dryRun) return step('would-do', `dry run: would ${what}`);

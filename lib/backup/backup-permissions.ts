@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import type { BackupFunctions } from './backup-functions.js';
 import { drKeyAliasName, FAILBACK_DEFAULT_KEY_ALIAS } from '../platform/config/runtime-settings.js';
 import type { RdsDrConfig } from '../platform/config/schema.js';
-import { activeRegionParameterArn, kmsKeyArn, rdsArn } from '../platform/arns.js';
+import { activeRegionParameterArn, kmsKeyArn, rdsArn, describeSnapshotsStatement } from '../platform/arns.js';
 import { grantPitrReadiness } from './pitr-readiness-permissions.js';
 import { SNAPSHOT_PREFIX, TAG } from '../../lambdas/core/naming.js';
 import type { CoordinationTable } from '../platform/coordination-table.js';
@@ -73,11 +73,7 @@ export class BackupPermissions extends Construct {
         resources: [rdsArn(this, primary, 'snapshot', PREFIXED), rdsArn(this, primary, 'cluster-snapshot', PREFIXED)],
       }),
       // One Describe per region and kind for a whole batch, filtered by identifier: authorized on the type's "*".
-      new iam.PolicyStatement({
-        sid: 'DescribeBatchSnapshots',
-        actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
-        resources: [primary, dr].flatMap((region) => [rdsArn(this, region, 'snapshot', '*'), rdsArn(this, region, 'cluster-snapshot', '*')]),
-      }),
+      describeSnapshotsStatement(this, 'DescribeBatchSnapshots', [primary, dr]),
       ...copySnapshotStatements(this, config, role),
     ], WILDCARD_REASONS);
     props.coordination.grantLeases(functions.advanceBatch);
@@ -196,11 +192,7 @@ function copySnapshotStatements(scope: Construct, config: RdsDrConfig, role: 'pr
       ]),
     }),
     // The DR copy that exists already (a retried run), and the source: encrypted? which option group?
-    new iam.PolicyStatement({
-      sid: 'DescribeDrCopies',
-      actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
-      resources: [primary, dr].flatMap((region) => [rdsArn(scope, region, 'snapshot', PREFIXED), rdsArn(scope, region, 'cluster-snapshot', PREFIXED)]),
-    }),
+    describeSnapshotsStatement(scope, 'DescribeDrCopies', [primary, dr], PREFIXED),
     // CopyDBSnapshot with OptionGroupName is authorized on the option group too (TDE copies, config drOptionGroups).
     ...(role === 'primary' && Object.keys(config.drOptionGroups).length
       ? [

@@ -8,7 +8,7 @@ import { acknowledgeRule, acknowledgeWildcardResources } from '../platform/nag.j
 import type { ReportsBucket } from '../platform/reports-bucket.js';
 import { VERIFICATION_REPORTS_PREFIX } from '../platform/reports-bucket.js';
 import type { VerifyFunctions } from './drill-functions.js';
-import { activeRegionParameterArn, rdsArn, secretArn } from '../platform/arns.js';
+import { activeRegionParameterArn, rdsArn, secretArn, describeSnapshotsStatement } from '../platform/arns.js';
 import { stateMachineName } from '../platform/registry.js';
 import type { WorkBucket } from '../platform/work-bucket.js';
 import { rotationKey } from '../../lambdas/core/drill-rotation.js';
@@ -120,12 +120,7 @@ export class VerifyPermissions extends Construct {
 
     // --- plan-drill: lists the region's manual snapshots, checks the throwaway id is free. ---
     grantWithReasons(functions.planVerification, [
-      new iam.PolicyStatement({
-        sid: 'ListDrSnapshots',
-        actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
-        // An unfiltered Describe*Snapshots is authorized against snapshot:* itself; a name pattern would deny it.
-        resources: [rdsArn(this, dr, 'snapshot', '*'), rdsArn(this, dr, 'cluster-snapshot', '*')],
-      }),
+      describeSnapshotsStatement(this, 'ListDrSnapshots', [dr]),
       new iam.PolicyStatement({
         sid: 'DescribeDrDatabases',
         actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],

@@ -8,7 +8,7 @@ import type { IncidentDatabaseConfig } from '../platform/config/incident-schema.
 import { acknowledgeRule } from '../platform/nag.js';
 import type { ReportsBucket } from '../platform/reports-bucket.js';
 import { grantWithReasons, type WildcardReasons } from '../platform/grant.js';
-import { activeRegionParameterArn, rdsArn } from '../platform/arns.js';
+import { activeRegionParameterArn, rdsArn, describeSnapshotsStatement } from '../platform/arns.js';
 import { grantEndpointCutover, grantIncidentReport } from '../platform/incident-permissions.js';
 
 const WILDCARD_REASONS: WildcardReasons = [
@@ -151,11 +151,7 @@ export class FailoverPermissions extends Construct {
       [
         new iam.PolicyStatement({ sid: 'TagPromotedStandbys', actions: ['rds:AddTagsToResource'], resources: [...s.replicas, ...s.secondaryClusters] }),
         new iam.PolicyStatement({ sid: 'ReadPrimaryTags', actions: ['rds:ListTagsForResource'], resources: [...s.primaryInstances, ...s.primaryClusters] }),
-        new iam.PolicyStatement({
-          sid: 'ListDrCopies',
-          actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
-          resources: [rdsArn(this, config.drRegion, 'snapshot', '*'), rdsArn(this, config.drRegion, 'cluster-snapshot', '*')],
-        }),
+        describeSnapshotsStatement(this, 'ListDrCopies', [config.drRegion]),
         new iam.PolicyStatement({
           sid: 'WriteActiveRegionRecords',
           actions: ['ssm:GetParameter', 'ssm:PutParameter'],

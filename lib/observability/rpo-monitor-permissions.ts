@@ -4,7 +4,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { RdsDrConfig } from '../platform/config/schema.js';
 import { reportsKeyAliasName, VERIFICATION_REPORTS_PREFIX, type RemoteReportsBucket } from '../platform/reports-bucket.js';
-import { activeRegionParameterArn, kmsKeyArn, rdsArn, type RdsResourceType } from '../platform/arns.js';
+import { activeRegionParameterArn, kmsKeyArn, rdsArn, type RdsResourceType, describeSnapshotsStatement } from '../platform/arns.js';
 
 /** Namespace of every rds-dr metric; PutMetricData is limited to it. */
 import { METRIC_NAMESPACE } from '../../lambdas/core/metrics.js';
@@ -85,11 +85,7 @@ export function grantDrRpoMonitor(scope: Construct, fn: IFunction, config: RdsDr
       resources: [rdsArn(scope, dr, 'auto-backup', '*')],
     }),
     // Best effort, through the client that gives up fast: failed-over databases' copies in the primary region.
-    new iam.PolicyStatement({
-      sid: 'ReadSnapshotsPrimaryRegionBestEffort',
-      actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
-      resources: [rdsArn(scope, config.primaryRegion, 'snapshot', '*'), rdsArn(scope, config.primaryRegion, 'cluster-snapshot', '*')],
-    }),
+    describeSnapshotsStatement(scope, 'ReadSnapshotsPrimaryRegionBestEffort', [config.primaryRegion]),
     new iam.PolicyStatement({
       sid: 'ReadActiveRegionRecords',
       actions: ['ssm:GetParametersByPath'],

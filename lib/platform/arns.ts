@@ -1,4 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { activeRegionPath } from '../../lambdas/core/active-region.js';
 
@@ -29,4 +30,17 @@ export function secretArn(scope: Construct, region: string, name: string): strin
 export function activeRegionParameterArn(scope: Construct, config: { appName: string }, region: string, path = false): string {
   const hierarchy = activeRegionPath(config.appName).replace(/^\//, '');
   return `arn:aws:ssm:${region}:${Stack.of(scope).account}:parameter/${path ? hierarchy.replace(/\/$/, '') : `${hierarchy}*`}`;
+}
+
+/**
+ * Describe{DB,DBCluster}Snapshots on the instance and cluster snapshots named `name` (default every one)
+ * in `regions`. An unfiltered or identifier-filtered Describe is authorized against the type's "*": a name
+ * pattern there denies it (Service Authorization Reference, Amazon RDS, DescribeDBSnapshots).
+ */
+export function describeSnapshotsStatement(scope: Construct, sid: string, regions: readonly string[], name = '*'): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+    resources: regions.flatMap((region) => [rdsArn(scope, region, 'snapshot', name), rdsArn(scope, region, 'cluster-snapshot', name)]),
+  });
 }

@@ -8,7 +8,7 @@ import { acknowledgeRule } from '../platform/nag.js';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { PRUNE_REPORTS_PREFIX, reportsKeyAliasName, type RemoteReportsBucket, type ReportsBucket } from '../platform/reports-bucket.js';
-import { kmsKeyArn, rdsArn } from '../platform/arns.js';
+import { kmsKeyArn, rdsArn, describeSnapshotsStatement } from '../platform/arns.js';
 import { SNAPSHOT_PREFIX, TAG } from '../../lambdas/core/naming.js';
 import { stateMachineName } from '../platform/registry.js';
 import type { WorkBucket } from '../platform/work-bucket.js';
@@ -88,11 +88,7 @@ export class PrunePermissions extends Construct {
     ], WILDCARD_REASONS);
 
     grantWithReasons(workflow.deleteSnapshotBatch, [
-      new iam.PolicyStatement({
-        sid: 'ReadBeforeDelete',
-        actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
-        resources: [...every('snapshot', `${SNAPSHOT_PREFIX}*`), ...every('cluster-snapshot', `${SNAPSHOT_PREFIX}*`)],
-      }),
+      describeSnapshotsStatement(this, 'ReadBeforeDelete', regions, `${SNAPSHOT_PREFIX}*`),
       ...deleteStatements(this, config, workflow.role),
     ], WILDCARD_REASONS);
 

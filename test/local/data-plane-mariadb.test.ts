@@ -3,12 +3,12 @@
 // copied to DR by the backup workflow, restored there as throwaways by the aws-sdk tasks a drill uses,
 // reached through the endpoint a Describe reports with the managed master secret's credentials, and
 // deleted (which ends their servers).
-import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { DeleteDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients } from '../../lambdas/aws/clients.js';
-import { DR, localConfig } from '../state-machines/fixtures.js';
+import { DR, localConfig, PRIMARY } from '../state-machines/fixtures.js';
 import { createAuroraMysqlCluster, createMariadbInstance, createMysqlInstance } from './fleet.js';
 import { LocalStack } from './local-stack.js';
 
@@ -107,6 +107,33 @@ describe('local data plane: MariaDB behind MySQL-family engines', () => {
     await aws.sdkTask('dr', 'rds', 'deleteDBInstance', { DbInstanceIdentifier: 'shop-drill', SkipFinalSnapshot: true });
     expect(aws.dataPlane!.runningRestores).toEqual([]);
     await expect(mysql.createConnection({ host: server.host, port: server.port, user: 'root', connectTimeout: 2_000 })).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('a delete answered "not found" (a retry whose first attempt deleted it) ends the server too', async () => {
+    await aws.sdkTask('dr', 'rds', 'restoreDBInstanceFromDBSnapshot', { DbInstanceIdentifier: 'shop-retried', DbSnapshotIdentifier: snapshotId('shop'), DbInstanceClass: 'db.t4g.micro' });
+    expect(aws.dataPlane!.runningRestores).toEqual(['shop-retried']);
+    // The first delete, whose answer the workflow never saw (the test's own client: the data plane does not follow it).
+    await aws.rdsDr.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'shop-retried', SkipFinalSnapshot: true }));
+    expect(aws.dataPlane!.runningRestores).toEqual(['shop-retried']);
+    await expect(aws.sdkTask('dr', 'rds', 'deleteDBInstance', { DbInstanceIdentifier: 'shop-retried', SkipFinalSnapshot: true })).rejects.toThrow(/DBInstanceNotFound/);
+    expect(aws.dataPlane!.runningRestores).toEqual([]);
+  });
+
+  it("an incident point-in-time restore of a MariaDB instance comes up on a MariaDB server of its own with the source's data", async () => {
+    const created = (await aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'shop' }))).DBInstances![0].InstanceCreateTime!.getTime();
+    const run = await aws.runRestore({ db: 'shop', restoreTime: new Date(created + 1000).toISOString(), targetId: 'shop-pitr', verify: false, cutover: false }, PRIMARY, 'shop-pitr');
+    expect(run.cause ?? '').toBe('');
+    expect(run.status).toBe('SUCCEEDED');
+    const server = aws.dataPlane!.restoredMariadbServer('shop-pitr')!;
+    const c = await server.client('shop');
+    try {
+      // The source as it is now stands in for "as of restoreTime" (moto keeps no history): the later rows are there.
+      expect(((await c.query('SELECT id FROM customers ORDER BY id'))[0] as { id: number }[]).map((r) => r.id)).toEqual([1, 2, 3]);
+    } finally {
+      await c.end();
+    }
+    await aws.sdkTask('primary', 'rds', 'deleteDBInstance', { DbInstanceIdentifier: 'shop-pitr', SkipFinalSnapshot: true });
+    expect(aws.dataPlane!.runningRestores).toEqual([]);
   });
 
   it('an Aurora MySQL cluster snapshot restores as a cluster whose Describe endpoint serves the snapshot-time rows', async () => {

@@ -5,7 +5,7 @@
 // (created by the package). Sized small so that many run at once on a 2-core machine.
 //
 // Start time (measured on the 2-core CI machine, MariaDB 10.11): mariadb-install-db takes ~2 s, so
-// it runs once per process into a template datadir that each server copies (~0.1 s); the server is
+// it runs once into a template datadir that each server copies (~0.1 s) while any runs; the server is
 // then ready for connections in ~0.9 s. Each idle server holds ~115 MB resident.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
@@ -28,7 +28,7 @@ export interface Mariadb {
   stop(): Promise<void>;
 }
 
-/** Server settings for a small footprint; durability is not a concern for a throwaway server. */
+/** Server settings: a small footprint (durability is not a concern for a throwaway server), RDS's defaults where they matter. */
 const SMALL_SERVER = [
   '--skip-name-resolve',
   '--skip-log-bin',
@@ -40,6 +40,8 @@ const SMALL_SERVER = [
   '--innodb-buffer-pool-load-at-startup=OFF',
   '--innodb-buffer-pool-dump-at-shutdown=OFF',
   '--max-connections=100',
+  // RDS's default time_zone is UTC; the verifier reads times as UTC.
+  '--default-time-zone=+00:00',
 ];
 
 const asRoot = () => process.getuid?.() === 0;
@@ -52,16 +54,30 @@ function giveToMysqlUser(path: string): void {
   chownSync(path, uid, gid);
 }
 
-let template: string | undefined;
-
-/** A freshly installed datadir (system tables, root@localhost without password), made once per process. */
-function templateDatadir(): string {
-  if (template) return template;
-  try {
-    execFileSync('mariadbd', ['--version'], { stdio: 'pipe' });
-  } catch {
-    throw new Error('MariaDB server not found: mariadbd is not on PATH (apt-get install -y mariadb-server)');
+/** mariadbd lives in /usr/sbin on Debian, which a non-root user's PATH may lack. */
+function mariadbd(): string {
+  for (const candidate of ['mariadbd', '/usr/sbin/mariadbd']) {
+    try {
+      execFileSync(candidate, ['--version'], { stdio: 'pipe' });
+      return candidate;
+    } catch {
+      // try the next
+    }
   }
+  throw new Error('MariaDB server not found: no mariadbd on PATH or in /usr/sbin (apt-get install -y mariadb-server)');
+}
+
+// Shared by the servers running in this process; removed when the last of them stops (test workers
+// are killed, not exited, so an exit hook would leave it behind).
+let template: { dir: string; datadir: string; server: string; users: number } | undefined;
+
+/** A freshly installed datadir (system tables, root@localhost without password), made once while servers run. */
+function useTemplate(): { datadir: string; server: string } {
+  if (template) {
+    template.users++;
+    return template;
+  }
+  const server = mariadbd();
   const dir = mkdtempSync(join(tmpdir(), 'rdsdr-mariadb-template-'));
   giveToMysqlUser(dir);
   const user = asRoot() ? ['--user=mysql'] : [];
@@ -70,13 +86,18 @@ function templateDatadir(): string {
     ['--no-defaults', `--datadir=${join(dir, 'data')}`, ...user, '--auth-root-authentication-method=normal', '--skip-test-db', ...SMALL_SERVER],
     { stdio: 'pipe' },
   );
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  template = join(dir, 'data');
+  template = { dir, datadir: join(dir, 'data'), server, users: 1 };
   return template;
 }
 
+function releaseTemplate(): void {
+  if (!template || --template.users > 0) return;
+  rmSync(template.dir, { recursive: true, force: true });
+  template = undefined;
+}
+
 export async function startMariadb(): Promise<Mariadb> {
-  const source = templateDatadir();
+  const { datadir: source, server } = useTemplate();
   const dir = mkdtempSync(join(tmpdir(), 'rdsdr-mariadb-'));
   giveToMysqlUser(dir);
   const dataDir = join(dir, 'data');
@@ -85,7 +106,7 @@ export async function startMariadb(): Promise<Mariadb> {
   const port = await freePort();
   const host = '127.0.0.1';
   const user = 'root';
-  const proc = startServer('mariadbd', [
+  const proc = startServer(server, [
     '--no-defaults',
     ...(asRoot() ? ['--user=mysql'] : []),
     `--datadir=${dataDir}`,
@@ -112,6 +133,7 @@ export async function startMariadb(): Promise<Mariadb> {
   } catch (err) {
     await stopProcess(proc.child, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
+    releaseTemplate();
     throw new Error(`${(err as Error).message}\n${proc.output()}`);
   }
   return {
@@ -135,6 +157,7 @@ export async function startMariadb(): Promise<Mariadb> {
       // mariadbd switches to the mysql user itself (no runuser in between): SIGTERM reaches it and it shuts down cleanly.
       await stopProcess(proc.child, 'SIGTERM', 20_000);
       rmSync(dir, { recursive: true, force: true });
+      releaseTemplate();
     },
   };
 }

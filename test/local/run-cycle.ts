@@ -1,12 +1,13 @@
-// `npm start`: the main job on this machine. Starts the local AWS (moto + PostgreSQL), creates a
-// sample fleet with real data, runs the backup workflow (state-machines/backup.asl.json), damages
-// the live data, runs the restore drill (state-machines/drill.asl.json) against the DR copies, and
-// prints what happened and where alerts went.
+// `npm start`: the main job on this machine. Starts the local AWS (moto + PostgreSQL + MariaDB),
+// creates a sample fleet with real data (PostgreSQL and MySQL-family engines), runs the backup
+// workflow (state-machines/backup.asl.json), damages the live data, runs the restore drill
+// (state-machines/drill.asl.json) against the DR copies, and prints what happened and where alerts went.
 import { CreateDBSnapshotCommand } from '@aws-sdk/client-rds';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createAuroraPostgresCluster, createPostgresInstance, createReadReplica } from './fleet.js';
+import { countMysqlItems, createMysqlSampleFleet, MYSQL_SAMPLE_FLEET } from './sample-fleet-mysql.js';
 import { LocalStack, REPO_ROOT } from './local-stack.js';
 import { LOCAL_ACCOUNT_ID, motoClientConfig } from './moto.js';
 import { status } from '../../bin/cli/status.js';
@@ -34,8 +35,9 @@ async function seed(aws: LocalStack, database: string, rows: number): Promise<vo
   await c.end();
 }
 
-async function countRows(aws: LocalStack, copyArn: string, database: string): Promise<number> {
+async function countRows(aws: LocalStack, copyArn: string, database: string, mysqlFamily: boolean): Promise<number> {
   await aws.dataPlane!.restoreInto(copyArn, database);
+  if (mysqlFamily) return countMysqlItems(aws, database);
   const c = aws.pg!.client(database);
   await c.connect();
   const { rows } = await c.query('SELECT count(*)::int AS n FROM items');
@@ -46,21 +48,28 @@ async function countRows(aws: LocalStack, copyArn: string, database: string): Pr
 async function main(): Promise<void> {
   const config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
   console.log(`rds-dr local backup cycle (config ${configPath})`);
-  console.log('starting moto_server and PostgreSQL on loopback ...');
-  const aws = await LocalStack.start({ config, withPostgres: true });
+  console.log('starting moto_server, PostgreSQL and MariaDB on loopback ...');
+  const aws = await LocalStack.start({ config, withPostgres: true, withMariadb: true });
   try {
     const { primaryRegion, drRegion } = aws.config;
-    const fleet = { orders: 1200, billing: 800, ledger: 500 };
+    const fleet: Record<string, number> = { orders: 1200, billing: 800, ledger: 500 };
+    const mysqlFamily = new Set(Object.keys(MYSQL_SAMPLE_FLEET));
+    for (const [db, [, rows]] of Object.entries(MYSQL_SAMPLE_FLEET)) fleet[db] = rows;
     await createPostgresInstance(aws.rds, 'orders', GOLD);
     await createPostgresInstance(aws.rds, 'billing', GOLD);
     await createPostgresInstance(aws.rds, 'scratch');
     await createReadReplica(aws.rds, 'orders-replica', 'orders', GOLD);
     await createAuroraPostgresCluster(aws.rds, 'ledger', GOLD);
     for (const [db, rows] of Object.entries(fleet)) {
+      if (mysqlFamily.has(db)) continue;
       await seed(aws, db, rows);
       aws.dataPlane!.attach(db === 'ledger' ? 'cluster' : 'instance', db, db);
     }
-    console.log(`fleet in ${primaryRegion}: orders, billing (tagged instances), scratch (untagged), orders-replica (tagged replica), ledger (tagged Aurora cluster)`);
+    await createMysqlSampleFleet(aws, GOLD);
+    console.log(
+      `fleet in ${primaryRegion}: orders, billing (tagged PostgreSQL instances), scratch (untagged), orders-replica (tagged replica), ledger (tagged Aurora PostgreSQL cluster), ` +
+        'shop (tagged MariaDB instance), accounts (tagged Aurora MySQL cluster)',
+    );
 
     const policy = Object.keys(aws.config.policies)[0];
     const started = Date.now();
@@ -74,7 +83,7 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     for (const r of report.succeeded ?? []) {
       const taken = (Date.parse(r.copyAvailableAt) - Date.parse(r.snapshotCreatedAt)) / 1000;
-      const restored = await countRows(aws, r.copyArn, `${r.db}_dr_check`);
+      const restored = await countRows(aws, r.copyArn, `${r.db}_dr_check`, mysqlFamily.has(r.db));
       rows.push({
         database: r.db,
         kind: r.kind,
@@ -92,7 +101,8 @@ async function main(): Promise<void> {
     await c.connect();
     await c.query('DELETE FROM items WHERE id > 10');
     await c.end();
-    console.log('\nlive damage after the backup: deleted all but 10 rows of orders.items');
+    await aws.sql('instance', 'shop', 'DELETE FROM items WHERE id > 10');
+    console.log('\nlive damage after the backup: deleted all but 10 rows of orders.items and of shop.items');
 
     const drill = await aws.runDrill({ policy, scheduledTime: new Date().toISOString() });
     console.log(`\nrestore drill ${drill.status} (${drill.statesEntered.length} states)  execution ${drill.executionArn}\n`);
