@@ -128,19 +128,19 @@ export function percentChange(before: number, after: number): number {
 }
 
 /**
- * A size change smaller than this is never drift, whatever its %: a small database's size moves in whole
- * allocation units — InnoDB extents of 1 MiB and statistics it refreshes lazily (DATA_LENGTH is an estimate,
- * MySQL Reference Manual "The INFORMATION_SCHEMA TABLES Table"); PostgreSQL pages per new catalog entry —
- * so a 64 KiB MariaDB database measures +150 % after one ALTER TABLE. Backups that are subtly wrong in a
- * way that matters move more than this, or show as rows lost.
+ * A size change smaller than `drift.sizeFloorMiB` (default 1 MiB) is never drift, whatever its %: a small
+ * database's size moves in whole allocation units — InnoDB extents of 1 MiB and statistics it refreshes lazily
+ * (DATA_LENGTH is an estimate, MySQL Reference Manual "The INFORMATION_SCHEMA TABLES Table"); PostgreSQL pages
+ * per new catalog entry — so a 64 KiB MariaDB database measures +150 % after one ALTER TABLE. Backups that are
+ * subtly wrong in a way that matters move more than this, or show as rows lost.
  */
-export const MIN_SIZE_CHANGE_BYTES = 1024 * 1024;
+const floorBytes = (t: DriftTolerances) => Math.round(t.sizeFloorMiB * 1024 * 1024);
 
 function sizeCheck(prev: Fingerprint, cur: Fingerprint, t: DriftTolerances): DriftCheck {
   const change = percentChange(prev.sizeBytes, cur.sizeBytes);
   const observed = `${mib(cur.sizeBytes)}, ${percent(change)} from ${mib(prev.sizeBytes)} at the last good drill (${prev.capturedAt})`;
-  const expected = `within ±${t.sizeWarnPercent} % (warning) / ±${t.sizeCriticalPercent} % (critical) of the last good drill, or less than 1 MiB apart`;
-  const beyond = (limit: number) => Math.abs(change) > limit && Math.abs(cur.sizeBytes - prev.sizeBytes) >= MIN_SIZE_CHANGE_BYTES;
+  const expected = `within ±${t.sizeWarnPercent} % (warning) / ±${t.sizeCriticalPercent} % (critical) of the last good drill${t.sizeFloorMiB > 0 ? `, or less than ${t.sizeFloorMiB} MiB apart` : ''}`;
+  const beyond = (limit: number) => Math.abs(change) > limit && Math.abs(cur.sizeBytes - prev.sizeBytes) >= floorBytes(t);
   const check: DriftCheck = { name: 'drift database size', passed: !beyond(t.sizeCriticalPercent), observed, expected };
   if (check.passed && beyond(t.sizeWarnPercent)) check.warning = `database size ${percent(change)} (${prev.sizeBytes} -> ${cur.sizeBytes} bytes), beyond ±${t.sizeWarnPercent} %`;
   return check;

@@ -68,6 +68,7 @@ export const databaseChecksSettingsSchema = z.strictObject({
     sizeWarnPercent: z.number(),
     sizeCriticalPercent: z.number(),
     tableShrinkPercent: z.number(),
+    sizeFloorMiB: z.number(),
     schemaChange: z.enum(['warn', 'fail', 'ignore']),
   }),
 });

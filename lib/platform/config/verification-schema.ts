@@ -46,6 +46,11 @@ export const driftChecksSchema = z
     sizeCriticalPercent: z.number().min(1).max(1000).default(50),
     /** A table that lost more than this % of its rows since the last good drill fails the drill. */
     tableShrinkPercent: z.number().min(1).max(100).default(50),
+    /**
+     * A size change smaller than this (MiB) is never drift, whatever its %: small databases grow in whole
+     * allocation units (InnoDB extents of 1 MiB, DATA_LENGTH an estimate). 0 judges every change by % alone.
+     */
+    sizeFloorMiB: z.number().min(0).max(1024).default(1),
     /** What a schema change (tables, columns, types, indexes, constraints) is: reported as a warning, a failure, or not at all. */
     schemaChange: z.enum(['warn', 'fail', 'ignore']).default('warn'),
   })

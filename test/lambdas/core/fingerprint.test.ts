@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { boundFingerprint, compareFingerprints, parseFingerprint, fingerprintKeys, schemaChanges, schemaHash, tableSchema, type DriftTolerances, type Fingerprint, type TableSchema } from '../../../lambdas/core/fingerprint.js';
 
-const TOL: DriftTolerances = { enabled: true, sizeWarnPercent: 20, sizeCriticalPercent: 50, tableShrinkPercent: 50, schemaChange: 'warn' };
+const TOL: DriftTolerances = { enabled: true, sizeWarnPercent: 20, sizeCriticalPercent: 50, tableShrinkPercent: 50, sizeFloorMiB: 1, schemaChange: 'warn' };
 const ORDERS = () => tableSchema(['id integer NOT NULL', 'total numeric'], ['orders_pkey CREATE UNIQUE INDEX orders_pkey ON public.orders USING btree (id)'], ['orders_pkey p PRIMARY KEY (id)']);
 
 function fp(over: { sizeBytes?: number; rows?: Record<string, number>; tables?: Record<string, TableSchema>; capturedAt?: string } = {}): Fingerprint {
@@ -59,6 +59,12 @@ describe('compareFingerprints', () => {
       expect(quiet(size(65_536, 163_840))).toEqual([true, undefined]);
       expect(quiet(size(0, 1048575))).toEqual([true, undefined]);
       expect(size(1048576, 2 * 1048576 + 1).passed).toBe(false);
+    });
+    it('sizeFloorMiB sets that floor; 0 judges every change by % alone', () => {
+      expect(quiet(size(65_536, 85_000, { ...TOL, sizeFloorMiB: 0 }))).toEqual([true, expect.stringMatching(/^database size \+29\.7 %/)]);
+      expect(size(65_536, 163_840, { ...TOL, sizeFloorMiB: 0 }).passed).toBe(false);
+      expect(size(10 * 1048576, 13 * 1048576, { ...TOL, sizeFloorMiB: 4 }).warning).toBeUndefined();
+      expect(size(65_536, 163_840, { ...TOL, sizeFloorMiB: 0 }).expected).toBe('within ±20 % (warning) / ±50 % (critical) of the last good drill');
     });
   });
 
