@@ -110,14 +110,15 @@ export function renderStatus(
   judgements: RecoveryJudgement[],
   regions: Regions,
   objectives: RecoveryObjectives,
-  options: { colour: boolean; all?: boolean; unknownRegions?: ReadonlySet<string> },
+  options: { colour: boolean; all?: boolean; unknownRegions?: ReadonlySet<string>; afterSummary?: string[] },
 ): string {
-  if (judgements.length === 0) return 'no protected databases found';
+  if (judgements.length === 0) return ['no protected databases found', ...(options.afterSummary ?? [])].join('\n');
   const summary = summarizeRecovery(judgements);
   const listAll = options.all === true || judgements.length <= LIST_ALL_UP_TO;
   const sorted = worstFirst(judgements);
   const listed = listAll ? sorted : sorted.filter((j) => j.breached);
-  const out = summaryLines(summary, regions, objectives, options.unknownRegions);
+  // Other summaries (the drift fingerprints) join the summary, before the table: the table and its footer end the output at any fleet size.
+  const out = [...summaryLines(summary, regions, objectives, options.unknownRegions), ...(options.afterSummary ?? [])];
   if (listed.length > 0) {
     const heading = listAll ? `every database, ${summary.breaching ? 'breaches first, worst first' : 'by name'}:` : `${plural(summary.breaching, 'database')} breaching an objective, worst first:`;
     out.push('', heading, renderTable(listed.map((j) => rowOf(j, regions)), options.colour));

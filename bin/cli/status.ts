@@ -63,12 +63,12 @@ async function standbyLines(config: RdsDrConfig): Promise<{ lines: string[]; unr
 async function driftLines(config: RdsDrConfig, unknownRegions: ReadonlySet<string>, options: StatusOptions): Promise<string[]> {
   const drilled = [...new Set(Object.values(config.policies).flatMap((p) => Object.keys(p.verify?.databases ?? {})))];
   if (!drilled.length) return [];
-  if (unknownRegions.has(config.drRegion)) return ['', 'drift fingerprints: unknown (they are in the unreachable DR region)'];
+  if (unknownRegions.has(config.drRegion)) return ['  drift fingerprints: unknown (they are in the unreachable DR region)'];
   const store = new S3FingerprintStore(new S3Reports(config.drRegion, { parameter: reportsBucketParameterName(config.appName) }, 'interactive'));
   try {
     return fingerprintLines(await readFingerprints(drilled, store), options.now ?? new Date(), { all: options.all, listUpTo: LIST_ALL_UP_TO });
   } catch (err) {
-    return ['', `drift fingerprints: unreadable (${(err as Error).message})`];
+    return [`  drift fingerprints: unreadable (${(err as Error).message})`];
   }
 }
 
@@ -93,10 +93,10 @@ export async function status(config: RdsDrConfig, options: StatusOptions): Promi
   const unknown = new Set(unread.map((u) => u.region));
   const metrics = recoveryMetrics(facts, regions, options.now ?? new Date()).filter((m) => !unknown.has(m.region));
   const judgements = judgeRecovery(facts, metrics, regions, objectives);
-  const report = renderStatus(judgements, regions, objectives, { colour: options.colour, all: options.all, unknownRegions: unknown });
-  const unreachable = unread.map(({ cause: _, ...u }) => u);
   const drift = await driftLines(config, unknown, options);
-  const output = [...unreadRegionLines(unreachable, regions), report, ...drift, ...standbys.lines].join('\n');
+  const report = renderStatus(judgements, regions, objectives, { colour: options.colour, all: options.all, unknownRegions: unknown, afterSummary: drift });
+  const unreachable = unread.map(({ cause: _, ...u }) => u);
+  const output = [...unreadRegionLines(unreachable, regions), report, ...standbys.lines].join('\n');
   return { output, breached: judgements.some((j) => j.breached), unreachable };
 }
 

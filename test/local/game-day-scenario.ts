@@ -351,7 +351,9 @@ export class GameDay extends LocalAwsView {
     const tick = await this.rpoTick('6');
     const sinceDrSlot = (Date.now() - Date.parse(this.slots.duringOutage)) / 1000;
     const rpo = Object.fromEntries(FLEET.map((db) => [db, { primary: tick.databases[db].live?.value, dr: tick.databases[db].copy?.value, lastSnapshot: tick.databases[db].lastSnapshot?.value }]));
-    const facts = { attempts, tick, rpo, sinceDrSlot, replicaNamedMetrics: tick.replicaNamedSeries };
+    // The retry profiles of the clients that called the failed region (each call gives up after at most that many attempts).
+    const attemptLimits = [...new Set(outage.attempts.map((a) => a.maxAttempts))].sort();
+    const facts = { attempts, attemptLimits, tick, rpo, sinceDrSlot, replicaNamedMetrics: tick.replicaNamedSeries };
     return {
       title: `6. ${PRIMARY} recovers`,
       evidence: [
@@ -361,6 +363,7 @@ export class GameDay extends LocalAwsView {
       ],
       checks: [
         check(`the outage refused the calls made toward ${PRIMARY} (${outage.attempts.length} attempts)`, outage.attempts.length > 0),
+        check(`only clients that give up fast called ${PRIMARY} (attempt limits: ${attemptLimits.join(', ')})`, attemptLimits.length > 0 && attemptLimits.every((n) => n !== undefined && n <= 3)),
         check(`RPO metrics of every database in both regions (none missing)`, FLEET.every((db) => rpo[db].primary !== undefined && rpo[db].dr !== undefined)),
         check(`each database's last snapshot is its ${DR} backup (under its own name, not the replica's)`, FLEET.every((db) => Math.abs((rpo[db].lastSnapshot ?? -1e9) - sinceDrSlot) < 300) && facts.replicaNamedMetrics === 0),
       ],

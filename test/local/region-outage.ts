@@ -29,6 +29,8 @@ export interface BlockedAttempt {
   /** The SDK's client name, e.g. RDSClient. */
   client: string;
   command: string;
+  /** The client's attempt limit (its retry profile, lambdas/aws/clients.ts): the SDK's retry quota may cut a call's attempts shorter. */
+  maxAttempts?: number;
 }
 
 export interface RegionOutage {
@@ -42,7 +44,7 @@ export interface RegionOutage {
 
 type Active = { outage: RegionOutage; port: number };
 type MiddlewareClient = {
-  config: { region: () => Promise<string> };
+  config: { region: () => Promise<string>; maxAttempts?: () => Promise<number> };
   middlewareStack: { add(mw: unknown, options: { step: 'finalizeRequest'; priority: 'low'; name: string }): void };
 };
 
@@ -93,7 +95,8 @@ class RegionOutageBoard {
           const active = this.down.get(region);
           const request = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
           if (active && request?.hostname !== undefined) {
-            active.outage.attempts.push({ region, client: context.clientName ?? '', command: context.commandName ?? '' });
+            const maxAttempts = c.config.maxAttempts ? await c.config.maxAttempts() : undefined;
+            active.outage.attempts.push({ region, client: context.clientName ?? '', command: context.commandName ?? '', maxAttempts });
             request.protocol = 'http:';
             request.hostname = '127.0.0.1';
             request.port = active.port;

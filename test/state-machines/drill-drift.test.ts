@@ -134,10 +134,12 @@ describe('drift against the last good drill (local AWS + PostgreSQL)', () => {
     const catalog = await readJson<Fingerprint>('fingerprints/catalog/latest.json');
     const { output } = await status(aws.config, { account: LOCAL_ACCOUNT_ID, colour: false, all: true });
     const lines = output.split('\n');
-    const at = lines.findIndex((l) => l.startsWith('drift fingerprints'));
-    expect(lines[at]).toMatch(/^drift fingerprints \(last good drill\) of 2 drilled database\(s\): 2 recorded, 0 without a baseline yet; oldest \d+[sm] ago$/);
-    expect(lines[at + 1]).toMatch(new RegExp(`^  catalog: ${catalog.capturedAt} \\(\\d+[sm] ago\\), 1 tables, ${Object.values(catalog.rows)[0]} rows, \\d+\\.\\d MiB$`));
-    expect(lines[at + 2]).toMatch(new RegExp(`^  shop: ${shop.capturedAt} \\(\\d+[sm] ago\\), 2 tables, 650 rows, ${(shop.sizeBytes / 1048576).toFixed(1)} MiB$`));
+    const at = lines.findIndex((l) => l.startsWith('  drift fingerprints'));
+    // In the summary, before the table.
+    expect(at).toBeLessThan(lines.findIndex((l) => l.startsWith('every database')));
+    expect(lines[at]).toMatch(/^ {2}drift fingerprints \(last good drill\) of 2 drilled: 2 recorded, 0 without a baseline yet; oldest \d+[sm] ago$/);
+    expect(lines[at + 1]).toMatch(new RegExp(`^    catalog: ${catalog.capturedAt} \\(\\d+[sm] ago\\), 1 tables, ${Object.values(catalog.rows)[0]} rows, \\d+\\.\\d MiB$`));
+    expect(lines[at + 2]).toMatch(new RegExp(`^    shop: ${shop.capturedAt} \\(\\d+[sm] ago\\), 2 tables, 650 rows, ${(shop.sizeBytes / 1048576).toFixed(1)} MiB$`));
   });
 
   it('an unreadable stored baseline (not a fingerprint) is replaced: the drill sets a new baseline rather than failing', async () => {

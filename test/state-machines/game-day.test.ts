@@ -112,11 +112,10 @@ describe('region-outage game day on the local AWS', () => {
 
   it('6. the region recovers: the outage refused only calls that give up fast; RPO metrics of every database are there, from the DR backup', async () => {
     const step = await day.regionRecovers();
-    // Only the failovers' impaired-region clients called into the primary (each call its attempts), and no SNS.
-    for (const [call, n] of Object.entries(step.facts.attempts)) {
-      expect(call).toMatch(/^(RDSClient|SSMClient)\./);
-      expect(n % IMPAIRED_REGION_CLIENT.maxAttempts, call).toBe(0);
-    }
+    // Only impaired-region clients called into the primary, and no SNS. (Not "a multiple of 3 attempts per
+    // command": the SDK's retry quota, shared by a client's calls, may end a call's retries sooner.)
+    for (const call of Object.keys(step.facts.attempts)) expect(call).toMatch(/^(RDSClient|SSMClient)\./);
+    expect(step.facts.attemptLimits).toEqual([IMPAIRED_REGION_CLIENT.maxAttempts]);
     for (const db of FLEET) {
       expect(step.facts.rpo[db].primary, db).toBeDefined();
       expect(step.facts.rpo[db].dr, db).toBeDefined();

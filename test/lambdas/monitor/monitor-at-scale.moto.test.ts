@@ -109,8 +109,9 @@ describe(`RPO monitor and rds-dr status at ${DATABASES} databases`, () => {
     expect(lines[1]).toMatch(/^ {2}RPO us-east-1 \(60m\): 0 breached {3}RPO us-west-2 \(25h\): 30 breached$/);
     expect(lines[2]).toBe('  never snapshotted: 30   DR copy missing: 30');
     expect(lines[3]).toBe('  last drills of 100 drilled: 80 passed, 10 failed, 10 never drilled, 0 older than 8d; RTO over 4h: 0');
+    expect(lines[4]).toBe('  drift fingerprints (last good drill) of 100 drilled: 0 recorded, 100 without a baseline yet');
     const heading = lines.indexOf('50 databases breaching an objective, worst first:');
-    expect(heading).toBe(5);
+    expect(heading).toBe(6);
     const rows = lines.slice(heading + 3, lines.indexOf('', heading));
     expect(rows).toHaveLength(50);
     expect(rows[0]).toMatch(/^scale-0002\s.*\b2d \/ 25h!/);
