@@ -1,6 +1,7 @@
 // Drift against the last good drill: a fingerprint of a restored database (size, exact row counts, schema)
 // and the checks that compare it with the fingerprint of the last drill that passed. Pure: the verifier
 // collects (lambdas/drill/fingerprint.ts), the drill report compares and stores (lambdas/aws/fingerprint-store.ts).
+import type { CheckResult } from './check-result.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { DatabaseChecksSettings } from './settings.js';
@@ -55,15 +56,8 @@ export function parseFingerprint(value: unknown): { fingerprint: Fingerprint } |
   return { invalid: `${issue.path.join('.') || '(root)'}: ${issue.message}` };
 }
 
-/** The drill's check shape (lambdas/drill/sql-checks.ts CheckResult), repeated so that core depends on nothing above it. */
-export interface DriftCheck {
-  name: string;
-  passed: boolean;
-  observed?: unknown;
-  expected?: unknown;
-  error?: string;
-  warning?: string;
-}
+/** A drift check is a drill check like the others (lambdas/core/check-result.ts). */
+export type DriftCheck = CheckResult;
 
 /** Where a database's fingerprints live in the reports bucket: the last good one and one dated copy per passing drill. */
 export const FINGERPRINT_PREFIX = 'fingerprints/';

@@ -2,19 +2,12 @@
 // transaction with a statement timeout; a check that cannot run is a failure, never a skip.
 import type { Fingerprint } from '../core/fingerprint.js';
 import type { DatabaseChecksSettings } from '../core/settings.js';
+import type { CheckResult } from '../core/check-result.js';
 import { beginReadOnly, quoteIdentifier, ROLLBACK, tableExistsQuery, isTrue, type SqlSession } from '../core/sql-dialect.js';
 
 export type { SqlSession } from '../core/sql-dialect.js';
 
-export interface CheckResult {
-  name: string;
-  passed: boolean;
-  observed?: unknown;
-  expected?: unknown;
-  error?: string;
-  /** Passed, but worth saying (e.g. a check the engine cannot run, a drift below the critical bound). */
-  warning?: string;
-}
+export type { CheckResult } from '../core/check-result.js';
 
 export interface Verdict {
   passed: boolean;

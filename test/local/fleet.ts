@@ -29,25 +29,7 @@ async function createOnce(send: () => Promise<string>, existing: () => Promise<s
 }
 
 export async function createPostgresInstance(rds: RDSClient, id: string, tags?: Tags): Promise<string> {
-  return createOnce(
-    async () =>
-      (
-        await rds.send(
-          new CreateDBInstanceCommand({
-            DBInstanceIdentifier: id,
-            Engine: 'postgres',
-            EngineVersion: '16.3',
-            DBInstanceClass: 'db.t4g.micro',
-            AllocatedStorage: 20,
-            MasterUsername: 'app',
-            MasterUserPassword: 'local-only-password',
-            StorageEncrypted: true,
-            Tags: tagList(tags),
-          }),
-        )
-      ).DBInstance?.DBInstanceArn ?? '',
-    async () => (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0]?.DBInstanceArn ?? '',
-  );
+  return createInstance(rds, id, 'postgres', tags);
 }
 
 /**
@@ -56,6 +38,12 @@ export async function createPostgresInstance(rds: RDSClient, id: string, tags?: 
  * required", RDS API Reference, CreateDBInstance).
  */
 export async function createMysqlFamilyInstance(rds: RDSClient, id: string, engine: 'mariadb' | 'mysql', tags?: Tags): Promise<string> {
+  return createInstance(rds, id, engine, tags);
+}
+
+const INSTANCE_VERSIONS = { postgres: '16.3', mariadb: '10.11.9', mysql: '8.0.39' } as const;
+
+async function createInstance(rds: RDSClient, id: string, engine: keyof typeof INSTANCE_VERSIONS, tags?: Tags): Promise<string> {
   return createOnce(
     async () =>
       (
@@ -63,7 +51,7 @@ export async function createMysqlFamilyInstance(rds: RDSClient, id: string, engi
           new CreateDBInstanceCommand({
             DBInstanceIdentifier: id,
             Engine: engine,
-            EngineVersion: engine === 'mariadb' ? '10.11.9' : '8.0.39',
+            EngineVersion: INSTANCE_VERSIONS[engine],
             DBInstanceClass: 'db.t4g.micro',
             AllocatedStorage: 20,
             MasterUsername: 'app',
